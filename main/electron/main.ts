@@ -1,0 +1,84 @@
+/**
+ * The desktop shell: one hardened window and the IPC adapter. This is the only module that
+ * imports Electron; the engine it drives runs the same under plain Node.
+ */
+import { app, BrowserWindow, ipcMain, shell, session, type IpcMainInvokeEvent } from 'electron';
+import { join } from 'node:path';
+import { Engine } from '../engine/engine';
+import { errorShape } from '../engine/errors';
+import { defaultDataDir } from '../engine/paths';
+import { IPC_EVENT, IPC_INVOKE } from '../../preload/wire';
+
+const appRoot = join(__dirname, '..', '..');
+const rendererIndex = join(appRoot, 'dist', 'renderer', 'index.html');
+let engine: Engine | null = null;
+let win: BrowserWindow | null = null;
+
+/** Only our own page, in the main frame, may call the engine (VS Code's validated IPC does the same). */
+function trustedSender(e: IpcMainInvokeEvent): boolean {
+  const frame = e.senderFrame;
+  return !!frame && frame === e.sender.mainFrame && frame.url.startsWith('file://') && e.sender === win?.webContents;
+}
+
+function createWindow(): void {
+  win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Tunebench',
+    backgroundColor: '#111418',
+    webPreferences: {
+      preload: join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (e) => e.preventDefault());
+  void win.loadFile(rendererIndex);
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  // Deny every permission request (camera, notifications, ...): the workbench needs none.
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  engine = new Engine({ dataDir: process.env.TUNEBENCH_DATA_DIR ?? defaultDataDir(), mode: 'desktop', examplesDir: join(appRoot, 'examples'), version: app.getVersion() });
+  await engine.seedExample();
+  const eng = engine;
+  ipcMain.handle(IPC_INVOKE, async (e, method: unknown, input: unknown) => {
+    if (!trustedSender(e)) throw new Error('untrusted sender');
+    try {
+      return { ok: true, value: await eng.invoke(method, input) };
+    } catch (err) {
+      return { ok: false, error: errorShape(err) };
+    }
+  });
+  eng.subscribe((event, payload) => {
+    if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT, event, payload);
+  });
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('before-quit', () => {
+  void engine?.close();
+});
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+});
+
+main().catch((e: unknown) => {
+  console.error(e);
+  app.quit();
+});

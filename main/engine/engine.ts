@@ -1,0 +1,130 @@
+import { join } from 'node:path';
+import {
+  isMethodName,
+  methods,
+  type EventName,
+  type Events,
+  type MethodName,
+  type MethodOutput,
+  type Project,
+  type WorkspaceInfo,
+} from '../../preload/contract';
+import { openDatabase, type Db } from './store/database';
+import { ProjectRepo } from './store/projects';
+import { TrialRepo } from './store/trials';
+import { MetricStore } from './store/metrics';
+import { Runner } from './runner/runner';
+import { ApiError } from './errors';
+import { handlers } from './handlers';
+import { detectInterpreters } from './interpreters';
+import { exampleProject } from './example';
+
+export interface EngineOptions {
+  dataDir: string;
+  mode: WorkspaceInfo['mode'];
+  /** Folder holding `digits/train.py`; the example project is created from it on first start. */
+  examplesDir?: string;
+  version?: string;
+}
+
+type Listener = (event: EventName, payload: Events[EventName]) => void;
+
+/**
+ * The whole engine, with no Electron in it: the store, the runner, and the contract's
+ * handlers. The desktop and browser adapters only carry `invoke` calls in and events out.
+ */
+export class Engine {
+  readonly db: Db;
+  readonly projects: ProjectRepo;
+  readonly trials: TrialRepo;
+  readonly metrics: MetricStore;
+  readonly runner: Runner;
+  private readonly listeners = new Set<Listener>();
+
+  constructor(private readonly opts: EngineOptions) {
+    this.db = openDatabase(this.dbPath);
+    this.projects = new ProjectRepo(this.db);
+    this.trials = new TrialRepo(this.db);
+    this.metrics = new MetricStore(this.db);
+    this.runner = new Runner({
+      trials: this.trials,
+      metrics: this.metrics,
+      dataDir: opts.dataDir,
+      events: {
+        trialUpdated: (t) => this.emit('trial.updated', t),
+        output: (trialId, data, end) => this.emit('trial.output', { trialId, data, end }),
+        points: (trialId, batches) =>
+          this.emit('trial.points', {
+            trialId,
+            series: batches.map((b) => ({ metric: b.metric, steps: b.steps, values: b.values.map((v) => (Number.isFinite(v) ? v : null)) })),
+          }),
+      },
+    });
+    this.resolveInterrupted();
+  }
+
+  get dbPath(): string {
+    return join(this.opts.dataDir, 'workspace.sqlite');
+  }
+
+  info(): WorkspaceInfo {
+    return { dataDir: this.opts.dataDir, dbPath: this.dbPath, version: this.opts.version ?? '0.0.0', mode: this.opts.mode };
+  }
+
+  /** Creates the ready example project in an empty workspace, with the best Python found for it. */
+  async seedExample(): Promise<Project | null> {
+    if (!this.opts.examplesDir || this.projects.list().length > 0) return null;
+    const found = await detectInterpreters();
+    const interpreter = found[0]?.path ?? 'python3';
+    return this.projects.create(exampleProject(this.opts.examplesDir, interpreter));
+  }
+
+  /** Validates a request against the contract and runs its handler. */
+  async invoke(method: unknown, rawInput: unknown): Promise<unknown> {
+    if (!isMethodName(method)) throw new ApiError(`unknown method ${String(method)}`);
+    const parsed = methods[method].input.safeParse(rawInput ?? {});
+    if (!parsed.success) throw ApiError.fromZod(parsed.error, `invalid input for ${method}`);
+    const handler = handlers[method] as (e: Engine, input: unknown) => MethodOutput<MethodName> | Promise<MethodOutput<MethodName>>;
+    return handler(this, parsed.data);
+  }
+
+  /** Subscribes to every event; returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const l of this.listeners) l(event, payload);
+  }
+
+  /**
+   * Trials a previous engine left running have lost their terminal (the pty died with that
+   * engine), so they cannot be re-attached yet: their process group is ended and they are
+   * marked interrupted; their output and metrics up to then are kept.
+   */
+  private resolveInterrupted(): void {
+    for (const t of this.trials.unfinished()) {
+      if (t.pid) {
+        try {
+          process.kill(-t.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      this.trials.markEnded(t.id, {
+        status: 'interrupted',
+        exitCode: null,
+        signal: null,
+        failureReason: 'the workbench stopped while this trial was running; output and metrics up to then are kept',
+      });
+    }
+  }
+
+  /** Stops running trials and closes the database. */
+  async close(): Promise<void> {
+    await this.runner.stopAll();
+    this.listeners.clear();
+    this.db.close();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Numbered, immutable schema migrations.
+ *
+ * Each applied migration's checksum is stored; if the text of an applied migration changes
+ * later, the store refuses to open rather than guess what the database looks like (the same
+ * rule Bruno follows). Add a new entry instead of editing an old one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'projects, trials, metrics',
+    sql: `
+CREATE TABLE projects (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  workdir TEXT NOT NULL,
+  interpreter TEXT NOT NULL,
+  argv_template TEXT NOT NULL,
+  param_style TEXT NOT NULL CHECK (param_style IN ('flags', 'hydra', 'placeholders', 'jsonfile')),
+  hyperparameters TEXT NOT NULL DEFAULT '{}',
+  objective_metric TEXT,
+  objective_goal TEXT NOT NULL DEFAULT 'minimize' CHECK (objective_goal IN ('minimize', 'maximize')),
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE trials (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  argv TEXT NOT NULL,
+  env TEXT NOT NULL,
+  cwd TEXT NOT NULL,
+  seed INTEGER,
+  hyperparameters TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'killed', 'interrupted')),
+  exit_code INTEGER,
+  signal TEXT,
+  failure_reason TEXT,
+  started_at INTEGER,
+  ended_at INTEGER,
+  gpu TEXT,
+  pid INTEGER,
+  log_path TEXT,
+  diverged INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX trials_by_project ON trials(project_id, id);
+
+CREATE TABLE metric_names (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+
+-- Full resolution. seq numbers the points of one metric of one trial in arrival order, so a
+-- script that prints the same step twice loses nothing. value is NULL exactly when the script
+-- printed NaN (SQLite turns NaN into NULL); +/-Infinity are stored as REAL infinities.
+CREATE TABLE metric_points (
+  trial_id INTEGER NOT NULL,
+  metric_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  step REAL,
+  value REAL,
+  wall_ms INTEGER NOT NULL,
+  PRIMARY KEY (trial_id, metric_id, seq)
+) WITHOUT ROWID;
+`,
+  },
+];

@@ -1,0 +1,126 @@
+import type { Db } from './database';
+import type { Hyperparameters, Trial, TrialStatus } from '../../../preload/contract';
+
+interface TrialRow {
+  id: number;
+  project_id: number;
+  argv: string;
+  env: string;
+  cwd: string;
+  seed: number | null;
+  hyperparameters: string;
+  status: TrialStatus;
+  exit_code: number | null;
+  signal: string | null;
+  failure_reason: string | null;
+  started_at: number | null;
+  ended_at: number | null;
+  gpu: string | null;
+  pid: number | null;
+  log_path: string | null;
+  diverged: number;
+}
+
+function fromRow(r: TrialRow): Trial {
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    argv: JSON.parse(r.argv) as string[],
+    env: JSON.parse(r.env) as Record<string, string>,
+    cwd: r.cwd,
+    seed: r.seed,
+    hyperparameters: JSON.parse(r.hyperparameters) as Hyperparameters,
+    status: r.status,
+    exitCode: r.exit_code,
+    signal: r.signal,
+    failureReason: r.failure_reason,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    gpu: r.gpu,
+    diverged: r.diverged !== 0,
+  };
+}
+
+export interface NewTrial {
+  projectId: number;
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  seed: number | null;
+  hyperparameters: Hyperparameters;
+  gpu: string | null;
+}
+
+export interface TrialEnd {
+  status: Exclude<TrialStatus, 'queued' | 'running'>;
+  exitCode: number | null;
+  signal: string | null;
+  failureReason: string | null;
+}
+
+/** Trials and their lifecycle: queued -> running -> succeeded | failed | killed | interrupted. */
+export class TrialRepo {
+  private readonly stmts;
+
+  constructor(db: Db) {
+    this.stmts = {
+      insert: db.prepare(`INSERT INTO trials (project_id, argv, env, cwd, seed, hyperparameters, status, gpu)
+        VALUES (@projectId, @argv, @env, @cwd, @seed, @hyperparameters, 'queued', @gpu)`),
+      setArgv: db.prepare('UPDATE trials SET argv = ?, env = ? WHERE id = ?'),
+      start: db.prepare(`UPDATE trials SET status = 'running', started_at = ?, pid = ?, log_path = ? WHERE id = ?`),
+      end: db.prepare(`UPDATE trials SET status = @status, exit_code = @exitCode, signal = @signal,
+        failure_reason = @failureReason, ended_at = @endedAt, pid = NULL WHERE id = @id`),
+      diverged: db.prepare('UPDATE trials SET diverged = 1 WHERE id = ?'),
+      get: db.prepare('SELECT * FROM trials WHERE id = ?'),
+      logPath: db.prepare('SELECT log_path FROM trials WHERE id = ?'),
+      list: db.prepare('SELECT * FROM trials WHERE project_id = ? ORDER BY id DESC'),
+      running: db.prepare(`SELECT * FROM trials WHERE status IN ('running', 'queued')`),
+    };
+  }
+
+  create(t: NewTrial): Trial {
+    const info = this.stmts.insert.run({
+      ...t,
+      argv: JSON.stringify(t.argv),
+      env: JSON.stringify(t.env),
+      hyperparameters: JSON.stringify(t.hyperparameters),
+    });
+    return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  /** The argv and env are only final once the trial id exists (it is part of the environment). */
+  setCommand(id: number, argv: string[], env: Record<string, string>): void {
+    this.stmts.setArgv.run(JSON.stringify(argv), JSON.stringify(env), id);
+  }
+
+  markRunning(id: number, pid: number | null, logPath: string): void {
+    this.stmts.start.run(Date.now(), pid, logPath, id);
+  }
+
+  markEnded(id: number, end: TrialEnd): void {
+    this.stmts.end.run({ ...end, endedAt: Date.now(), id });
+  }
+
+  markDiverged(id: number): void {
+    this.stmts.diverged.run(id);
+  }
+
+  get(id: number): Trial | undefined {
+    const r = this.stmts.get.get(id) as TrialRow | undefined;
+    return r && fromRow(r);
+  }
+
+  logPath(id: number): string | null {
+    const r = this.stmts.logPath.get(id) as { log_path: string | null } | undefined;
+    return r?.log_path ?? null;
+  }
+
+  list(projectId: number): Trial[] {
+    return (this.stmts.list.all(projectId) as TrialRow[]).map(fromRow);
+  }
+
+  /** Trials a previous engine left running or queued (it died without ending them). */
+  unfinished(): (Trial & { pid: number | null })[] {
+    return (this.stmts.running.all() as TrialRow[]).map((r) => ({ ...fromRow(r), pid: r.pid }));
+  }
+}

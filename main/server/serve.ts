@@ -1,0 +1,58 @@
+/**
+ * `npm run serve`: browser mode. The engine plus the built renderer on 127.0.0.1, guarded by
+ * a random token in the printed URL. `--port N` picks the port; TUNEBENCH_DATA_DIR the workspace.
+ */
+import { join, resolve } from 'node:path';
+import { Engine } from '../engine/engine';
+import { defaultDataDir } from '../engine/paths';
+import { newToken } from './auth';
+import { startBrowserServer } from './server';
+
+function parsePort(argv: string[]): number {
+  const i = argv.findIndex((a) => a === '--port' || a.startsWith('--port='));
+  if (i === -1) return Number(process.env.TUNEBENCH_PORT ?? 8765);
+  const raw = argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a whole number from 0 to 65535, got ${raw ?? 'nothing'}`);
+    process.exit(2);
+  }
+  return port;
+}
+
+export async function serve(argv: string[], note?: string): Promise<void> {
+  const appRoot = resolve(__dirname, '..', '..');
+  const dataDir = defaultDataDir();
+  const engine = new Engine({ dataDir, mode: 'browser', examplesDir: join(appRoot, 'examples'), version: process.env.npm_package_version });
+  await engine.seedExample();
+  const token = process.env.TUNEBENCH_TOKEN || newToken();
+  let srv;
+  try {
+    srv = await startBrowserServer(engine, { port: parsePort(argv), token, staticDir: join(appRoot, 'dist', 'renderer') });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    console.error(err.code === 'EADDRINUSE' ? `Port ${parsePort(argv)} is in use: choose another with --port N (0 picks a free one).` : String(err));
+    await engine.close();
+    process.exit(1);
+  }
+  if (note) console.log(note);
+  console.log(`Tunebench (browser mode) workspace: ${dataDir}`);
+  console.log(`Open: ${srv.url}`);
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await srv.close();
+    await engine.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+if (require.main === module) {
+  serve(process.argv.slice(2)).catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,199 @@
+/**
+ * The one door between the renderer and the engine.
+ *
+ * Every request the renderer can make is a named method with a zod schema for its input and
+ * a TypeScript type for its output; every push from the engine is a named event. Both the
+ * Electron IPC adapter and the browser-mode WebSocket adapter are driven by these two maps,
+ * so adding a method is one entry here plus its handler in `main/engine/handlers.ts`.
+ *
+ * The renderer imports this module for types only; the engine imports it to validate every
+ * payload at runtime, because a renderer is untrusted input like any other.
+ */
+import { z } from 'zod';
+
+/** How a trial's hyperparameters reach the training script (see DESIGN.md, "Hyperparameters in"). */
+export const paramStyles = ['flags', 'hydra', 'placeholders', 'jsonfile'] as const;
+export type ParamStyle = (typeof paramStyles)[number];
+
+export const objectiveGoals = ['minimize', 'maximize'] as const;
+export type ObjectiveGoal = (typeof objectiveGoals)[number];
+
+export const trialStatuses = ['queued', 'running', 'succeeded', 'failed', 'killed', 'interrupted'] as const;
+export type TrialStatus = (typeof trialStatuses)[number];
+
+/** A hyperparameter value as it is typed and stored; it reaches the script as one argv element. */
+export type HyperValue = string | number | boolean;
+export type Hyperparameters = Record<string, HyperValue>;
+
+export interface Project {
+  id: number;
+  name: string;
+  workdir: string;
+  interpreter: string;
+  /** The command after the interpreter, one argv element per entry, e.g. `["train.py"]`. */
+  argvTemplate: string[];
+  paramStyle: ParamStyle;
+  /** The values the next Run uses; edited on the project page. */
+  hyperparameters: Hyperparameters;
+  objectiveMetric: string | null;
+  objectiveGoal: ObjectiveGoal;
+  createdAt: number;
+}
+
+export interface Trial {
+  id: number;
+  projectId: number;
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  seed: number | null;
+  hyperparameters: Hyperparameters;
+  status: TrialStatus;
+  exitCode: number | null;
+  signal: string | null;
+  failureReason: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  gpu: string | null;
+  diverged: boolean;
+}
+
+export interface MetricSummary {
+  name: string;
+  count: number;
+  last: number | null;
+  /** Best value in the direction of the project's goal (for the objective) or the minimum. */
+  min: number | null;
+  max: number | null;
+}
+
+/** A value that JSON cannot carry: divergence, kept as data. */
+export type NonFinite = 'NaN' | 'Infinity' | '-Infinity';
+
+/**
+ * A chart-ready series. `values` holds `null` where the value was not finite (JSON has no NaN
+ * or Infinity, and a gap is the right picture of divergence); `nonFinite` says what each was.
+ */
+export interface Series {
+  metric: string;
+  total: number;
+  /** The x of each point: the step the script reported, else the point's sequence number. */
+  steps: number[];
+  values: (number | null)[];
+  nonFinite: { step: number; value: NonFinite }[];
+  downsampled: boolean;
+}
+
+export interface InterpreterCandidate {
+  path: string;
+  version: string;
+  hasTorch: boolean;
+  hasSklearn: boolean;
+}
+
+export interface WorkspaceInfo {
+  dataDir: string;
+  dbPath: string;
+  version: string;
+  mode: 'desktop' | 'browser';
+}
+
+/** Phantom marker carrying a method's output type through the map without runtime cost. */
+function returns<T>(): T {
+  return undefined as unknown as T;
+}
+
+const id = z.number().int().positive();
+const hyperValue = z.union([z.string().max(4096), z.number(), z.boolean()]);
+const hyperparameters = z
+  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\-]*$/, 'a hyperparameter name is letters, digits, _ . -').max(128), hyperValue)
+  .refine((r) => Object.keys(r).length <= 256, 'at most 256 hyperparameters');
+
+export const projectPatch = z
+  .object({
+    name: z.string().trim().min(1, 'a project needs a name').max(200),
+    workdir: z.string().min(1, 'choose the working directory of the training script').max(4096),
+    interpreter: z.string().min(1, 'choose a Python interpreter').max(4096),
+    argvTemplate: z.array(z.string().max(4096)).min(1, 'the command needs at least the script, e.g. train.py').max(512),
+    paramStyle: z.enum(paramStyles),
+    hyperparameters,
+    objectiveMetric: z.string().max(200).nullable(),
+    objectiveGoal: z.enum(objectiveGoals),
+  })
+  .partial();
+export type ProjectPatch = z.infer<typeof projectPatch>;
+
+/** Request/response methods: name -> input schema and output type. */
+export const methods = {
+  /** Where the workspace lives and which shell opened it. */
+  'workspace.info': { input: z.object({}), output: returns<WorkspaceInfo>() },
+  /** All projects of the workspace, newest first. */
+  'projects.list': { input: z.object({}), output: returns<Project[]>() },
+  /** Create a project; unspecified fields get defaults a newcomer can run. */
+  'projects.create': {
+    input: projectPatch.required({ name: true, workdir: true, interpreter: true, argvTemplate: true }),
+    output: returns<Project>(),
+  },
+  /** Change some of a project's fields; the whole patch is validated before anything is saved. */
+  'projects.update': { input: z.object({ id, patch: projectPatch }), output: returns<Project>() },
+  /** Python interpreters found on this machine, with whether PyTorch and scikit-learn import. */
+  'interpreters.detect': { input: z.object({}), output: returns<InterpreterCandidate[]>() },
+  /** The trials of a project, newest first. */
+  'trials.list': { input: z.object({ projectId: id }), output: returns<Trial[]>() },
+  'trials.get': { input: z.object({ id }), output: returns<Trial>() },
+  /** Start a trial of a project with the given hyperparameters (the project's own when omitted). */
+  'trials.start': {
+    input: z.object({ projectId: id, hyperparameters: hyperparameters.optional() }),
+    output: returns<Trial>(),
+  },
+  /** Stop a running trial: its whole process group gets SIGTERM, then SIGKILL after a grace period. */
+  'trials.stop': { input: z.object({ id }), output: returns<Trial>() },
+  /** The tail of a trial's raw output, as the terminal printed it. */
+  'trials.output': {
+    input: z.object({ id, maxBytes: z.number().int().min(1).max(8 * 1024 * 1024).default(512 * 1024) }),
+    /** `end` is the output position the text reaches; live `trial.output` events with a larger `end` follow it. */
+    output: returns<{ text: string; truncated: boolean; end: number }>(),
+  },
+  /** The metrics a trial reported, with counts and extremes. */
+  'trials.metrics': { input: z.object({ id }), output: returns<MetricSummary[]>() },
+  /** One metric of a trial, downsampled to at most `maxPoints` (min/max per bucket keeps spikes). */
+  'trials.series': {
+    input: z.object({ id, metric: z.string().min(1).max(200), maxPoints: z.number().int().min(10).max(1_000_000).default(20_000) }),
+    output: returns<Series>(),
+  },
+} as const;
+
+/** Events pushed by the engine: name -> payload type. */
+export interface Events {
+  /** A trial changed status (started, ended, diverged). */
+  'trial.updated': Trial;
+  /** Raw output of a running trial, batched; rendered by a terminal emulator. */
+  'trial.output': { trialId: number; data: string; end: number };
+  /** New metric points of a running trial, batched per metric. */
+  'trial.points': { trialId: number; series: { metric: string; steps: (number | null)[]; values: (number | null)[] }[] };
+}
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = Methods[M]['output'];
+export type EventName = keyof Events;
+
+export const eventNames: EventName[] = ['trial.updated', 'trial.output', 'trial.points'];
+
+/** The API the renderer sees, whatever carries it (Electron IPC or a WebSocket). */
+export interface TunebenchApi {
+  invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+/** Error shape that crosses the boundary: a message a person can act on, and field issues when validation failed. */
+export interface ApiErrorShape {
+  message: string;
+  issues?: { path: string; message: string }[];
+}
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}

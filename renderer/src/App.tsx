@@ -1,0 +1,63 @@
+import { useEffect } from 'react';
+import { onConnectionChange } from './api/client';
+import { Sidebar } from './components/Sidebar';
+import { ProjectPage } from './pages/ProjectPage';
+import { TrialPage } from './pages/TrialPage';
+import { connectEvents, useStore } from './store';
+
+export function App() {
+  const theme = useStore((s) => s.theme);
+  const view = useStore((s) => s.view);
+  const projects = useStore((s) => s.projects);
+  const selectedId = useStore((s) => s.selectedProjectId);
+  const connected = useStore((s) => s.connected);
+  const notice = useStore((s) => s.notice);
+  const dismiss = useStore((s) => s.dismissNotice);
+
+  useEffect(() => {
+    const { loadProjects, setConnected, notify } = useStore.getState();
+    onConnectionChange((c) => {
+      setConnected(c);
+      if (c) void loadProjects();
+    });
+    loadProjects().catch((e: Error) => notify('error', `Could not load the workspace: ${e.message}`));
+    return connectEvents();
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  useEffect(() => {
+    if (notice?.kind !== 'info') return;
+    const t = setTimeout(dismiss, 2500);
+    return () => clearTimeout(t);
+  }, [notice, dismiss]);
+
+  const project = projects.find((p) => p.id === selectedId);
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="main">
+        {!connected && <div className="banner error">Lost the connection to the workbench engine; reconnecting…</div>}
+        {notice && (
+          <div className={`banner ${notice.kind}`} role="alert" data-testid="notice">
+            <span>{notice.text}</span>
+            <button className="btn icon" onClick={dismiss} aria-label="Dismiss">
+              ×
+            </button>
+          </div>
+        )}
+        {view.kind === 'trial' ? (
+          <TrialPage key={view.trialId} trialId={view.trialId} />
+        ) : project ? (
+          <ProjectPage project={project} />
+        ) : (
+          <div className="page">
+            <p className="empty">{projects.length === 0 ? 'Loading the workspace…' : 'Choose a project on the left.'}</p>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}

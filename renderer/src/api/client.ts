@@ -1,0 +1,117 @@
+import type { ApiErrorShape, EventName, Events, MethodInput, MethodName, MethodOutput, TunebenchApi } from '../../../preload/contract';
+import type { ClientMessage, ServerMessage } from '../../../preload/wire';
+
+declare global {
+  interface Window {
+    /** Present in the Electron window (exposed by the preload); absent in browser mode. */
+    tunebench?: TunebenchApi;
+  }
+}
+
+/** An error from the engine, with the fields that failed validation when there are some. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly issues: ApiErrorShape['issues'] = [],
+  ) {
+    super(message);
+  }
+}
+
+type Listener = (payload: Events[EventName]) => void;
+
+/**
+ * Browser mode's transport: the same contract over a WebSocket to the page's own origin. The
+ * token rides in an HttpOnly cookie the server set when the page was opened with it. Calls made
+ * while (re)connecting wait; the socket reconnects with backoff if the server restarts.
+ */
+class SocketApi implements TunebenchApi {
+  private ws: WebSocket | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly listeners = new Map<EventName, Set<Listener>>();
+  private ready: Promise<WebSocket>;
+  private retryMs = 250;
+  onConnectionChange: (connected: boolean) => void = () => {};
+
+  constructor() {
+    this.ready = this.connect();
+  }
+
+  private connect(): Promise<WebSocket> {
+    return new Promise((resolve) => {
+      const url = new URL('ws', window.location.href);
+      url.protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+      url.search = '';
+      const ws = new WebSocket(url);
+      ws.onopen = () => {
+        this.ws = ws;
+        this.retryMs = 250;
+        this.onConnectionChange(true);
+        resolve(ws);
+      };
+      ws.onmessage = (m) => this.receive(JSON.parse(String(m.data)) as ServerMessage);
+      ws.onclose = () => {
+        this.ws = null;
+        this.onConnectionChange(false);
+        for (const p of this.pending.values()) p.reject(new ApiError('lost the connection to the workbench; retrying'));
+        this.pending.clear();
+        setTimeout(() => {
+          this.ready = this.connect();
+          void this.ready.then(resolve);
+        }, this.retryMs);
+        this.retryMs = Math.min(this.retryMs * 2, 5000);
+      };
+    });
+  }
+
+  private receive(msg: ServerMessage): void {
+    if (msg.type === 'result') {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.value);
+      else p.reject(new ApiError(msg.error.message, msg.error.issues));
+    } else {
+      for (const l of this.listeners.get(msg.event) ?? []) l(msg.payload);
+    }
+  }
+
+  async invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+    const ws = this.ws ?? (await this.ready);
+    const id = this.nextId++;
+    const msg: ClientMessage = { type: 'invoke', id, method, input };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      ws.send(JSON.stringify(msg));
+    });
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as Listener);
+    return () => set.delete(listener as Listener);
+  }
+}
+
+/** Wraps Electron's preload API so its errors have the same class as browser mode's. */
+function wrapDesktop(api: TunebenchApi): TunebenchApi {
+  return {
+    invoke: (method, input) =>
+      api.invoke(method, input).catch((e: Error & { issues?: ApiErrorShape['issues'] }) => {
+        throw new ApiError(e.message, e.issues);
+      }),
+    on: (event, listener) => api.on(event, listener),
+  };
+}
+
+const socket = window.tunebench ? null : new SocketApi();
+
+/** The contract, whichever process boundary carries it. */
+export const api: TunebenchApi = window.tunebench ? wrapDesktop(window.tunebench) : socket!;
+
+/** Called with false when browser mode loses its server, true when it is back. */
+export function onConnectionChange(cb: (connected: boolean) => void): void {
+  if (socket) socket.onConnectionChange = cb;
+}

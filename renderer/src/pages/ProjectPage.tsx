@@ -1,0 +1,301 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { paramStyles, type InterpreterCandidate, type Project, type ProjectPatch } from '../../../preload/contract';
+import { api, ApiError } from '../api/client';
+import { joinArgv, parseHyperValue, splitArgv } from '../lib/argvText';
+import { useStore } from '../store';
+import { TrialTable } from '../components/TrialTable';
+
+interface Draft {
+  name: string;
+  workdir: string;
+  interpreter: string;
+  command: string;
+  paramStyle: Project['paramStyle'];
+  objectiveMetric: string;
+  objectiveGoal: Project['objectiveGoal'];
+  hparams: { name: string; value: string }[];
+}
+
+const STYLE_LABELS: Record<Project['paramStyle'], string> = {
+  flags: 'Flags: --lr=0.1 (argparse, absl, click)',
+  hydra: 'Overrides: lr=0.1 (Hydra)',
+  placeholders: 'Placeholders in the command: --lr {lr}',
+  jsonfile: 'JSON file, path in $TUNEBENCH_HPARAMS',
+};
+
+function toDraft(p: Project): Draft {
+  return {
+    name: p.name,
+    workdir: p.workdir,
+    interpreter: p.interpreter,
+    command: joinArgv(p.argvTemplate),
+    paramStyle: p.paramStyle,
+    objectiveMetric: p.objectiveMetric ?? '',
+    objectiveGoal: p.objectiveGoal,
+    hparams: Object.entries(p.hyperparameters).map(([name, v]) => ({ name, value: String(v) })),
+  };
+}
+
+/** Checks the draft where it is typed; returns field -> message, or the patch to save. */
+function validate(d: Draft): { errors: Record<string, string>; patch: ProjectPatch | null } {
+  const errors: Record<string, string> = {};
+  if (!d.name.trim()) errors.name = 'A project needs a name.';
+  if (!d.workdir.trim()) errors.workdir = 'Choose the folder the script runs in.';
+  if (!d.interpreter.trim()) errors.interpreter = 'Choose a Python interpreter, e.g. /usr/bin/python3 or a venv’s bin/python.';
+  const { argv, error } = splitArgv(d.command);
+  if (error) errors.command = `The command cannot be read: ${error}.`;
+  else if (argv.length === 0) errors.command = 'Give the script to run, e.g. train.py.';
+  const hyperparameters: Record<string, string | number | boolean> = {};
+  d.hparams.forEach((h, i) => {
+    const name = h.name.trim();
+    if (!name && !h.value.trim()) return;
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) errors[`hparam.${i}`] = `“${name || '(empty)'}” is not a valid name: use letters, digits, _ . - (e.g. lr).`;
+    else if (name in hyperparameters) errors[`hparam.${i}`] = `${name} is set twice.`;
+    else if (h.value.trim() === '') errors[`hparam.${i}`] = `Give ${name} a value, or remove the row.`;
+    else hyperparameters[name] = parseHyperValue(h.value);
+  });
+  const lr = hyperparameters.lr ?? hyperparameters.learning_rate;
+  if (typeof lr === 'number' && !(lr > 0)) errors.lr = 'The learning rate must be a positive number, e.g. 0.001.';
+  const bs = hyperparameters.batch_size;
+  if (bs !== undefined && !(typeof bs === 'number' && Number.isInteger(bs) && bs > 0)) errors.batch_size = 'The batch size must be a positive whole number, e.g. 128.';
+  if (Object.keys(errors).length > 0) return { errors, patch: null };
+  return {
+    errors,
+    patch: {
+      name: d.name.trim(),
+      workdir: d.workdir.trim(),
+      interpreter: d.interpreter.trim(),
+      argvTemplate: argv,
+      paramStyle: d.paramStyle,
+      hyperparameters,
+      objectiveMetric: d.objectiveMetric.trim() || null,
+      objectiveGoal: d.objectiveGoal,
+    },
+  };
+}
+
+function Field({ label, error, hint, children }: { label: string; error?: string | undefined; hint?: string; children: React.ReactNode }) {
+  return (
+    <label className={`field${error ? ' has-error' : ''}`}>
+      <span className="field-label">{label}</span>
+      {children}
+      {error ? <span className="field-error" role="alert">{error}</span> : hint ? <span className="field-hint">{hint}</span> : null}
+    </label>
+  );
+}
+
+/** A project: its command and hyperparameters, the Run button, and its trials. */
+export function ProjectPage({ project }: { project: Project }) {
+  const saveProject = useStore((s) => s.saveProject);
+  const startTrial = useStore((s) => s.startTrial);
+  const loadTrials = useStore((s) => s.loadTrials);
+  const notify = useStore((s) => s.notify);
+  const openTrial = useStore((s) => s.openTrial);
+  const trials = useStore((s) => s.trials[project.id]);
+  const [draft, setDraft] = useState<Draft>(() => toDraft(project));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [candidates, setCandidates] = useState<InterpreterCandidate[] | null>(null);
+
+  useEffect(() => {
+    setDraft(toDraft(project));
+    setErrors({});
+  }, [project]);
+  useEffect(() => {
+    void loadTrials(project.id);
+  }, [project.id, loadTrials]);
+
+  const dirty = useMemo(() => JSON.stringify(draft) !== JSON.stringify(toDraft(project)), [draft, project]);
+  const preview = useMemo(() => splitArgv(draft.command).argv, [draft.command]);
+  const chosen = candidates?.find((c) => c.path === draft.interpreter.trim());
+
+  const save = useCallback(async (): Promise<boolean> => {
+    const { errors: errs, patch } = validate(draft);
+    setErrors(errs);
+    if (!patch) return false;
+    if (!dirty) return true;
+    try {
+      await saveProject(project.id, patch);
+      return true;
+    } catch (e) {
+      const err = e as ApiError;
+      setErrors(Object.fromEntries((err.issues ?? []).map((i) => [i.path.replace(/^patch\./, ''), i.message])));
+      notify('error', err.message);
+      return false;
+    }
+  }, [draft, dirty, project.id, saveProject, notify]);
+
+  const run = useCallback(async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      if (!(await save())) return;
+      const t = await startTrial(project.id);
+      if (t.status === 'failed') notify('error', `Trial #${t.id} could not start: ${t.failureReason ?? 'unknown reason'}`);
+      else openTrial(t.id);
+    } catch (e) {
+      notify('error', (e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }, [busy, save, startTrial, project.id, notify, openTrial]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+        e.preventDefault();
+        void run();
+      } else if ((e.ctrlKey || e.metaKey) && e.key === 's') {
+        e.preventDefault();
+        void save().then((ok) => ok && notify('info', 'Saved.'));
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [run, save, notify]);
+
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
+  const setHparam = (i: number, key: 'name' | 'value', v: string) =>
+    setDraft((d) => ({ ...d, hparams: d.hparams.map((h, j) => (j === i ? { ...h, [key]: v } : h)) }));
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>{project.name}</h1>
+          <p className="subtle">Run the training command with these values; every metric it prints is kept.</p>
+        </div>
+        <div className="actions">
+          {dirty && (
+            <button className="btn" onClick={() => setDraft(toDraft(project))} title="Discard unsaved edits">
+              Revert
+            </button>
+          )}
+          <button className="btn" onClick={() => void save().then((ok) => ok && notify('info', 'Saved.'))} disabled={!dirty} title="Save (Ctrl+S)">
+            Save
+          </button>
+          <button className="btn primary" onClick={() => void run()} disabled={busy} data-testid="run" title="Run a trial (Ctrl+Enter)">
+            {busy ? 'Starting…' : '▶ Run'}
+          </button>
+        </div>
+      </header>
+
+      <div className="grid-2">
+        <section className="card">
+          <h2>Command</h2>
+          <Field label="Name" error={errors.name}>
+            <input value={draft.name} onChange={(e) => set('name', e.target.value)} />
+          </Field>
+          <Field label="Working directory" error={errors.workdir} hint="The script runs in this folder.">
+            <input className="mono" value={draft.workdir} onChange={(e) => set('workdir', e.target.value)} />
+          </Field>
+          <Field
+            label="Interpreter"
+            error={errors.interpreter}
+            hint={chosen ? `Python ${chosen.version} · PyTorch ${chosen.hasTorch ? 'yes' : 'missing'} · scikit-learn ${chosen.hasSklearn ? 'yes' : 'missing'}` : 'A venv’s or conda env’s python, or the system Python.'}
+          >
+            <div className="row">
+              <input className="mono grow" value={draft.interpreter} onChange={(e) => set('interpreter', e.target.value)} list="interpreters" />
+              <button className="btn" type="button" onClick={() => void api.invoke('interpreters.detect', {}).then(setCandidates)}>
+                Detect
+              </button>
+            </div>
+            <datalist id="interpreters">
+              {candidates?.map((c) => (
+                <option key={c.path} value={c.path}>
+                  {`Python ${c.version}${c.hasTorch ? ' · torch' : ''}${c.hasSklearn ? ' · sklearn' : ''}`}
+                </option>
+              ))}
+            </datalist>
+            {candidates && candidates.length > 0 && (
+              <ul className="candidates">
+                {candidates.map((c) => (
+                  <li key={c.path}>
+                    <button type="button" className="link" onClick={() => set('interpreter', c.path)}>
+                      <span className="mono">{c.path}</span>
+                    </button>{' '}
+                    <span className="subtle">
+                      Python {c.version} · {c.hasTorch ? 'PyTorch ✓' : 'no PyTorch'} · {c.hasSklearn ? 'scikit-learn ✓' : 'no scikit-learn'}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {candidates && candidates.length === 0 && <span className="field-error">No Python interpreter was found on this machine.</span>}
+          </Field>
+          <Field label="Command (after the interpreter)" error={errors.command}>
+            <input className="mono" value={draft.command} onChange={(e) => set('command', e.target.value)} placeholder="train.py --config base.yaml" />
+          </Field>
+          <Field label="Hyperparameters are passed as">
+            <select value={draft.paramStyle} onChange={(e) => set('paramStyle', e.target.value as Project['paramStyle'])}>
+              {paramStyles.map((s) => (
+                <option key={s} value={s}>
+                  {STYLE_LABELS[s]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <div className="row">
+            <Field label="Objective metric" hint="The metric a study optimizes, e.g. val_error.">
+              <input className="mono" value={draft.objectiveMetric} onChange={(e) => set('objectiveMetric', e.target.value)} />
+            </Field>
+            <Field label="Goal">
+              <select value={draft.objectiveGoal} onChange={(e) => set('objectiveGoal', e.target.value as Project['objectiveGoal'])}>
+                <option value="minimize">lower is better</option>
+                <option value="maximize">higher is better</option>
+              </select>
+            </Field>
+          </div>
+        </section>
+
+        <section className="card">
+          <h2>Hyperparameters</h2>
+          <table className="table hparams">
+            <tbody>
+              {draft.hparams.map((h, i) => {
+                const err = errors[`hparam.${i}`] ?? (h.name === 'lr' || h.name === 'learning_rate' ? errors.lr : h.name === 'batch_size' ? errors.batch_size : undefined);
+                return (
+                  <tr key={i} className={err ? 'has-error' : ''}>
+                    <td>
+                      <input className="mono" aria-label="name" value={h.name} onChange={(e) => setHparam(i, 'name', e.target.value)} placeholder="name" />
+                    </td>
+                    <td>
+                      <input className="mono" aria-label={`value of ${h.name}`} data-hparam={h.name} value={h.value} onChange={(e) => setHparam(i, 'value', e.target.value)} placeholder="value" />
+                      {err && <div className="field-error" role="alert">{err}</div>}
+                    </td>
+                    <td>
+                      <button className="btn icon" title={`Remove ${h.name}`} onClick={() => set('hparams', draft.hparams.filter((_, j) => j !== i))}>
+                        ×
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <button className="btn" onClick={() => set('hparams', [...draft.hparams, { name: '', value: '' }])}>
+            + Add hyperparameter
+          </button>
+          <h3>Exact command</h3>
+          <p className="argv" data-testid="argv-preview">
+            {[draft.interpreter, ...preview].map((a, i) => (
+              <code key={`c${i}`}>{a}</code>
+            ))}
+            {validate(draft).patch &&
+              draft.paramStyle !== 'placeholders' &&
+              draft.paramStyle !== 'jsonfile' &&
+              draft.hparams
+                .filter((h) => h.name.trim())
+                .map((h) => <code key={`h${h.name}`}>{draft.paramStyle === 'flags' ? `--${h.name.trim()}=${h.value.trim()}` : `${h.name.trim()}=${h.value.trim()}`}</code>)}
+          </p>
+          <p className="subtle">Each box is one argument; values never pass through a shell.</p>
+        </section>
+      </div>
+
+      <section className="card">
+        <h2>Trials</h2>
+        {trials ? <TrialTable trials={trials} /> : <p className="empty">Loading…</p>}
+      </section>
+    </div>
+  );
+}

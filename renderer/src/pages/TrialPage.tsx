@@ -1,0 +1,120 @@
+import { useEffect, useState } from 'react';
+import type { Trial } from '../../../preload/contract';
+import { api } from '../api/client';
+import { MetricChart } from '../components/MetricChart';
+import { StatusBadge } from '../components/StatusBadge';
+import { TerminalView } from '../components/TerminalView';
+import { useLiveMetrics } from '../live/useLiveMetrics';
+import { formatDuration, formatTime } from '../lib/format';
+import { useStore } from '../store';
+
+/** One trial: live curves, the terminal, the exact command, and why it ended. */
+export function TrialPage({ trialId }: { trialId: number }) {
+  const fromList = useStore((s) => Object.values(s.trials).flat().find((t) => t.id === trialId));
+  const [fetched, setFetched] = useState<Trial | null>(null);
+  const openProject = useStore((s) => s.openProject);
+  const stopTrial = useStore((s) => s.stopTrial);
+  const notify = useStore((s) => s.notify);
+  const [stopping, setStopping] = useState(false);
+  const { names, series } = useLiveMetrics(trialId);
+  const trial = fromList ?? fetched;
+
+  useEffect(() => {
+    if (!fromList) void api.invoke('trials.get', { id: trialId }).then(setFetched);
+  }, [trialId, fromList]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !(e.target instanceof HTMLInputElement)) openProject();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [openProject]);
+
+  if (!trial) return <div className="page"><p className="empty">Loading trial…</p></div>;
+  const running = trial.status === 'running';
+  const extraEnv = Object.entries(trial.env);
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <button className="link back" onClick={openProject} title="Back to the project (Esc)">
+            ← Project
+          </button>
+          <h1>
+            Trial #{trial.id} <StatusBadge trial={trial} />
+          </h1>
+          <p className="subtle">
+            Started {formatTime(trial.startedAt)}
+            {trial.startedAt && trial.endedAt ? ` · ran ${formatDuration(trial.endedAt - trial.startedAt)}` : ''}
+            {trial.exitCode !== null ? ` · exit code ${trial.exitCode}` : ''}
+            {trial.signal ? ` · ${trial.signal}` : ''}
+          </p>
+        </div>
+        <div className="actions">
+          {running && (
+            <button
+              className="btn danger"
+              data-testid="stop"
+              disabled={stopping}
+              onClick={() => {
+                setStopping(true);
+                stopTrial(trial.id)
+                  .catch((e: Error) => notify('error', e.message))
+                  .finally(() => setStopping(false));
+              }}
+            >
+              {stopping ? 'Stopping…' : '■ Stop'}
+            </button>
+          )}
+        </div>
+      </header>
+
+      {trial.failureReason && trial.status !== 'succeeded' && (
+        <div className={`banner ${trial.status === 'killed' ? 'info' : 'error'}`} role="status" data-testid="failure-reason">
+          {trial.failureReason}
+        </div>
+      )}
+
+      <section className="card">
+        <h2>Curves</h2>
+        {names.length === 0 ? (
+          <p className="empty">{running ? 'Waiting for the first metric line…' : 'This trial printed no metrics Tunebench could read.'}</p>
+        ) : (
+          <div className="charts">
+            {names.map((n) => (
+              <MetricChart key={n} name={n} series={series.get(n)!} />
+            ))}
+          </div>
+        )}
+      </section>
+
+      <section className="card">
+        <h2>Output</h2>
+        <TerminalView trialId={trial.id} />
+      </section>
+
+      <section className="card">
+        <h2>Command</h2>
+        <p className="argv">
+          {trial.argv.map((a, i) => (
+            <code key={i}>{a}</code>
+          ))}
+        </p>
+        <p className="subtle">
+          in <span className="mono">{trial.cwd}</span>
+        </p>
+        {extraEnv.length > 0 && (
+          <p className="argv">
+            {extraEnv.map(([k, v]) => (
+              <code key={k}>
+                {k}={v}
+              </code>
+            ))}
+          </p>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import { create, type StateCreator } from 'zustand';
+import type { Project, ProjectPatch, Trial } from '../../../preload/contract';
+import { api } from '../api/client';
+
+type Theme = 'light' | 'dark';
+export type View = { kind: 'project' } | { kind: 'trial'; trialId: number };
+
+interface ProjectsSlice {
+  projects: Project[];
+  selectedProjectId: number | null;
+  loadProjects(): Promise<void>;
+  selectProject(id: number): void;
+  saveProject(id: number, patch: ProjectPatch): Promise<Project>;
+}
+
+interface TrialsSlice {
+  /** Trials per project id, newest first. */
+  trials: Record<number, Trial[]>;
+  loadTrials(projectId: number): Promise<void>;
+  upsertTrial(t: Trial): void;
+  startTrial(projectId: number): Promise<Trial>;
+  stopTrial(id: number): Promise<void>;
+}
+
+interface UiSlice {
+  view: View;
+  theme: Theme;
+  connected: boolean;
+  notice: { kind: 'error' | 'info'; text: string } | null;
+  openTrial(trialId: number): void;
+  openProject(): void;
+  toggleTheme(): void;
+  setConnected(c: boolean): void;
+  notify(kind: 'error' | 'info', text: string): void;
+  dismissNotice(): void;
+}
+
+export type State = ProjectsSlice & TrialsSlice & UiSlice;
+
+const THEME_KEY = 'tunebench.theme';
+
+const projectsSlice: StateCreator<State, [], [], ProjectsSlice> = (set, get) => ({
+  projects: [],
+  selectedProjectId: null,
+  async loadProjects() {
+    const projects = await api.invoke('projects.list', {});
+    const sel = get().selectedProjectId;
+    set({ projects, selectedProjectId: sel !== null && projects.some((p) => p.id === sel) ? sel : (projects[0]?.id ?? null) });
+  },
+  selectProject(id) {
+    set({ selectedProjectId: id, view: { kind: 'project' } });
+  },
+  async saveProject(id, patch) {
+    const saved = await api.invoke('projects.update', { id, patch });
+    set({ projects: get().projects.map((p) => (p.id === id ? saved : p)) });
+    return saved;
+  },
+});
+
+const trialsSlice: StateCreator<State, [], [], TrialsSlice> = (set, get) => ({
+  trials: {},
+  async loadTrials(projectId) {
+    const list = await api.invoke('trials.list', { projectId });
+    set({ trials: { ...get().trials, [projectId]: list } });
+  },
+  upsertTrial(t) {
+    const list = get().trials[t.projectId] ?? [];
+    const next = list.some((x) => x.id === t.id) ? list.map((x) => (x.id === t.id ? t : x)) : [t, ...list];
+    set({ trials: { ...get().trials, [t.projectId]: next } });
+  },
+  async startTrial(projectId) {
+    const t = await api.invoke('trials.start', { projectId });
+    get().upsertTrial(t);
+    return t;
+  },
+  async stopTrial(id) {
+    get().upsertTrial(await api.invoke('trials.stop', { id }));
+  },
+});
+
+const uiSlice: StateCreator<State, [], [], UiSlice> = (set, get) => ({
+  view: { kind: 'project' },
+  theme: (localStorage.getItem(THEME_KEY) as Theme | null) ?? (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'),
+  connected: true,
+  notice: null,
+  openTrial(trialId) {
+    set({ view: { kind: 'trial', trialId } });
+  },
+  openProject() {
+    set({ view: { kind: 'project' } });
+  },
+  toggleTheme() {
+    const theme = get().theme === 'dark' ? 'light' : 'dark';
+    localStorage.setItem(THEME_KEY, theme);
+    set({ theme });
+  },
+  setConnected(connected) {
+    set({ connected });
+  },
+  notify(kind, text) {
+    set({ notice: { kind, text } });
+  },
+  dismissNotice() {
+    set({ notice: null });
+  },
+});
+
+/** The one renderer store, built from typed slices. Live metric points do not pass through it (see live/buffers). */
+export const useStore = create<State>()((...a) => ({ ...projectsSlice(...a), ...trialsSlice(...a), ...uiSlice(...a) }));
+
+/** Keeps every trial list current from the engine's events, whichever screen is open. */
+export function connectEvents(): () => void {
+  return api.on('trial.updated', (t) => useStore.getState().upsertTrial(t));
+}
