@@ -43,9 +43,9 @@ export class MetricStore {
       count: db.prepare('SELECT count(*) AS n FROM metric_points WHERE trial_id = ? AND metric_id = ?'),
       all: db.prepare('SELECT coalesce(step, seq) AS x, value FROM metric_points WHERE trial_id = ? AND metric_id = ? ORDER BY seq'),
       // SQLite returns the bare column x from the row that holds the min (or max): one pass per extreme.
-      bucketMin: db.prepare(`SELECT seq / @size AS b, coalesce(step, seq) AS x, min(value) AS value, seq FROM metric_points
+      bucketMin: db.prepare(`SELECT seq / CAST(@size AS INTEGER) AS b, coalesce(step, seq) AS x, min(value) AS value, seq FROM metric_points
         WHERE trial_id = @trial AND metric_id = @metric AND value IS NOT NULL GROUP BY b`),
-      bucketMax: db.prepare(`SELECT seq / @size AS b, coalesce(step, seq) AS x, max(value) AS value, seq FROM metric_points
+      bucketMax: db.prepare(`SELECT seq / CAST(@size AS INTEGER) AS b, coalesce(step, seq) AS x, max(value) AS value, seq FROM metric_points
         WHERE trial_id = @trial AND metric_id = @metric AND value IS NOT NULL GROUP BY b`),
       nonFinite: db.prepare(`SELECT coalesce(step, seq) AS x, value FROM metric_points
         WHERE trial_id = ? AND metric_id = ? AND (value IS NULL OR value IN (9e999, -9e999)) ORDER BY seq LIMIT 10000`),

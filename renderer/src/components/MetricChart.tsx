@@ -31,13 +31,14 @@ export function MetricChart({ name, series }: { name: string; series: LiveSeries
       xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, scale: true },
       yAxis: { type: 'value', scale: true },
       dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 6 }],
-      series: [{ type: 'line', name, showSymbol: false, sampling: 'lttb', large: true, dimensions: ['x', 'y'], encode: { x: 0, y: 1 }, data: series.data(), lineStyle: { width: 1.5 } }],
+      series: [{ type: 'line', name, showSymbol: false, symbolSize: 5, sampling: 'lttb', large: true, dimensions: ['x', 'y'], encode: { x: 0, y: 1 }, data: series.data(), lineStyle: { width: 1.5 } }],
     });
     let drawn = -1;
     const draw = () => {
       if (series.version === drawn) return;
       drawn = series.version;
-      chart.setOption({ series: [{ data: series.data() }] });
+      // A handful of points (early evals) would be invisible as a bare line: show them as dots.
+      chart.setOption({ series: [{ data: series.data(), showSymbol: series.length <= 60 }] });
       node.dataset.points = String(series.length);
       if (countRef.current) countRef.current.textContent = `${series.length.toLocaleString()} points${series.nonFinite ? ` · ${series.nonFinite} NaN/Inf` : ''}`;
     };

@@ -21,7 +21,7 @@ export function Sidebar() {
             <li key={p.id}>
               <button className={`project-item${p.id === selected ? ' active' : ''}`} onClick={() => select(p.id)}>
                 <span className="ellipsis">{p.name}</span>
-                {running > 0 && <span className="pill">{running} running</span>}
+                {running > 0 && <span className="dot" title={`${running} trial${running > 1 ? 's' : ''} running`} />}
               </button>
             </li>
           );

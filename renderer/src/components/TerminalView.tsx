@@ -5,8 +5,8 @@ import type { Events } from '../../../preload/contract';
 import { api } from '../api/client';
 import { useStore } from '../store';
 
-const DARK = { background: '#0d1117', foreground: '#d6dde6', cursor: '#d6dde6' };
-const LIGHT = { background: '#fbfcfd', foreground: '#1f2328', cursor: '#1f2328', selectionBackground: '#cde1f7' };
+const DARK = { background: '#161b22', foreground: '#d6dde6', cursor: '#d6dde6' };
+const LIGHT = { background: '#ffffff', foreground: '#1f2328', cursor: '#1f2328', selectionBackground: '#cde1f7' };
 
 /**
  * A trial's output as a terminal shows it: progress bars redraw in place, colours render,

@@ -18,6 +18,9 @@ export function TrialPage({ trialId }: { trialId: number }) {
   const [stopping, setStopping] = useState(false);
   const { names, series } = useLiveMetrics(trialId);
   const trial = fromList ?? fetched;
+  const objective = useStore((s) => s.projects.find((p) => p.id === trial?.projectId)?.objectiveMetric ?? null);
+  // The objective first: it is the curve the researcher came to look at.
+  const ordered = objective && names.includes(objective) ? [objective, ...names.filter((n) => n !== objective)] : names;
 
   useEffect(() => {
     if (!fromList) void api.invoke('trials.get', { id: trialId }).then(setFetched);
@@ -83,7 +86,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
           <p className="empty">{running ? 'Waiting for the first metric line…' : 'This trial printed no metrics Tunebench could read.'}</p>
         ) : (
           <div className="charts">
-            {names.map((n) => (
+            {ordered.map((n) => (
               <MetricChart key={n} name={n} series={series.get(n)!} />
             ))}
           </div>
