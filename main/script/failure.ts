@@ -1,8 +1,12 @@
+import { recogniseOom, type ProcessEnd } from './oom';
+
 /**
  * Why a trial failed, in words a researcher can act on, read from the last lines it printed.
  * Returns null when nothing recognisable was printed (the exit code then speaks for itself).
+ * Out-of-memory is recognised by `./oom` (the one place for it); pass `end` so that death by
+ * SIGKILL reads as "probable OOM (killed)". Do not pass it for a trial the user stopped.
  */
-export function explainFailure(lastLines: readonly string[], interpreter: string): string | null {
+export function explainFailure(lastLines: readonly string[], interpreter: string, end?: ProcessEnd): string | null {
   const text = lastLines.join('\n');
   const missing = /ModuleNotFoundError: No module named '([^'.]+)/.exec(text);
   if (missing) {
@@ -11,9 +15,8 @@ export function explainFailure(lastLines: readonly string[], interpreter: string
     const apt = mod === 'torch' ? 'python3-torch' : mod === 'sklearn' ? 'python3-sklearn' : `python3-${mod}`;
     return `Python module '${mod}' is not installed for ${interpreter}. Install it into that interpreter (${interpreter} -m pip install ${pipName}; on Debian/Ubuntu system Python: apt install ${apt}) or choose another interpreter in the project settings.`;
   }
-  const oom =
-    /CUDA out of memory|torch\.(cuda\.)?OutOfMemoryError|HIP out of memory|MPS backend out of memory|DefaultCPUAllocator: (?:can't|not enough memory)|RESOURCE_EXHAUSTED|OOM when allocating tensor/.exec(text);
-  if (oom) return `Out of memory (${oom[0]}). Try a smaller batch size or model.`;
+  const oom = recogniseOom(text, end);
+  if (oom) return oom.reason;
   const tb = /^(\w+(?:\.\w+)*(?:Error|Exception)): (.*)$/m.exec([...lastLines].reverse().join('\n'));
   if (tb) return `${tb[1]}: ${tb[2]}`;
   return null;

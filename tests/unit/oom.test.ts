@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { explainFailure } from '../../main/script/failure';
+import { findOomMessage, killedLikeOom, PROBABLE_OOM_KILLED, recogniseOom } from '../../main/script/oom';
+
+/** Real messages, as the frameworks print them (paths and sizes from real reports). */
+const POSITIVES: Record<string, { text: string; source: string }> = {
+  'PyTorch >= 2.5 CUDA': {
+    source: 'cuda',
+    text: `Traceback (most recent call last):
+  File "/home/u/train.py", line 88, in <module>
+    loss.backward()
+torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB. GPU 0 has a total capacity of 79.15 GiB of which 3.94 MiB is free. Including non-PyTorch memory, this process has 79.14 GiB memory in use. Of the allocated memory 78.07 GiB is allocated by PyTorch, and 472.63 MiB is reserved by PyTorch but unallocated. If reserved but unallocated memory is large try setting PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True to avoid fragmentation.  See documentation for Memory Management  (https://pytorch.org/docs/stable/notes/cuda.html#environment-variables)`,
+  },
+  'PyTorch 1.13-2.4 CUDA': {
+    source: 'cuda',
+    text: `torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 256.00 MiB (GPU 0; 15.78 GiB total capacity; 14.21 GiB already allocated; 78.75 MiB free; 14.35 GiB reserved in total by PyTorch) If reserved memory is >> allocated memory try setting max_split_size_mb to avoid fragmentation.  See documentation for Memory Management and PYTORCH_CUDA_ALLOC_CONF`,
+  },
+  'PyTorch < 1.13 CUDA (RuntimeError)': {
+    source: 'cuda',
+    text: `RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 10.76 GiB total capacity; 8.10 GiB already allocated; 1.55 GiB free; 8.14 GiB reserved in total by PyTorch)`,
+  },
+  'CUDA runtime outside the caching allocator': {
+    source: 'cuda',
+    text: `RuntimeError: CUDA error: out of memory
+CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.`,
+  },
+  'ROCm (HIP)': {
+    source: 'hip',
+    text: `torch.OutOfMemoryError: HIP out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 23.98 GiB of which 1.27 GiB is free. Of the allocated memory 21.80 GiB is allocated by PyTorch, and 434.52 MiB is reserved by PyTorch but unallocated.`,
+  },
+  'Apple MPS': {
+    source: 'mps',
+    text: `RuntimeError: MPS backend out of memory (MPS allocated: 18.13 GB, other allocations: 384.00 KB, max allowed: 18.13 GB). Tried to allocate 256 bytes on shared pool. Use PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 to disable upper limit for memory allocations (may cause system failure).`,
+  },
+  'CPU allocator, Linux': {
+    source: 'cpu',
+    text: `RuntimeError: [enforce fail at alloc_cpu.cpp:75] err == 0. DefaultCPUAllocator: can't allocate memory: you tried to allocate 16000000000 bytes. Error code 12 (Cannot allocate memory)`,
+  },
+  'CPU allocator, Windows': {
+    source: 'cpu',
+    text: `RuntimeError: [enforce fail at C:\\cb\\pytorch_1000000000000\\work\\c10\\core\\impl\\alloc_cpu.cpp:72] data. DefaultCPUAllocator: not enough memory: you tried to allocate 1073741824 bytes.`,
+  },
+  'torch.OutOfMemoryError on its own line': {
+    source: 'torch',
+    text: `  File "/opt/conda/lib/python3.11/site-packages/torch/nn/modules/linear.py", line 125, in forward
+    return F.linear(input, self.weight, self.bias)
+torch.OutOfMemoryError`,
+  },
+  'JAX/XLA on GPU': {
+    source: 'xla',
+    text: `jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: Out of memory while trying to allocate 17179869184 bytes.
+BufferAssignment OOM Debugging.`,
+  },
+  'JAX failed allocation request': {
+    source: 'xla',
+    text: `2024-03-01 12:00:01.123456: W external/xla/xla/service/gpu/... ] RESOURCE_EXHAUSTED: Failed to allocate request for 4.00GiB (4294967296B) on device ordinal 0`,
+  },
+  'TensorFlow 2': {
+    source: 'tensorflow',
+    text: `tensorflow.python.framework.errors_impl.ResourceExhaustedError: {{function_node __wrapped__MatMul_device_/job:localhost/replica:0/task:0/device:GPU:0}} OOM when allocating tensor with shape[65536,65536] and type float on /job:localhost/replica:0/task:0/device:GPU:0 by allocator GPU_0_bfc [Op:MatMul]`,
+  },
+  'NumPy': {
+    source: 'python',
+    text: `numpy.core._exceptions._ArrayMemoryError: Unable to allocate 74.5 GiB for an array with shape (100000, 100000) and data type float64`,
+  },
+  'Python MemoryError as a traceback ends': {
+    source: 'python',
+    text: `  File "train.py", line 12, in load
+    data = [0] * n
+MemoryError`,
+  },
+};
+
+/** Texts that mention memory but are not an out-of-memory failure. */
+const NEGATIVES: Record<string, string> = {
+  // TensorFlow's BFC allocator warns and carries on (a slower convolution algorithm is used).
+  'TensorFlow BFC "not a failure" warning': `2023-05-02 10:11:12.345678: W tensorflow/core/common_runtime/bfc_allocator.cc:290] Allocator (GPU_0_bfc) ran out of memory trying to allocate 2.26GiB with freed_by_count=0. The caller indicates that this is not a failure, but may mean that there could be performance gains if more memory were available.`,
+  'gRPC message size limit': `grpc._channel._InactiveRpcError: status = StatusCode.RESOURCE_EXHAUSTED details = "RESOURCE_EXHAUSTED: Received message larger than max (8388608 vs. 4194304)"`,
+  'an ordinary traceback': `Traceback (most recent call last):
+  File "train.py", line 3, in <module>
+ValueError: Expected input batch_size (64) to match target batch_size (32).`,
+  'memory statistics printed by a healthy run': `step 100 loss 0.4213 gpu_mem_allocated_gb=12.4 max_memory_reserved=14.1 out_of_memory_retries=0`,
+  'PyTorch memory summary header': `|===========================================================================|
+|                  PyTorch CUDA memory summary, device ID 0                 |
+|---------------------------------------------------------------------------|
+|            CUDA OOMs: 0            |        cudaMalloc retries: 0         |`,
+  'TensorFlow OOM hint without the error': `Hint: If you want to see a list of allocated tensors when OOM happens, add report_tensor_allocations_upon_oom to RunOptions for current allocation info.`,
+};
+
+describe('findOomMessage', () => {
+  for (const [name, { text, source }] of Object.entries(POSITIVES)) {
+    it(`recognises ${name}`, () => {
+      const oom = findOomMessage(text);
+      expect(oom).not.toBeNull();
+      expect(oom!.source).toBe(source);
+      expect(oom!.certain).toBe(true);
+      expect(text).toContain(oom!.evidence);
+      expect(oom!.reason).toMatch(/^Out of memory \(.+\)\. Try a smaller batch size or model\.$/);
+    });
+  }
+
+  for (const [name, text] of Object.entries(NEGATIVES)) {
+    it(`does not call ${name} an out-of-memory`, () => {
+      expect(findOomMessage(text)).toBeNull();
+    });
+  }
+
+  it('finds the real error after a BFC warning that was not one', () => {
+    const text = `${NEGATIVES['TensorFlow BFC "not a failure" warning']}\n${POSITIVES['TensorFlow 2']!.text}`;
+    expect(findOomMessage(text)?.source).toBe('tensorflow');
+  });
+
+  it('reads a message split by carriage returns from a progress bar', () => {
+    const text = ' 12%|█▏        | 120/1000 [00:03<00:22]\rRuntimeError: CUDA out of memory. Tried to allocate 1.00 GiB';
+    expect(findOomMessage(text)?.source).toBe('cuda');
+  });
+});
+
+describe('recogniseOom with how the process ended', () => {
+  it('reports death by SIGKILL as a probable OOM (killed)', () => {
+    const oom = recogniseOom('step 10 loss 0.3', { exitCode: null, signal: 'SIGKILL' });
+    expect(oom).toMatchObject({ source: 'killed', certain: false, evidence: 'SIGKILL' });
+    expect(oom!.reason.startsWith(PROBABLE_OOM_KILLED)).toBe(true);
+  });
+
+  it('reports exit code 137 from a wrapping shell the same way', () => {
+    expect(recogniseOom('', { exitCode: 137, signal: null })?.evidence).toBe('exit code 137');
+  });
+
+  it('prefers a printed message to the signal', () => {
+    expect(recogniseOom(POSITIVES['JAX/XLA on GPU']!.text, { exitCode: null, signal: 'SIGKILL' })?.source).toBe('xla');
+  });
+
+  it('does not call other signals or exit codes an out-of-memory', () => {
+    expect(recogniseOom('', { exitCode: null, signal: 'SIGTERM' })).toBeNull();
+    expect(recogniseOom('', { exitCode: 1, signal: null })).toBeNull();
+    expect(recogniseOom('', { exitCode: 139, signal: null })).toBeNull();
+    expect(killedLikeOom({ exitCode: 0, signal: null })).toBe(false);
+  });
+});
+
+describe('explainFailure uses the same recognition', () => {
+  it('explains an out-of-memory from the last lines', () => {
+    const lines = POSITIVES['CPU allocator, Linux']!.text.split('\n');
+    expect(explainFailure(lines, '/usr/bin/python3')).toMatch(/^Out of memory \(DefaultCPUAllocator: can't allocate memory\)/);
+  });
+
+  it('explains SIGKILL when told how the process ended', () => {
+    expect(explainFailure(['step 5'], '/usr/bin/python3', { exitCode: null, signal: 'SIGKILL' })).toMatch(/^probable OOM \(killed\)/);
+    expect(explainFailure(['step 5'], '/usr/bin/python3')).toBeNull();
+  });
+
+  it('still reports an ordinary traceback as itself', () => {
+    expect(explainFailure(NEGATIVES['an ordinary traceback']!.split('\n'), 'python')).toBe(
+      'ValueError: Expected input batch_size (64) to match target batch_size (32).',
+    );
+  });
+});
