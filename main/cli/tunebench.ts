@@ -1,14 +1,19 @@
 /**
  * `npx tunebench <command>`: the engine's tools for the command line.
  *   parse FILE   print the metric points found in captured training output, one JSON object per line
+ *   sample ...   print the points of a search space's quasi-random design (main/cli/sample.ts)
  */
 import { createReadStream } from 'node:fs';
 import { LineAssembler } from '../script/lines';
 import { parseLine } from '../script/parse';
+import { sampleCommand } from './sample';
 
 const USAGE = `usage: tunebench parse FILE
   parse FILE   print the metric points Tunebench finds in captured training output,
-               one JSON object per line: {"key": "loss", "value": 0.52, "step": 100}`;
+               one JSON object per line: {"key": "loss", "value": 0.52, "step": 100}
+       tunebench sample --space FILE -n N [--seed S]
+  sample       print the points of a search space's quasi-random design, one JSON object
+               per line (tunebench sample --help for more)`;
 
 /** JSON has no NaN or Infinity: they are printed as strings, as the parse command promises. */
 function jsonValue(v: number): number | string {
@@ -44,6 +49,7 @@ async function parseFile(path: string, out: NodeJS.WritableStream): Promise<numb
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === 'sample') return sampleCommand(rest);
   if (cmd === 'parse') {
     if (rest.length !== 1) {
       console.error(USAGE);
