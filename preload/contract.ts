@@ -10,6 +10,7 @@
  * payload at runtime, because a renderer is untrusted input like any other.
  */
 import { z } from 'zod';
+import { searchSpaceSchema } from './space';
 
 /** How a trial's hyperparameters reach the training script (see DESIGN.md, "Hyperparameters in"). */
 export const paramStyles = ['flags', 'hydra', 'placeholders', 'jsonfile'] as const;
@@ -40,9 +41,17 @@ export interface Project {
   createdAt: number;
 }
 
+/** Where a trial comes from. */
+export const trialKinds = ['manual', 'study', 'probe', 'rerun', 'dryrun'] as const;
+export type TrialKind = (typeof trialKinds)[number];
+
 export interface Trial {
   id: number;
   projectId: number;
+  kind: TrialKind;
+  /** The study this trial belongs to, and its point's index in the study's design. */
+  studyId: number | null;
+  designIndex: number | null;
   argv: string[];
   env: Record<string, string>;
   cwd: string;
@@ -56,6 +65,49 @@ export interface Trial {
   endedAt: number | null;
   gpu: string | null;
   diverged: boolean;
+}
+
+/** The playbook's three roles of a hyperparameter in a study. */
+export const hyperRoles = ['scientific', 'nuisance', 'fixed'] as const;
+export type HyperRole = (typeof hyperRoles)[number];
+
+export const studyStatuses = ['running', 'paused', 'done', 'cancelled'] as const;
+export type StudyStatus = (typeof studyStatuses)[number];
+
+/** A round of the playbook's incremental loop: a goal, roles, a search space, a budget. */
+export interface Study {
+  id: number;
+  projectId: number;
+  name: string;
+  goal: string;
+  /** The search space of the scientific and nuisance hyperparameters (the `tunebench sample` format). */
+  space: Record<string, unknown>;
+  roles: Record<string, HyperRole>;
+  fixed: Hyperparameters;
+  objectiveMetric: string;
+  objectiveGoal: ObjectiveGoal;
+  budget: number;
+  seed: number;
+  concurrency: number;
+  status: StudyStatus;
+  conclusion: string | null;
+  batchSize: number | null;
+  createdAt: number;
+}
+
+export interface StudyProgress {
+  total: number;
+  queued: number;
+  running: number;
+  succeeded: number;
+  /** Failed, killed or interrupted: the study's infeasible points or lost runs. */
+  failed: number;
+  /** Estimated time until the last queued trial ends, from measured durations; null before any trial ended. */
+  etaMs: number | null;
+}
+
+export interface StudyWithProgress extends Study {
+  progress: StudyProgress;
 }
 
 export interface MetricSummary {
@@ -123,6 +175,29 @@ export const projectPatch = z
   .partial();
 export type ProjectPatch = z.infer<typeof projectPatch>;
 
+export const studyInput = z.object({
+  projectId: id,
+  name: z.string().trim().min(1, 'a study needs a name').max(200),
+  goal: z.string().trim().min(1, 'write the goal of the study, e.g. "does NAdam beat Nesterov momentum at this step budget?"').max(4000),
+  space: searchSpaceSchema,
+  roles: z.record(z.string(), z.enum(hyperRoles)),
+  fixed: hyperparameters,
+  objectiveMetric: z.string().trim().min(1, 'choose the objective metric, e.g. val_error').max(200),
+  objectiveGoal: z.enum(objectiveGoals),
+  budget: z.number().int('the trial budget is a whole number').min(1, 'the trial budget must be at least 1').max(10_000),
+  seed: z.number().int().min(0).max(0xffff_ffff).optional(),
+  concurrency: z.number().int().min(1, 'at least one trial at a time').max(64).default(1),
+});
+
+/** One trial's result inside a study: its design point and its objective so far. */
+export interface StudyTrialRow extends Trial {
+  /** Best objective value over training (in the study's direction); null before the first value. */
+  best: number | null;
+  /** The step of the last objective value and that value. */
+  lastStep: number | null;
+  last: number | null;
+}
+
 /** Request/response methods: name -> input schema and output type. */
 export const methods = {
   /** Where the workspace lives and which shell opened it. */
@@ -161,6 +236,18 @@ export const methods = {
     input: z.object({ id, metric: z.string().min(1).max(200), maxPoints: z.number().int().min(10).max(1_000_000).default(20_000) }),
     output: returns<Series>(),
   },
+  'studies.list': { input: z.object({ projectId: id }), output: returns<StudyWithProgress[]>() },
+  'studies.get': { input: z.object({ id }), output: returns<StudyWithProgress>() },
+  /** Creates a study and queues its design (one trial per point) on the scheduler. */
+  'studies.create': { input: studyInput, output: returns<StudyWithProgress>() },
+  'studies.pause': { input: z.object({ id }), output: returns<StudyWithProgress>() },
+  'studies.resume': { input: z.object({ id }), output: returns<StudyWithProgress>() },
+  'studies.cancel': { input: z.object({ id }), output: returns<StudyWithProgress>() },
+  'studies.conclude': { input: z.object({ id, conclusion: z.string().max(20_000) }), output: returns<Study>() },
+  /** The study's trials with their objective values, in design order. */
+  'studies.trials': { input: z.object({ id }), output: returns<StudyTrialRow[]>() },
+  /** Queues the same design point again (a crashed trial worth another try). */
+  'trials.retry': { input: z.object({ id }), output: returns<Trial>() },
 } as const;
 
 /** Events pushed by the engine: name -> payload type. */

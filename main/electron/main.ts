@@ -48,8 +48,7 @@ async function main(): Promise<void> {
   await app.whenReady();
   // Deny every permission request (camera, notifications, ...): the workbench needs none.
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-  engine = new Engine({ dataDir: process.env.TUNEBENCH_DATA_DIR ?? defaultDataDir(), mode: 'desktop', examplesDir: join(appRoot, 'examples'), version: app.getVersion() });
-  await engine.seedExample();
+  engine = await Engine.open({ dataDir: process.env.TUNEBENCH_DATA_DIR ?? defaultDataDir(), mode: 'desktop', examplesDir: join(appRoot, 'examples'), version: app.getVersion() });
   const eng = engine;
   ipcMain.handle(IPC_INVOKE, async (e, method: unknown, input: unknown) => {
     if (!trustedSender(e)) throw new Error('untrusted sender');

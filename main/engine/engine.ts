@@ -18,6 +18,12 @@ import { ApiError } from './errors';
 import { handlers } from './handlers';
 import { detectInterpreters } from './interpreters';
 import { exampleProject } from './example';
+import { StudyRepo } from './store/studies';
+import { Scheduler } from './scheduler';
+import { StudyService } from './studyService';
+import { detectGpus } from './gpus';
+import { sampleSearchSpace } from '../playbook/sample';
+import { availableParallelism } from 'node:os';
 
 export interface EngineOptions {
   dataDir: string;
@@ -25,6 +31,10 @@ export interface EngineOptions {
   /** Folder holding `digits/train.py`; the example project is created from it on first start. */
   examplesDir?: string;
   version?: string;
+  /** Trials at once where there is no GPU; default: one per core, at least one. */
+  cpuSlots?: number;
+  /** GPU ids to schedule on (CUDA_VISIBLE_DEVICES values); default: none until `open` detects them. */
+  gpus?: string[];
 }
 
 type Listener = (event: EventName, payload: Events[EventName]) => void;
@@ -39,6 +49,9 @@ export class Engine {
   readonly trials: TrialRepo;
   readonly metrics: MetricStore;
   readonly runner: Runner;
+  readonly studies: StudyRepo;
+  scheduler: Scheduler;
+  readonly studyService: StudyService;
   private readonly listeners = new Set<Listener>();
 
   constructor(private readonly opts: EngineOptions) {
@@ -46,7 +59,9 @@ export class Engine {
     this.projects = new ProjectRepo(this.db);
     this.trials = new TrialRepo(this.db);
     this.metrics = new MetricStore(this.db);
+    this.studies = new StudyRepo(this.db);
     this.runner = new Runner({
+      onEnded: (t) => this.scheduler.onEnded(t),
       trials: this.trials,
       metrics: this.metrics,
       dataDir: opts.dataDir,
@@ -60,7 +75,37 @@ export class Engine {
           }),
       },
     });
+    this.scheduler = this.makeScheduler(opts.gpus ?? []);
+    this.studyService = new StudyService({
+      studies: this.studies,
+      trials: this.trials,
+      runner: this.runner,
+      scheduler: () => this.scheduler,
+      design: (space, n, seed, scientific) => sampleSearchSpace(space, { n, seed, scientific }),
+    });
     this.resolveInterrupted();
+  }
+
+  /**
+   * Opens a workspace the way the app does: detects the GPUs to schedule on, creates the
+   * example project in an empty workspace, and resumes the queue a previous run left.
+   */
+  static async open(opts: EngineOptions): Promise<Engine> {
+    const engine = new Engine(opts);
+    if (!opts.gpus) {
+      const gpus = await detectGpus();
+      if (gpus.length > 0) engine.scheduler = engine.makeScheduler(gpus.map((g) => String(g.index)));
+    }
+    await engine.seedExample();
+    engine.scheduler.pump();
+    return engine;
+  }
+
+  private makeScheduler(gpus: string[]): Scheduler {
+    return new Scheduler(
+      { trials: this.trials, projects: this.projects, studies: this.studies, runner: this.runner },
+      { gpus, cpuSlots: this.opts.cpuSlots ?? Math.max(1, availableParallelism()) },
+    );
   }
 
   get dbPath(): string {

@@ -3,6 +3,7 @@ import { readLogTail } from './runner/logFile';
 import { detectInterpreters } from './interpreters';
 import { ApiError } from './errors';
 import type { Engine } from './engine';
+import { newSeed } from '../playbook/random';
 
 type Handlers = { [M in MethodName]: (engine: Engine, input: MethodParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>> };
 
@@ -61,6 +62,54 @@ export const handlers: Handlers = {
     } catch {
       return { text: '', truncated: false, end: 0 };
     }
+  },
+  'studies.list': (e, { projectId }) => e.studies.list(project(e, projectId).id).map((s) => e.studyService.withProgress(s)),
+  'studies.get': (e, { id }) => e.studyService.withProgress(e.studyService.get(id)),
+  'studies.create': (e, input) => {
+    const p = project(e, input.projectId);
+    const inSpace = Object.keys(input.space);
+    const roleOf = (k: string) => input.roles[k];
+    const unroled = inSpace.filter((k) => roleOf(k) !== 'scientific' && roleOf(k) !== 'nuisance');
+    if (unroled.length > 0) throw new ApiError(`${unroled.join(', ')} ${unroled.length > 1 ? 'are' : 'is'} in the search space but not scientific or nuisance: give ${unroled.length > 1 ? 'them a role' : 'it a role'} or remove ${unroled.length > 1 ? 'them' : 'it'} from the space`);
+    const searchedButFixed = Object.keys(input.fixed).filter((k) => inSpace.includes(k));
+    if (searchedButFixed.length > 0) throw new ApiError(`${searchedButFixed.join(', ')} cannot be both fixed and searched: remove the fixed value or the range`);
+    const noRange = Object.entries(input.roles)
+      .filter(([k, r]) => r === 'nuisance' && !inSpace.includes(k))
+      .map(([k]) => k);
+    if (noRange.length > 0) throw new ApiError(`the nuisance hyperparameter${noRange.length > 1 ? 's' : ''} ${noRange.join(', ')} need${noRange.length > 1 ? '' : 's'} a search range`);
+    const batch = input.fixed.batch_size;
+    return e.studyService.create(p, {
+      projectId: p.id,
+      name: input.name,
+      goal: input.goal,
+      space: input.space,
+      roles: input.roles,
+      fixed: input.fixed,
+      objectiveMetric: input.objectiveMetric,
+      objectiveGoal: input.objectiveGoal,
+      budget: input.budget,
+      seed: input.seed ?? newSeed(),
+      concurrency: input.concurrency,
+      batchSize: typeof batch === 'number' ? batch : null,
+    });
+  },
+  'studies.pause': (e, { id }) => e.studyService.pause(id),
+  'studies.resume': (e, { id }) => e.studyService.resume(id),
+  'studies.cancel': (e, { id }) => e.studyService.cancel(id),
+  'studies.conclude': (e, { id, conclusion }) => e.studyService.conclude(id, conclusion),
+  'studies.trials': (e, { id }) => {
+    const study = e.studyService.get(id);
+    const trials = e.trials.listByStudy(id);
+    const objective = e.metrics.objectiveOf(
+      trials.map((t) => t.id),
+      study.objectiveMetric,
+      study.objectiveGoal,
+    );
+    return trials.map((t) => ({ ...t, best: null, last: null, lastStep: null, ...objective.get(t.id) }));
+  },
+  'trials.retry': (e, { id }) => {
+    const t = trial(e, id);
+    return e.studyService.retry(project(e, t.projectId), t);
   },
   'trials.metrics': (e, { id }) => e.metrics.summaries(trial(e, id).id),
   'trials.series': (e, { id, metric, maxPoints }) => e.metrics.series(trial(e, id).id, metric, maxPoints),

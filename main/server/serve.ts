@@ -23,8 +23,7 @@ function parsePort(argv: string[]): number {
 export async function serve(argv: string[], note?: string): Promise<void> {
   const appRoot = resolve(__dirname, '..', '..');
   const dataDir = defaultDataDir();
-  const engine = new Engine({ dataDir, mode: 'browser', examplesDir: join(appRoot, 'examples'), version: process.env.npm_package_version });
-  await engine.seedExample();
+  const engine = await Engine.open({ dataDir, mode: 'browser', examplesDir: join(appRoot, 'examples'), version: process.env.npm_package_version });
   const token = process.env.TUNEBENCH_TOKEN || newToken();
   let srv;
   try {

@@ -147,7 +147,7 @@ describe('runner with a real pty and real PyTorch', () => {
     const project = first.projects.create(digitsProject());
     const orphan = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore' });
     orphan.unref();
-    const t = first.trials.create({ projectId: project.id, argv: ['sleep'], env: {}, cwd: '/tmp', seed: null, hyperparameters: {}, gpu: null });
+    const t = first.trials.create({ projectId: project.id, argv: ['sleep'], env: {}, cwd: '/tmp', seed: null, hyperparameters: {}, gpu: null, kind: 'manual' });
     first.trials.markRunning(t.id, orphan.pid!, join(dataDir, 'x.log'));
     first.db.close(); // the engine "dies" without ending its trial
     engine = new EngineClass({ dataDir, mode: 'browser' });

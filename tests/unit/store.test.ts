@@ -26,7 +26,7 @@ function seedTrial(path: string) {
     objectiveMetric: 'loss',
     objectiveGoal: 'minimize',
   });
-  const t = trials.create({ projectId: p.id, argv: ['python3'], env: {}, cwd: '/tmp', seed: null, hyperparameters: { lr: 0.1 }, gpu: null });
+  const t = trials.create({ projectId: p.id, argv: ['python3'], env: {}, cwd: '/tmp', seed: null, hyperparameters: { lr: 0.1 }, gpu: null, kind: 'manual' });
   return { db, projects, trials, metrics: new MetricStore(db), project: p, trial: t };
 }
 

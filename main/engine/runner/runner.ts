@@ -4,7 +4,7 @@ import type { Hyperparameters, Project, Trial } from '../../../preload/contract'
 import { buildCommand } from '../../script/argv';
 import { explainFailure } from '../../script/failure';
 import type { MetricStore } from '../store/metrics';
-import type { TrialEnd, TrialRepo } from '../store/trials';
+import type { TrialEnd, TrialOrigin, TrialRepo } from '../store/trials';
 import { preflight } from './interpreter';
 import { MetricWriter, type PointsBatch } from './metricWriter';
 import { TrialSession } from './trialSession';
@@ -33,17 +33,34 @@ export class Runner {
       metrics: MetricStore;
       dataDir: string;
       events: RunnerEvents;
-      /** GPUs to expose to a trial, as CUDA_VISIBLE_DEVICES; null leaves the inherited value alone. */
+      /** GPUs to expose to a manual Run, as CUDA_VISIBLE_DEVICES; null leaves the inherited value alone. */
       gpuFor?: () => string | null;
+      /** Told when any trial ends, after its status is stored (the scheduler frees the slot). */
+      onEnded?: (trial: Trial) => void;
     },
   ) {}
 
-  /** Creates a trial of the project and starts it; a trial that cannot start is recorded as failed with the reason. */
+  /** Creates a trial of the project and starts it at once (a manual Run); a trial that cannot start is recorded as failed with the reason. */
   start(project: Project, hyperparameters: Hyperparameters = project.hyperparameters): Trial {
-    const { trials, dataDir, events } = this.deps;
-    const gpu = this.deps.gpuFor?.() ?? null;
+    const trial = this.create(project, hyperparameters);
+    return this.launch(project, trial.id, this.deps.gpuFor?.() ?? null);
+  }
+
+  /** Records a queued trial; the scheduler launches it when a slot is free. */
+  create(project: Project, hyperparameters: Hyperparameters, origin: TrialOrigin = { kind: 'manual' }): Trial {
     const seed = typeof hyperparameters.seed === 'number' ? hyperparameters.seed : null;
-    const trial = trials.create({ projectId: project.id, argv: [], env: {}, cwd: project.workdir, seed, hyperparameters, gpu });
+    return this.deps.trials.create({ projectId: project.id, argv: [], env: {}, cwd: project.workdir, seed, hyperparameters, gpu: null, ...origin });
+  }
+
+  /**
+   * Starts a queued trial on the given GPUs (a CUDA_VISIBLE_DEVICES value; null leaves the
+   * inherited value alone). The command is built now, from the project as it is now.
+   */
+  launch(project: Project, trialId: number, gpu: string | null): Trial {
+    const { trials, dataDir, events } = this.deps;
+    const trial = trials.get(trialId)!;
+    const hyperparameters = trial.hyperparameters;
+    if (gpu !== null) trials.setGpu(trialId, gpu);
     const dir = join(dataDir, 'trials', String(trial.id));
     mkdirSync(dir, { recursive: true });
     const logPath = join(dir, 'output.log');
@@ -165,6 +182,7 @@ export class Runner {
     this.deps.events.trialUpdated(t);
     for (const w of this.waiters.get(trialId) ?? []) w(t);
     this.waiters.delete(trialId);
+    this.deps.onEnded?.(t);
     return t;
   }
 }

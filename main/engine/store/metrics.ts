@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Db } from './database';
 import type { MetricSummary, NonFinite, Series } from '../../../preload/contract';
 
@@ -28,6 +29,7 @@ export class MetricStore {
   private readonly ids = new Map<string, number>();
   private readonly stmts;
   private readonly insertMany: (points: readonly MetricPoint[]) => void;
+  private readonly objectiveStmts: Partial<Record<'minimize' | 'maximize', Database.Statement>> = {};
 
   constructor(private readonly db: Db) {
     this.stmts = {
@@ -70,6 +72,27 @@ export class MetricStore {
   /** Writes a batch in one transaction. */
   insert(points: readonly MetricPoint[]): void {
     if (points.length > 0) this.insertMany(points);
+  }
+
+  /**
+   * Per trial: the best value of a metric over training in the goal's direction, and its last
+   * value and step. NaN rows (NULL) are skipped; an infinity counts, so a diverged trial's best
+   * is honest.
+   */
+  objectiveOf(trialIds: readonly number[], metric: string, goal: 'minimize' | 'maximize'): Map<number, { best: number | null; last: number | null; lastStep: number | null }> {
+    const out = new Map<number, { best: number | null; last: number | null; lastStep: number | null }>();
+    const row = this.stmts.findName.get(metric) as { id: number } | undefined;
+    if (!row || trialIds.length === 0) return out;
+    const agg = goal === 'minimize' ? 'min' : 'max';
+    const stmt = (this.objectiveStmts[goal] ??= this.db.prepare(`SELECT ${agg}(value) AS best,
+        (SELECT value FROM metric_points q WHERE q.trial_id = @t AND q.metric_id = @m ORDER BY seq DESC LIMIT 1) AS last,
+        (SELECT coalesce(step, seq) FROM metric_points q WHERE q.trial_id = @t AND q.metric_id = @m ORDER BY seq DESC LIMIT 1) AS lastStep
+      FROM metric_points WHERE trial_id = @t AND metric_id = @m`));
+    for (const t of trialIds) {
+      const r = stmt.get({ t, m: row.id }) as { best: number | null; last: number | null; lastStep: number | null };
+      out.set(t, r);
+    }
+    return out;
   }
 
   /** The next free sequence number per metric id of a trial (for a writer resuming a trial). */

@@ -69,4 +69,38 @@ CREATE TABLE metric_points (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 3,
+    name: 'studies',
+    sql: `
+CREATE TABLE studies (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  goal TEXT NOT NULL,
+  -- JSON: the search space of the scientific and nuisance hyperparameters (preload/space.ts)
+  space TEXT NOT NULL,
+  -- JSON: hyperparameter -> 'scientific' | 'nuisance' | 'fixed'
+  roles TEXT NOT NULL,
+  -- JSON: the fixed values every trial of the study gets (the caveats of its conclusion)
+  fixed TEXT NOT NULL,
+  objective_metric TEXT NOT NULL,
+  objective_goal TEXT NOT NULL CHECK (objective_goal IN ('minimize', 'maximize')),
+  budget INTEGER NOT NULL CHECK (budget > 0),
+  seed INTEGER NOT NULL,
+  concurrency INTEGER NOT NULL DEFAULT 1 CHECK (concurrency > 0),
+  status TEXT NOT NULL CHECK (status IN ('running', 'paused', 'done', 'cancelled')),
+  conclusion TEXT,
+  -- The batch size the study was tuned at: a later baseline at another size makes it stale.
+  batch_size REAL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX studies_by_project ON studies(project_id, id);
+
+ALTER TABLE trials ADD COLUMN kind TEXT NOT NULL DEFAULT 'manual';
+ALTER TABLE trials ADD COLUMN study_id INTEGER REFERENCES studies(id) ON DELETE CASCADE;
+ALTER TABLE trials ADD COLUMN design_index INTEGER;
+CREATE INDEX trials_by_study ON trials(study_id, id);
+`,
+  },
 ];

@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import type { Hyperparameters, Trial, TrialStatus } from '../../../preload/contract';
+import type { Hyperparameters, Trial, TrialKind, TrialStatus } from '../../../preload/contract';
 
 interface TrialRow {
   id: number;
@@ -19,6 +19,9 @@ interface TrialRow {
   pid: number | null;
   log_path: string | null;
   diverged: number;
+  study_id: number | null;
+  kind: TrialKind;
+  design_index: number | null;
 }
 
 function fromRow(r: TrialRow): Trial {
@@ -38,10 +41,20 @@ function fromRow(r: TrialRow): Trial {
     endedAt: r.ended_at,
     gpu: r.gpu,
     diverged: r.diverged !== 0,
+    studyId: r.study_id,
+    kind: r.kind,
+    designIndex: r.design_index,
   };
 }
 
-export interface NewTrial {
+/** Where a trial comes from: a manual Run, a study's design point, a batch-size probe, a seed rerun. */
+export interface TrialOrigin {
+  kind: TrialKind;
+  studyId?: number | null;
+  designIndex?: number | null;
+}
+
+export interface NewTrial extends TrialOrigin {
   projectId: number;
   argv: string[];
   env: Record<string, string>;
@@ -64,8 +77,11 @@ export class TrialRepo {
 
   constructor(db: Db) {
     this.stmts = {
-      insert: db.prepare(`INSERT INTO trials (project_id, argv, env, cwd, seed, hyperparameters, status, gpu)
-        VALUES (@projectId, @argv, @env, @cwd, @seed, @hyperparameters, 'queued', @gpu)`),
+      insert: db.prepare(`INSERT INTO trials (project_id, argv, env, cwd, seed, hyperparameters, status, gpu, kind, study_id, design_index)
+        VALUES (@projectId, @argv, @env, @cwd, @seed, @hyperparameters, 'queued', @gpu, @kind, @studyId, @designIndex)`),
+      setGpu: db.prepare('UPDATE trials SET gpu = ? WHERE id = ?'),
+      byStudy: db.prepare('SELECT * FROM trials WHERE study_id = ? ORDER BY id'),
+      queued: db.prepare(`SELECT * FROM trials WHERE status = 'queued' ORDER BY id`),
       setArgv: db.prepare('UPDATE trials SET argv = ?, env = ? WHERE id = ?'),
       start: db.prepare(`UPDATE trials SET status = 'running', started_at = ?, pid = ?, log_path = ? WHERE id = ?`),
       end: db.prepare(`UPDATE trials SET status = @status, exit_code = @exitCode, signal = @signal,
@@ -74,13 +90,15 @@ export class TrialRepo {
       get: db.prepare('SELECT * FROM trials WHERE id = ?'),
       logPath: db.prepare('SELECT log_path FROM trials WHERE id = ?'),
       list: db.prepare('SELECT * FROM trials WHERE project_id = ? ORDER BY id DESC'),
-      running: db.prepare(`SELECT * FROM trials WHERE status IN ('running', 'queued')`),
+      running: db.prepare(`SELECT * FROM trials WHERE status = 'running'`),
     };
   }
 
   create(t: NewTrial): Trial {
     const info = this.stmts.insert.run({
       ...t,
+      studyId: t.studyId ?? null,
+      designIndex: t.designIndex ?? null,
       argv: JSON.stringify(t.argv),
       env: JSON.stringify(t.env),
       hyperparameters: JSON.stringify(t.hyperparameters),
@@ -91,6 +109,20 @@ export class TrialRepo {
   /** The argv and env are only final once the trial id exists (it is part of the environment). */
   setCommand(id: number, argv: string[], env: Record<string, string>): void {
     this.stmts.setArgv.run(JSON.stringify(argv), JSON.stringify(env), id);
+  }
+
+  setGpu(id: number, gpu: string): void {
+    this.stmts.setGpu.run(gpu, id);
+  }
+
+  /** A study's trials in the order they were created (design order). */
+  listByStudy(studyId: number): Trial[] {
+    return (this.stmts.byStudy.all(studyId) as TrialRow[]).map(fromRow);
+  }
+
+  /** Every queued trial, oldest first: the scheduler's queue, which survives a restart. */
+  queued(): Trial[] {
+    return (this.stmts.queued.all() as TrialRow[]).map(fromRow);
   }
 
   markRunning(id: number, pid: number | null, logPath: string): void {
@@ -119,7 +151,7 @@ export class TrialRepo {
     return (this.stmts.list.all(projectId) as TrialRow[]).map(fromRow);
   }
 
-  /** Trials a previous engine left running or queued (it died without ending them). */
+  /** Trials a previous engine left running (it died without ending them); queued ones stay queued. */
   unfinished(): (Trial & { pid: number | null })[] {
     return (this.stmts.running.all() as TrialRow[]).map((r) => ({ ...fromRow(r), pid: r.pid }));
   }

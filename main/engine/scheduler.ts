@@ -1,0 +1,82 @@
+import type { Project, Study, Trial } from '../../preload/contract';
+import type { Runner } from './runner/runner';
+import type { ProjectRepo } from './store/projects';
+import type { StudyRepo } from './store/studies';
+import type { TrialRepo } from './store/trials';
+
+/** A place a trial can run: one GPU (its CUDA_VISIBLE_DEVICES value), or a CPU slot (null). */
+export interface Slot {
+  gpu: string | null;
+  trialId: number | null;
+}
+
+/**
+ * Runs queued trials on the workstation's slots: one trial per GPU where there are GPUs,
+ * otherwise a configured number of CPU slots. The queue is the trials table itself (status
+ * 'queued', oldest first), so it survives a restart of the workbench. A study never runs more
+ * trials at once than its own concurrency, and a paused study starts nothing new.
+ */
+export class Scheduler {
+  private readonly slots: Slot[];
+
+  constructor(
+    private readonly deps: { trials: TrialRepo; projects: ProjectRepo; studies: StudyRepo; runner: Runner },
+    slots: { gpus: string[]; cpuSlots: number },
+  ) {
+    this.slots = slots.gpus.length > 0 ? slots.gpus.map((gpu) => ({ gpu, trialId: null })) : Array.from({ length: Math.max(1, slots.cpuSlots) }, () => ({ gpu: null, trialId: null }));
+  }
+
+  /** How many trials can run at once on this machine. */
+  get capacity(): number {
+    return this.slots.length;
+  }
+
+  /** Starts as many queued trials as free slots and study limits allow. */
+  pump(): void {
+    const free = () => this.slots.find((s) => s.trialId === null);
+    if (!free()) return;
+    const studies = new Map<number, Study | undefined>();
+    const runningPerStudy = new Map<number, number>();
+    for (const s of this.slots) {
+      if (s.trialId === null) continue;
+      const t = this.deps.trials.get(s.trialId);
+      if (t?.studyId != null) runningPerStudy.set(t.studyId, (runningPerStudy.get(t.studyId) ?? 0) + 1);
+    }
+    for (const trial of this.deps.trials.queued()) {
+      const slot = free();
+      if (!slot) return;
+      if (trial.studyId !== null) {
+        if (!studies.has(trial.studyId)) studies.set(trial.studyId, this.deps.studies.get(trial.studyId));
+        const study = studies.get(trial.studyId);
+        if (!study || study.status !== 'running') continue;
+        if ((runningPerStudy.get(study.id) ?? 0) >= study.concurrency) continue;
+        runningPerStudy.set(study.id, (runningPerStudy.get(study.id) ?? 0) + 1);
+      }
+      const project = this.deps.projects.get(trial.projectId) as Project;
+      slot.trialId = trial.id;
+      const started = this.deps.runner.launch(project, trial.id, slot.gpu);
+      // A trial that could not start has already ended (and freed its slot in onEnded).
+      if (started.status !== 'running') slot.trialId = null;
+    }
+  }
+
+  /** Frees the trial's slot, closes its study when nothing is left to run, and starts the next. */
+  onEnded(trial: Trial): void {
+    for (const s of this.slots) if (s.trialId === trial.id) s.trialId = null;
+    if (trial.studyId !== null) this.maybeFinishStudy(trial.studyId);
+    // Deferred: onEnded runs inside the runner's bookkeeping for the ended trial.
+    queueMicrotask(() => this.pump());
+  }
+
+  /** Which trial each slot runs now (for the settings and overview screens). */
+  snapshot(): Slot[] {
+    return this.slots.map((s) => ({ ...s }));
+  }
+
+  private maybeFinishStudy(studyId: number): void {
+    const study = this.deps.studies.get(studyId);
+    if (!study || study.status !== 'running') return;
+    const left = this.deps.trials.listByStudy(studyId).some((t) => t.status === 'queued' || t.status === 'running');
+    if (!left) this.deps.studies.setStatus(studyId, 'done');
+  }
+}
