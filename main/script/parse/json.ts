@@ -1,4 +1,5 @@
-import { STEP_KEYS, type LineFormat } from './types';
+import { fromFields } from './fields';
+import type { LineFormat } from './types';
 
 // Python's json.dumps writes NaN, Infinity and -Infinity bare, which JSON.parse rejects; they
 // mean divergence, so they are quoted first and turned back into numbers below.
@@ -6,39 +7,49 @@ const BARE_NON_FINITE = /([:,[]\s*)(-?Infinity|NaN)(?=\s*[,}\]])/g;
 
 function toNumber(v: unknown): number | null {
   if (typeof v === 'number') return v;
-  if (v === 'NaN') return NaN;
+  if (v === 'NaN' || v === 'nan') return NaN;
   if (v === 'Infinity' || v === 'inf') return Infinity;
   if (v === '-Infinity' || v === '-inf') return -Infinity;
   return null;
 }
 
+/** Parses one JSON object, accepting Python's bare NaN/Infinity; null when it is not one. */
+export function parseJsonObject(s: string): Record<string, unknown> | null {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(s);
+  } catch {
+    // Only the rare line with a bare NaN/Infinity pays for the second attempt.
+    if (!/NaN|Infinity/.test(s)) return null;
+    try {
+      obj = JSON.parse(s.replace(BARE_NON_FINITE, '$1"$2"'));
+    } catch {
+      return null;
+    }
+  }
+  return obj !== null && typeof obj === 'object' && !Array.isArray(obj) ? (obj as Record<string, unknown>) : null;
+}
+
+/**
+ * The numeric fields of a JSON object, one nested level flattened with `/`
+ * (`{"val": {"loss": 1}}` gives `val/loss`, as TensorBoard and W&B name them).
+ */
+function numericFields(rec: Record<string, unknown>, prefix: string, out: [string, number][], depth: number): void {
+  for (const k in rec) {
+    const v = rec[k];
+    const n = toNumber(v);
+    if (n !== null) out.push([prefix + k, n]);
+    else if (depth > 0 && v !== null && typeof v === 'object' && !Array.isArray(v)) numericFields(v as Record<string, unknown>, `${prefix}${k}/`, out, depth - 1);
+  }
+}
+
 /** `{"step": 10, "loss": 0.5}`: every numeric field is a metric, a step key gives the step. */
 export const jsonLine: LineFormat = (line) => {
   const s = line.trim();
-  if (s.length < 2 || s[0] !== '{' || s[s.length - 1] !== '}') return null;
-  let obj: unknown;
-  try {
-    obj = JSON.parse(s.replace(BARE_NON_FINITE, '$1"$2"'));
-  } catch {
-    return null;
-  }
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return null;
-  const rec = obj as Record<string, unknown>;
-  let step: number | null = null;
-  let stepKey: string | null = null;
-  for (const k of STEP_KEYS) {
-    const v = rec[k];
-    if (typeof v === 'number' && Number.isFinite(v)) {
-      step = v;
-      stepKey = k;
-      break;
-    }
-  }
-  const metrics: [string, number][] = [];
-  for (const [k, v] of Object.entries(rec)) {
-    if (k === stepKey) continue;
-    const n = toNumber(v);
-    if (n !== null) metrics.push([k, n]);
-  }
-  return metrics.length > 0 ? { step, metrics } : null;
+  if (s.length < 2 || s.charCodeAt(0) !== 123 /* { */ || s.charCodeAt(s.length - 1) !== 125 /* } */) return null;
+  const rec = parseJsonObject(s);
+  if (!rec) return null;
+  const fields: [string, number][] = [];
+  numericFields(rec, '', fields, 1);
+  return fromFields(fields);
 };
