@@ -10,6 +10,9 @@
  * payload at runtime, because a renderer is untrusted input like any other.
  */
 import { z } from 'zod';
+import { parseSettingsSchema, type ParseSettings } from './parseSettings';
+
+export type { ParseSettings } from './parseSettings';
 import { searchSpaceSchema } from './space';
 
 /** How a trial's hyperparameters reach the training script (see DESIGN.md, "Hyperparameters in"). */
@@ -26,7 +29,8 @@ export type TrialStatus = (typeof trialStatuses)[number];
 export type HyperValue = string | number | boolean;
 export type Hyperparameters = Record<string, HyperValue>;
 
-export interface Project {
+/** A project; its ParseSettings say how its script's output is read beyond the built-in formats. */
+export interface Project extends ParseSettings {
   id: number;
   name: string;
   workdir: string;
@@ -150,6 +154,14 @@ export interface WorkspaceInfo {
   mode: 'desktop' | 'browser';
 }
 
+/** One metric point as the parser finds it in output (`tunebench parse` prints the same). */
+export interface ParsedPoint {
+  key: string;
+  /** JSON has no NaN or Infinity: those are strings here, as in `tunebench parse`. */
+  value: number | NonFinite;
+  step: number | null;
+}
+
 /** Phantom marker carrying a method's output type through the map without runtime cost. */
 function returns<T>(): T {
   return undefined as unknown as T;
@@ -171,6 +183,7 @@ export const projectPatch = z
     hyperparameters,
     objectiveMetric: z.string().max(200).nullable(),
     objectiveGoal: z.enum(objectiveGoals),
+    ...parseSettingsSchema,
   })
   .partial();
 export type ProjectPatch = z.infer<typeof projectPatch>;
@@ -228,6 +241,18 @@ export const methods = {
     input: z.object({ id, maxBytes: z.number().int().min(1).max(8 * 1024 * 1024).default(512 * 1024) }),
     /** `end` is the output position the text reaches; live `trial.output` events with a larger `end` follow it. */
     output: returns<{ text: string; truncated: boolean; end: number }>(),
+  },
+  /**
+   * What the project's parser would extract from pasted output (the project's saved settings,
+   * or the given unsaved ones): the same points a trial would store, at most 10,000.
+   */
+  'parse.preview': {
+    input: z.object({
+      projectId: id,
+      text: z.string().max(4 * 1024 * 1024, 'paste at most 4 MB of output'),
+      settings: z.object(parseSettingsSchema).partial().optional(),
+    }),
+    output: returns<{ points: ParsedPoint[]; lines: number; truncated: boolean }>(),
   },
   /** The metrics a trial reported, with counts and extremes. */
   'trials.metrics': { input: z.object({ id }), output: returns<MetricSummary[]>() },

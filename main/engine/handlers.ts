@@ -1,5 +1,6 @@
 import type { MethodName, MethodOutput, MethodParsedInput, Project } from '../../preload/contract';
 import { readLogTail } from './runner/logFile';
+import { previewPoints } from '../script/parse/points';
 import { detectInterpreters } from './interpreters';
 import { ApiError } from './errors';
 import type { Engine } from './engine';
@@ -33,6 +34,9 @@ export const handlers: Handlers = {
       hyperparameters: input.hyperparameters ?? {},
       objectiveMetric: input.objectiveMetric ?? null,
       objectiveGoal: input.objectiveGoal ?? 'minimize',
+      metricRegex: input.metricRegex || null,
+      metricRenames: input.metricRenames ?? {},
+      ignoredMetrics: input.ignoredMetrics ?? [],
     }),
   'projects.update': (e, { id, patch }) => {
     const current = project(e, id);
@@ -110,6 +114,10 @@ export const handlers: Handlers = {
   'trials.retry': (e, { id }) => {
     const t = trial(e, id);
     return e.studyService.retry(project(e, t.projectId), t);
+  },
+  'parse.preview': (e, { projectId, text, settings }) => {
+    const p = project(e, projectId);
+    return previewPoints(text, { metricRegex: p.metricRegex, metricRenames: p.metricRenames, ignoredMetrics: p.ignoredMetrics, ...settings });
   },
   'trials.metrics': (e, { id }) => e.metrics.summaries(trial(e, id).id),
   'trials.series': (e, { id, metric, maxPoints }) => e.metrics.series(trial(e, id).id, metric, maxPoints),

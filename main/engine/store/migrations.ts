@@ -70,6 +70,17 @@ CREATE TABLE metric_points (
 `,
   },
   {
+    version: 2,
+    name: 'project parse settings',
+    sql: `
+-- How a project's output is read beyond the built-in formats (preload/parseSettings.ts):
+-- its own regular expression, and JSON maps of metric renames and ignored names.
+ALTER TABLE projects ADD COLUMN metric_regex TEXT;
+ALTER TABLE projects ADD COLUMN metric_renames TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE projects ADD COLUMN ignored_metrics TEXT NOT NULL DEFAULT '[]';
+`,
+  },
+  {
     version: 3,
     name: 'studies',
     sql: `

@@ -1,5 +1,6 @@
 import type { Db } from './database';
 import type { Hyperparameters, ObjectiveGoal, ParamStyle, Project } from '../../../preload/contract';
+import type { ParseSettings } from '../../../preload/parseSettings';
 
 interface ProjectRow {
   id: number;
@@ -12,9 +13,13 @@ interface ProjectRow {
   objective_metric: string | null;
   objective_goal: ObjectiveGoal;
   created_at: number;
+  metric_regex: string | null;
+  metric_renames: string;
+  ignored_metrics: string;
 }
 
-export type NewProject = Omit<Project, 'id' | 'createdAt'>;
+/** A new project; its parse settings default to none (built-in formats only). */
+export type NewProject = Omit<Project, 'id' | 'createdAt' | keyof ParseSettings> & Partial<ParseSettings>;
 
 function fromRow(r: ProjectRow): Project {
   return {
@@ -28,6 +33,9 @@ function fromRow(r: ProjectRow): Project {
     objectiveMetric: r.objective_metric,
     objectiveGoal: r.objective_goal,
     createdAt: r.created_at,
+    metricRegex: r.metric_regex,
+    metricRenames: JSON.parse(r.metric_renames) as Record<string, string>,
+    ignoredMetrics: JSON.parse(r.ignored_metrics) as string[],
   };
 }
 
@@ -40,11 +48,14 @@ export class ProjectRepo {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(`INSERT INTO projects
-      (name, workdir, interpreter, argv_template, param_style, hyperparameters, objective_metric, objective_goal, created_at)
-      VALUES (@name, @workdir, @interpreter, @argv_template, @param_style, @hyperparameters, @objective_metric, @objective_goal, @created_at)`);
+      (name, workdir, interpreter, argv_template, param_style, hyperparameters, objective_metric, objective_goal, created_at,
+       metric_regex, metric_renames, ignored_metrics)
+      VALUES (@name, @workdir, @interpreter, @argv_template, @param_style, @hyperparameters, @objective_metric, @objective_goal, @created_at,
+       @metric_regex, @metric_renames, @ignored_metrics)`);
     this.updateStmt = db.prepare(`UPDATE projects SET name=@name, workdir=@workdir, interpreter=@interpreter,
       argv_template=@argv_template, param_style=@param_style, hyperparameters=@hyperparameters,
-      objective_metric=@objective_metric, objective_goal=@objective_goal WHERE id=@id`);
+      objective_metric=@objective_metric, objective_goal=@objective_goal,
+      metric_regex=@metric_regex, metric_renames=@metric_renames, ignored_metrics=@ignored_metrics WHERE id=@id`);
     this.getStmt = db.prepare('SELECT * FROM projects WHERE id = ?');
     this.listStmt = db.prepare('SELECT * FROM projects ORDER BY id DESC');
   }
@@ -59,6 +70,9 @@ export class ProjectRepo {
       hyperparameters: JSON.stringify(p.hyperparameters),
       objective_metric: p.objectiveMetric,
       objective_goal: p.objectiveGoal,
+      metric_regex: p.metricRegex || null,
+      metric_renames: JSON.stringify(p.metricRenames ?? {}),
+      ignored_metrics: JSON.stringify(p.ignoredMetrics ?? []),
     };
   }
 
