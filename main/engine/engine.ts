@@ -14,6 +14,7 @@ import { ProjectRepo } from './store/projects';
 import { TrialRepo } from './store/trials';
 import { MetricStore } from './store/metrics';
 import { Runner } from './runner/runner';
+import { ThreadPointSink, type PointSink } from './store/pointSink';
 import { ApiError } from './errors';
 import { handlers } from './handlers';
 import { detectInterpreters } from './interpreters';
@@ -49,6 +50,8 @@ export class Engine {
   readonly trials: TrialRepo;
   readonly metrics: MetricStore;
   readonly runner: Runner;
+  /** Metric points are inserted on a worker thread with its own connection (see ThreadPointSink). */
+  private readonly points: PointSink;
   readonly studies: StudyRepo;
   scheduler: Scheduler;
   readonly studyService: StudyService;
@@ -59,12 +62,14 @@ export class Engine {
     this.projects = new ProjectRepo(this.db);
     this.trials = new TrialRepo(this.db);
     this.metrics = new MetricStore(this.db);
+    this.points = new ThreadPointSink(this.dbPath);
     this.studies = new StudyRepo(this.db);
     this.runner = new Runner({
       onEnded: (t) => this.scheduler.onEnded(t),
       trials: this.trials,
       metrics: this.metrics,
       dataDir: opts.dataDir,
+      points: this.points,
       events: {
         trialUpdated: (t) => this.emit('trial.updated', t),
         output: (trialId, data, end) => this.emit('trial.output', { trialId, data, end }),
@@ -169,6 +174,7 @@ export class Engine {
   /** Stops running trials and closes the database. */
   async close(): Promise<void> {
     await this.runner.stopAll();
+    await this.points.close();
     this.listeners.clear();
     this.db.close();
   }

@@ -205,3 +205,12 @@ describe('the pipeline with a project’s settings', () => {
     expect(parse('lr=0.1')).toBeNull();
   });
 });
+
+describe("a trial's own configuration echoed in a banner", () => {
+  it('is not stored as metrics, while the same name with a step or another value is', () => {
+    const parse = createLineParser(null, { lr: 0.003, batch_size: 64, optimizer: 'adam' });
+    expect(parse('Training a 2x128 MLP on cpu, adam lr=0.003 batch_size=64')).toBeNull();
+    expect(show(parse('step=10 lr=0.003 loss=1'))).toEqual({ step: 10, metrics: { lr: 0.003, loss: 1 } });
+    expect(show(parse('lr=0.0015 loss=1'))).toEqual({ step: null, metrics: { lr: 0.0015, loss: 1 } });
+  });
+});

@@ -1,4 +1,5 @@
-import type { MetricPoint, MetricStore } from '../store/metrics';
+import type { MetricStore } from '../store/metrics';
+import type { PointColumns, PointSink } from '../store/pointSink';
 import type { ParsedLine } from '../../script/parse';
 
 /**
@@ -9,23 +10,69 @@ import type { ParsedLine } from '../../script/parse';
 export const FLUSH_INTERVAL_MS = 100;
 export const FLUSH_ROWS = 5000;
 
+/**
+ * Batches handed to a worker sink but not yet committed, above which the writer asks its
+ * producer to pause (the pty stops being read, so the script blocks on its own prints rather
+ * than the engine buffering without bound): 16 x 5,000 rows is under 4 MB of columns.
+ */
+export const MAX_BACKLOG_BATCHES = 16;
+
 export interface PointsBatch {
   metric: string;
   steps: (number | null)[];
   values: number[];
 }
 
+/** Where a point came from: the script's printed output, or the metrics side channel. */
+export type PointSource = 'output' | 'sideChannel';
+
+function newColumns(trialId: number, capacity: number): PointColumns {
+  return {
+    trialId,
+    n: 0,
+    metricIds: new Int32Array(capacity),
+    seqs: new Float64Array(capacity),
+    steps: new Float64Array(capacity),
+    values: new Float64Array(capacity),
+    wallMs: new Float64Array(capacity),
+  };
+}
+
+/** Stores a batch through MetricStore when no sink is given (in-memory databases in tests). */
+function storeSink(store: MetricStore): PointSink {
+  return {
+    backlog: 0,
+    write(b) {
+      const points = [];
+      for (let i = 0; i < b.n; i++) {
+        const s = b.steps[i]!;
+        points.push({ trialId: b.trialId, metricId: b.metricIds[i]!, seq: b.seqs[i]!, step: Number.isNaN(s) ? null : s, value: b.values[i]!, wallMs: b.wallMs[i]! });
+      }
+      store.insert(points);
+    },
+    drain: async () => {},
+    close: async () => {},
+  };
+}
+
 /**
  * Turns parsed lines into stored points for one trial: numbers each metric's points in
  * order (seq), stamps wall time, writes in batches, and reports each flushed batch (for the
  * live chart) and the first non-finite value (divergence).
+ *
+ * A metric the side channel has reported is the side channel's from then on: the same name
+ * in printed output (a progress bar showing the loss too) is not stored, so one curve never
+ * mixes the two sources.
  */
 export class MetricWriter {
-  private pending: MetricPoint[] = [];
+  private cols: PointColumns;
   private timer: NodeJS.Timeout | null = null;
   private readonly seqs: Map<number, number>;
   private readonly names = new Map<number, string>();
+  private readonly sideChannelNames = new Set<string>();
+  private readonly sink: PointSink;
   private divergedReported = false;
+  private caughtUp: (() => void)[] = [];
   /** Total points handed to the store so far. */
   written = 0;
 
@@ -34,43 +81,91 @@ export class MetricWriter {
     private readonly trialId: number,
     private readonly onFlush: (batches: PointsBatch[]) => void,
     private readonly onDiverged: () => void,
+    sink?: PointSink,
   ) {
     this.seqs = store.nextSeqs(trialId);
+    this.sink = sink ?? storeSink(store);
+    this.cols = newColumns(trialId, FLUSH_ROWS);
   }
 
-  add(parsed: ParsedLine, wallMs = Date.now()): void {
+  /** Adds the points of one parsed line. */
+  add(parsed: ParsedLine, wallMs = Date.now(), source: PointSource = 'output'): void {
+    const step = parsed.step ?? NaN;
     for (const [name, value] of parsed.metrics) {
+      if (source === 'sideChannel') this.sideChannelNames.add(name);
+      else if (this.sideChannelNames.size > 0 && this.sideChannelNames.has(name)) continue;
       const metricId = this.store.metricId(name);
-      this.names.set(metricId, name);
+      if (!this.names.has(metricId)) this.names.set(metricId, name);
       const seq = this.seqs.get(metricId) ?? 0;
       this.seqs.set(metricId, seq + 1);
-      this.pending.push({ trialId: this.trialId, metricId, seq, step: parsed.step, value, wallMs });
-      if (!Number.isFinite(value) && !this.divergedReported) {
-        this.divergedReported = true;
-        this.onDiverged();
+      const c = this.cols;
+      const i = c.n++;
+      c.metricIds[i] = metricId;
+      c.seqs[i] = seq;
+      c.steps[i] = step;
+      c.values[i] = value;
+      c.wallMs[i] = wallMs;
+      if (value !== value || value === Infinity || value === -Infinity) {
+        if (!this.divergedReported) {
+          this.divergedReported = true;
+          this.onDiverged();
+        }
       }
+      if (c.n === FLUSH_ROWS) this.flush();
     }
-    if (this.pending.length >= FLUSH_ROWS) this.flush();
-    else if (this.timer === null && this.pending.length > 0) this.timer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+    if (this.timer === null && this.cols.n > 0) this.timer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
   }
 
+  /** Hands the pending points to the store now. */
   flush(): void {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.store.insert(batch);
-    this.written += batch.length;
+    const batch = this.cols;
+    if (batch.n === 0) return;
+    this.cols = newColumns(this.trialId, FLUSH_ROWS);
+    // The live chart's copy is made before the sink may take the buffers away.
     const byMetric = new Map<number, PointsBatch>();
-    for (const p of batch) {
-      let b = byMetric.get(p.metricId);
-      if (!b) byMetric.set(p.metricId, (b = { metric: this.names.get(p.metricId)!, steps: [], values: [] }));
-      b.steps.push(p.step ?? p.seq);
-      b.values.push(p.value);
+    for (let i = 0; i < batch.n; i++) {
+      const id = batch.metricIds[i]!;
+      let b = byMetric.get(id);
+      if (!b) byMetric.set(id, (b = { metric: this.names.get(id)!, steps: [], values: [] }));
+      const s = batch.steps[i]!;
+      b.steps.push(Number.isNaN(s) ? batch.seqs[i]! : s);
+      b.values.push(batch.values[i]!);
     }
+    const n = batch.n;
+    this.sink.write(batch);
+    this.written += n;
     this.onFlush([...byMetric.values()]);
+  }
+
+  /** True when the store is behind by more than MAX_BACKLOG_BATCHES: the producer should pause. */
+  get backlogged(): boolean {
+    return this.sink.backlog > MAX_BACKLOG_BATCHES;
+  }
+
+  /** Calls `resume` once the store has caught up (its backlog drained). */
+  whenCaughtUp(resume: () => void): void {
+    this.caughtUp.push(resume);
+    if (this.caughtUp.length === 1) {
+      void this.sink.drain().then(
+        () => this.wakeCaughtUp(),
+        () => this.wakeCaughtUp(),
+      );
+    }
+  }
+
+  /** Flushes and resolves once every point of this trial is committed. */
+  async close(): Promise<void> {
+    this.flush();
+    await this.sink.drain();
+  }
+
+  private wakeCaughtUp(): void {
+    const list = this.caughtUp;
+    this.caughtUp = [];
+    for (const f of list) f();
   }
 }

@@ -5,7 +5,10 @@ import { buildCommand } from '../../script/argv';
 import { explainFailure } from '../../script/failure';
 import type { MetricStore } from '../store/metrics';
 import type { TrialEnd, TrialOrigin, TrialRepo } from '../store/trials';
+import { createLineParser } from '../../script/parse';
+import type { PointSink } from '../store/pointSink';
 import { preflight } from './interpreter';
+import { METRICS_FILE_ENV } from './sideChannel';
 import { MetricWriter, type PointsBatch } from './metricWriter';
 import { TrialSession } from './trialSession';
 
@@ -33,6 +36,8 @@ export class Runner {
       metrics: MetricStore;
       dataDir: string;
       events: RunnerEvents;
+      /** Where metric points are inserted (a worker thread in the engine); the metric store on this thread when omitted. */
+      points?: PointSink;
       /** GPUs to expose to a manual Run, as CUDA_VISIBLE_DEVICES; null leaves the inherited value alone. */
       gpuFor?: () => string | null;
       /** Told when any trial ends, after its status is stored (the scheduler frees the slot). */
@@ -80,6 +85,7 @@ export class Runner {
       extraEnv = {
         ...cmd.env,
         [TRIAL_ID_ENV]: String(trial.id),
+        [METRICS_FILE_ENV]: join(dir, 'metrics.jsonl'),
         PYTHONUNBUFFERED: '1',
         ...(gpu !== null ? { CUDA_VISIBLE_DEVICES: gpu } : {}),
       };
@@ -99,6 +105,7 @@ export class Runner {
         trials.markDiverged(trial.id);
         events.trialUpdated(trials.get(trial.id)!);
       },
+      this.deps.points,
     );
     let session: TrialSession;
     try {
@@ -108,6 +115,8 @@ export class Runner {
         env: { ...(process.env as Record<string, string>), TERM: 'xterm-256color', ...extraEnv },
         logPath,
         writer,
+        parse: createLineParser(project, hyperparameters),
+        sideChannelPath: extraEnv[METRICS_FILE_ENV],
         onOutput: (text, end) => events.output(trial.id, text, end),
         onExit: (end) => {
           this.sessions.delete(trial.id);

@@ -1,9 +1,10 @@
 import * as pty from 'node-pty';
 import { StringDecoder } from 'node:string_decoder';
-import { LineAssembler } from '../../script/lines';
-import { parseLine } from '../../script/parse';
+import { parseLine, type ParsedLine } from '../../script/parse';
+import { OutputParser } from '../../script/parse/stream';
 import { LogFile } from './logFile';
 import type { MetricWriter } from './metricWriter';
+import { SideChannelTail } from './sideChannel';
 
 /**
  * How long a stopped trial gets between SIGTERM and SIGKILL: enough for a training script to
@@ -16,6 +17,12 @@ const OUTPUT_FLUSH_MS = 50;
 const OUTPUT_MAX_CHARS = 256 * 1024;
 /** Lines kept to explain a failure (a Python traceback fits). */
 const TAIL_LINES = 60;
+/**
+ * Output quiet for this long means a line the terminal model still holds is final (see
+ * LineAssembler.flushIdle): short enough that a slow script's points show at once, long
+ * enough that no program is half-way through one write of a progress bar.
+ */
+const IDLE_FLUSH_MS = 50;
 
 export interface SessionEnd {
   exitCode: number | null;
@@ -30,6 +37,10 @@ export interface SessionOptions {
   env: Record<string, string>;
   logPath: string;
   writer: MetricWriter;
+  /** The project's line parser (its regex, renames and ignores); the built-in formats when omitted. */
+  parse?: (line: string) => ParsedLine | null;
+  /** The metrics side channel the script may append JSON lines to (followed while it runs). */
+  sideChannelPath?: string;
   /** `end`: bytes of output up to and including this text (what `emittedBytes` becomes). */
   onOutput: (text: string, end: number) => void;
   onExit: (end: SessionEnd) => void;
@@ -48,7 +59,11 @@ export class TrialSession {
   private readonly proc: pty.IPty;
   private readonly log: LogFile;
   private readonly decoder = new StringDecoder('utf8');
-  private readonly lines: LineAssembler;
+  private readonly lines: OutputParser;
+  private readonly sideChannel: SideChannelTail | null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private lastDataMs = 0;
+  private paused = false;
   private readonly tail: string[] = [];
   private outBuf = '';
   private outTimer: NodeJS.Timeout | null = null;
@@ -61,14 +76,18 @@ export class TrialSession {
 
   constructor(private readonly opts: SessionOptions) {
     this.log = new LogFile(opts.logPath);
-    this.lines = new LineAssembler((line) => {
-      if (line.length > 0) {
-        this.tail.push(line);
-        if (this.tail.length > TAIL_LINES) this.tail.shift();
-      }
-      const parsed = parseLine(line);
-      if (parsed) opts.writer.add(parsed);
-    });
+    this.lines = new OutputParser(
+      opts.parse ?? parseLine,
+      (parsed) => opts.writer.add(parsed),
+      (line) => {
+        if (line.length > 0) {
+          this.tail.push(line);
+          if (this.tail.length > TAIL_LINES) this.tail.shift();
+        }
+      },
+    );
+    this.sideChannel = opts.sideChannelPath ? new SideChannelTail(opts.sideChannelPath, (parsed) => opts.writer.add(parsed, Date.now(), 'sideChannel')) : null;
+    this.sideChannel?.start();
     const [file, ...args] = opts.argv;
     this.proc = pty.spawn(file!, args, {
       name: 'xterm-256color',
@@ -121,6 +140,25 @@ export class TrialSession {
     this.outBuf += text;
     if (this.outBuf.length > OUTPUT_MAX_CHARS) this.outBuf = this.outBuf.slice(-OUTPUT_MAX_CHARS);
     this.outTimer ??= setTimeout(() => this.flushOutput(), OUTPUT_FLUSH_MS);
+    this.lastDataMs = Date.now();
+    this.idleTimer ??= setTimeout(() => this.onIdleCheck(), IDLE_FLUSH_MS);
+    // Backpressure (as Tabby does): stop reading the pty while the store is behind, so the
+    // script waits on its own prints instead of the engine buffering them without bound.
+    if (!this.paused && this.opts.writer.backlogged) {
+      this.paused = true;
+      this.proc.pause();
+      this.opts.writer.whenCaughtUp(() => {
+        this.paused = false;
+        if (!this.ended) this.proc.resume();
+      });
+    }
+  }
+
+  private onIdleCheck(): void {
+    this.idleTimer = null;
+    const quiet = Date.now() - this.lastDataMs;
+    if (quiet >= IDLE_FLUSH_MS) this.lines.flushIdle();
+    else this.idleTimer = setTimeout(() => this.onIdleCheck(), IDLE_FLUSH_MS - quiet);
   }
 
   private flushOutput(): void {
@@ -145,14 +183,24 @@ export class TrialSession {
       this.outBuf += rest;
     }
     this.lines.end();
-    this.opts.writer.flush();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    // The script has exited, so the side channel is complete: read the rest of it.
+    this.sideChannel?.stop();
     this.flushOutput();
     this.log.close();
-    this.opts.onExit({
+    const end: SessionEnd = {
       exitCode: signal ? null : exitCode,
       signal: signal ? (SIGNAL_NAMES[signal] ?? `signal ${signal}`) : null,
       stoppedByUser: this.stoppedByUser,
       lastLines: [...this.tail],
-    });
+    };
+    // The trial is reported ended only once all its points are committed (the store may be on a worker thread).
+    this.opts.writer.close().then(
+      () => this.opts.onExit(end),
+      (e: Error) => {
+        end.lastLines.push(`tunebench: ${e.message}`);
+        this.opts.onExit(end);
+      },
+    );
   }
 }

@@ -40,20 +40,29 @@ function ignoreMatcher(patterns: readonly string[]): (name: string) => boolean {
  * The parser for one project: its own regex first (the user knows their format best), then
  * the built-in formats; then its renames and ignores. A regex that does not compile is
  * skipped here (the contract refuses to save one, so this only guards old data).
+ *
+ * With the trial's `hyperparameters`, a line without a step that echoes one of them at its
+ * exact value (a banner such as `adam lr=0.003 batch_size=64`) is configuration, not a metric,
+ * so those fields are left out; a schedule's changing lr printed with its step is kept.
  */
-export function createLineParser(settings?: Partial<ParseSettings> | null): (line: string) => ParsedLine | null {
+export function createLineParser(
+  settings?: Partial<ParseSettings> | null,
+  hyperparameters?: Readonly<Record<string, string | number | boolean>>,
+): (line: string) => ParsedLine | null {
   const regexSource = settings?.metricRegex;
   const compiled = regexSource ? compileMetricRegex(regexSource) : null;
   const custom = compiled && 'regex' in compiled ? customRegex(compiled.regex) : null;
   const renames = new Map(Object.entries(settings?.metricRenames ?? {}));
   const ignored = ignoreMatcher(settings?.ignoredMetrics ?? []);
-  const plain = !custom && renames.size === 0 && (settings?.ignoredMetrics ?? []).length === 0;
+  const echo = new Map(Object.entries(hyperparameters ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'));
+  const plain = !custom && renames.size === 0 && (settings?.ignoredMetrics ?? []).length === 0 && echo.size === 0;
   if (plain) return parseLine;
   return (line) => {
     const parsed = (custom && custom(line)) || parseLine(line);
     if (!parsed) return null;
     const metrics: [string, number][] = [];
     for (const [name, value] of parsed.metrics) {
+      if (parsed.step === null && echo.size > 0 && echo.get(name) === value) continue;
       const renamed = renames.get(name) ?? name;
       if (!ignored(renamed) && !ignored(name)) metrics.push([renamed, value]);
     }

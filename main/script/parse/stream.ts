@@ -38,6 +38,11 @@ export class OutputParser {
     this.lines.push(chunk);
   }
 
+  /** The output went quiet: lines the terminal model still holds are final (see LineAssembler.flushIdle). */
+  flushIdle(): void {
+    this.lines.flushIdle();
+  }
+
   /** Flushes the last line (output that ends without a newline). */
   end(): void {
     this.lines.end();
