@@ -1,0 +1,334 @@
+/**
+ * Launch statistics (issue 6): is the candidate better than the incumbent, given the retrain
+ * variance of both?
+ *
+ * The playbook: adopt a new configuration only on strong evidence; a difference smaller than
+ * the variation between retrains with different seeds is no evidence. The panel reruns both
+ * configurations with N seeds and this module compares the two samples of the objective:
+ * Welch's t-test (no assumption that the two variances are equal — a new configuration often
+ * changes the variance too), a seeded bootstrap interval of the difference of means (no
+ * normality assumption), the probability that the candidate is truly better, in plain words,
+ * and warnings when the numbers cannot carry a decision.
+ *
+ * Student's t distribution comes from jstat, not a hand-rolled incomplete beta function.
+ */
+import jStat from 'jstat';
+import type { ObjectiveGoal } from '../../../preload/contract';
+import { createRng } from '../random';
+
+/** The seeds of one configuration, summarised. */
+export interface SampleSummary {
+  n: number;
+  mean: number;
+  /** Sample standard deviation (n − 1 in the denominator); 0 for a single value. */
+  sd: number;
+  values: number[];
+}
+
+/** Welch's unequal-variances t-test of mean(a) − mean(b). */
+export interface WelchTest {
+  /** mean(a) − mean(b). */
+  difference: number;
+  standardError: number;
+  /** ±Infinity when both samples have zero variance and different means; 0 when the means agree. */
+  t: number;
+  /** Welch–Satterthwaite degrees of freedom; null when both variances are zero (undefined). */
+  degreesOfFreedom: number | null;
+  /** Two-sided p-value for "the means are equal". */
+  pValue: number;
+  confidence: number;
+  /** The confidence interval of the difference of means. */
+  interval: [number, number];
+}
+
+/** A percentile bootstrap interval of mean(a) − mean(b). */
+export interface BootstrapInterval {
+  interval: [number, number];
+  confidence: number;
+  resamples: number;
+  /** The seed that reproduces it (stored with the launch decision). */
+  seed: number;
+}
+
+/** Why the numbers cannot, or can only weakly, carry a decision. */
+export interface LaunchWarning {
+  code: 'diverged-runs' | 'too-few-seeds' | 'underpowered' | 'smaller-than-retrain-variance' | 'zero-variance';
+  text: string;
+}
+
+/** The full comparison the launch panel shows. */
+export interface LaunchComparison {
+  goal: ObjectiveGoal;
+  candidate: SampleSummary;
+  incumbent: SampleSummary;
+  /** mean(candidate) − mean(incumbent), in the objective's units. */
+  difference: number;
+  /** The same, signed so that positive means the candidate is better (respects `goal`). */
+  improvement: number;
+  /** Null when a side has fewer than 2 finite values. */
+  welch: WelchTest | null;
+  bootstrap: BootstrapInterval | null;
+  /** The probability that the candidate's true mean is better; null when it cannot be computed. */
+  probabilityOfImprovement: number | null;
+  /** The reading in plain words. */
+  reading: string;
+  warnings: LaunchWarning[];
+  /** Runs left out because their objective was NaN or infinite (diverged). */
+  excluded: { candidate: number; incumbent: number };
+}
+
+export interface CompareOptions {
+  /** The objective's name, for the reading ("val_error"). */
+  metric?: string;
+  /** Confidence level of both intervals; 0.95 unless said. */
+  confidence?: number;
+  /** Seed of the bootstrap (stored with the decision, so the interval can be reproduced). */
+  bootstrapSeed?: number;
+  /** Bootstrap resamples; 10 000 puts the Monte Carlo error of a 95% percentile bound well below the interval's own width. */
+  resamples?: number;
+}
+
+/**
+ * Fewer seeds than this per configuration and the comparison cannot say much: with 2 per side,
+ * Welch's degrees of freedom can fall to 1, where the 95% t quantile is 12.7 — an interval too
+ * wide to mean anything, resting on a variance estimated from one difference. From 3, the
+ * degrees of freedom are at least 2 (quantile 4.3). The panel's default N is 5.
+ */
+export const MIN_SEEDS = 3;
+
+/**
+ * Power used to say how many seeds a difference of this size would need: the usual 80% at a
+ * two-sided 5% level (Cohen's convention), the smallest power at which a study is worth running.
+ */
+const POWER = 0.8;
+
+/** Mean, sample standard deviation and count of finite values. Throws on an empty sample. */
+export function summarize(values: readonly number[]): SampleSummary {
+  if (values.length === 0) throw new RangeError('a sample needs at least one value');
+  const n = values.length;
+  // Identical values are exactly zero variance: summing them can round the mean off the value
+  // (0.3 + 0.3 + 0.3 ≠ 0.9) and leave a spurious 1e-17 spread that would hide the warning.
+  if (values.every((x) => x === values[0])) return { n, mean: values[0]!, sd: 0, values: [...values] };
+  const mean = values.reduce((s, x) => s + x, 0) / n;
+  const ss = values.reduce((s, x) => s + (x - mean) ** 2, 0);
+  return { n, mean, sd: Math.sqrt(ss / (n - 1)), values: [...values] };
+}
+
+function checkConfidence(confidence: number): void {
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`a confidence level is between 0 and 1, got ${confidence}`);
+}
+
+/**
+ * Welch's t-test of mean(a) − mean(b), with the Welch–Satterthwaite degrees of freedom and the
+ * confidence interval of the difference. Needs at least 2 values on each side (a variance).
+ *
+ * When both samples have zero variance the test is degenerate: the interval is the difference
+ * itself, p is 1 if the means agree and 0 otherwise, and the degrees of freedom are null.
+ */
+export function welchTest(a: readonly number[], b: readonly number[], confidence = 0.95): WelchTest {
+  checkConfidence(confidence);
+  if (a.length < 2 || b.length < 2) throw new RangeError(`Welch's test needs at least 2 values on each side, got ${a.length} and ${b.length}`);
+  const sa = summarize(a);
+  const sb = summarize(b);
+  const va = sa.sd ** 2 / sa.n;
+  const vb = sb.sd ** 2 / sb.n;
+  const difference = sa.mean - sb.mean;
+  const standardError = Math.sqrt(va + vb);
+  if (standardError === 0) {
+    return {
+      difference,
+      standardError,
+      t: difference === 0 ? 0 : difference > 0 ? Infinity : -Infinity,
+      degreesOfFreedom: null,
+      pValue: difference === 0 ? 1 : 0,
+      confidence,
+      interval: [difference, difference],
+    };
+  }
+  // Welch–Satterthwaite: the degrees of freedom of a t distribution whose variance matches that
+  // of the sum of the two variance estimates. A side with zero variance contributes nothing.
+  const degreesOfFreedom = (va + vb) ** 2 / (va ** 2 / (sa.n - 1) + vb ** 2 / (sb.n - 1));
+  const t = difference / standardError;
+  const pValue = Math.min(1, 2 * jStat.studentt.cdf(-Math.abs(t), degreesOfFreedom));
+  const q = jStat.studentt.inv(1 - (1 - confidence) / 2, degreesOfFreedom);
+  return { difference, standardError, t, degreesOfFreedom, pValue, confidence, interval: [difference - q * standardError, difference + q * standardError] };
+}
+
+/** The type-7 quantile (linear interpolation between order statistics; R's and NumPy's default) of sorted values. */
+function quantileSorted(sorted: readonly number[], p: number): number {
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.ceil(h);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/**
+ * A percentile bootstrap interval of mean(a) − mean(b): each side is resampled with replacement,
+ * independently, `resamples` times. Seeded, so the same inputs and seed give the same interval
+ * on every machine. Needs at least one value on each side.
+ *
+ * With very few seeds the bootstrap underestimates the spread (it can only reuse the values
+ * seen); the launch panel shows it beside Welch's interval, never alone.
+ */
+export function bootstrapDifference(a: readonly number[], b: readonly number[], options: { seed: number; resamples?: number; confidence?: number }): BootstrapInterval {
+  const confidence = options.confidence ?? 0.95;
+  const resamples = options.resamples ?? 10_000;
+  checkConfidence(confidence);
+  if (!(Number.isInteger(resamples) && resamples >= 1)) throw new RangeError(`resamples must be a positive whole number, got ${resamples}`);
+  if (a.length === 0 || b.length === 0) throw new RangeError('the bootstrap needs at least one value on each side');
+  const rng = createRng(options.seed);
+  const meanOfResample = (xs: readonly number[]): number => {
+    let s = 0;
+    for (let i = 0; i < xs.length; i++) s += xs[rng.int(xs.length)]!;
+    return s / xs.length;
+  };
+  const diffs = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) diffs[r] = meanOfResample(a) - meanOfResample(b);
+  diffs.sort();
+  const sorted = Array.from(diffs);
+  const tail = (1 - confidence) / 2;
+  return { interval: [quantileSorted(sorted, tail), quantileSorted(sorted, 1 - tail)], confidence, resamples, seed: options.seed };
+}
+
+/**
+ * The probability that the candidate's true mean is better than the incumbent's, in the
+ * direction of the objective: P(improvement > 0) under Welch's t approximation (with a flat
+ * prior, the posterior of the difference of means is this shifted, scaled t distribution).
+ * Zero variance on both sides gives 1, 0 or ½ for a better, worse or equal mean.
+ */
+export function probabilityOfImprovement(welch: WelchTest, goal: ObjectiveGoal): number {
+  const improvement = goal === 'minimize' ? -welch.difference : welch.difference;
+  if (welch.degreesOfFreedom === null || welch.standardError === 0) return improvement > 0 ? 1 : improvement < 0 ? 0 : 0.5;
+  return jStat.studentt.cdf(improvement / welch.standardError, welch.degreesOfFreedom);
+}
+
+/**
+ * Seeds per configuration needed to tell a true difference `delta` from noise with 80% power
+ * at the two-sided level 1 − confidence, given the two standard deviations (normal
+ * approximation: n = (z₁₋α/₂ + z_power)² (sd₁² + sd₂²) / δ²). Infinity for a zero difference.
+ */
+export function seedsNeeded(delta: number, sdCandidate: number, sdIncumbent: number, confidence = 0.95): number {
+  checkConfidence(confidence);
+  if (delta === 0) return Infinity;
+  const z = jStat.normal.inv(1 - (1 - confidence) / 2, 0, 1) + jStat.normal.inv(POWER, 0, 1);
+  return Math.max(2, Math.ceil((z ** 2 * (sdCandidate ** 2 + sdIncumbent ** 2)) / delta ** 2));
+}
+
+/** A number for the reading: 4 significant digits, no trailing noise. */
+function num(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e5 ? String(Number(x.toPrecision(4))) : x.toExponential(3);
+}
+
+function percent(p: number): string {
+  if (p > 0.99) return 'more than 99%';
+  if (p < 0.01) return 'less than 1%';
+  return `about ${Math.round(p * 100)}%`;
+}
+
+/** The verdict that goes with a probability of improvement; thresholds are the usual 95% / 75% bands. */
+function verdict(p: number): string {
+  if (p >= 0.99) return 'The candidate is almost certainly better.';
+  if (p >= 0.95) return 'The candidate is very likely better.';
+  if (p >= 0.75) return 'The candidate is probably better, but the evidence is not strong.';
+  if (p > 0.25) return 'No clear difference: the candidate could as well be worse.';
+  if (p > 0.05) return 'The candidate is probably worse.';
+  return 'The candidate is very likely worse.';
+}
+
+/**
+ * Compares the candidate's seeds with the incumbent's for the launch panel: summaries, Welch's
+ * test, the bootstrap interval, the probability of improvement, the reading in plain words, and
+ * the warnings. Values that are NaN or infinite (diverged runs) are left out and counted, with a
+ * warning: a configuration that diverges on some seeds is itself evidence against launching it.
+ * Throws when a side has no finite value at all.
+ */
+export function compareLaunch(candidateValues: readonly number[], incumbentValues: readonly number[], goal: ObjectiveGoal, options: CompareOptions = {}): LaunchComparison {
+  const confidence = options.confidence ?? 0.95;
+  checkConfidence(confidence);
+  const metric = options.metric ?? 'objective';
+  const cFinite = candidateValues.filter(Number.isFinite);
+  const iFinite = incumbentValues.filter(Number.isFinite);
+  const excluded = { candidate: candidateValues.length - cFinite.length, incumbent: incumbentValues.length - iFinite.length };
+  if (cFinite.length === 0 || iFinite.length === 0) {
+    throw new RangeError(`no finite ${metric} to compare for the ${cFinite.length === 0 ? 'candidate' : 'incumbent'}: every run diverged or none has finished`);
+  }
+  const candidate = summarize(cFinite);
+  const incumbent = summarize(iFinite);
+  const difference = candidate.mean - incumbent.mean;
+  const improvement = goal === 'minimize' ? -difference : difference;
+  const canTest = candidate.n >= 2 && incumbent.n >= 2;
+  const welch = canTest ? welchTest(cFinite, iFinite, confidence) : null;
+  const bootstrap = canTest ? bootstrapDifference(cFinite, iFinite, { seed: options.bootstrapSeed ?? 0, resamples: options.resamples ?? 10_000, confidence }) : null;
+  const probability = welch ? probabilityOfImprovement(welch, goal) : null;
+
+  const warnings: LaunchWarning[] = [];
+  for (const side of ['candidate', 'incumbent'] as const) {
+    const k = excluded[side];
+    if (k > 0) warnings.push({ code: 'diverged-runs', text: `${k} ${side} run${k > 1 ? 's' : ''} ended with a non-finite ${metric} (diverged) and ${k > 1 ? 'are' : 'is'} left out of the statistics. A configuration that diverges on some seeds is itself a reason not to launch it.` });
+  }
+  const minN = Math.min(candidate.n, incumbent.n);
+  if (minN < MIN_SEEDS) {
+    warnings.push({
+      code: 'too-few-seeds',
+      text: `Too few seeds to say: ${candidate.n} for the candidate and ${incumbent.n} for the incumbent. Run at least ${MIN_SEEDS} of each (5 is better); with 2, the interval is too wide to mean anything.`,
+    });
+  }
+  for (const [side, s] of [['candidate', candidate], ['incumbent', incumbent]] as const) {
+    if (s.n >= 2 && s.sd === 0) {
+      warnings.push({ code: 'zero-variance', text: `${s.n === 2 ? 'Both' : `All ${s.n}`} ${side} runs gave exactly the same ${metric}: is the seed reaching the script? Without seed-to-seed variation the retrain variance is unknown.` });
+    }
+  }
+  const retrainSd = Math.max(candidate.sd, incumbent.sd);
+  if (retrainSd > 0 && Math.abs(difference) < retrainSd) {
+    warnings.push({
+      code: 'smaller-than-retrain-variance',
+      text: `The difference of the means (${num(Math.abs(difference))}) is smaller than the seed-to-seed standard deviation (${num(retrainSd)}): one retrain of either configuration could reverse the order.`,
+    });
+  }
+  if (welch && minN >= MIN_SEEDS && welch.interval[0] <= 0 && welch.interval[1] >= 0 && improvement !== 0) {
+    const needed = seedsNeeded(difference, candidate.sd, incumbent.sd, confidence);
+    if (needed > minN) {
+      warnings.push({
+        code: 'underpowered',
+        text: `N is too small to tell a difference this size from noise: about ${needed} seeds per configuration would find it ${Math.round(POWER * 100)}% of the time.`,
+      });
+    }
+  }
+
+  return {
+    goal,
+    candidate,
+    incumbent,
+    difference,
+    improvement,
+    welch,
+    bootstrap,
+    probabilityOfImprovement: probability,
+    reading: reading(metric, goal, candidate, incumbent, improvement, welch, probability),
+    warnings,
+    excluded,
+  };
+}
+
+function reading(
+  metric: string,
+  goal: ObjectiveGoal,
+  candidate: SampleSummary,
+  incumbent: SampleSummary,
+  improvement: number,
+  welch: WelchTest | null,
+  probability: number | null,
+): string {
+  const direction = goal === 'minimize' ? 'lower is better' : 'higher is better';
+  const means = `Mean ${metric}: candidate ${num(candidate.mean)} ± ${num(candidate.sd)} (${candidate.n} seed${candidate.n > 1 ? 's' : ''}), incumbent ${num(incumbent.mean)} ± ${num(incumbent.sd)} (${incumbent.n}); ${direction}.`;
+  const change = improvement === 0 ? 'The means are equal.' : `The candidate is ${improvement > 0 ? 'better' : 'worse'} by ${num(Math.abs(improvement))} on average.`;
+  if (!welch || probability === null) return `${means} ${change} Too few seeds to estimate the retrain variance, so there is no evidence either way yet.`;
+  const pct = Math.round(welch.confidence * 100);
+  // The interval is reported in the direction of improvement so that "above zero" always means better.
+  const [lo, hi] = goal === 'minimize' ? [-welch.interval[1], -welch.interval[0]] : welch.interval;
+  const interval = `${pct}% confidence interval of the improvement: ${num(lo)} to ${num(hi)} (Welch's t-test, p = ${num(welch.pValue)}).`;
+  const chance = `If the seeds are a fair sample of retrains, the probability that the candidate is truly better than the incumbent is ${percent(probability)}.`;
+  return `${means} ${change} ${interval} ${chance} ${verdict(probability)}`;
+}

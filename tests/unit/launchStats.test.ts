@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import { bootstrapDifference, compareLaunch, probabilityOfImprovement, seedsNeeded, summarize, welchTest } from '../../main/playbook/launch/stats';
+
+const codes = (c: { warnings: { code: string }[] }) => c.warnings.map((w) => w.code);
+
+describe("Welch's t-test, cases worked by hand", () => {
+  // a = {1, 3}: mean 2, variance 2.  b = {5, 5}: mean 5, variance 0.
+  // se² = 2/2 + 0/2 = 1, t = (2 − 5)/1 = −3.
+  // df = 1² / (1²/1 + 0) = 1: Student's t with 1 degree of freedom is the Cauchy distribution,
+  // F(t) = ½ + atan(t)/π, so p = 2F(−3) = 1 − 2·atan(3)/π and t(0.975; 1) = tan(0.475π).
+  it('unequal variances, n = 2, one side constant (df = 1)', () => {
+    const w = welchTest([1, 3], [5, 5]);
+    expect(w.difference).toBe(-3);
+    expect(w.standardError).toBe(1);
+    expect(w.t).toBe(-3);
+    expect(w.degreesOfFreedom).toBeCloseTo(1, 12);
+    expect(w.pValue).toBeCloseTo(1 - (2 * Math.atan(3)) / Math.PI, 9);
+    const q = Math.tan(0.475 * Math.PI); // 12.7062…
+    expect(w.interval[0]).toBeCloseTo(-3 - q, 6);
+    expect(w.interval[1]).toBeCloseTo(-3 + q, 6);
+  });
+
+  // a = {1, 3}, b = {4, 6}: both variances 2, se² = 1 + 1 = 2, t = −3/√2.
+  // df = (1 + 1)² / (1/1 + 1/1) = 2. With 2 degrees of freedom F(t) = ½ + t / (2√(2 + t²)),
+  // so p = 1 − |t|/√(2 + t²) and t(p; 2) = (2p − 1)/√(2p(1 − p)).
+  it('tiny samples, n = 2 each (df = 2)', () => {
+    const w = welchTest([1, 3], [4, 6]);
+    const t = -3 / Math.SQRT2;
+    expect(w.t).toBeCloseTo(t, 12);
+    expect(w.degreesOfFreedom).toBeCloseTo(2, 12);
+    expect(w.pValue).toBeCloseTo(1 - Math.abs(t) / Math.sqrt(2 + t * t), 9);
+    const q = 0.95 / Math.sqrt(2 * 0.975 * 0.025); // 4.3027
+    expect(w.interval[0]).toBeCloseTo(-3 - q * Math.SQRT2, 6);
+    expect(w.interval[1]).toBeCloseTo(-3 + q * Math.SQRT2, 6);
+  });
+
+  // Identical samples {1, 2, 3}: difference 0, t = 0, p = 1. Each variance 1, se² = 2/3,
+  // df = (2/3)² / (2 · (1/3)²/2) = 4, and t(0.975; 4) = 2.7764 (textbook table).
+  it('identical samples', () => {
+    const w = welchTest([1, 2, 3], [1, 2, 3]);
+    expect(w.t).toBe(0);
+    expect(w.pValue).toBeCloseTo(1, 12);
+    expect(w.degreesOfFreedom).toBeCloseTo(4, 12);
+    expect(w.interval[1]).toBeCloseTo(2.7764 * Math.sqrt(2 / 3), 3);
+    expect(w.interval[0]).toBeCloseTo(-w.interval[1], 12);
+  });
+
+  it('zero variance on both sides: a degenerate but honest answer', () => {
+    const same = welchTest([0.3, 0.3, 0.3], [0.3, 0.3, 0.3]);
+    expect(same).toMatchObject({ difference: 0, standardError: 0, t: 0, degreesOfFreedom: null, pValue: 1, interval: [0, 0] });
+    const apart = welchTest([0.3, 0.3, 0.3], [0.4, 0.4, 0.4]);
+    expect(apart.t).toBe(-Infinity);
+    expect(apart.pValue).toBe(0);
+    expect(apart.interval[0]).toBeCloseTo(-0.1, 12);
+    expect(apart.interval[0]).toBe(apart.interval[1]);
+  });
+
+  it('refuses fewer than 2 values on a side, or a confidence outside (0, 1)', () => {
+    expect(() => welchTest([1], [1, 2])).toThrow(RangeError);
+    expect(() => welchTest([1, 2], [1, 2], 1)).toThrow(RangeError);
+  });
+});
+
+describe("Welch's t-test, textbook examples", () => {
+  // The three data sets of the examples in the Wikipedia article "Welch's t-test" (equal sizes
+  // and similar variances; unequal sizes; unequal sizes and variances). Expected values to full
+  // precision from an independent implementation, SciPy 1.10: stats.ttest_ind(a, b,
+  // equal_var=False) for t and p, the Welch–Satterthwaite formula for ν, stats.t.ppf for the interval.
+  const examples = [
+    {
+      a: [27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4],
+      b: [27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4],
+      t: -2.455356398286006, df: 24.988529290231416, p: 0.021378001462866985, ci: [-3.9840962671409264, -0.34923706619240935],
+    },
+    {
+      a: [17.2, 20.9, 22.6, 18.1, 21.7, 21.4, 23.5, 24.2, 14.7, 21.8],
+      b: [21.5, 22.8, 21.0, 23.0, 21.6, 23.6, 22.5, 20.7, 23.4, 21.8, 20.7, 21.7, 21.5, 22.5, 23.6, 21.5, 22.5, 23.5, 21.5, 21.8],
+      t: -1.5654335235985037, df: 9.904741248650831, p: 0.14884169660532834, ci: [-3.6984213253524234, 0.6484213253524262],
+    },
+    {
+      a: [19.8, 20.4, 19.6, 17.8, 18.5, 18.9, 18.3, 18.9, 19.5, 22.0],
+      b: [28.2, 26.6, 20.1, 23.3, 25.2, 22.1, 17.7, 27.6, 20.6, 13.7, 23.2, 17.5, 20.6, 18.0, 23.9, 21.6, 24.3, 20.4, 23.9, 13.3],
+      t: -2.225512039969852, df: 24.524634944257343, p: 0.035484530830010325, ci: [-4.276458650120551, -0.16354134987944713],
+    },
+  ];
+  examples.forEach((e, i) => {
+    it(`example ${i + 1}${i > 0 ? ' (unequal sizes and variances)' : ''}`, () => {
+      const w = welchTest(e.a, e.b);
+      expect(w.t).toBeCloseTo(e.t, 9);
+      expect(w.degreesOfFreedom!).toBeCloseTo(e.df, 9);
+      expect(w.pValue).toBeCloseTo(e.p, 8);
+      expect(w.interval[0]).toBeCloseTo(e.ci[0]!, 7);
+      expect(w.interval[1]).toBeCloseTo(e.ci[1]!, 7);
+    });
+  });
+});
+
+describe('bootstrap interval of the difference of means', () => {
+  // Resampling {1, 3} gives means 1, 2, 3 with probabilities ¼, ½, ¼; {5, 5} always gives 5.
+  // So the difference is −4, −3, −2 with ¼, ½, ¼: its 2.5% quantile is −4 and its 97.5% is −2.
+  it('matches the exact bootstrap distribution of a tiny sample', () => {
+    const b = bootstrapDifference([1, 3], [5, 5], { seed: 7 });
+    expect(b.interval).toEqual([-4, -2]);
+    expect(b).toMatchObject({ resamples: 10_000, confidence: 0.95, seed: 7 });
+  });
+
+  it('is reproducible from its seed, and moves with another seed', () => {
+    const a = [0.31, 0.29, 0.35, 0.3, 0.33];
+    const c = [0.36, 0.34, 0.37, 0.38, 0.33];
+    const first = bootstrapDifference(a, c, { seed: 123 });
+    expect(bootstrapDifference(a, c, { seed: 123 })).toEqual(first);
+    expect(bootstrapDifference(a, c, { seed: 124 }).interval).not.toEqual(first.interval);
+  });
+
+  it("agrees roughly with Welch's interval on a moderate sample", () => {
+    const a = [27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4];
+    const b = [27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4];
+    const boot = bootstrapDifference(a, b, { seed: 1 }).interval;
+    const welch = welchTest(a, b).interval;
+    expect(boot[0]).toBeLessThan(-13 / 6);
+    expect(boot[1]).toBeGreaterThan(-13 / 6);
+    expect(boot[1]).toBeLessThan(0);
+    expect(Math.abs(boot[0] - welch[0])).toBeLessThan(0.5);
+    expect(Math.abs(boot[1] - welch[1])).toBeLessThan(0.5);
+  });
+
+  it('collapses to the difference itself when nothing varies', () => {
+    expect(bootstrapDifference([2, 2], [1, 1, 1], { seed: 0, resamples: 100 }).interval).toEqual([1, 1]);
+  });
+});
+
+describe('probability of improvement', () => {
+  it('respects the direction of the objective', () => {
+    // The df = 1 case above: candidate {1, 3} (mean 2), incumbent {5, 5} (mean 5), se 1.
+    // Minimizing, the improvement is +3: P = F(3) = ½ + atan(3)/π ≈ 0.8976.
+    const w = welchTest([1, 3], [5, 5]);
+    expect(probabilityOfImprovement(w, 'minimize')).toBeCloseTo(0.5 + Math.atan(3) / Math.PI, 9);
+    expect(probabilityOfImprovement(w, 'maximize')).toBeCloseTo(0.5 - Math.atan(3) / Math.PI, 9);
+  });
+
+  it('is ½ for identical samples, and 0 or 1 without any variance', () => {
+    expect(probabilityOfImprovement(welchTest([1, 2, 3], [1, 2, 3]), 'maximize')).toBeCloseTo(0.5, 12);
+    expect(probabilityOfImprovement(welchTest([0.3, 0.3], [0.4, 0.4]), 'minimize')).toBe(1);
+    expect(probabilityOfImprovement(welchTest([0.3, 0.3], [0.4, 0.4]), 'maximize')).toBe(0);
+    expect(probabilityOfImprovement(welchTest([0.3, 0.3], [0.3, 0.3]), 'maximize')).toBe(0.5);
+  });
+});
+
+describe('seeds needed', () => {
+  // n = (z0.975 + z0.8)² (σ1² + σ2²) / δ² = (1.95996 + 0.84162)² · (0.00025 + 0.00025) / 0.01² = 39.2 → 40.
+  it('follows the normal-approximation power formula', () => {
+    expect(seedsNeeded(0.01, Math.sqrt(0.00025), Math.sqrt(0.00025))).toBe(40);
+    expect(seedsNeeded(0, 1, 1)).toBe(Infinity);
+  });
+});
+
+describe('compareLaunch: the reading and the warnings', () => {
+  it('reads strong evidence plainly, with no warning', () => {
+    const c = compareLaunch([0.1, 0.101, 0.099, 0.1, 0.1005], [0.12, 0.121, 0.119, 0.12, 0.1195], 'minimize', { metric: 'val_error' });
+    expect(c.improvement).toBeCloseTo(0.0198, 12);
+    expect(c.probabilityOfImprovement!).toBeGreaterThan(0.999);
+    expect(c.warnings).toEqual([]);
+    expect(c.reading).toMatch(/^Mean val_error: candidate 0\.1001 ± 0\.0007416 \(5 seeds\), incumbent 0\.1199 ± 0\.0007416 \(5\); lower is better\./);
+    expect(c.reading).toMatch(/The candidate is better by 0\.0198 on average\./);
+    expect(c.reading).toMatch(/the probability that the candidate is truly better than the incumbent is more than 99%\./);
+    expect(c.reading).toMatch(/almost certainly better\.$/);
+    // The improvement interval is reported with "above zero = better".
+    expect(c.reading).toMatch(/interval of the improvement: 0\.01\d+ to 0\.02\d+/);
+  });
+
+  it('flips with the direction: higher accuracy is better', () => {
+    const c = compareLaunch([0.9, 0.91, 0.92], [0.8, 0.81, 0.82], 'maximize', { metric: 'accuracy' });
+    expect(c.improvement).toBeCloseTo(0.1, 12);
+    expect(c.probabilityOfImprovement!).toBeGreaterThan(0.99);
+    const worse = compareLaunch([0.9, 0.91, 0.92], [0.8, 0.81, 0.82], 'minimize');
+    expect(worse.improvement).toBeCloseTo(-0.1, 12);
+    expect(worse.reading).toMatch(/very likely worse\.$/);
+  });
+
+  it('warns when the difference is smaller than the retrain variance and N is too small to say', () => {
+    // Means 0.11 and 0.12, each sd 0.0158: the difference (0.01) is inside the seed noise.
+    const c = compareLaunch([0.1, 0.12, 0.11, 0.13, 0.09], [0.11, 0.13, 0.12, 0.1, 0.14], 'minimize', { metric: 'val_error' });
+    expect(codes(c)).toEqual(['smaller-than-retrain-variance', 'underpowered']);
+    expect(c.warnings[1]!.text).toMatch(/about 40 seeds per configuration/);
+    expect(c.welch!.degreesOfFreedom).toBeCloseTo(8, 9);
+    expect(c.reading).toMatch(/No clear difference|probably better/);
+  });
+
+  it('says too few seeds for n = 2 and gives no test at all for n = 1', () => {
+    const two = compareLaunch([1, 3], [5, 5], 'minimize');
+    expect(codes(two)).toEqual(['too-few-seeds', 'zero-variance']);
+    expect(two.probabilityOfImprovement).toBeCloseTo(0.5 + Math.atan(3) / Math.PI, 9);
+    expect(two.bootstrap!.interval).toEqual([-4, -2]);
+    const one = compareLaunch([0.1], [0.2, 0.21, 0.19], 'minimize');
+    expect(one.welch).toBeNull();
+    expect(one.bootstrap).toBeNull();
+    expect(one.probabilityOfImprovement).toBeNull();
+    expect(codes(one)).toContain('too-few-seeds');
+    expect(one.reading).toMatch(/Too few seeds to estimate the retrain variance/);
+  });
+
+  it('treats identical samples as no difference', () => {
+    const c = compareLaunch([1, 2, 3], [1, 2, 3], 'maximize');
+    expect(c.difference).toBe(0);
+    expect(c.probabilityOfImprovement).toBeCloseTo(0.5, 12);
+    expect(codes(c)).toEqual(['smaller-than-retrain-variance']);
+    expect(c.reading).toMatch(/The means are equal\./);
+    expect(c.reading).toMatch(/No clear difference/);
+  });
+
+  it('asks whether the seed reaches the script when runs do not vary', () => {
+    const c = compareLaunch([0.3, 0.3, 0.3], [0.3, 0.3, 0.3], 'minimize', { metric: 'loss' });
+    expect(codes(c)).toEqual(['zero-variance', 'zero-variance']);
+    expect(c.warnings[0]!.text).toMatch(/All 3 candidate runs gave exactly the same loss: is the seed reaching the script\?/);
+    expect(c.welch!.pValue).toBe(1);
+  });
+
+  it('leaves diverged runs out, and says so', () => {
+    const c = compareLaunch([Number.NaN, 0.1, 0.11, 0.12, Infinity], [0.2, 0.21, 0.19], 'minimize');
+    expect(c.excluded).toEqual({ candidate: 2, incumbent: 0 });
+    expect(c.candidate.n).toBe(3);
+    expect(c.warnings[0]).toMatchObject({ code: 'diverged-runs' });
+    expect(c.warnings[0]!.text).toMatch(/^2 candidate runs ended with a non-finite objective \(diverged\) and are left out/);
+    expect(() => compareLaunch([Number.NaN], [1, 2], 'minimize')).toThrow(/every run diverged/);
+  });
+
+  it('summarises with the sample standard deviation', () => {
+    expect(summarize([2, 4, 4, 4, 5, 5, 7, 9])).toMatchObject({ n: 8, mean: 5, sd: Math.sqrt(32 / 7) });
+    expect(summarize([0.3, 0.3, 0.3])).toMatchObject({ mean: 0.3, sd: 0 });
+  });
+});
