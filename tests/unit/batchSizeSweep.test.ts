@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SWEEP_PLAN, nextProbe, validateSweepPlan, type ProbeRecord, type SweepPlan } from '../../main/playbook/batchSize/probePlan';
+import { DEFAULT_SWEEP_PLAN, doublingSizes, nextProbe, validateSweepPlan, type ProbeRecord, type SweepPlan } from '../../main/playbook/batchSize/probePlan';
 import {
   analyseSweep,
   bottleneckNotes,
@@ -70,6 +70,11 @@ describe('probe order', () => {
       { batchSize: 32, outcome: 'feasible' },
     ];
     expect(nextProbe(plan(), records)).toEqual({ kind: 'probe', batchSize: 256, phase: 'doubling' });
+  });
+
+  it('lists the doubling sizes ahead of time', () => {
+    expect(doublingSizes({ start: 48, maxBatchSize: 400 })).toEqual([48, 96, 192, 384]);
+    expect(doublingSizes({ start: 0, maxBatchSize: 400 })).toEqual([]);
   });
 
   it('refuses an invalid plan, saying what is wrong', () => {

@@ -68,6 +68,17 @@ export function validateSweepPlan(plan: SweepPlan): string[] {
   return problems;
 }
 
+/**
+ * The sizes the doubling phase will try at most, for the wizard to show before the sweep runs:
+ * start, 2·start, 4·start, … up to the maximum. The sweep stops earlier at the first out-of-memory.
+ */
+export function doublingSizes(plan: Pick<SweepPlan, 'start' | 'maxBatchSize'>): number[] {
+  const sizes: number[] = [];
+  if (!(Number.isInteger(plan.start) && plan.start > 0)) return sizes;
+  for (let s = plan.start; s <= plan.maxBatchSize; s *= 2) sizes.push(s);
+  return sizes;
+}
+
 /** The sizes doubling and halving from `start` can produce (start·2^k upward, ⌊start/2⌋... downward). */
 function chainSizes(start: number, max: number): Set<number> {
   const sizes = new Set<number>();
