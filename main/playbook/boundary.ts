@@ -12,6 +12,7 @@ import type { PlainRange, SearchRange } from '../../preload/space';
 import { caseKey } from '../../preload/space';
 import { groupByScientific } from './groups';
 import { evaluateTrials, nuisanceNames, rankFeasible, scientificNames, type EvaluatedTrial, type RankedTrial, type StudyResults, type StudyTrial } from './trials';
+import { formatNumber } from './format';
 
 /**
  * "Near the edge": the outer tenth of the range on either side, measured in the range's own
@@ -89,7 +90,6 @@ function bounds(range: PlainRange): { min: number; max: number } | null {
   return null;
 }
 
-const num = (x: number): string => String(Number(x.toPrecision(3)));
 
 /** The groups whose best trial is checked: one per scientific value (or bucket), else the whole study. */
 function bestPerGroup(results: StudyResults, evaluated: readonly EvaluatedTrial[]): { group: string | null; ranked: RankedTrial[] }[] {
@@ -146,7 +146,7 @@ export function boundaryCheck(results: StudyResults, evaluated: readonly Evaluat
       // For a log range, one decade beyond the bound is a step a researcher would take anyway.
       const suggestedBound = active.range.type === 'log' ? (side === 'low' ? bound / 10 : bound * 10) : null;
       const whose = group === null ? 'The best trial' : `The best ${group} trial`;
-      const rangeText = `${active.condition ? `${name}'s range for ${active.condition.on} = ${active.condition.value}` : `its range`} [${num(b.min)}, ${num(b.max)}]${active.range.type === 'log' ? ' (log scale)' : ''}`;
+      const rangeText = `${active.condition ? `${name}'s range for ${active.condition.on} = ${active.condition.value}` : `its range`} [${formatNumber(b.min)}, ${formatNumber(b.max)}]${active.range.type === 'log' ? ' (log scale)' : ''}`;
       warnings.push({
         hyperparameter: name,
         side,
@@ -160,9 +160,9 @@ export function boundaryCheck(results: StudyResults, evaluated: readonly Evaluat
         topK: top.length,
         suggestedBound,
         message:
-          `${whose} (#${best.trial.id}) has ${name} = ${num(value)}, in the ${side === 'low' ? 'bottom' : 'top'} ${Math.round(BOUNDARY_EDGE * 100)}% of ${rangeText}` +
+          `${whose} (#${best.trial.id}) has ${name} = ${formatNumber(value)}, in the ${side === 'low' ? 'bottom' : 'top'} ${Math.round(BOUNDARY_EDGE * 100)}% of ${rangeText}` +
           `${top.length > 1 ? `, as do ${topInBand} of the best ${top.length}` : ''}: the best ${name} may lie ${side === 'low' ? 'below' : 'above'} the range. ` +
-          `Widen it ${side === 'low' ? 'below' : 'above'} ${num(bound)}${suggestedBound !== null ? ` (e.g. to ${num(suggestedBound)})` : ''} and run more trials.`,
+          `Widen it ${side === 'low' ? 'below' : 'above'} ${formatNumber(bound)}${suggestedBound !== null ? ` (e.g. to ${formatNumber(suggestedBound)})` : ''} and run more trials.`,
       });
     }
   }

@@ -9,6 +9,7 @@
  * from 2.3 to 0.1 and an error rate that falls from 0.9 to 0.02. Each finding carries the
  * number it measured and the threshold it crossed, so the UI can show why it fired.
  */
+import { formatNumber } from './format';
 
 /**
  * A metric over training. Non-finite values (NaN, ±Infinity) are kept: they are divergence,
@@ -145,8 +146,6 @@ function shape(pts: readonly Point[]): { s: number[]; best: number; gain: number
   return { s, best, gain: s[0]! - s[best]! };
 }
 
-const fmt = (x: number): string => (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : String(Number(x.toPrecision(3))));
-
 /**
  * Divergence: a NaN or infinite value, or (for a loss) a value ten times its first one.
  * Applies to any curve; the explosion rule only where lower is better and the curve starts above zero.
@@ -173,7 +172,7 @@ export function detectDivergence(c: NamedCurve): CurveFinding | null {
     kind: 'divergence',
     metric: c.metric,
     step: boom.step,
-    message: `${c.metric} exploded to ${fmt(boom.value)} at step ${boom.step}, ${fmt(boom.value / first.value)}× its first value: training diverged. Lower the learning rate, add warmup or gradient clipping.`,
+    message: `${c.metric} exploded to ${formatNumber(boom.value)} at step ${boom.step}, ${formatNumber(boom.value / first.value)}× its first value: training diverged. Lower the learning rate, add warmup or gradient clipping.`,
     measured: boom.value / first.value,
     threshold: EXPLODING_FACTOR,
   };

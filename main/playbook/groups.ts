@@ -6,6 +6,7 @@
 import type { HyperValue } from '../../preload/contract';
 import type { SearchRange } from '../../preload/space';
 import type { StudyTrial } from './trials';
+import { formatNumber } from './format';
 
 /**
  * A scientific hyperparameter with at most this many distinct values gets one group per value;
@@ -34,7 +35,6 @@ export interface ScientificGrouping {
   groups: ScientificGroup[];
 }
 
-const num = (x: number): string => String(Number(x.toPrecision(3)));
 
 /** The scale a hyperparameter is read on: its range's, else log for positive numbers spanning 100× or more. */
 export function scaleOf(range: SearchRange | undefined, values: readonly HyperValue[]): 'log' | 'linear' | 'categorical' {
@@ -73,7 +73,7 @@ export function groupByScientific(trials: readonly StudyTrial[], name: string, r
   if (!numeric || distinct.length <= MAX_VALUE_GROUPS) {
     const order = orderValues(distinct, range);
     const groups = order.map((value) => ({
-      label: typeof value === 'number' ? num(value) : String(value),
+      label: typeof value === 'number' ? formatNumber(value) : String(value),
       value,
       bucket: null,
       trials: withValue.filter((t) => t.hyperparameters[name] === value),
@@ -92,7 +92,7 @@ export function groupByScientific(trials: readonly StudyTrial[], name: string, r
     const vs = members.map((t) => t.hyperparameters[name] as number);
     const min = Math.min(...vs);
     const max = Math.max(...vs);
-    groups.push({ label: min === max ? num(min) : `${num(min)} – ${num(max)}`, value: null, bucket: { min, max }, trials: members });
+    groups.push({ label: min === max ? formatNumber(min) : `${formatNumber(min)} – ${formatNumber(max)}`, value: null, bucket: { min, max }, trials: members });
   }
   return { name, bucketed: true, scale, groups };
 }
