@@ -271,6 +271,11 @@ export const methods = {
   'studies.conclude': { input: z.object({ id, conclusion: z.string().max(20_000) }), output: returns<Study>() },
   /** The study's trials with their objective values, in design order. */
   'studies.trials': { input: z.object({ id }), output: returns<StudyTrialRow[]>() },
+  /** The first points a design would run, to inspect before spending GPU hours. */
+  'studies.preview': {
+    input: z.object({ space: searchSpaceSchema, n: z.number().int().min(1).max(1000), seed: z.number().int().min(0).max(0xffff_ffff).optional(), scientific: z.array(z.string()).default([]) }),
+    output: returns<{ seed: number; points: Hyperparameters[] }>(),
+  },
   /** Queues the same design point again (a crashed trial worth another try). */
   'trials.retry': { input: z.object({ id }), output: returns<Trial>() },
 } as const;

@@ -5,6 +5,7 @@ import { detectInterpreters } from './interpreters';
 import { ApiError } from './errors';
 import type { Engine } from './engine';
 import { newSeed } from '../playbook/random';
+import { sampleSearchSpace } from '../playbook/sample';
 
 type Handlers = { [M in MethodName]: (engine: Engine, input: MethodParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>> };
 
@@ -110,6 +111,10 @@ export const handlers: Handlers = {
       study.objectiveGoal,
     );
     return trials.map((t) => ({ ...t, best: null, last: null, lastStep: null, ...objective.get(t.id) }));
+  },
+  'studies.preview': (_e, { space, n, seed, scientific }) => {
+    const s = seed ?? newSeed();
+    return { seed: s, points: sampleSearchSpace(space, { n, seed: s, scientific }) };
   },
   'trials.retry': (e, { id }) => {
     const t = trial(e, id);

@@ -3,6 +3,9 @@ import { onConnectionChange } from './api/client';
 import { Sidebar } from './components/Sidebar';
 import { ProjectPage } from './pages/ProjectPage';
 import { TrialPage } from './pages/TrialPage';
+import { StudiesPage } from './pages/StudiesPage';
+import { StudyPage } from './pages/StudyPage';
+import { StudyDesigner } from './pages/StudyDesigner';
 import { connectEvents, useStore } from './store';
 
 export function App() {
@@ -50,6 +53,16 @@ export function App() {
         )}
         {view.kind === 'trial' ? (
           <TrialPage key={view.trialId} trialId={view.trialId} />
+        ) : view.kind === 'study' ? (
+          <StudyPage key={view.studyId} studyId={view.studyId} />
+        ) : !project ? (
+          <div className="page">
+            <p className="empty">{projects.length === 0 ? 'Loading the workspace…' : 'Choose a project on the left.'}</p>
+          </div>
+        ) : view.kind === 'newStudy' ? (
+          <StudyDesigner key={project.id} project={project} />
+        ) : view.tab === 'studies' ? (
+          <StudiesPage project={project} />
         ) : project ? (
           <ProjectPage project={project} />
         ) : (

@@ -129,8 +129,8 @@ export class Runner {
                   exitCode: end.exitCode,
                   signal: end.signal,
                   failureReason:
-                    explainFailure(end.lastLines, project.interpreter) ??
-                    (end.signal === 'SIGKILL' ? 'killed (SIGKILL): probable out-of-memory' : end.signal ? `ended by ${end.signal}` : `exited with code ${end.exitCode}`),
+                    explainFailure(end.lastLines, project.interpreter, { exitCode: end.exitCode, signal: end.signal }) ??
+                    (end.signal ? `ended by ${end.signal}` : `exited with code ${end.exitCode}`),
                 };
           this.finish(trial.id, result);
         },

@@ -1,13 +1,22 @@
-import { useStore } from '../store';
+import { useStore, type ProjectTab } from '../store';
 
-/** The workspace's projects; the selected one fills the main area. */
+const SECTIONS: { tab: ProjectTab; label: string }[] = [
+  { tab: 'runs', label: 'Command & runs' },
+  { tab: 'studies', label: 'Studies' },
+];
+
+/** The workspace's projects; the selected one shows its sections. */
 export function Sidebar() {
   const projects = useStore((s) => s.projects);
   const selected = useStore((s) => s.selectedProjectId);
   const select = useStore((s) => s.selectProject);
+  const view = useStore((s) => s.view);
+  const openProject = useStore((s) => s.openProject);
   const theme = useStore((s) => s.theme);
   const toggleTheme = useStore((s) => s.toggleTheme);
   const trials = useStore((s) => s.trials);
+  const activeTab: ProjectTab | null =
+    view.kind === 'project' ? view.tab : view.kind === 'study' || view.kind === 'newStudy' ? 'studies' : view.kind === 'trial' ? null : null;
   return (
     <nav className="sidebar">
       <div className="brand">
@@ -17,12 +26,24 @@ export function Sidebar() {
       <ul className="project-list">
         {projects.map((p) => {
           const running = (trials[p.id] ?? []).filter((t) => t.status === 'running').length;
+          const isSelected = p.id === selected;
           return (
             <li key={p.id}>
-              <button className={`project-item${p.id === selected ? ' active' : ''}`} onClick={() => select(p.id)}>
+              <button className={`project-item${isSelected ? ' active' : ''}`} onClick={() => select(p.id)}>
                 <span className="ellipsis">{p.name}</span>
                 {running > 0 && <span className="dot" title={`${running} trial${running > 1 ? 's' : ''} running`} />}
               </button>
+              {isSelected && (
+                <ul className="sections">
+                  {SECTIONS.map((s) => (
+                    <li key={s.tab}>
+                      <button className={`section-item${activeTab === s.tab ? ' active' : ''}`} onClick={() => openProject(s.tab)} data-nav={s.tab}>
+                        {s.label}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
             </li>
           );
         })}

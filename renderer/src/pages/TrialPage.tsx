@@ -12,7 +12,8 @@ import { useStore } from '../store';
 export function TrialPage({ trialId }: { trialId: number }) {
   const fromList = useStore((s) => Object.values(s.trials).flat().find((t) => t.id === trialId));
   const [fetched, setFetched] = useState<Trial | null>(null);
-  const openProject = useStore((s) => s.openProject);
+  const back = useStore((s) => s.back);
+  const backLabel = useStore((s) => (s.previous?.kind === 'study' ? '← Study' : '← Project'));
   const stopTrial = useStore((s) => s.stopTrial);
   const notify = useStore((s) => s.notify);
   const [stopping, setStopping] = useState(false);
@@ -28,11 +29,11 @@ export function TrialPage({ trialId }: { trialId: number }) {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !(e.target instanceof HTMLInputElement)) openProject();
+      if (e.key === 'Escape' && !(e.target instanceof HTMLInputElement)) back();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [openProject]);
+  }, [back]);
 
   if (!trial) return <div className="page"><p className="empty">Loading trial…</p></div>;
   const running = trial.status === 'running';
@@ -42,8 +43,8 @@ export function TrialPage({ trialId }: { trialId: number }) {
     <div className="page">
       <header className="page-header">
         <div>
-          <button className="link back" onClick={openProject} title="Back to the project (Esc)">
-            ← Project
+          <button className="link back" onClick={back} title="Back (Esc)">
+            {backLabel}
           </button>
           <h1>
             Trial #{trial.id} <StatusBadge trial={trial} />

@@ -3,7 +3,13 @@ import type { Project, ProjectPatch, Trial } from '../../../preload/contract';
 import { api } from '../api/client';
 
 type Theme = 'light' | 'dark';
-export type View = { kind: 'project' } | { kind: 'trial'; trialId: number };
+/** The project's sections, in the sidebar's order. */
+export type ProjectTab = 'runs' | 'studies';
+export type View =
+  | { kind: 'project'; tab: ProjectTab }
+  | { kind: 'trial'; trialId: number }
+  | { kind: 'study'; studyId: number }
+  | { kind: 'newStudy' };
 
 interface ProjectsSlice {
   projects: Project[];
@@ -27,8 +33,13 @@ interface UiSlice {
   theme: Theme;
   connected: boolean;
   notice: { kind: 'error' | 'info'; text: string } | null;
+  /** Where Back goes from a trial or study page. */
+  previous: View | null;
   openTrial(trialId: number): void;
-  openProject(): void;
+  openProject(tab?: ProjectTab): void;
+  openStudy(studyId: number): void;
+  openNewStudy(): void;
+  back(): void;
   toggleTheme(): void;
   setConnected(c: boolean): void;
   notify(kind: 'error' | 'info', text: string): void;
@@ -48,7 +59,7 @@ const projectsSlice: StateCreator<State, [], [], ProjectsSlice> = (set, get) => 
     set({ projects, selectedProjectId: sel !== null && projects.some((p) => p.id === sel) ? sel : (projects[0]?.id ?? null) });
   },
   selectProject(id) {
-    set({ selectedProjectId: id, view: { kind: 'project' } });
+    set({ selectedProjectId: id, view: { kind: 'project', tab: get().view.kind === 'project' ? (get().view as { tab: ProjectTab }).tab : 'runs' } });
   },
   async saveProject(id, patch) {
     const saved = await api.invoke('projects.update', { id, patch });
@@ -79,15 +90,26 @@ const trialsSlice: StateCreator<State, [], [], TrialsSlice> = (set, get) => ({
 });
 
 const uiSlice: StateCreator<State, [], [], UiSlice> = (set, get) => ({
-  view: { kind: 'project' },
+  view: { kind: 'project', tab: 'runs' },
+  previous: null,
   theme: (localStorage.getItem(THEME_KEY) as Theme | null) ?? (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'),
   connected: true,
   notice: null,
   openTrial(trialId) {
-    set({ view: { kind: 'trial', trialId } });
+    set({ previous: get().view, view: { kind: 'trial', trialId } });
   },
-  openProject() {
-    set({ view: { kind: 'project' } });
+  openProject(tab = 'runs') {
+    set({ previous: null, view: { kind: 'project', tab } });
+  },
+  openStudy(studyId) {
+    set({ previous: get().view.kind === 'trial' ? null : get().view, view: { kind: 'study', studyId } });
+  },
+  openNewStudy() {
+    set({ previous: get().view, view: { kind: 'newStudy' } });
+  },
+  back() {
+    const prev = get().previous;
+    set({ previous: null, view: prev && prev.kind !== get().view.kind ? prev : { kind: 'project', tab: 'runs' } });
   },
   toggleTheme() {
     const theme = get().theme === 'dark' ? 'light' : 'dark';

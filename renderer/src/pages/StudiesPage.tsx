@@ -1,0 +1,57 @@
+import type { Project } from '../../../preload/contract';
+import { StudyProgressBar } from '../components/StudyProgress';
+import { useStudies } from '../lib/useStudies';
+import { useStore } from '../store';
+
+/** A project's studies ("rounds" of the playbook's incremental loop), newest first. */
+export function StudiesPage({ project }: { project: Project }) {
+  const { studies } = useStudies(project.id);
+  const openStudy = useStore((s) => s.openStudy);
+  const openNewStudy = useStore((s) => s.openNewStudy);
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Studies</h1>
+          <p className="subtle">Each study answers one scoped question, comparing scientific hyperparameters fairly by optimizing over nuisance ones.</p>
+        </div>
+        <div className="actions">
+          <button className="btn primary" onClick={openNewStudy} data-testid="new-study">
+            + New study
+          </button>
+        </div>
+      </header>
+      {studies === null ? (
+        <p className="empty">Loading…</p>
+      ) : studies.length === 0 ? (
+        <div className="card">
+          <p className="empty">
+            No studies yet. A study has a written goal (“does Adam beat Nesterov momentum at this step budget?”), gives every hyperparameter a role — scientific, nuisance or fixed — and
+            runs a quasi-random search over the nuisance ones.
+          </p>
+          <button className="btn primary" onClick={openNewStudy}>
+            Design the first study
+          </button>
+        </div>
+      ) : (
+        studies.map((s) => (
+          <div key={s.id} className="study-card" onClick={() => openStudy(s.id)} role="button" tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && openStudy(s.id)} data-study={s.id}>
+            <h3>
+              {s.name} <span className={`badge study-${s.status}`}>{s.status}</span>
+            </h3>
+            <span className="subtle">{new Date(s.createdAt).toLocaleDateString()}</span>
+            <p className="subtle" style={{ gridColumn: '1 / -1', margin: 0 }}>
+              {s.goal}
+            </p>
+            <StudyProgressBar study={s} />
+            {s.conclusion && (
+              <p style={{ gridColumn: '1 / -1', margin: 0 }}>
+                <strong>Conclusion:</strong> {s.conclusion}
+              </p>
+            )}
+          </div>
+        ))
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,342 @@
+import { useMemo, useState } from 'react';
+import type { HyperRole, Hyperparameters, Project } from '../../../preload/contract';
+import { parseSearchSpace, parseSearchSpaceJson, type PlainRange, type SearchSpace } from '../../../preload/space';
+import { api, ApiError } from '../api/client';
+import { parseHyperValue } from '../lib/argvText';
+import { useStore } from '../store';
+
+type RangeType = PlainRange['type'];
+
+interface Row {
+  name: string;
+  role: HyperRole;
+  /** For a fixed hyperparameter: its value as typed. */
+  value: string;
+  type: RangeType;
+  min: string;
+  max: string;
+  /** For discrete and categorical: the values, comma-separated. */
+  values: string;
+}
+
+/** The playbook's rule of thumb for a first study: the learning rate is nuisance (searched on a log scale a decade each side), the rest fixed. */
+function initialRows(project: Project): Row[] {
+  return Object.entries(project.hyperparameters).map(([name, v]) => {
+    const isLr = /^(lr|learning_rate)$/.test(name) && typeof v === 'number' && v > 0;
+    return {
+      name,
+      role: isLr ? 'nuisance' : 'fixed',
+      value: String(v),
+      type: isLr ? 'log' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'linear') : 'categorical',
+      min: isLr ? String(Number((v / 10).toPrecision(3))) : typeof v === 'number' ? String(v) : '',
+      max: isLr ? String(Number((v * 10).toPrecision(3))) : typeof v === 'number' ? String(v) : '',
+      values: String(v),
+    };
+  });
+}
+
+function toRange(r: Row): PlainRange {
+  const list = r.values
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  switch (r.type) {
+    case 'log':
+    case 'linear':
+    case 'int':
+      return { type: r.type, min: r.min.trim() === '' ? NaN : Number(r.min), max: r.max.trim() === '' ? NaN : Number(r.max) } as PlainRange;
+    case 'discrete':
+      return { type: 'discrete', values: list.map(Number) };
+    case 'categorical':
+      return { type: 'categorical', values: list.map((x) => parseHyperValue(x)) };
+  }
+}
+
+const ROLE_HELP: Record<HyperRole, string> = {
+  scientific: 'its effect is what the study measures',
+  nuisance: 'optimized over, so the comparison is fair',
+  fixed: 'held at one value: a caveat of the conclusion',
+};
+
+/** Designs a study: goal, a role for every hyperparameter, ranges, budget; previews the design; starts it. */
+export function StudyDesigner({ project }: { project: Project }) {
+  const openStudy = useStore((s) => s.openStudy);
+  const back = useStore((s) => s.back);
+  const notify = useStore((s) => s.notify);
+  const [name, setName] = useState('');
+  const [goal, setGoal] = useState('');
+  const [rows, setRows] = useState<Row[]>(() => initialRows(project));
+  const [objectiveMetric, setObjectiveMetric] = useState(project.objectiveMetric ?? '');
+  const [objectiveGoal, setObjectiveGoal] = useState(project.objectiveGoal);
+  const [budget, setBudget] = useState('16');
+  const [concurrency, setConcurrency] = useState('2');
+  const [seed, setSeed] = useState('');
+  const [jsonMode, setJsonMode] = useState(false);
+  const [jsonText, setJsonText] = useState('');
+  const [preview, setPreview] = useState<{ seed: number; points: Hyperparameters[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const searched = rows.filter((r) => r.role !== 'fixed' && r.name.trim());
+  const formSpace: SearchSpace = useMemo(() => Object.fromEntries(searched.map((r) => [r.name.trim(), toRange(r)])), [searched]);
+  const spaceResult = jsonMode ? parseSearchSpaceJson(jsonText) : parseSearchSpace(formSpace);
+
+  function validate(): { errors: string[]; input: Parameters<typeof api.invoke<'studies.create'>>[1] | null } {
+    const errors: string[] = [];
+    if (!name.trim()) errors.push('Give the study a name.');
+    if (!goal.trim()) errors.push('Write the goal: the one question this study answers.');
+    if (!spaceResult.ok) errors.push(...spaceResult.errors);
+    const b = Number(budget);
+    if (!Number.isInteger(b) || b < 1) errors.push(`The trial budget must be a whole number of at least 1, got “${budget}”.`);
+    const c = Number(concurrency);
+    if (!Number.isInteger(c) || c < 1) errors.push(`Trials at once must be a whole number of at least 1, got “${concurrency}”.`);
+    const sd = seed.trim() === '' ? undefined : Number(seed);
+    if (sd !== undefined && !(Number.isInteger(sd) && sd >= 0 && sd <= 0xffffffff)) errors.push('The seed is a whole number from 0 to 4294967295, or empty for a random one.');
+    if (!objectiveMetric.trim()) errors.push('Choose the objective metric, e.g. val_error.');
+    const names = rows.map((r) => r.name.trim()).filter(Boolean);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) errors.push(`${dup} is listed twice.`);
+    if (!rows.some((r) => r.role === 'scientific') && spaceResult.ok) {
+      // Allowed (a pure tuning round), but worth saying: the playbook's studies compare scientific values.
+    }
+    if (errors.length || !spaceResult.ok) return { errors, input: null };
+    const space = spaceResult.space;
+    const roles: Record<string, HyperRole> = {};
+    const fixed: Hyperparameters = {};
+    for (const r of rows) {
+      const n = r.name.trim();
+      if (!n) continue;
+      if (r.role === 'fixed') {
+        if (n in space) continue;
+        fixed[n] = parseHyperValue(r.value);
+      }
+      roles[n] = r.role;
+    }
+    for (const n of Object.keys(space)) roles[n] ??= 'nuisance';
+    return {
+      errors,
+      input: { projectId: project.id, name: name.trim(), goal: goal.trim(), space, roles, fixed, objectiveMetric: objectiveMetric.trim(), objectiveGoal, budget: b, concurrency: c, ...(sd !== undefined ? { seed: sd } : {}) },
+    };
+  }
+
+  const update = (i: number, patch: Partial<Row>) => setRows((rs) => rs.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+
+  async function showPreview() {
+    const { input, errors } = validate();
+    if (!input) return setError(errors.join('\n'));
+    setError(null);
+    const scientific = Object.entries(input.roles)
+      .filter(([, r]) => r === 'scientific')
+      .map(([k]) => k);
+    setPreview(await api.invoke('studies.preview', { space: input.space, n: Math.min(input.budget, 50), seed: input.seed, scientific }));
+  }
+
+  async function create() {
+    const { input, errors } = validate();
+    if (!input) return setError(errors.join('\n'));
+    setError(null);
+    setBusy(true);
+    try {
+      const s = await api.invoke('studies.create', preview && input.seed === undefined ? { ...input, seed: preview.seed } : input);
+      notify('info', `Study “${s.name}” started: ${s.budget} trials queued.`);
+      openStudy(s.id);
+    } catch (e) {
+      setError((e as ApiError).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  // Scientific hyperparameters first, as the design gives them the first (most even) dimensions.
+  const previewKeys = preview
+    ? [...new Set(preview.points.flatMap((p) => Object.keys(p)))].sort((a, b) => Number(rows.find((r) => r.name === b)?.role === 'scientific') - Number(rows.find((r) => r.name === a)?.role === 'scientific') || a.localeCompare(b))
+    : [];
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <button className="link back" onClick={back}>
+            ← Studies
+          </button>
+          <h1>New study</h1>
+          <p className="subtle">One round of the playbook: a scoped goal, a role for every hyperparameter, a quasi-random search over the nuisance ones.</p>
+        </div>
+        <div className="actions">
+          <button className="btn" onClick={() => void showPreview()}>
+            Preview design
+          </button>
+          <button className="btn primary" onClick={() => void create()} disabled={busy} data-testid="create-study">
+            {busy ? 'Starting…' : '▶ Start study'}
+          </button>
+        </div>
+      </header>
+
+      {error && (
+        <div className="banner error" role="alert" data-testid="study-error" style={{ whiteSpace: 'pre-line' }}>
+          {error}
+        </div>
+      )}
+
+      <section className="card">
+        <h2>Goal</h2>
+        <label className="field">
+          <span className="field-label">Name</span>
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Nesterov vs Adam" data-field="study-name" />
+        </label>
+        <label className="field">
+          <span className="field-label">The question this study answers</span>
+          <textarea rows={2} value={goal} onChange={(e) => setGoal(e.target.value)} placeholder="Does Adam beat Nesterov momentum at this step budget?" data-field="study-goal" />
+        </label>
+      </section>
+
+      <section className="card">
+        <h2>Hyperparameters</h2>
+        <div className="hint-box">
+          Rules of thumb from the playbook: the optimizer’s hyperparameters (learning rate, momentum) are usually <b>nuisance</b>; the choice of optimizer is <b>scientific</b> or
+          fixed; a regularizer’s on/off is scientific and its strength nuisance. Every fixed value is a caveat of the conclusion.
+        </div>
+        <table className="table roles">
+          <thead>
+            <tr>
+              <th style={{ width: '18%' }}>Hyperparameter</th>
+              <th style={{ width: '16%' }}>Role</th>
+              <th>Value or range</th>
+              <th style={{ width: 40 }} />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i} data-row={r.name}>
+                <td>
+                  <input className="mono" value={r.name} onChange={(e) => update(i, { name: e.target.value })} aria-label="hyperparameter name" />
+                </td>
+                <td>
+                  <select value={r.role} onChange={(e) => update(i, { role: e.target.value as HyperRole })} data-role={r.name} title={ROLE_HELP[r.role]}>
+                    <option value="scientific">scientific</option>
+                    <option value="nuisance">nuisance</option>
+                    <option value="fixed">fixed</option>
+                  </select>
+                  <div className="field-hint">{ROLE_HELP[r.role]}</div>
+                </td>
+                <td>
+                  {r.role === 'fixed' ? (
+                    <input className="mono" value={r.value} onChange={(e) => update(i, { value: e.target.value })} aria-label={`value of ${r.name}`} />
+                  ) : jsonMode ? (
+                    <span className="subtle">range in the JSON below</span>
+                  ) : (
+                    <div className="range-editor">
+                      <select value={r.type} onChange={(e) => update(i, { type: e.target.value as RangeType })} data-range-type={r.name}>
+                        <option value="log">log</option>
+                        <option value="linear">linear</option>
+                        <option value="int">integer</option>
+                        <option value="discrete">numbers</option>
+                        <option value="categorical">choices</option>
+                      </select>
+                      {r.type === 'discrete' || r.type === 'categorical' ? (
+                        <input className="mono wide" value={r.values} onChange={(e) => update(i, { values: e.target.value })} placeholder="adam, nesterov" data-range-values={r.name} />
+                      ) : (
+                        <>
+                          <input className="mono" value={r.min} onChange={(e) => update(i, { min: e.target.value })} placeholder="min" data-range-min={r.name} />
+                          <span className="subtle">to</span>
+                          <input className="mono" value={r.max} onChange={(e) => update(i, { max: e.target.value })} placeholder="max" data-range-max={r.name} />
+                        </>
+                      )}
+                    </div>
+                  )}
+                </td>
+                <td>
+                  <button className="btn icon" title={`Remove ${r.name}`} onClick={() => setRows(rows.filter((_, j) => j !== i))}>
+                    ×
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="row" style={{ marginTop: 8 }}>
+          <button className="btn" onClick={() => setRows([...rows, { name: '', role: 'nuisance', value: '', type: 'log', min: '', max: '', values: '' }])}>
+            + Add hyperparameter
+          </button>
+          <label className="row" style={{ alignItems: 'center', gap: 6 }}>
+            <input
+              type="checkbox"
+              style={{ width: 'auto' }}
+              checked={jsonMode}
+              onChange={(e) => {
+                if (e.target.checked) setJsonText(JSON.stringify(formSpace, null, 2));
+                setJsonMode(e.target.checked);
+              }}
+            />
+            <span>Edit the search space as JSON (conditional ranges, e.g. a learning rate per optimizer)</span>
+          </label>
+        </div>
+        {jsonMode && <textarea className="mono" rows={10} value={jsonText} onChange={(e) => setJsonText(e.target.value)} data-field="space-json" />}
+        {!spaceResult.ok && (
+          <ul className="field-error">
+            {spaceResult.errors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card">
+        <h2>Objective and budget</h2>
+        <div className="row">
+          <label className="field">
+            <span className="field-label">Objective metric</span>
+            <input className="mono" value={objectiveMetric} onChange={(e) => setObjectiveMetric(e.target.value)} />
+          </label>
+          <label className="field">
+            <span className="field-label">Goal</span>
+            <select value={objectiveGoal} onChange={(e) => setObjectiveGoal(e.target.value as Project['objectiveGoal'])}>
+              <option value="minimize">lower is better</option>
+              <option value="maximize">higher is better</option>
+            </select>
+          </label>
+          <label className="field">
+            <span className="field-label">Trial budget</span>
+            <input className="mono" value={budget} onChange={(e) => setBudget(e.target.value)} data-field="budget" />
+          </label>
+          <label className="field">
+            <span className="field-label">Trials at once</span>
+            <input className="mono" value={concurrency} onChange={(e) => setConcurrency(e.target.value)} data-field="concurrency" />
+          </label>
+          <label className="field">
+            <span className="field-label">Seed (empty: random, stored)</span>
+            <input className="mono" value={seed} onChange={(e) => setSeed(e.target.value)} />
+          </label>
+        </div>
+      </section>
+
+      {preview && (
+        <section className="card">
+          <h2>Design preview (seed {preview.seed})</h2>
+          <table className="table" data-testid="design-preview">
+            <thead>
+              <tr>
+                <th style={{ width: 48 }}>#</th>
+                {previewKeys.map((k) => (
+                  <th key={k}>{k}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {preview.points.map((p, i) => (
+                <tr key={i}>
+                  <td className="num">{i + 1}</td>
+                  {previewKeys.map((k) => (
+                    <td key={k} className="mono">
+                      {p[k] === undefined ? '—' : String(p[k])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { StudyTrialRow } from '../../../preload/contract';
+import { api } from '../api/client';
+import { StudyChart } from '../components/StudyChart';
+import { StudyProgressBar } from '../components/StudyProgress';
+import { StudyTrialTable } from '../components/StudyTrialTable';
+import { useStudyCurves } from '../live/useStudyCurves';
+import { useStudy } from '../lib/useStudies';
+import { useStore } from '../store';
+import { StudyAnalysis } from '../components/StudyAnalysis';
+
+/** Refetching every trial's objective on each event would flood a busy study: at most this often. */
+const ROWS_REFRESH_MS = 1000;
+
+/** A study: its goal and progress, all curves live, the sortable trial table, the analysis and the conclusion. */
+export function StudyPage({ studyId }: { studyId: number }) {
+  const { study, reload } = useStudy(studyId);
+  const back = useStore((s) => s.back);
+  const notify = useStore((s) => s.notify);
+  const [rows, setRows] = useState<StudyTrialRow[]>([]);
+  const [conclusion, setConclusion] = useState<string | null>(null);
+
+  const loadRows = useCallback(() => {
+    void api.invoke('studies.trials', { id: studyId }).then(setRows);
+  }, [studyId]);
+  useEffect(() => {
+    loadRows();
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    const schedule = () => {
+      pending ??= setTimeout(() => {
+        pending = null;
+        loadRows();
+      }, ROWS_REFRESH_MS);
+    };
+    const offs = [
+      api.on('trial.updated', (t) => t.studyId === studyId && schedule()),
+      api.on('trial.points', () => schedule()),
+    ];
+    return () => {
+      offs.forEach((off) => off());
+      if (pending) clearTimeout(pending);
+    };
+  }, [studyId, loadRows]);
+
+  useEffect(() => {
+    if (study && conclusion === null) setConclusion(study.conclusion ?? '');
+  }, [study, conclusion]);
+
+  const ids = useMemo(() => rows.filter((r) => r.status !== 'queued').map((r) => r.id), [rows]);
+  const { metrics, curves } = useStudyCurves(ids);
+  const best = useMemo(() => {
+    if (!study) return null;
+    const scored = rows.filter((r) => r.best !== null && Number.isFinite(r.best));
+    if (scored.length === 0) return null;
+    return scored.reduce((a, b) => ((study.objectiveGoal === 'minimize' ? b.best! < a.best! : b.best! > a.best!) ? b : a));
+  }, [rows, study]);
+
+  if (!study) return <div className="page"><p className="empty">Loading study…</p></div>;
+  const ordered = metrics.includes(study.objectiveMetric) ? [study.objectiveMetric, ...metrics.filter((m) => m !== study.objectiveMetric)] : metrics;
+  const act = (f: Promise<unknown>) => f.then(reload).catch((e: Error) => notify('error', e.message));
+  const fixed = Object.entries(study.fixed);
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <button className="link back" onClick={back}>
+            ← Studies
+          </button>
+          <h1>
+            {study.name} <span className={`badge study-${study.status}`} data-study-status={study.status}>{study.status}</span>
+          </h1>
+          <p className="subtle">{study.goal}</p>
+        </div>
+        <div className="actions">
+          {study.status === 'running' && (
+            <button className="btn" onClick={() => void act(api.invoke('studies.pause', { id: study.id }))} title="Start nothing new; running trials finish">
+              ❚❚ Pause
+            </button>
+          )}
+          {study.status === 'paused' && (
+            <button className="btn primary" onClick={() => void act(api.invoke('studies.resume', { id: study.id }))}>
+              ▶ Resume
+            </button>
+          )}
+          {(study.status === 'running' || study.status === 'paused') && (
+            <button className="btn danger" onClick={() => void act(api.invoke('studies.cancel', { id: study.id }))} title="Cancel queued trials and stop running ones">
+              ■ Cancel
+            </button>
+          )}
+        </div>
+      </header>
+
+      <section className="card">
+        <StudyProgressBar study={study} />
+        <dl className="kv" style={{ marginTop: 10 }}>
+          <dt>Objective</dt>
+          <dd>
+            <span className="mono">{study.objectiveMetric}</span> ({study.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'})
+            {best && (
+              <>
+                {' '}
+                · best so far <b className="mono">{best.best!.toPrecision(4)}</b> in trial #{best.id}
+              </>
+            )}
+          </dd>
+          <dt>Design</dt>
+          <dd>
+            {study.budget} trials, quasi-random (scrambled Halton), seed <span className="mono">{study.seed}</span>, {study.concurrency} at once
+          </dd>
+          <dt>Fixed</dt>
+          <dd className="mono">{fixed.length ? fixed.map(([k, v]) => `${k}=${String(v)}`).join('  ') : '—'}</dd>
+        </dl>
+      </section>
+
+      <section className="card">
+        <h2>Curves</h2>
+        {ordered.length === 0 ? (
+          <p className="empty">The curves appear as soon as the first trial prints a metric.</p>
+        ) : (
+          <div className="charts">
+            {ordered.map((m) => (
+              <StudyChart key={m} metric={m} curves={curves.get(m)!} bestTrialId={best?.id ?? null} />
+            ))}
+          </div>
+        )}
+      </section>
+
+      <section className="card">
+        <h2>Trials</h2>
+        <StudyTrialTable rows={rows} roles={study.roles} objective={study.objectiveMetric} bestTrialId={best?.id ?? null} onRetry={(id) => void act(api.invoke('trials.retry', { id }))} />
+      </section>
+
+      <StudyAnalysis studyId={study.id} version={rows.filter((r) => r.status !== 'queued' && r.status !== 'running').length} />
+
+      <section className="card">
+        <h2>Conclusion</h2>
+        <textarea
+          rows={3}
+          value={conclusion ?? ''}
+          onChange={(e) => setConclusion(e.target.value)}
+          placeholder="What did this study show? Which hyperparameters mattered, which can be fixed, what is still open?"
+          data-field="conclusion"
+        />
+        <div className="row" style={{ marginTop: 8 }}>
+          <button
+            className="btn"
+            onClick={() =>
+              void api
+                .invoke('studies.conclude', { id: study.id, conclusion: conclusion ?? '' })
+                .then(() => notify('info', 'Conclusion saved.'))
+                .catch((e: Error) => notify('error', e.message))
+            }
+          >
+            Save conclusion
+          </button>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
+import { ROOT, startServe, type Served } from '../helpers/serve';
+
+const SHOTS = join(ROOT, 'test-results');
+let served: Served;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  served = await startServe();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+describe('a study, designed, run and analysed in the browser', () => {
+  it('designs "Nesterov vs Adam" with the learning rate as nuisance and previews the design', async () => {
+    await page.goto(served.url);
+    await page.getByRole('heading', { name: 'Digits MLP (example)' }).waitFor();
+    await page.locator('[data-nav=studies]').click();
+    await page.getByTestId('new-study').click();
+    await page.locator('[data-field=study-name]').fill('Nesterov vs Adam');
+    await page.locator('[data-field=study-goal]').fill('Does Adam beat Nesterov momentum at 200 steps?');
+    // optimizer: scientific, two choices
+    await page.locator('[data-role=optimizer]').selectOption('scientific');
+    await page.locator('[data-range-type=optimizer]').selectOption('categorical');
+    await page.locator('[data-range-values=optimizer]').fill('nesterov, adam');
+    // lr is nuisance by default (log, a decade each side of the project's value); make it wide enough for both
+    await expect(page.locator('[data-role=lr]').inputValue()).resolves.toBe('nuisance');
+    await page.locator('[data-range-min=lr]').fill('0.0003');
+    await page.locator('[data-range-max=lr]').fill('0.3');
+    // a short budget per trial keeps the study quick on a CPU
+    await page.locator('tr[data-row=max_steps] input[aria-label="value of max_steps"]').fill('200');
+    await page.locator('[data-field=budget]').fill('8');
+    await page.locator('[data-field=concurrency]').fill('2');
+    // A bad range is refused with a clear message and nothing starts
+    await page.locator('[data-range-min=lr]').fill('0');
+    await page.getByTestId('create-study').click();
+    await expect(page.getByTestId('study-error').textContent()).resolves.toMatch(/log range must lie above zero/);
+    await page.locator('[data-range-min=lr]').fill('0.0003');
+    await page.getByRole('button', { name: 'Preview design' }).click();
+    await page.getByTestId('design-preview').waitFor();
+    const previewRows = page.locator('[data-testid=design-preview] tbody tr');
+    await expect(previewRows.count()).resolves.toBe(8);
+    const headers = await page.locator('[data-testid=design-preview] thead th').allTextContents();
+    const col = headers.indexOf('optimizer') + 1;
+    const optimizers = await page.locator(`[data-testid=design-preview] tbody tr td:nth-child(${col})`).allTextContents();
+    expect(new Set(optimizers)).toEqual(new Set(['nesterov', 'adam']));
+    await page.screenshot({ path: join(SHOTS, 'study-designer.png'), fullPage: true });
+  });
+
+  it('runs the study through the queue with live curves, to the end', async () => {
+    await page.getByTestId('create-study').click();
+    await page.locator('[data-study-status]').waitFor();
+    // While it runs, the objective chart shows curves of several trials at once.
+    await page.waitForFunction(() => Number((document.querySelector('[data-study-metric="train_loss"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) >= 2, undefined, {
+      timeout: 120_000,
+    });
+    await page.screenshot({ path: join(SHOTS, 'study-running.png'), fullPage: true });
+    await page.locator('[data-study-status="done"]').waitFor({ timeout: 240_000 });
+    // The table refreshes at most once a second: wait for it to show all eight ended.
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=study-trials] [data-status]')].filter((e) => e.textContent === 'succeeded').length === 8, undefined, {
+      timeout: 10_000,
+    });
+    await page.waitForFunction(() => Number((document.querySelector('[data-study-metric="val_error"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 8, undefined, {
+      timeout: 10_000,
+    });
+    await page.screenshot({ path: join(SHOTS, 'study-done.png'), fullPage: true });
+  });
+});
