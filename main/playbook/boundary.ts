@@ -161,7 +161,7 @@ export function boundaryCheck(results: StudyResults, evaluated: readonly Evaluat
         suggestedBound,
         message:
           `${whose} (#${best.trial.id}) has ${name} = ${formatNumber(value)}, in the ${side === 'low' ? 'bottom' : 'top'} ${Math.round(BOUNDARY_EDGE * 100)}% of ${rangeText}` +
-          `${top.length > 1 ? `, as do ${topInBand} of the best ${top.length}` : ''}: the best ${name} may lie ${side === 'low' ? 'below' : 'above'} the range. ` +
+          `${top.length > 1 ? ` (${topInBand} of the best ${top.length} sit there)` : ''}: the best ${name} may lie ${side === 'low' ? 'below' : 'above'} the range. ` +
           `Widen it ${side === 'low' ? 'below' : 'above'} ${formatNumber(bound)}${suggestedBound !== null ? ` (e.g. to ${formatNumber(suggestedBound)})` : ''} and run more trials.`,
       });
     }

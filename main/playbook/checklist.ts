@@ -92,19 +92,21 @@ export function studyChecklist(
   const still = pending > 0 ? ` (${pending} still to run)` : '';
   const items: ChecklistItem[] = [];
 
-  // Enough points: per scientific value, since each value's nuisance hyperparameters are optimized separately.
-  const d = nuisanceNames(results).length;
-  const need = recommendedTrials(d);
+  // Enough points: per scientific value, since each value's nuisance hyperparameters are
+  // optimized separately. Groups come from every trial that counts (a value whose trials all
+  // failed must show up with 0 feasible), and each group needs trials for the nuisance
+  // hyperparameters its trials actually vary (a conditional momentum is not Adam's to tune).
+  const nuisance = nuisanceNames(results);
+  const counted = evaluated.filter((e) => e.outcome.kind !== 'cancelled').map((e) => e.trial);
+  const isFeasible = new Set(feasible.map((e) => e.trial));
   const scientific = scientificNames(results)[0];
-  const groups = scientific
-    ? groupByScientific(
-        feasible.map((e) => e.trial),
-        scientific,
-        results.space[scientific],
-      ).groups.map((g) => ({ label: g.label, n: g.trials.length }))
-    : [{ label: 'the study', n: feasible.length }];
-  const short = groups.filter((g) => g.n < need);
+  const groups = (scientific ? groupByScientific(counted, scientific, results.space[scientific]).groups : [{ label: 'the study', trials: counted }]).map((g) => {
+    const d = nuisance.filter((name) => g.trials.some((t) => t.hyperparameters[name] !== undefined)).length;
+    return { label: g.label, n: g.trials.filter((t) => isFeasible.has(t)).length, d, need: recommendedTrials(d) };
+  });
+  const short = groups.filter((g) => g.n < g.need);
   const perGroup = scientific ? ` per value of ${scientific}` : '';
+  const needText = (g: { d: number; need: number }): string => `${g.d} nuisance hyperparameter${g.d === 1 ? '' : 's'} call for about ${g.need} feasible trials`;
   items.push({
     id: 'enoughTrials',
     question: 'Were enough points sampled?',
@@ -113,8 +115,8 @@ export function studyChecklist(
       feasible.length === 0
         ? `No feasible trial yet${still}.`
         : short.length > 0
-          ? `${d} nuisance hyperparameter${d === 1 ? '' : 's'} call for about ${need} feasible trials${perGroup}; ${short.map((g) => `${g.label} has ${g.n}`).join(', ')}${still}. Run more trials before trusting the comparison.`
-          : `${groups.map((g) => `${g.label}: ${g.n}`).join(', ')} feasible trials, at least the ${need} that ${d} nuisance hyperparameter${d === 1 ? '' : 's'} call for${perGroup}.`,
+          ? `${short.map((g) => `${g.label} has ${g.n} (${needText(g)}${perGroup})`).join('; ')}${still}. Run more trials before trusting the comparison.`
+          : `${groups.map((g) => `${g.label}: ${g.n}`).join(', ')} feasible trials, at least the ${[...new Set(groups.map((g) => g.need))].join('/')} that the nuisance hyperparameters call for${perGroup}.`,
   });
 
   // Infeasible fraction.

@@ -208,7 +208,15 @@ describe('checklist', () => {
     const small = study(WIDE, 6);
     const item = studyChecklist(small, { boundary: [], diagnostics: [] }).find((c) => c.id === 'enoughTrials')!;
     expect(item.status).toBe('warn');
-    expect(item.detail).toMatch(/1 nuisance hyperparameter call for about 5 feasible trials per value of optimizer; .*has [0-4]\b/);
+    expect(item.detail).toMatch(/has [0-4] \(1 nuisance hyperparameter call for about 5 feasible trials per value of optimizer\)/);
+  });
+
+  it('counts a scientific value whose trials all failed as having none', () => {
+    const results = study(WIDE, 24);
+    for (const t of results.trials) if (t.hyperparameters.optimizer === 'nesterov') t.status = 'failed';
+    const item = studyChecklist(results, { boundary: [], diagnostics: [] }).find((c) => c.id === 'enoughTrials')!;
+    expect(item.status).toBe('warn');
+    expect(item.detail).toMatch(/^nesterov has 0 \(/);
   });
 
   it('warns about a large infeasible fraction and says where the infeasible trials are', () => {
