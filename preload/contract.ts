@@ -14,6 +14,7 @@ import { parseSettingsSchema, type ParseSettings } from './parseSettings';
 
 export type { ParseSettings } from './parseSettings';
 import { searchSpaceSchema } from './space';
+import { hyperparameters, id, returns } from './schemas';
 
 /** How a trial's hyperparameters reach the training script (see DESIGN.md, "Hyperparameters in"). */
 export const paramStyles = ['flags', 'hydra', 'placeholders', 'jsonfile'] as const;
@@ -161,17 +162,6 @@ export interface ParsedPoint {
   value: number | NonFinite;
   step: number | null;
 }
-
-/** Phantom marker carrying a method's output type through the map without runtime cost. */
-function returns<T>(): T {
-  return undefined as unknown as T;
-}
-
-const id = z.number().int().positive();
-const hyperValue = z.union([z.string().max(4096), z.number(), z.boolean()]);
-const hyperparameters = z
-  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\-]*$/, 'a hyperparameter name is letters, digits, _ . -').max(128), hyperValue)
-  .refine((r) => Object.keys(r).length <= 256, 'at most 256 hyperparameters');
 
 export const projectPatch = z
   .object({

@@ -1,13 +1,14 @@
-import type { MethodName, MethodOutput, MethodParsedInput, Project } from '../../preload/contract';
+import type { MethodName, Project } from '../../preload/contract';
 import { readLogTail } from './runner/logFile';
 import { previewPoints } from '../script/parse/points';
 import { detectInterpreters } from './interpreters';
 import { ApiError } from './errors';
 import type { Engine } from './engine';
+import type { HandlersFor } from './handlerTypes';
 import { newSeed } from '../playbook/random';
 import { sampleSearchSpace } from '../playbook/sample';
 
-type Handlers = { [M in MethodName]: (engine: Engine, input: MethodParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>> };
+type Handlers = HandlersFor<MethodName>;
 
 function project(engine: Engine, id: number): Project {
   const p = engine.projects.get(id);
