@@ -115,6 +115,28 @@ export interface StudyWithProgress extends Study {
   progress: StudyProgress;
 }
 
+export const decisionKinds = ['launch', 'reject', 'defer'] as const;
+export type DecisionKind = (typeof decisionKinds)[number];
+
+/** A launch decision and its evidence; the latest 'launch' is the project's baseline. */
+export interface Decision {
+  id: number;
+  projectId: number;
+  kind: DecisionKind;
+  /** 0 for the wizard's first baseline, then 1, 2, ...; null for reject and defer. */
+  launchNumber: number | null;
+  config: Hyperparameters;
+  batchSize: number | null;
+  objectiveMetric: string | null;
+  objective: number | null;
+  throughput: number | null;
+  trialId: number | null;
+  studyId: number | null;
+  rationale: string;
+  evidence: Record<string, unknown>;
+  createdAt: number;
+}
+
 export interface MetricSummary {
   name: string;
   count: number;

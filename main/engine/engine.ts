@@ -20,6 +20,7 @@ import { handlers } from './handlers';
 import { detectInterpreters } from './interpreters';
 import { exampleProject } from './example';
 import { StudyRepo } from './store/studies';
+import { DecisionRepo } from './store/decisions';
 import { Scheduler } from './scheduler';
 import { StudyService } from './studyService';
 import { detectGpus } from './gpus';
@@ -53,6 +54,7 @@ export class Engine {
   /** Metric points are inserted on a worker thread with its own connection (see ThreadPointSink). */
   private readonly points: PointSink;
   readonly studies: StudyRepo;
+  readonly decisions: DecisionRepo;
   scheduler: Scheduler;
   readonly studyService: StudyService;
   private readonly listeners = new Set<Listener>();
@@ -64,6 +66,7 @@ export class Engine {
     this.metrics = new MetricStore(this.db);
     this.points = new ThreadPointSink(this.dbPath);
     this.studies = new StudyRepo(this.db);
+    this.decisions = new DecisionRepo(this.db);
     this.runner = new Runner({
       onEnded: (t) => this.scheduler.onEnded(t),
       trials: this.trials,

@@ -114,4 +114,34 @@ ALTER TABLE trials ADD COLUMN design_index INTEGER;
 CREATE INDEX trials_by_study ON trials(study_id, id);
 `,
   },
+  {
+    version: 4,
+    name: 'decisions and launches',
+    sql: `
+-- Every launch decision with its evidence. A 'launch' makes its config the project's baseline
+-- (launch #0 comes from the setup wizard); 'reject' and 'defer' are kept as the record of why not.
+CREATE TABLE decisions (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('launch', 'reject', 'defer')),
+  -- 0, 1, 2, ... per project for launches; NULL for reject and defer
+  launch_number INTEGER,
+  -- JSON: the candidate's hyperparameters (for a launch: the new baseline)
+  config TEXT NOT NULL,
+  batch_size REAL,
+  objective_metric TEXT,
+  objective REAL,
+  -- examples per second of the config, when measured
+  throughput REAL,
+  trial_id INTEGER REFERENCES trials(id) ON DELETE SET NULL,
+  study_id INTEGER REFERENCES studies(id) ON DELETE SET NULL,
+  rationale TEXT NOT NULL,
+  -- JSON: statistics, the trial ids of each seed, both configs
+  evidence TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  UNIQUE (project_id, launch_number)
+);
+CREATE INDEX decisions_by_project ON decisions(project_id, id);
+`,
+  },
 ];
