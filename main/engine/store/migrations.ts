@@ -144,4 +144,45 @@ CREATE TABLE decisions (
 CREATE INDEX decisions_by_project ON decisions(project_id, id);
 `,
   },
+  {
+    version: 6,
+    name: 'launch candidates and open questions',
+    sql: `
+-- A trial promoted to a launch candidate, with the incumbent it is compared against as it was
+-- at promotion (a later launch must not silently change what this comparison meant).
+CREATE TABLE candidates (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  -- the promoted trial (a study's best, or any trial); its own run is not one of the seeds
+  trial_id INTEGER REFERENCES trials(id) ON DELETE SET NULL,
+  study_id INTEGER REFERENCES studies(id) ON DELETE SET NULL,
+  -- JSON: the candidate's hyperparameters, and the incumbent's
+  config TEXT NOT NULL,
+  incumbent_config TEXT NOT NULL,
+  -- the launch the incumbent came from; NULL when it is the project's own configuration (before launch #0)
+  incumbent_decision_id INTEGER REFERENCES decisions(id) ON DELETE SET NULL,
+  batch_size REAL,
+  incumbent_batch_size REAL,
+  -- seeds per configuration the user asked for (the playbook panel's N, default 5)
+  seeds INTEGER NOT NULL DEFAULT 0,
+  -- the seed of the bootstrap interval, so the statistics can be reproduced exactly
+  bootstrap_seed INTEGER NOT NULL,
+  decision_id INTEGER REFERENCES decisions(id) ON DELETE SET NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX candidates_by_project ON candidates(project_id, id);
+
+-- The journal's open questions: what a study left unanswered, until someone answers it.
+CREATE TABLE open_questions (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  study_id INTEGER REFERENCES studies(id) ON DELETE SET NULL,
+  text TEXT NOT NULL,
+  answer TEXT,
+  created_at INTEGER NOT NULL,
+  resolved_at INTEGER
+);
+CREATE INDEX open_questions_by_project ON open_questions(project_id, id);
+`,
+  },
 ];
