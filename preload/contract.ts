@@ -288,9 +288,18 @@ export const methods = {
     input: z.object({ space: searchSpaceSchema, n: z.number().int().min(1).max(1000), seed: z.number().int().min(0).max(0xffff_ffff).optional(), scientific: z.array(z.string()).default([]) }),
     output: returns<{ seed: number; points: Hyperparameters[] }>(),
   },
+  /** The playbook's analysis of a study: axis plots, isolation plots, boundary warnings, checklist, curve diagnostics, sensitivity. */
+  'studies.analysis': { input: z.object({ id }), output: returns<StudyAnalysisView>() },
   /** Queues the same design point again (a crashed trial worth another try). */
   'trials.retry': { input: z.object({ id }), output: returns<Trial>() },
 } as const;
+
+/** A study's analysis as the Studies screen shows it (computed by main/playbook; the types cross as data). */
+export type StudyAnalysisView = import('../main/playbook/analysis').StudyAnalysis & {
+  trainingMetric: string | null;
+  sensitivity: import('../main/playbook/sensitivity').Sensitivity[];
+  interaction: import('../main/playbook/sensitivity').Interaction | null;
+};
 
 /** Events pushed by the engine: name -> payload type. */
 export interface Events {

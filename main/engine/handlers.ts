@@ -7,6 +7,7 @@ import type { Engine } from './engine';
 import type { HandlersFor } from './handlerTypes';
 import { newSeed } from '../playbook/random';
 import { sampleSearchSpace } from '../playbook/sample';
+import { analyzeStoredStudy } from './studyAnalysis';
 
 type Handlers = HandlersFor<MethodName>;
 
@@ -113,6 +114,7 @@ export const handlers: Handlers = {
     );
     return trials.map((t) => ({ ...t, best: null, last: null, lastStep: null, ...objective.get(t.id) }));
   },
+  'studies.analysis': (e, { id }) => analyzeStoredStudy(e, id),
   'studies.preview': (_e, { space, n, seed, scientific }) => {
     const s = seed ?? newSeed();
     return { seed: s, points: sampleSearchSpace(space, { n, seed: s, scientific }) };

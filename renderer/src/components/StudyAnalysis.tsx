@@ -1,6 +1,258 @@
-/** The study's analysis (axis plots, isolation plot, boundary warnings, checklist); filled in when the engine's analysis lands. */
-export function StudyAnalysis({ studyId, version }: { studyId: number; version: number }) {
-  void studyId;
-  void version;
-  return null;
+import { useEffect, useMemo, useState } from 'react';
+import type { StudyAnalysisView } from '../../../preload/contract';
+import { api } from '../api/client';
+import { useStore } from '../store';
+import { EChart } from './charts/EChart';
+
+type AxisPlot = StudyAnalysisView['axisPlots'][number];
+type IsolationPlot = StudyAnalysisView['isolationPlots'][number];
+
+const INFEASIBLE = '#d9480f';
+const BEST = '#e8590c';
+
+function num(v: unknown): string {
+  return typeof v === 'number' ? (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(2) : String(Number(v.toPrecision(4)))) : String(v);
 }
+
+function vline(x: number, y0: number, y1: number, color: string, dashed: boolean, label: string): Record<string, unknown> {
+  return {
+    type: 'line',
+    name: label,
+    silent: true,
+    symbol: 'none',
+    data: [
+      [x, y0],
+      [x, y1],
+    ],
+    lineStyle: { color, width: dashed ? 1 : 2, type: dashed ? 'dashed' : 'solid' },
+    endLabel: { show: label !== '', formatter: label, color, fontSize: 10 },
+    tooltip: { show: false },
+    z: 1,
+  };
+}
+
+/** Objective vs one hyperparameter; infeasible trials as red triangles along the top, the range's ends as dashed lines. */
+function axisOption(p: AxisPlot, objective: string): Record<string, unknown> {
+  const feasible = p.points.filter((x) => x.objective !== null && x.infeasible === null);
+  const ys = feasible.map((x) => x.objective!);
+  const pad = ys.length ? 0.1 * (Math.max(...ys) - Math.min(...ys) || Math.abs(Math.max(...ys)) || 1) : 0.1;
+  const top = ys.length ? Math.max(...ys) + pad : 1;
+  const bottom = ys.length ? Math.min(...ys) : 0;
+  const cat = p.scale === 'categorical';
+  const xOf = (v: unknown) => (cat ? String(v) : v);
+  const groups = [...new Set(feasible.map((x) => x.group ?? ''))];
+  const bounds = p.range && !cat ? [p.range.min, p.range.max] : [];
+  const warn = p.boundary.map((b) => b.bound);
+  return {
+    grid: { left: 56, right: 16, top: 16, bottom: 40 },
+    tooltip: {
+      trigger: 'item',
+      formatter: (it: { data: { trial: number; reason?: string; value: [unknown, number] } }) =>
+        `trial #${it.data.trial}<br/>${p.hyperparameter} = ${num(it.data.value[0])}<br/>${it.data.reason ? `infeasible: ${it.data.reason}` : `${objective} ${num(it.data.value[1])}`}`,
+    },
+    xAxis: cat
+      ? { type: 'category', data: (p.categories ?? []).map(String), name: p.hyperparameter, nameLocation: 'middle', nameGap: 26 }
+      : { type: p.scale === 'log' ? 'log' : 'value', name: p.hyperparameter, nameLocation: 'middle', nameGap: 26, scale: true, axisLabel: { formatter: (v: number) => num(v) } },
+    yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v: number) => num(v) } },
+    series: [
+      ...groups.map((g) => ({
+        type: 'scatter',
+        name: g || 'trials',
+        symbolSize: 8,
+        data: feasible
+          .filter((x) => (x.group ?? '') === g)
+          .map((x) => ({ value: [xOf(x.value), x.objective], trial: x.trialId, symbolSize: x.rank === 1 ? 15 : 8, itemStyle: x.rank === 1 ? { color: BEST, borderColor: '#fff', borderWidth: 1.5 } : undefined })),
+      })),
+      // Range ends and boundary warnings as two-point line series, not markLine: ECharts 6 drops
+      // markLines below 0.01 on a log axis (apache/echarts#21580), where learning rates live.
+      ...bounds.filter((b) => !warn.includes(b)).map((b) => vline(b, bottom, top, '#888', true, '')),
+      ...warn.map((b) => vline(b, bottom, top, INFEASIBLE, false, 'best near edge')),
+      {
+        type: 'scatter',
+        name: 'infeasible',
+        symbol: 'triangle',
+        symbolSize: 10,
+        itemStyle: { color: INFEASIBLE },
+        data: p.points.filter((x) => x.infeasible !== null).map((x) => ({ value: [xOf(x.value), top], trial: x.trialId, reason: x.failureReason ?? x.infeasible })),
+      },
+    ],
+  };
+}
+
+/** Best trial per scientific value after optimizing over the nuisance ones, with the spread of the top few. */
+function isolationOption(p: IsolationPlot, objective: string): Record<string, unknown> {
+  const labels = p.groups.map((g) => g.label);
+  return {
+    grid: { left: 56, right: 16, top: 16, bottom: 40 },
+    tooltip: { trigger: 'item', formatter: (it: { data: { trial: number; value: [string, number] } }) => `trial #${it.data.trial}<br/>${p.scientific} ${it.data.value[0]}<br/>${objective} ${num(it.data.value[1])}` },
+    xAxis: { type: 'category', data: labels, name: p.scientific, nameLocation: 'middle', nameGap: 26 },
+    yAxis: { type: 'value', scale: true },
+    series: [
+      { type: 'scatter', name: `top ${p.groups[0]?.top.length ?? 3}`, symbolSize: 7, itemStyle: { opacity: 0.5 }, data: p.groups.flatMap((g) => g.top.map((t) => ({ value: [g.label, t.objective], trial: t.trialId }))) },
+      {
+        type: 'scatter',
+        name: 'best',
+        symbolSize: 16,
+        itemStyle: { color: BEST },
+        data: p.groups.filter((g) => g.best).map((g) => ({ value: [g.label, g.best!.objective], trial: g.best!.trialId })),
+        label: { show: true, position: 'right', formatter: (it: { value: [string, number] }) => num(it.value[1]), fontSize: 11 },
+      },
+    ],
+  };
+}
+
+function sensitivityOption(s: StudyAnalysisView['sensitivity']): Record<string, unknown> {
+  const rows = [...s].reverse();
+  return {
+    grid: { left: 110, right: 24, top: 8, bottom: 28 },
+    tooltip: { trigger: 'item', formatter: (it: { name: string; value: number }) => `${it.name}: the best objective changes by ${(it.value * 100).toFixed(0)}% of the study's spread across its range` },
+    xAxis: { type: 'value', min: 0, max: 1 },
+    yAxis: { type: 'category', data: rows.map((r) => r.hyperparameter) },
+    series: [{ type: 'bar', data: rows.map((r) => r.score), barMaxWidth: 18, label: { show: true, position: 'right', formatter: (it: { value: number }) => it.value.toFixed(2) } }],
+  };
+}
+
+function interactionOption(it: NonNullable<StudyAnalysisView['interaction']>, goal: 'minimize' | 'maximize', objective: string): Record<string, unknown> {
+  const vals = it.cells.filter((c) => c.best !== null).map((c) => c.best!);
+  return {
+    grid: { left: 110, right: 24, top: 8, bottom: 56 },
+    tooltip: { trigger: 'item', formatter: (p: { data: [number, number, number, number] }) => `best ${objective} ${num(p.data[2])} (trial #${p.data[3]})` },
+    xAxis: { type: 'category', data: it.xLabels },
+    yAxis: { type: 'category', data: it.yLabels },
+    visualMap: {
+      min: Math.min(...vals),
+      max: Math.max(...vals),
+      calculable: false,
+      orient: 'horizontal',
+      left: 'center',
+      bottom: 0,
+      itemHeight: 120,
+      // The cells hold [x, y, best, trial id]: colour by the best objective, not by the id.
+      dimension: 2,
+      inRange: { color: goal === 'minimize' ? ['#2b8a3e', '#fcc419', '#e03131'] : ['#e03131', '#fcc419', '#2b8a3e'] },
+    },
+    series: [{ type: 'heatmap', data: it.cells.map((c) => [c.x, c.y, c.best, c.trialId]), label: { show: true, formatter: (p: { data: [number, number, number] }) => num(p.data[2]), fontSize: 10 } }],
+  };
+}
+
+const ICON = { ok: '✓', warn: '!', pending: '…' } as const;
+
+/**
+ * The study's analysis from the engine: the playbook's checklist, boundary warnings, axis plots,
+ * isolation plots, which hyperparameters matter and interact, and curve diagnostics of the best
+ * trials. Recomputed when a trial of the study ends (`version`).
+ */
+export function StudyAnalysis({ studyId, version, objective, goal }: { studyId: number; version: number; objective: string; goal: 'minimize' | 'maximize' }) {
+  const [a, setA] = useState<StudyAnalysisView | null>(null);
+  useEffect(() => {
+    void api.invoke('studies.analysis', { id: studyId }).then(setA);
+  }, [studyId, version]);
+  return a ? <AnalysisBody a={a} objective={objective} goal={goal} /> : null;
+}
+
+function AnalysisBody({ a, objective, goal }: { a: StudyAnalysisView; objective: string; goal: 'minimize' | 'maximize' }) {
+  const openTrial = useStore((s) => s.openTrial);
+  const axis = useMemo(() => a.axisPlots.map((p) => ({ p, option: axisOption(p, objective) })), [a, objective]);
+  const iso = useMemo(() => a.isolationPlots.map((p) => ({ p, option: isolationOption(p, objective) })), [a, objective]);
+  const sens = useMemo(() => (a.sensitivity.length ? sensitivityOption(a.sensitivity) : null), [a]);
+  const inter = useMemo(() => (a.interaction && a.interaction.cells.length ? interactionOption(a.interaction, goal, objective) : null), [a, goal, objective]);
+  return (
+    <section className="card" data-testid="analysis">
+      <h2>Analysis</h2>
+      <ul className="checklist" data-testid="checklist">
+        {a.checklist.map((c) => (
+          <li key={c.id} data-check={c.id} data-check-status={c.status}>
+            <span className={c.status === 'ok' ? 'check-ok' : c.status === 'warn' ? 'check-warn' : 'subtle'}>{ICON[c.status]}</span>
+            <span>
+              <b>{c.question}</b> <span className="subtle">{c.detail}</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+      {a.boundary.length > 0 && (
+        <div className="banner error" style={{ marginTop: 12, display: 'block' }} data-testid="boundary-warnings">
+          {a.boundary.map((b, i) => (
+            <div key={i}>⚠ {b.message}</div>
+          ))}
+        </div>
+      )}
+      <h3>Axis plots — {objective} against each searched hyperparameter</h3>
+      <div className="charts">
+        {axis.map(({ p, option }) => (
+          <figure className="chart" key={p.hyperparameter} data-axis-plot={p.hyperparameter}>
+            <figcaption>
+              <span className="chart-title">{p.hyperparameter}</span>
+              <span className="chart-count">
+                {p.role}
+                {p.boundary.length ? ' · best near an edge' : ''}
+              </span>
+            </figcaption>
+            <EChart option={option} />
+          </figure>
+        ))}
+      </div>
+      {iso.length > 0 && (
+        <>
+          <h3>Isolation plot — the best trial per scientific value, nuisance hyperparameters optimized</h3>
+          <div className="charts">
+            {iso.map(({ p, option }) => (
+              <figure className="chart" key={p.scientific} data-isolation-plot={p.scientific}>
+                <figcaption>
+                  <span className="chart-title">{p.scientific}</span>
+                  <span className="chart-count">{p.bestGroup ? `best: ${p.bestGroup}` : ''}</span>
+                </figcaption>
+                <EChart option={option} />
+              </figure>
+            ))}
+          </div>
+        </>
+      )}
+      {(sens || inter) && (
+        <>
+          <h3>Which hyperparameters matter, and which interact</h3>
+          <div className="charts">
+            {sens && (
+              <figure className="chart" data-testid="sensitivity">
+                <figcaption>
+                  <span className="chart-title">sensitivity</span>
+                  <span className="chart-count">change of the best {objective} across each range</span>
+                </figcaption>
+                <EChart option={sens} height={Math.max(120, 40 + 34 * a.sensitivity.length)} />
+              </figure>
+            )}
+            {inter && a.interaction && (
+              <figure className="chart" data-testid="interaction">
+                <figcaption>
+                  <span className="chart-title">
+                    {a.interaction.x} × {a.interaction.y}
+                  </span>
+                  <span className="chart-count">best trial per region</span>
+                </figcaption>
+                <EChart option={inter} height={280} />
+              </figure>
+            )}
+          </div>
+        </>
+      )}
+      {a.diagnostics.length > 0 && (
+        <>
+          <h3>Curves of the best trials</h3>
+          <ul className="checklist" data-testid="diagnostics">
+            {a.diagnostics.map((d) => (
+              <li key={d.trialId}>
+                <span className={d.findings.length ? 'check-warn' : 'check-ok'}>{d.findings.length ? '!' : '✓'}</span>
+                <span>
+                  <button className="link" onClick={() => openTrial(d.trialId)}>
+                    trial #{d.trialId}
+                  </button>{' '}
+                  <span className="subtle">({d.why})</span>: {d.findings.length ? d.findings.map((f) => f.message).join(' ') : 'healthy — no divergence, overfitting, late noise or unspent budget seen.'}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+

@@ -131,7 +131,12 @@ export function StudyPage({ studyId }: { studyId: number }) {
         <StudyTrialTable rows={rows} roles={study.roles} objective={study.objectiveMetric} bestTrialId={best?.id ?? null} onRetry={(id) => void act(api.invoke('trials.retry', { id }))} />
       </section>
 
-      <StudyAnalysis studyId={study.id} version={rows.filter((r) => r.status !== 'queued' && r.status !== 'running').length} />
+      <StudyAnalysis
+        studyId={study.id}
+        version={rows.filter((r) => r.status !== 'queued' && r.status !== 'running').length}
+        objective={study.objectiveMetric}
+        goal={study.objectiveGoal}
+      />
 
       <section className="card">
         <h2>Conclusion</h2>

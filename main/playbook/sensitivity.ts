@@ -1,0 +1,152 @@
+/**
+ * Which hyperparameters matter, and which interact: the playbook's "which hyperparameters are
+ * sensitive, which can be fixed". Both read only the study's feasible trials and their best
+ * objective, and both look at the *best* trial in each region, not the latest or the mean: a
+ * region is as good as the best configuration found in it (Optuna's contour plot shows the
+ * latest trial per cell, its issue #4733 — misleading exactly where tuning is dense).
+ */
+import type { HyperValue } from '../../preload/contract';
+import { caseKey, type SearchRange } from '../../preload/space';
+import { activeRange, rangePosition } from './boundary';
+import { evaluateTrials, isBetter, type EvaluatedTrial, type StudyResults } from './trials';
+
+/**
+ * Regions per axis. Four quarters per hyperparameter is as fine as a study of a few dozen
+ * trials supports (each quarter still holds several trials); fewer trials get fewer regions.
+ */
+export const SENSITIVITY_BINS = 4;
+/** Below this many feasible trials per region the ranking would only read noise. */
+export const MIN_TRIALS_PER_BIN = 2;
+
+export interface Sensitivity {
+  hyperparameter: string;
+  /**
+   * How much the best reachable objective changes across the hyperparameter's range: the gap
+   * between its best and worst region's best trial, as a fraction of the spread of all feasible
+   * trials' objectives. Near 0: insensitive (a candidate to fix); near 1: it decides the result.
+   */
+  score: number;
+  /** Best objective per region, low to high (or per category). */
+  regions: { label: string; best: number | null; trials: number }[];
+}
+
+export interface InteractionCell {
+  /** Region indices along x and y. */
+  x: number;
+  y: number;
+  best: number | null;
+  trialId: number | null;
+  trials: number;
+}
+
+export interface Interaction {
+  x: string;
+  y: string;
+  xLabels: string[];
+  yLabels: string[];
+  cells: InteractionCell[];
+}
+
+interface Located {
+  label: string;
+  index: number;
+}
+
+/** Where a trial falls along a hyperparameter: a category, or one of `bins` equal parts of the range in its own scale. */
+function regionOf(name: string, range: SearchRange, hp: Readonly<Record<string, HyperValue>>, bins: number, categories: string[]): Located | null {
+  const v = hp[name];
+  if (v === undefined) return null;
+  const active = activeRange(range, hp);
+  if (!active) return null;
+  const pos = rangePosition(active.range, v);
+  if (pos === null) {
+    const key = caseKey(v);
+    let i = categories.indexOf(key);
+    if (i === -1) i = categories.push(key) - 1;
+    return { label: key, index: i };
+  }
+  const index = Math.min(bins - 1, Math.max(0, Math.floor(pos * bins)));
+  return { label: String(index), index };
+}
+
+function binLabels(range: SearchRange, bins: number, categories: string[]): string[] {
+  if (categories.length > 0) return categories;
+  const plain = range.type === 'conditional' ? null : range;
+  if (plain && (plain.type === 'log' || plain.type === 'linear' || plain.type === 'int')) {
+    const at = (f: number) =>
+      plain.type === 'log' || (plain.type === 'int' && plain.log) ? plain.min * Math.pow(plain.max / plain.min, f) : plain.min + f * (plain.max - plain.min);
+    return Array.from({ length: bins }, (_, i) => `${fmt(at(i / bins))}–${fmt(at((i + 1) / bins))}`);
+  }
+  return Array.from({ length: bins }, (_, i) => `part ${i + 1} of ${bins}`);
+}
+
+function fmt(x: number): string {
+  return Math.abs(x) >= 1000 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(1) : String(Number(x.toPrecision(2)));
+}
+
+function feasible(evaluated: readonly EvaluatedTrial[]) {
+  return evaluated.flatMap((e) => (e.outcome.kind === 'feasible' ? [{ trial: e.trial, best: e.outcome.best.value }] : []));
+}
+
+/** The number of regions the study's size supports along one axis. */
+function binsFor(n: number): number {
+  return Math.max(2, Math.min(SENSITIVITY_BINS, Math.floor(n / MIN_TRIALS_PER_BIN)));
+}
+
+/** The searched hyperparameters ranked by how much the best objective depends on them (most first). */
+export function sensitivityRanking(results: StudyResults, evaluated: readonly EvaluatedTrial[] = evaluateTrials(results)): Sensitivity[] {
+  const pts = feasible(evaluated);
+  if (pts.length < 2 * MIN_TRIALS_PER_BIN) return [];
+  const goal = results.objective.goal;
+  const values = pts.map((p) => p.best);
+  const spread = Math.max(...values) - Math.min(...values);
+  const bins = binsFor(pts.length);
+  const out: Sensitivity[] = [];
+  for (const [name, range] of Object.entries(results.space)) {
+    const categories: string[] = [];
+    const regions = new Map<number, { best: number | null; trials: number }>();
+    for (const p of pts) {
+      const r = regionOf(name, range, p.trial.hyperparameters, bins, categories);
+      if (!r) continue;
+      const cur = regions.get(r.index) ?? { best: null, trials: 0 };
+      cur.trials++;
+      if (cur.best === null || isBetter(p.best, cur.best, goal)) cur.best = p.best;
+      regions.set(r.index, cur);
+    }
+    const labels = binLabels(range, bins, categories);
+    const filled = [...regions.values()].filter((r) => r.best !== null).map((r) => r.best!);
+    const score = spread > 0 && filled.length >= 2 ? (Math.max(...filled) - Math.min(...filled)) / spread : 0;
+    out.push({
+      hyperparameter: name,
+      score,
+      regions: labels.map((label, i) => ({ label, best: regions.get(i)?.best ?? null, trials: regions.get(i)?.trials ?? 0 })),
+    });
+  }
+  return out.sort((a, b) => b.score - a.score);
+}
+
+/** The best trial in each region of the plane of two hyperparameters. */
+export function interaction(results: StudyResults, x: string, y: string, evaluated: readonly EvaluatedTrial[] = evaluateTrials(results)): Interaction | null {
+  const rx = results.space[x];
+  const ry = results.space[y];
+  if (!rx || !ry) return null;
+  const pts = feasible(evaluated);
+  const bins = binsFor(Math.floor(Math.sqrt(Math.max(1, pts.length)) * MIN_TRIALS_PER_BIN));
+  const cx: string[] = [];
+  const cy: string[] = [];
+  const cells = new Map<string, InteractionCell>();
+  for (const p of pts) {
+    const a = regionOf(x, rx, p.trial.hyperparameters, bins, cx);
+    const b = regionOf(y, ry, p.trial.hyperparameters, bins, cy);
+    if (!a || !b) continue;
+    const key = `${a.index},${b.index}`;
+    const cell = cells.get(key) ?? { x: a.index, y: b.index, best: null, trialId: null, trials: 0 };
+    cell.trials++;
+    if (cell.best === null || isBetter(p.best, cell.best, results.objective.goal)) {
+      cell.best = p.best;
+      cell.trialId = p.trial.id;
+    }
+    cells.set(key, cell);
+  }
+  return { x, y, xLabels: binLabels(rx, bins, cx), yLabels: binLabels(ry, bins, cy), cells: [...cells.values()] };
+}
