@@ -15,6 +15,7 @@ import { parseSettingsSchema, type ParseSettings } from './parseSettings';
 export type { ParseSettings } from './parseSettings';
 import { searchSpaceSchema } from './space';
 import { hyperparameters, id, returns } from './schemas';
+import { launchMethods } from './contract-launch';
 
 /** How a trial's hyperparameters reach the training script (see DESIGN.md, "Hyperparameters in"). */
 export const paramStyles = ['flags', 'hydra', 'placeholders', 'jsonfile'] as const;
@@ -292,6 +293,7 @@ export const methods = {
   'studies.analysis': { input: z.object({ id }), output: returns<StudyAnalysisView>() },
   /** Queues the same design point again (a crashed trial worth another try). */
   'trials.retry': { input: z.object({ id }), output: returns<Trial>() },
+  ...launchMethods,
 } as const;
 
 /** A study's analysis as the Studies screen shows it (computed by main/playbook; the types cross as data). */

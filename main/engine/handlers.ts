@@ -7,6 +7,7 @@ import type { Engine } from './engine';
 import type { HandlersFor } from './handlerTypes';
 import { newSeed } from '../playbook/random';
 import { sampleSearchSpace } from '../playbook/sample';
+import { launchHandlers } from './handlers/launch';
 import { analyzeStoredStudy } from './studyAnalysis';
 
 type Handlers = HandlersFor<MethodName>;
@@ -129,4 +130,5 @@ export const handlers: Handlers = {
   },
   'trials.metrics': (e, { id }) => e.metrics.summaries(trial(e, id).id),
   'trials.series': (e, { id, metric, maxPoints }) => e.metrics.series(trial(e, id).id, metric, maxPoints),
+  ...launchHandlers,
 };

@@ -1,0 +1,307 @@
+/**
+ * Launch on evidence (the playbook's last step of every round): promote a trial to a candidate,
+ * rerun it and the incumbent with N seeds through the scheduler, compare the two samples, and
+ * record the decision with its rationale and evidence. A launch becomes the baseline.
+ */
+import type { Decision, DecisionKind, Hyperparameters, ObjectiveGoal, Project, Study, Trial } from '../../../preload/contract';
+import type { BaselineInfo, Candidate, LaunchView, SeedRun, StaleStudy } from '../../../preload/contract-launch';
+import { batchSizeOf, configDiff, configKey, nextSeeds, SEED_KEY } from '../../playbook/launch/configDiff';
+import { compareLaunch, type LaunchComparison } from '../../playbook/launch/stats';
+import { newSeed } from '../../playbook/random';
+import { ApiError } from '../errors';
+import type { Engine } from '../engine';
+import { CandidateRepo } from '../store/candidates';
+import { QuestionRepo } from '../store/questions';
+
+/** Metrics a script may report its examples per second under; the launch records the candidate's throughput from them. */
+const THROUGHPUT_METRICS = ['examples_per_sec', 'throughput', 'samples_per_sec'];
+
+/** A rerun that crashed or was stopped is no evidence and does not count towards N; one that diverged does (it is evidence). */
+const COUNTS: ReadonlySet<Trial['status']> = new Set(['queued', 'running', 'succeeded']);
+
+const services = new WeakMap<Engine, LaunchService>();
+
+/** Launch candidates, seed reruns, statistics and decisions of an engine's projects. */
+export class LaunchService {
+  readonly candidates: CandidateRepo;
+  readonly questions: QuestionRepo;
+
+  private constructor(private readonly e: Engine) {
+    this.candidates = new CandidateRepo(e.db);
+    this.questions = new QuestionRepo(e.db);
+  }
+
+  /** The engine's one service (its statements are prepared once per connection). */
+  static of(e: Engine): LaunchService {
+    let s = services.get(e);
+    if (!s) services.set(e, (s = new LaunchService(e)));
+    return s;
+  }
+
+  project(id: number): Project {
+    const p = this.e.projects.get(id);
+    if (!p) throw new ApiError(`project ${id} does not exist`);
+    return p;
+  }
+
+  candidate(id: number): Candidate {
+    const c = this.candidates.get(id);
+    if (!c) throw new ApiError(`launch candidate ${id} does not exist`);
+    return c;
+  }
+
+  /** The current baseline: the latest launch, or the project's own configuration before launch #0. */
+  baseline(project: Project): BaselineInfo {
+    const d = this.e.decisions.baseline(project.id);
+    if (d) {
+      return { source: 'launch', launchNumber: d.launchNumber, decisionId: d.id, config: d.config, batchSize: d.batchSize ?? batchSizeOf(d.config), objective: d.objective, createdAt: d.createdAt };
+    }
+    return { source: 'project', launchNumber: null, decisionId: null, config: project.hyperparameters, batchSize: batchSizeOf(project.hyperparameters), objective: null, createdAt: null };
+  }
+
+  /**
+   * Why a study's results belong to another baseline: it was tuned at another batch size (the
+   * playbook: changing the batch size means re-tuning most hyperparameters), or designed before
+   * the latest launch (its fixed values were the old baseline's).
+   */
+  staleReasons(study: Pick<Study, 'batchSize' | 'createdAt'>, baseline: BaselineInfo): string[] {
+    const reasons: string[] = [];
+    const name = baseline.source === 'launch' ? `the baseline (launch #${baseline.launchNumber})` : "the project's configuration";
+    if (study.batchSize !== null && baseline.batchSize !== null && study.batchSize !== baseline.batchSize) {
+      reasons.push(`tuned at batch size ${study.batchSize}, but ${name} runs at ${baseline.batchSize}: most hyperparameters need re-tuning at a new batch size`);
+    }
+    if (baseline.createdAt !== null && study.createdAt < baseline.createdAt) {
+      reasons.push(`designed before launch #${baseline.launchNumber}: its fixed values and best trial belong to an earlier baseline`);
+    }
+    return reasons;
+  }
+
+  /** The project's studies tuned for another baseline than the current one. */
+  staleStudies(project: Project): StaleStudy[] {
+    const b = this.baseline(project);
+    return this.e.studies
+      .list(project.id)
+      .map((s) => ({ studyId: s.id, name: s.name, reasons: this.staleReasons(s, b) }))
+      .filter((s) => s.reasons.length > 0);
+  }
+
+  /** The objective a candidate is judged by: its study's, else the project's. */
+  private objectiveOf(project: Project, studyId: number | null): { metric: string; goal: ObjectiveGoal } {
+    const study = studyId !== null ? this.e.studies.get(studyId) : undefined;
+    if (study) return { metric: study.objectiveMetric, goal: study.objectiveGoal };
+    if (!project.objectiveMetric) throw new ApiError(`project "${project.name}" has no objective metric: choose one (e.g. val_error) on the project page first`);
+    return { metric: project.objectiveMetric, goal: project.objectiveGoal };
+  }
+
+  /**
+   * Promotes a finished trial to a launch candidate against the current baseline. An open
+   * candidate of the same configuration against the same baseline is returned instead of a copy.
+   */
+  promote(trialId: number): Candidate {
+    const trial = this.e.trials.get(trialId);
+    if (!trial) throw new ApiError(`trial ${trialId} does not exist`);
+    if (trial.status !== 'succeeded') throw new ApiError(`trial #${trial.id} ${trial.status === 'queued' || trial.status === 'running' ? 'has not finished yet' : `ended ${trial.status}`}: only a trial that finished can be a launch candidate`);
+    const project = this.project(trial.projectId);
+    this.objectiveOf(project, trial.studyId);
+    const baseline = this.baseline(project);
+    const key = configKey(trial.hyperparameters);
+    if (key === configKey(baseline.config)) {
+      throw new ApiError(`trial #${trial.id} runs the incumbent's configuration (only the seed may differ): there is nothing to launch`);
+    }
+    const open = this.candidates.list(project.id).find((c) => c.decisionId === null && c.incumbentDecisionId === baseline.decisionId && configKey(c.config) === key);
+    if (open) return open;
+    const study = trial.studyId !== null ? this.e.studies.get(trial.studyId) : undefined;
+    return this.candidates.create({
+      projectId: project.id,
+      trialId: trial.id,
+      studyId: trial.studyId,
+      config: trial.hyperparameters,
+      incumbentConfig: baseline.config,
+      incumbentDecisionId: baseline.decisionId,
+      batchSize: study?.batchSize ?? batchSizeOf(trial.hyperparameters),
+      incumbentBatchSize: baseline.batchSize,
+      bootstrapSeed: newSeed(),
+    });
+  }
+
+  /** Every seed rerun of a configuration in the project (any seed), oldest first. */
+  private rerunsOf(projectId: number, config: Hyperparameters): Trial[] {
+    const key = configKey(config);
+    return this.e.trials
+      .list(projectId)
+      .filter((t) => t.kind === 'rerun' && configKey(t.hyperparameters) === key)
+      .sort((a, b) => a.id - b.id);
+  }
+
+  private seedRuns(trials: Trial[], metric: string, goal: ObjectiveGoal): SeedRun[] {
+    const obj = this.e.metrics.objectiveOf(
+      trials.map((t) => t.id),
+      metric,
+      goal,
+    );
+    return trials.map((t) => ({
+      trialId: t.id,
+      seed: t.seed,
+      status: t.status,
+      objective: obj.get(t.id)?.best ?? null,
+      durationMs: t.startedAt !== null && t.endedAt !== null ? t.endedAt - t.startedAt : null,
+    }));
+  }
+
+  /** Set when a launch happened after the candidate was promoted. */
+  private baselineChanged(c: Candidate, project: Project): string | null {
+    if (c.decisionId !== null) return null;
+    const now = this.baseline(project);
+    if (now.decisionId === c.incumbentDecisionId) return null;
+    return `The baseline changed since this candidate was promoted (now launch #${now.launchNumber}): promote the trial again to compare it with the current baseline.`;
+  }
+
+  /** Everything the launch panel shows for one candidate. */
+  view(candidateId: number): LaunchView {
+    const c = this.candidate(candidateId);
+    const project = this.project(c.projectId);
+    const { metric, goal } = this.objectiveOf(project, c.studyId);
+    const study = c.studyId !== null ? this.e.studies.get(c.studyId) : undefined;
+    const cRuns = this.seedRuns(this.rerunsOf(project.id, c.config), metric, goal);
+    const iRuns = this.seedRuns(this.rerunsOf(project.id, c.incumbentConfig), metric, goal);
+    const pending = [...cRuns, ...iRuns].filter((r) => r.status === 'queued' || r.status === 'running').length;
+    // A run that finished with only NaN has no finite best: it enters as NaN, so the statistics leave it out and warn.
+    const values = (runs: SeedRun[]) => runs.filter((r) => r.status === 'succeeded').map((r) => r.objective ?? NaN);
+    let comparison: LaunchComparison | null = null;
+    let comparisonNote: string | null = null;
+    const cv = values(cRuns);
+    const iv = values(iRuns);
+    if (cv.length === 0 || iv.length === 0) {
+      comparisonNote =
+        cRuns.length + iRuns.length === 0
+          ? 'No seed reruns yet: run N seeds of each configuration to measure the retrain variance.'
+          : `Waiting for seeds: ${cv.length} of ${cRuns.length} candidate and ${iv.length} of ${iRuns.length} incumbent reruns have finished.`;
+    } else {
+      try {
+        comparison = compareLaunch(cv, iv, goal, { metric, bootstrapSeed: c.bootstrapSeed });
+        if (pending > 0) comparisonNote = `${pending} rerun${pending > 1 ? 's are' : ' is'} still queued or running: the statistics will change.`;
+      } catch (e) {
+        comparisonNote = (e as Error).message;
+      }
+    }
+    return {
+      candidate: c,
+      objectiveMetric: metric,
+      objectiveGoal: goal,
+      diff: configDiff(c.config, c.incumbentConfig, study?.roles ?? {}),
+      candidateRuns: cRuns,
+      incumbentRuns: iRuns,
+      comparison,
+      comparisonNote,
+      decision: c.decisionId !== null ? (this.e.decisions.get(c.decisionId) ?? null) : null,
+      baselineChanged: this.baselineChanged(c, project),
+      pending,
+    };
+  }
+
+  /**
+   * Queues seed reruns (trials of kind 'rerun') until the candidate and the incumbent each have
+   * `n`: earlier reruns of the same configuration count, whatever candidate asked for them.
+   * Candidate and incumbent runs alternate in the queue, so both sides see the same machine load.
+   */
+  runSeeds(candidateId: number, n: number): LaunchView {
+    const c = this.candidate(candidateId);
+    const project = this.project(c.projectId);
+    if (c.decisionId !== null) throw new ApiError(`candidate ${c.id} is already decided; promote the trial again for a new comparison`);
+    const changed = this.baselineChanged(c, project);
+    if (changed) throw new ApiError(changed);
+    const plan = [c.config, c.incumbentConfig].map((config) => {
+      const runs = this.rerunsOf(project.id, config);
+      const have = runs.filter((t) => COUNTS.has(t.status)).length;
+      return nextSeeds(
+        runs.map((t) => t.seed),
+        Math.max(0, n - have),
+      ).map((seed): Hyperparameters => ({ ...config, [SEED_KEY]: seed }));
+    });
+    const [cand, inc] = plan as [Hyperparameters[], Hyperparameters[]];
+    for (let i = 0; i < Math.max(cand.length, inc.length); i++) {
+      for (const hp of [cand[i], inc[i]]) if (hp) this.e.runner.create(project, hp, { kind: 'rerun' });
+    }
+    this.candidates.setSeeds(c.id, Math.max(c.seeds, n));
+    this.e.scheduler.pump();
+    return this.view(c.id);
+  }
+
+  /** The candidate's throughput from what its reruns reported (mean of each run's last value), when they reported one. */
+  private throughput(runs: SeedRun[]): number | null {
+    const xs: number[] = [];
+    for (const r of runs) {
+      const m = this.e.metrics.summaries(r.trialId).find((s) => THROUGHPUT_METRICS.includes(s.name));
+      if (m?.last != null && Number.isFinite(m.last)) xs.push(m.last);
+    }
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+  }
+
+  /**
+   * Records the decision with its rationale and evidence. A launch needs finished statistics
+   * and becomes the baseline: the project's hyperparameters (what the next run and the next
+   * study start from) become the candidate's. The first launch of a project without launch #0
+   * first records the incumbent it was compared with as launch #0, so the history starts there.
+   */
+  decide(candidateId: number, kind: DecisionKind, rationale: string): Decision {
+    const c = this.candidate(candidateId);
+    if (c.decisionId !== null) throw new ApiError(`candidate ${c.id} is already decided (decision ${c.decisionId}); a decision is never overwritten`);
+    const project = this.project(c.projectId);
+    const v = this.view(c.id);
+    if (kind === 'launch') {
+      if (v.baselineChanged) throw new ApiError(v.baselineChanged);
+      if (!v.comparison) throw new ApiError(`no statistics yet: ${v.comparisonNote ?? 'run seeds of both configurations first'}. Launch only on evidence; reject or defer need none.`);
+      if (v.pending > 0) throw new ApiError(`${v.pending} seed rerun${v.pending > 1 ? 's are' : ' is'} still queued or running: wait for them (or defer) before launching`);
+    }
+    const evidence = {
+      objectiveMetric: v.objectiveMetric,
+      objectiveGoal: v.objectiveGoal,
+      statistics: v.comparison,
+      candidateTrialIds: v.candidateRuns.map((r) => r.trialId),
+      incumbentTrialIds: v.incumbentRuns.map((r) => r.trialId),
+      candidateRuns: v.candidateRuns,
+      incumbentRuns: v.incumbentRuns,
+      candidateConfig: c.config,
+      incumbentConfig: c.incumbentConfig,
+      incumbentDecisionId: c.incumbentDecisionId,
+      promotedTrialId: c.trialId,
+      diff: v.diff.filter((r) => r.change !== 'same'),
+      bootstrapSeed: c.bootstrapSeed,
+      candidateId: c.id,
+    };
+    const record = this.e.db.transaction((): Decision => {
+      if (kind === 'launch' && !this.e.decisions.baseline(project.id)) {
+        this.e.decisions.create({
+          projectId: project.id,
+          kind: 'launch',
+          config: c.incumbentConfig,
+          batchSize: c.incumbentBatchSize,
+          objectiveMetric: v.objectiveMetric,
+          objective: v.comparison?.incumbent.mean ?? null,
+          throughput: this.throughput(v.incumbentRuns),
+          trialId: null,
+          studyId: null,
+          rationale: "The project's configuration before its first launch decision, recorded as launch #0 with the seeds it was compared on, so the history starts from the incumbent.",
+          evidence: { implicit: true, incumbentTrialIds: evidence.incumbentTrialIds, incumbentRuns: v.incumbentRuns },
+        });
+      }
+      const d = this.e.decisions.create({
+        projectId: project.id,
+        kind,
+        config: c.config,
+        batchSize: c.batchSize,
+        objectiveMetric: v.objectiveMetric,
+        objective: v.comparison?.candidate.mean ?? null,
+        throughput: this.throughput(v.candidateRuns),
+        trialId: c.trialId,
+        studyId: c.studyId,
+        rationale,
+        evidence,
+      });
+      if (!this.candidates.decide(c.id, d.id)) throw new ApiError(`candidate ${c.id} was decided meanwhile`);
+      if (kind === 'launch') this.e.projects.update({ ...project, hyperparameters: c.config });
+      return d;
+    })();
+    return record;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The decision record and the journal as Markdown, for a lab notebook or a paper's appendix.
+ * Pure functions of the stored data, so the same record always gives the same text.
+ */
+import type { Decision, HyperValue } from '../../../preload/contract';
+import type { Journal } from '../../../preload/contract-launch';
+import type { LaunchComparison } from '../launch/stats';
+import type { ConfigDiffRow } from '../launch/configDiff';
+
+/** A number as a reader wants it: 4 significant digits. */
+export function num(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '—';
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e6 ? String(Number(x.toPrecision(4))) : x.toExponential(3);
+}
+
+/** Text safe inside a Markdown table cell: pipes escaped, line breaks as spaces. */
+export function cell(x: unknown): string {
+  const s = x === null || x === undefined ? '—' : String(x);
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** Text as a Markdown block quote (a rationale keeps its paragraphs). */
+function quote(text: string): string {
+  return text
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => `> ${l}`.trimEnd())
+    .join('\n');
+}
+
+function isoDate(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+function value(v: HyperValue | null): string {
+  return v === null ? '—' : `\`${String(v).replace(/`/g, "'")}\``;
+}
+
+function title(d: Decision): string {
+  return d.kind === 'launch' ? `Launch #${d.launchNumber}` : `${d.kind === 'reject' ? 'Rejected' : 'Deferred'} candidate (decision ${d.id})`;
+}
+
+/** The statistics of a comparison as Markdown lines. */
+function statisticsLines(s: LaunchComparison): string[] {
+  const lines = [
+    '| | seeds | mean | sd | values |',
+    '|---|---:|---:|---:|---|',
+    `| candidate | ${s.candidate.n} | ${num(s.candidate.mean)} | ${num(s.candidate.sd)} | ${s.candidate.values.map(num).join(', ')} |`,
+    `| incumbent | ${s.incumbent.n} | ${num(s.incumbent.mean)} | ${num(s.incumbent.sd)} | ${s.incumbent.values.map(num).join(', ')} |`,
+    '',
+    `- Difference of means (candidate − incumbent): ${num(s.difference)}`,
+  ];
+  if (s.welch) {
+    lines.push(
+      `- Welch's t-test: t = ${num(s.welch.t)}, df = ${num(s.welch.degreesOfFreedom)}, p = ${num(s.welch.pValue)}; ${Math.round(s.welch.confidence * 100)}% interval of the difference: [${num(s.welch.interval[0])}, ${num(s.welch.interval[1])}]`,
+    );
+  }
+  if (s.bootstrap) {
+    lines.push(`- Bootstrap ${Math.round(s.bootstrap.confidence * 100)}% interval of the difference: [${num(s.bootstrap.interval[0])}, ${num(s.bootstrap.interval[1])}] (${s.bootstrap.resamples} resamples, seed ${s.bootstrap.seed})`);
+  }
+  if (s.probabilityOfImprovement !== null) lines.push(`- Probability the candidate is better: ${num(s.probabilityOfImprovement)}`);
+  lines.push('', s.reading);
+  if (s.warnings.length) lines.push('', ...s.warnings.map((w) => `- ⚠ ${w.text}`));
+  return lines;
+}
+
+/** One decision's record: what was decided, why, and the evidence behind it. */
+export function decisionMarkdown(d: Decision, level = 1): string {
+  const h = '#'.repeat(level);
+  const ev = d.evidence as {
+    statistics?: LaunchComparison | null;
+    diff?: ConfigDiffRow[];
+    candidateTrialIds?: number[];
+    incumbentTrialIds?: number[];
+    promotedTrialId?: number | null;
+    implicit?: boolean;
+  };
+  const out = [`${h} ${title(d)}`, '', `- Decided: ${isoDate(d.createdAt)}`, `- Decision: **${d.kind}**`];
+  if (d.objectiveMetric) out.push(`- Objective: ${d.objectiveMetric} = ${num(d.objective)}${ev.statistics ? ' (mean over seeds)' : ''}`);
+  if (d.batchSize !== null) out.push(`- Batch size: ${d.batchSize}`);
+  if (d.throughput !== null) out.push(`- Throughput: ${num(d.throughput)} examples/s`);
+  if (d.studyId !== null) out.push(`- From study ${d.studyId}${ev.promotedTrialId ? `, trial #${ev.promotedTrialId}` : ''}`);
+  out.push('', `${h}# Rationale`, '', quote(d.rationale));
+  if (ev.diff && ev.diff.length) {
+    out.push('', `${h}# What changed`, '', '| hyperparameter | incumbent | candidate |', '|---|---|---|', ...ev.diff.map((r) => `| ${cell(r.name)} | ${cell(value(r.incumbent))} | ${cell(value(r.candidate))} |`));
+  }
+  out.push('', `${h}# Configuration`, '', '```json', JSON.stringify(d.config, null, 2), '```');
+  if (ev.statistics) out.push('', `${h}# Evidence`, '', ...statisticsLines(ev.statistics));
+  if (ev.candidateTrialIds || ev.incumbentTrialIds) {
+    out.push('', `Seed reruns — candidate: ${(ev.candidateTrialIds ?? []).map((i) => `#${i}`).join(', ') || '—'}; incumbent: ${(ev.incumbentTrialIds ?? []).map((i) => `#${i}`).join(', ') || '—'}.`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** The whole journal, with every decision record appended. */
+export function journalMarkdown(j: Journal): string {
+  const metric = j.project.objectiveMetric ?? 'objective';
+  const dir = j.project.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better';
+  const out = [`# Journal: ${j.project.name}`, '', `Generated ${isoDate(j.generatedAt)}. Objective: ${metric} (${dir}).`, ''];
+
+  out.push('## Baseline', '');
+  out.push(j.baseline.source === 'launch' ? `Launch #${j.baseline.launchNumber}, ${metric} = ${num(j.baseline.objective)}.` : "No launch yet: the project's own configuration is the incumbent.");
+  out.push('', '```json', JSON.stringify(j.baseline.config, null, 2), '```', '');
+
+  out.push('## Launches', '');
+  if (j.launches.length === 0) out.push('None yet.');
+  else {
+    out.push(`| launch | decided | ${cell(metric)} | gain | GPU-hours spent |`, '|---|---|---:|---:|---:|');
+    for (const l of j.launches) out.push(`| #${l.decision.launchNumber} | ${isoDate(l.decision.createdAt)} | ${num(l.decision.objective)} | ${num(l.gain)} | ${num(l.gpuHours)} |`);
+  }
+  out.push('', j.saturation.reading, '');
+
+  out.push('## Effort', '');
+  const e = j.effort;
+  out.push(
+    `${num(e.total)} GPU-hours in all: exploration ${num(e.exploration)}, exploitation ${num(e.exploitation)}, other ${num(e.other)}.` +
+      (e.explorationShare !== null ? ` Exploration share: ${Math.round(e.explorationShare * 100)}%.` : ''),
+    '',
+  );
+
+  out.push('## Studies', '');
+  if (j.studies.length === 0) out.push('None yet.', '');
+  for (const s of j.studies) {
+    out.push(`### ${s.name}`, '', `- Goal: ${s.goal}`, `- Status: ${s.status}; ${s.feasible} of ${s.trials} trials feasible; best ${s.objectiveMetric} ${num(s.best)}; ${num(s.gpuHours)} GPU-hours`);
+    if (s.batchSize !== null) out.push(`- Tuned at batch size ${s.batchSize}`);
+    for (const r of s.stale) out.push(`- ⚠ Tuned for a different baseline: ${r}`);
+    out.push(`- Conclusion: ${s.conclusion?.trim() ? s.conclusion.trim() : '(none written yet)'}`);
+    const known = s.sensitivity.filter((x) => x.verdict !== 'not-varied');
+    if (known.length) {
+      out.push('', '| hyperparameter | role | verdict | why |', '|---|---|---|---|', ...known.map((x) => `| ${cell(x.name)} | ${x.role} | ${x.verdict} | ${cell(x.note)} |`));
+    }
+    out.push('');
+  }
+
+  out.push('## Open questions', '');
+  const open = j.questions.filter((q) => q.resolvedAt === null);
+  const answered = j.questions.filter((q) => q.resolvedAt !== null);
+  if (j.questions.length === 0) out.push('None recorded.');
+  for (const q of open) out.push(`- [ ] ${cell(q.text)}`);
+  for (const q of answered) out.push(`- [x] ${cell(q.text)}${q.answer ? ` — ${cell(q.answer)}` : ''}`);
+  out.push('');
+
+  out.push('## Decision records', '');
+  if (j.decisions.length === 0) out.push('None yet.', '');
+  for (const d of j.decisions) out.push(decisionMarkdown(d, 3));
+  return out.join('\n');
+}

@@ -1,0 +1,201 @@
+/**
+ * The launch panel's and the journal's part of the contract (issue 6), merged into `methods`
+ * in preload/contract.ts. Launch on evidence: a trial is promoted to a candidate, both it and the
+ * incumbent are rerun with N seeds, the statistics compare them, and the decision (launch,
+ * reject, defer) is stored with a written rationale and its evidence. The journal is the
+ * project's history of launches, studies, insights and open questions.
+ *
+ * The statistics' and analyses' shapes are imported as types from the pure playbook modules
+ * that compute them (no runtime code crosses: `import type` is erased).
+ */
+import { z } from 'zod';
+import type { Decision, Hyperparameters, ObjectiveGoal, StudyStatus, TrialStatus } from './contract';
+import { id, returns } from './schemas';
+import type { LaunchComparison } from '../main/playbook/launch/stats';
+import type { ConfigDiffRow } from '../main/playbook/launch/configDiff';
+import type { Sensitivity } from '../main/playbook/journal/sensitivity';
+import type { Saturation } from '../main/playbook/journal/saturation';
+import type { Effort } from '../main/playbook/journal/effort';
+
+export type { LaunchComparison, ConfigDiffRow, Sensitivity, Saturation, Effort };
+
+/** A trial promoted to a launch candidate, with the incumbent as it was when promoted. */
+export interface Candidate {
+  id: number;
+  projectId: number;
+  /** The promoted trial (a study's best, or any trial); its own run is not one of the seeds. */
+  trialId: number | null;
+  studyId: number | null;
+  config: Hyperparameters;
+  incumbentConfig: Hyperparameters;
+  /** The launch the incumbent came from; null when it is the project's own configuration (before launch #0). */
+  incumbentDecisionId: number | null;
+  batchSize: number | null;
+  incumbentBatchSize: number | null;
+  /** Seeds per configuration asked for so far (0 before the first request). */
+  seeds: number;
+  bootstrapSeed: number;
+  /** The decision taken on it; null while open. */
+  decisionId: number | null;
+  createdAt: number;
+}
+
+/** One seed rerun of a configuration and its objective (best over training). */
+export interface SeedRun {
+  trialId: number;
+  seed: number | null;
+  status: TrialStatus;
+  objective: number | null;
+  /** The run's objective curve is drawn from this trial. */
+  durationMs: number | null;
+}
+
+/** The current baseline: the latest launch, or the project's own configuration before launch #0. */
+export interface BaselineInfo {
+  source: 'launch' | 'project';
+  launchNumber: number | null;
+  decisionId: number | null;
+  config: Hyperparameters;
+  batchSize: number | null;
+  objective: number | null;
+  createdAt: number | null;
+}
+
+/** A study whose results were tuned for another baseline than the current one, and why. */
+export interface StaleStudy {
+  studyId: number;
+  name: string;
+  reasons: string[];
+}
+
+/** Everything the launch panel shows for one candidate. */
+export interface LaunchView {
+  candidate: Candidate;
+  objectiveMetric: string;
+  objectiveGoal: ObjectiveGoal;
+  diff: ConfigDiffRow[];
+  candidateRuns: SeedRun[];
+  incumbentRuns: SeedRun[];
+  /** Null until both sides have a finished seed with a finite objective. */
+  comparison: LaunchComparison | null;
+  /** Why there is no comparison yet (or why it cannot be made). */
+  comparisonNote: string | null;
+  decision: Decision | null;
+  /** Set when a launch happened after this candidate was promoted: it was compared with an old incumbent. */
+  baselineChanged: string | null;
+  /** Seed reruns of either side queued or running. */
+  pending: number;
+}
+
+/** A question a study left open, until it is answered. */
+export interface OpenQuestion {
+  id: number;
+  projectId: number;
+  studyId: number | null;
+  text: string;
+  answer: string | null;
+  createdAt: number;
+  resolvedAt: number | null;
+}
+
+/** One launch in the journal's timeline. */
+export interface JournalLaunch {
+  decision: Decision;
+  /** GPU-hours the project had spent when this launch was decided. */
+  gpuHours: number;
+  /** Improvement over the previous launch in the objective's direction; null for the first. */
+  gain: number | null;
+}
+
+/** One step of the "best so far" step chart. */
+export interface TimelinePoint {
+  at: number;
+  gpuHours: number;
+  bestSoFar: number;
+  /** The launch that set it; null for the closing point at "now". */
+  launchNumber: number | null;
+}
+
+/** One study as the journal tells it. */
+export interface JournalStudy {
+  id: number;
+  name: string;
+  goal: string;
+  conclusion: string | null;
+  status: StudyStatus;
+  objectiveMetric: string;
+  objectiveGoal: ObjectiveGoal;
+  batchSize: number | null;
+  createdAt: number;
+  trials: number;
+  feasible: number;
+  gpuHours: number;
+  best: number | null;
+  sensitivity: Sensitivity[];
+  /** Why its results were tuned for another baseline (empty when current). */
+  stale: string[];
+}
+
+/** The project's history: launches, studies and what they taught, open questions, effort. */
+export interface Journal {
+  project: { id: number; name: string; objectiveMetric: string | null; objectiveGoal: ObjectiveGoal };
+  baseline: BaselineInfo;
+  launches: JournalLaunch[];
+  /** Every decision (launch, reject, defer), oldest first. */
+  decisions: Decision[];
+  timeline: TimelinePoint[];
+  studies: JournalStudy[];
+  questions: OpenQuestion[];
+  effort: Effort;
+  saturation: Saturation;
+  generatedAt: number;
+}
+
+/** A document for the user to save: the renderer downloads it as a file. */
+export interface ExportFile {
+  filename: string;
+  mimeType: string;
+  text: string;
+}
+
+const exportFormat = z.enum(['markdown', 'json']);
+const rationale = z
+  .string()
+  .trim()
+  .min(1, 'write the rationale: why this decision, and the complexity the change adds')
+  .max(20_000, 'keep the rationale under 20,000 characters');
+
+/** Launch and journal methods: name -> input schema and output type. */
+export const launchMethods = {
+  /** The current baseline (the latest launch, else the project's own configuration) and the studies tuned for another one. */
+  'launch.baseline': { input: z.object({ projectId: id }), output: returns<{ baseline: BaselineInfo; staleStudies: StaleStudy[] }>() },
+  /** Promotes a trial to a candidate against the current baseline (an open candidate of the same config is reused). */
+  'launch.promote': { input: z.object({ trialId: id }), output: returns<Candidate>() },
+  /** The project's candidates, newest first. */
+  'launch.candidates': { input: z.object({ projectId: id }), output: returns<Candidate[]>() },
+  /** A candidate with its diff, seed runs, statistics and decision. */
+  'launch.view': { input: z.object({ candidateId: id }), output: returns<LaunchView>() },
+  /** Queues seed reruns until both configurations have `seeds` (earlier reruns of the same config count). */
+  'launch.runSeeds': {
+    input: z.object({
+      candidateId: id,
+      seeds: z.number().int('the number of seeds is a whole number').min(2, 'at least 2 seeds per configuration (5 is better)').max(50, 'at most 50 seeds per configuration').default(5),
+    }),
+    output: returns<LaunchView>(),
+  },
+  /** Records launch, reject or defer with its rationale and evidence; a launch becomes the baseline. */
+  'launch.decide': { input: z.object({ candidateId: id, kind: z.enum(['launch', 'reject', 'defer']), rationale }), output: returns<Decision>() },
+  /** One decision's record as Markdown or JSON. */
+  'launch.exportDecision': { input: z.object({ decisionId: id, format: exportFormat }), output: returns<ExportFile>() },
+  /** The project's journal. */
+  'journal.get': { input: z.object({ projectId: id }), output: returns<Journal>() },
+  /** The journal with every decision record, as Markdown or JSON. */
+  'journal.export': { input: z.object({ projectId: id, format: exportFormat }), output: returns<ExportFile>() },
+  /** Records an open question (optionally about a study). */
+  'journal.addQuestion': {
+    input: z.object({ projectId: id, studyId: id.optional(), text: z.string().trim().min(1, 'write the question').max(4000) }),
+    output: returns<OpenQuestion>(),
+  },
+  /** Marks a question answered, with the answer when there is one. */
+  'journal.resolveQuestion': { input: z.object({ id, answer: z.string().trim().max(4000).optional() }), output: returns<OpenQuestion>() },
+} as const;
