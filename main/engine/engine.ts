@@ -24,6 +24,7 @@ import { DecisionRepo } from './store/decisions';
 import { Scheduler } from './scheduler';
 import { StudyService } from './studyService';
 import { detectGpus } from './gpus';
+import { GpuSampler } from './gpuSampler';
 import { sampleSearchSpace } from '../playbook/sample';
 import { availableParallelism } from 'node:os';
 
@@ -57,6 +58,8 @@ export class Engine {
   readonly decisions: DecisionRepo;
   scheduler: Scheduler;
   readonly studyService: StudyService;
+  /** Reads GPU memory and utilization while trials run; only where GPUs were detected. */
+  gpuSampler: GpuSampler | null = null;
   private readonly listeners = new Set<Listener>();
 
   constructor(private readonly opts: EngineOptions) {
@@ -102,7 +105,11 @@ export class Engine {
     const engine = new Engine(opts);
     if (!opts.gpus) {
       const gpus = await detectGpus();
-      if (gpus.length > 0) engine.scheduler = engine.makeScheduler(gpus.map((g) => String(g.index)));
+      if (gpus.length > 0) {
+        engine.scheduler = engine.makeScheduler(gpus.map((g) => String(g.index)));
+        engine.gpuSampler = new GpuSampler({ metrics: engine.metrics, running: () => engine.trials.unfinished() });
+        engine.gpuSampler.start();
+      }
     }
     await engine.seedExample();
     engine.scheduler.pump();
