@@ -12,7 +12,14 @@ await Promise.all([
   build({ ...common, entryPoints: { main: 'main/electron/main.ts', preload: 'preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
   build({
     ...common,
-    entryPoints: { serve: 'main/server/serve.ts', cli: 'main/cli/tunebench.ts' },
+    entryPoints: {
+      serve: 'main/server/serve.ts',
+      cli: 'main/cli/tunebench.ts',
+      // Benchmarks (npm run bench:*), built like the engine they measure.
+      'bench/ingest': 'main/bench/ingest.ts',
+      'bench/overhead': 'main/bench/overhead.ts',
+      'bench/memory': 'main/bench/memory.ts',
+    },
     outdir: 'dist/node',
     outExtension: { '.js': '.cjs' },
   }),

@@ -23,6 +23,8 @@ const TAIL_LINES = 60;
  * enough that no program is half-way through one write of a progress bar.
  */
 const IDLE_FLUSH_MS = 50;
+/** After the exit, output still arriving is waited for until it has been quiet this long. */
+const EXIT_QUIET_MS = 30;
 
 export interface SessionEnd {
   exitCode: number | null;
@@ -65,7 +67,13 @@ export class TrialSession {
   private lastDataMs = 0;
   private paused = false;
   private readonly tail: string[] = [];
-  private outBuf = '';
+  /**
+   * Output not yet sent, as chunks: appending to one string and trimming it with slice copied
+   * the whole 256 KB tail on every chunk of a flood (a sixth of the ingest time, profiled).
+   * Whole old chunks are dropped instead, and the rest joined once per flush.
+   */
+  private outChunks: string[] = [];
+  private outChars = 0;
   private outTimer: NodeJS.Timeout | null = null;
   private killTimer: NodeJS.Timeout | null = null;
   private stoppedByUser = false;
@@ -73,6 +81,7 @@ export class TrialSession {
   /** Output bytes already sent as events; the log tail shown on open stops here, events continue from it. */
   emittedBytes = 0;
   private ended = false;
+  private exiting = false;
 
   constructor(private readonly opts: SessionOptions) {
     this.log = new LogFile(opts.logPath);
@@ -99,7 +108,7 @@ export class TrialSession {
       encoding: null,
     } as pty.IPtyForkOptions);
     this.proc.onData((data: string | Buffer) => this.onData(typeof data === 'string' ? Buffer.from(data) : data));
-    this.proc.onExit(({ exitCode, signal }) => this.onExit(exitCode, signal ?? 0));
+    this.proc.onExit(({ exitCode, signal }) => this.drainThenEnd(exitCode, signal ?? 0));
   }
 
   /** Bytes logged but not yet sent as events. */
@@ -137,21 +146,27 @@ export class TrialSession {
     this.loggedBytes += chunk.length;
     const text = this.decoder.write(chunk);
     this.lines.push(text);
-    this.outBuf += text;
-    if (this.outBuf.length > OUTPUT_MAX_CHARS) this.outBuf = this.outBuf.slice(-OUTPUT_MAX_CHARS);
+    this.queueOutput(text);
     this.outTimer ??= setTimeout(() => this.flushOutput(), OUTPUT_FLUSH_MS);
     this.lastDataMs = Date.now();
     this.idleTimer ??= setTimeout(() => this.onIdleCheck(), IDLE_FLUSH_MS);
     // Backpressure (as Tabby does): stop reading the pty while the store is behind, so the
     // script waits on its own prints instead of the engine buffering them without bound.
-    if (!this.paused && this.opts.writer.backlogged) {
+    if (!this.paused && !this.exiting && this.opts.writer.backlogged) {
       this.paused = true;
       this.proc.pause();
       this.opts.writer.whenCaughtUp(() => {
         this.paused = false;
-        if (!this.ended) this.proc.resume();
+        if (!this.ended && !this.exiting) this.proc.resume();
       });
     }
+  }
+
+  private queueOutput(text: string): void {
+    this.outChunks.push(text);
+    this.outChars += text.length;
+    // The terminal view shows the tail: chunks wholly before the last OUTPUT_MAX_CHARS are dropped.
+    while (this.outChunks.length > 1 && this.outChars - this.outChunks[0]!.length >= OUTPUT_MAX_CHARS) this.outChars -= this.outChunks.shift()!.length;
   }
 
   private onIdleCheck(): void {
@@ -164,11 +179,33 @@ export class TrialSession {
   private flushOutput(): void {
     if (this.outTimer) clearTimeout(this.outTimer);
     this.outTimer = null;
-    if (this.outBuf.length === 0) return;
-    const text = this.outBuf;
-    this.outBuf = '';
+    if (this.outChars === 0) return;
+    let text = this.outChunks.length === 1 ? this.outChunks[0]! : this.outChunks.join('');
+    if (text.length > OUTPUT_MAX_CHARS) text = text.slice(-OUTPUT_MAX_CHARS);
+    this.outChunks = [];
+    this.outChars = 0;
     this.emittedBytes = this.loggedBytes;
     this.opts.onOutput(text, this.emittedBytes);
+  }
+
+  /**
+   * node-pty can report the exit while output is still unread (always so when reading was
+   * paused for backpressure): reading resumes, and the session ends once no data has come for
+   * EXIT_QUIET_MS. Ending at once lost the last lines of a fast printer (measured: 46 of 1M).
+   */
+  private drainThenEnd(exitCode: number, signal: number): void {
+    if (this.ended || this.exiting) return;
+    this.exiting = true;
+    if (this.paused) {
+      this.paused = false;
+      this.proc.resume();
+    }
+    const check = () => {
+      const quiet = Date.now() - this.lastDataMs;
+      if (quiet >= EXIT_QUIET_MS) this.onExit(exitCode, signal);
+      else setTimeout(check, EXIT_QUIET_MS - quiet);
+    };
+    check();
   }
 
   private onExit(exitCode: number, signal: number): void {
@@ -180,7 +217,7 @@ export class TrialSession {
     const rest = this.decoder.end();
     if (rest) {
       this.lines.push(rest);
-      this.outBuf += rest;
+      this.queueOutput(rest);
     }
     this.lines.end();
     if (this.idleTimer) clearTimeout(this.idleTimer);

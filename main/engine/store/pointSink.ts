@@ -108,14 +108,18 @@ export class ThreadPointSink implements PointSink {
       if (m.done === undefined) return;
       this.inFlight--;
       if (m.error && !this.error) this.error = m.error;
-      if (this.inFlight === 0) this.wake();
+      if (this.inFlight === 0) {
+        this.worker.unref();
+        this.wake();
+      }
     });
     this.worker.on('error', (e) => {
       this.error ??= e.message;
       this.inFlight = 0;
       this.wake();
     });
-    // The engine may exit without closing (a crash path): the worker must not hold the process.
+    // An idle worker must not keep the process alive (an engine that exits without closing);
+    // one with batches in flight must, or points would be lost with nothing left to wait on.
     this.worker.unref();
   }
 
@@ -125,7 +129,7 @@ export class ThreadPointSink implements PointSink {
 
   write(batch: PointColumns): void {
     if (batch.n === 0) return;
-    this.inFlight++;
+    if (this.inFlight++ === 0) this.worker.ref();
     this.worker.postMessage(batch, [batch.metricIds.buffer, batch.seqs.buffer, batch.steps.buffer, batch.values.buffer, batch.wallMs.buffer] as ArrayBuffer[]);
   }
 
@@ -147,6 +151,7 @@ export class ThreadPointSink implements PointSink {
       .then(
         () =>
           new Promise<void>((resolve) => {
+            this.worker.ref();
             this.worker.once('message', () => resolve());
             this.worker.once('exit', () => resolve());
             this.worker.postMessage({ close: true });

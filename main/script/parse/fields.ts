@@ -10,9 +10,32 @@ const STEP_PRIORITY = new Map<string, number>(STEP_KEYS.map((k, i) => [k, i]));
  */
 const NOT_METRIC = /(?:^|[_./\s-])(?:time|elapsed|eta|runtime|wall|timestamp|date|datetime|clock|remaining)$|^v_num$/i;
 
+/**
+ * Per-name answers, cached: a script prints the same few names millions of times, and this is
+ * on the ingest hot path. Bounded, since names come from untrusted output.
+ */
+const NAME_CACHE_MAX = 10_000;
+const notMetricCache = new Map<string, boolean>();
+const stepPriorityCache = new Map<string, number>();
+
 /** True for a field that is bookkeeping (time, ETA, version) rather than a metric. */
 export function isNotMetric(name: string): boolean {
-  return NOT_METRIC.test(name);
+  let r = notMetricCache.get(name);
+  if (r === undefined) {
+    r = NOT_METRIC.test(name);
+    if (notMetricCache.size < NAME_CACHE_MAX) notMetricCache.set(name, r);
+  }
+  return r;
+}
+
+/** The priority of a step field name (any case), or -1 for a name that is not one. */
+function stepPriority(name: string): number {
+  let r = stepPriorityCache.get(name);
+  if (r === undefined) {
+    r = STEP_PRIORITY.get(name.toLowerCase()) ?? -1;
+    if (stepPriorityCache.size < NAME_CACHE_MAX) stepPriorityCache.set(name, r);
+  }
+  return r;
 }
 
 /**
@@ -26,8 +49,8 @@ export function fromFields(fields: readonly (readonly [string, number])[], fallb
   let best = Infinity;
   for (let i = 0; i < fields.length; i++) {
     const [name, value] = fields[i]!;
-    const p = STEP_PRIORITY.get(name) ?? STEP_PRIORITY.get(name.toLowerCase());
-    if (p !== undefined && p < best && Number.isFinite(value)) {
+    const p = stepPriority(name);
+    if (p >= 0 && p < best && Number.isFinite(value)) {
       best = p;
       stepAt = i;
     }

@@ -45,9 +45,13 @@ function numericFields(rec: Record<string, unknown>, prefix: string, out: [strin
 
 /** `{"step": 10, "loss": 0.5}`: every numeric field is a metric, a step key gives the step. */
 export const jsonLine: LineFormat = (line) => {
-  const s = line.trim();
-  if (s.length < 2 || s.charCodeAt(0) !== 123 /* { */ || s.charCodeAt(s.length - 1) !== 125 /* } */) return null;
-  const rec = parseJsonObject(s);
+  // First and last non-blank characters must be braces; checked without trimming (hot path).
+  let a = 0;
+  let b = line.length - 1;
+  while (a <= b && line.charCodeAt(a) <= 32) a++;
+  while (b > a && line.charCodeAt(b) <= 32) b--;
+  if (b - a < 1 || line.charCodeAt(a) !== 123 /* { */ || line.charCodeAt(b) !== 125 /* } */) return null;
+  const rec = parseJsonObject(line);
   if (!rec) return null;
   const fields: [string, number][] = [];
   numericFields(rec, '', fields, 1);
