@@ -7,9 +7,21 @@ import type { Decision, ObjectiveGoal, Project, Study, Trial } from '../../../pr
 import type { Journal, JournalLaunch, JournalStudy, TimelinePoint } from '../../../preload/contract-launch';
 import { effort, gpuHoursBy, trialGpuHours } from '../../playbook/journal/effort';
 import { saturation } from '../../playbook/journal/saturation';
-import { sensitivity } from '../../playbook/journal/sensitivity';
+import { sensitivityVerdicts } from '../../playbook/journal/sensitivity';
+import { sensitivityRanking } from '../../playbook/sensitivity';
+import type { SearchSpace } from '../../../preload/space';
+import type { Series } from '../../../preload/contract';
 import type { Engine } from '../engine';
 import type { LaunchService } from './launchService';
+
+/** Points per objective curve read for the sensitivity ranking (its best value is all it uses). */
+const CURVE_POINTS = 5_000;
+
+/** A stored series with its non-finite values put back, as the analysis reads curves. */
+function toCurve(s: Series): { steps: number[]; values: number[] } {
+  const special = new Map(s.nonFinite.map((n) => [n.step, n.value === 'NaN' ? NaN : n.value === 'Infinity' ? Infinity : -Infinity]));
+  return { steps: s.steps, values: s.values.map((v, i) => (v === null ? (special.get(s.steps[i]!) ?? NaN) : v)) };
+}
 
 const better = (goal: ObjectiveGoal, a: number, b: number) => (goal === 'minimize' ? Math.min(a, b) : Math.max(a, b));
 
@@ -47,7 +59,21 @@ function journalStudy(e: Engine, s: Study, stale: string[], now: number): Journa
   );
   const scored = trials.map((t) => ({ hyperparameters: t.hyperparameters, objective: t.status === 'succeeded' ? (obj.get(t.id)?.best ?? null) : null }));
   const feasible = scored.filter((t) => t.objective !== null && Number.isFinite(t.objective)).map((t) => t.objective!);
-  const dims = Object.keys(s.space).map((name) => ({ name, role: s.roles[name] ?? ('nuisance' as const) }));
+  // The study analysis's ranking, from the objective curves alone (the journal needs no training-loss diagnostics).
+  const ranking = sensitivityRanking({
+    objective: { metric: s.objectiveMetric, goal: s.objectiveGoal },
+    space: s.space as SearchSpace,
+    roles: s.roles,
+    trainingMetric: null,
+    trials: trials.map((t) => ({
+      id: t.id,
+      hyperparameters: t.hyperparameters,
+      status: t.status,
+      failureReason: t.failureReason,
+      diverged: t.diverged,
+      curves: t.status === 'succeeded' ? { [s.objectiveMetric]: toCurve(e.metrics.series(t.id, s.objectiveMetric, CURVE_POINTS)) } : {},
+    })),
+  });
   return {
     id: s.id,
     name: s.name,
@@ -62,7 +88,7 @@ function journalStudy(e: Engine, s: Study, stale: string[], now: number): Journa
     feasible: feasible.length,
     gpuHours: trials.reduce((h, t) => h + trialGpuHours(t, now), 0),
     best: feasible.length ? feasible.reduce((a, b) => better(s.objectiveGoal, a, b)) : null,
-    sensitivity: sensitivity(scored, dims),
+    sensitivity: sensitivityVerdicts(ranking, s.roles),
     stale,
   };
 }

@@ -127,7 +127,7 @@ export function journalMarkdown(j: Journal): string {
     if (s.batchSize !== null) out.push(`- Tuned at batch size ${s.batchSize}`);
     for (const r of s.stale) out.push(`- ⚠ Tuned for a different baseline: ${r}`);
     out.push(`- Conclusion: ${s.conclusion?.trim() ? s.conclusion.trim() : '(none written yet)'}`);
-    const known = s.sensitivity.filter((x) => x.verdict !== 'not-varied');
+    const known = s.sensitivity;
     if (known.length) {
       out.push('', '| hyperparameter | role | verdict | why |', '|---|---|---|---|', ...known.map((x) => `| ${cell(x.name)} | ${x.role} | ${x.verdict} | ${cell(x.note)} |`));
     }
