@@ -4,6 +4,7 @@ import { api, ApiError } from '../api/client';
 import { joinArgv, parseHyperValue, splitArgv } from '../lib/argvText';
 import { useStore } from '../store';
 import { TrialTable } from '../components/TrialTable';
+import { ParsePreview } from '../components/ParsePreview';
 
 interface Draft {
   name: string;
@@ -291,6 +292,8 @@ export function ProjectPage({ project }: { project: Project }) {
           <p className="subtle">Each box is one argument; values never pass through a shell.</p>
         </section>
       </div>
+
+      <ParsePreview project={project} />
 
       <section className="card">
         <h2>Trials</h2>
