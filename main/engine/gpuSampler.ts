@@ -50,7 +50,10 @@ export class GpuSampler {
     const { metrics } = this.deps;
     const points = onGpu.flatMap((t) => {
       // A trial given several GPUs ("0,1") gets the sum of memory and the mean utilization.
-      const gpus = t.gpu!.split(',').map((g) => byIndex.get(g.trim())).filter((s): s is GpuSample => s !== undefined);
+      const gpus = t
+        .gpu!.split(',')
+        .map((g) => byIndex.get(g.trim()))
+        .filter((s): s is GpuSample => s !== undefined);
       if (gpus.length === 0) return [];
       const memory = gpus.reduce((a, s) => a + s.memoryUsedMiB, 0);
       const util = gpus.reduce((a, s) => a + s.utilizationPercent, 0) / gpus.length;

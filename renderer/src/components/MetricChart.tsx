@@ -1,12 +1,6 @@
-import { useEffect, useRef } from 'react';
-import * as echarts from 'echarts/core';
-import { LineChart } from 'echarts/charts';
-import { DataZoomComponent, GridComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { useRef } from 'react';
 import type { LiveSeries } from '../live/series';
-import { useStore } from '../store';
-
-echarts.use([LineChart, GridComponent, TooltipComponent, DataZoomComponent, CanvasRenderer]);
+import { useEChart } from './charts/useEChart';
 
 /** Redraws at most this often: a few frames a second reads as live without spending the CPU the trainer needs. */
 const REDRAW_MS = 250;
@@ -18,40 +12,49 @@ const REDRAW_MS = 250;
 export function MetricChart({ name, series }: { name: string; series: LiveSeries }) {
   const el = useRef<HTMLDivElement>(null);
   const countRef = useRef<HTMLSpanElement>(null);
-  const theme = useStore((s) => s.theme);
 
-  useEffect(() => {
-    const node = el.current!;
-    const chart = echarts.init(node, theme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });
-    chart.setOption({
-      backgroundColor: 'transparent',
-      animation: false,
-      grid: { left: 56, right: 16, top: 12, bottom: 56 },
-      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(5) : String(v)) },
-      xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, scale: true },
-      yAxis: { type: 'value', scale: true },
-      dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 6 }],
-      series: [{ type: 'line', name, showSymbol: false, symbolSize: 5, sampling: 'lttb', large: true, dimensions: ['x', 'y'], encode: { x: 0, y: 1 }, data: series.data(), lineStyle: { width: 1.5 } }],
-    });
-    let drawn = -1;
-    const draw = () => {
-      if (series.version === drawn) return;
-      drawn = series.version;
-      // A handful of points (early evals) would be invisible as a bare line: show them as dots.
-      chart.setOption({ series: [{ data: series.data(), showSymbol: series.length <= 60 }] });
-      node.dataset.points = String(series.length);
-      if (countRef.current) countRef.current.textContent = `${series.length.toLocaleString()} points${series.nonFinite ? ` · ${series.nonFinite} NaN/Inf` : ''}`;
-    };
-    draw();
-    const timer = setInterval(draw, REDRAW_MS);
-    const ro = new ResizeObserver(() => chart.resize());
-    ro.observe(node);
-    return () => {
-      clearInterval(timer);
-      ro.disconnect();
-      chart.dispose();
-    };
-  }, [series, theme, name]);
+  useEChart(
+    el,
+    (chart, node) => {
+      chart.setOption({
+        backgroundColor: 'transparent',
+        animation: false,
+        grid: { left: 56, right: 16, top: 12, bottom: 56 },
+        tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(5) : String(v)) },
+        xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, scale: true },
+        yAxis: { type: 'value', scale: true },
+        dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 6 }],
+        series: [
+          {
+            type: 'line',
+            name,
+            showSymbol: false,
+            symbolSize: 5,
+            sampling: 'lttb',
+            large: true,
+            dimensions: ['x', 'y'],
+            encode: { x: 0, y: 1 },
+            data: series.data(),
+            lineStyle: { width: 1.5 },
+          },
+        ],
+      });
+      let drawn = -1;
+      const draw = () => {
+        if (series.version === drawn) return;
+        drawn = series.version;
+        // A handful of points (early evals) would be invisible as a bare line: show them as dots.
+        chart.setOption({ series: [{ data: series.data(), showSymbol: series.length <= 60 }] });
+        node.dataset.points = String(series.length);
+        if (countRef.current)
+          countRef.current.textContent = `${series.length.toLocaleString()} points${series.nonFinite ? ` · ${series.nonFinite} NaN/Inf` : ''}`;
+      };
+      draw();
+      const timer = setInterval(draw, REDRAW_MS);
+      return () => clearInterval(timer);
+    },
+    [series, name],
+  );
 
   return (
     <figure className="chart" data-metric={name}>

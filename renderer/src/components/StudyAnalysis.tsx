@@ -52,7 +52,14 @@ function axisOption(p: AxisPlot, objective: string): Record<string, unknown> {
     },
     xAxis: cat
       ? { type: 'category', data: (p.categories ?? []).map(String), name: p.hyperparameter, nameLocation: 'middle', nameGap: 26 }
-      : { type: p.scale === 'log' ? 'log' : 'value', name: p.hyperparameter, nameLocation: 'middle', nameGap: 26, scale: true, axisLabel: { formatter: (v: number) => num(v) } },
+      : {
+          type: p.scale === 'log' ? 'log' : 'value',
+          name: p.hyperparameter,
+          nameLocation: 'middle',
+          nameGap: 26,
+          scale: true,
+          axisLabel: { formatter: (v: number) => num(v) },
+        },
     yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v: number) => num(v) } },
     series: [
       ...groups.map((g) => ({
@@ -61,7 +68,12 @@ function axisOption(p: AxisPlot, objective: string): Record<string, unknown> {
         symbolSize: 8,
         data: feasible
           .filter((x) => (x.group ?? '') === g)
-          .map((x) => ({ value: [xOf(x.value), x.objective], trial: x.trialId, symbolSize: x.rank === 1 ? 15 : 8, itemStyle: x.rank === 1 ? { color: BEST, borderColor: '#fff', borderWidth: 1.5 } : undefined })),
+          .map((x) => ({
+            value: [xOf(x.value), x.objective],
+            trial: x.trialId,
+            symbolSize: x.rank === 1 ? 15 : 8,
+            itemStyle: x.rank === 1 ? { color: BEST, borderColor: '#fff', borderWidth: 1.5 } : undefined,
+          })),
       })),
       // Range ends and boundary warnings as two-point line series, not markLine: ECharts 6 drops
       // markLines below 0.01 on a log axis (apache/echarts#21580), where learning rates live.
@@ -73,7 +85,9 @@ function axisOption(p: AxisPlot, objective: string): Record<string, unknown> {
         symbol: 'triangle',
         symbolSize: 10,
         itemStyle: { color: INFEASIBLE },
-        data: p.points.filter((x) => x.infeasible !== null).map((x) => ({ value: [xOf(x.value), top], trial: x.trialId, reason: x.failureReason ?? x.infeasible })),
+        data: p.points
+          .filter((x) => x.infeasible !== null)
+          .map((x) => ({ value: [xOf(x.value), top], trial: x.trialId, reason: x.failureReason ?? x.infeasible })),
       },
     ],
   };
@@ -84,11 +98,21 @@ function isolationOption(p: IsolationPlot, objective: string): Record<string, un
   const labels = p.groups.map((g) => g.label);
   return {
     grid: { left: 56, right: 16, top: 16, bottom: 40 },
-    tooltip: { trigger: 'item', formatter: (it: { data: { trial: number; value: [string, number] } }) => `trial #${it.data.trial}<br/>${p.scientific} ${it.data.value[0]}<br/>${objective} ${num(it.data.value[1])}` },
+    tooltip: {
+      trigger: 'item',
+      formatter: (it: { data: { trial: number; value: [string, number] } }) =>
+        `trial #${it.data.trial}<br/>${p.scientific} ${it.data.value[0]}<br/>${objective} ${num(it.data.value[1])}`,
+    },
     xAxis: { type: 'category', data: labels, name: p.scientific, nameLocation: 'middle', nameGap: 26 },
     yAxis: { type: 'value', scale: true },
     series: [
-      { type: 'scatter', name: `top ${p.groups[0]?.top.length ?? 3}`, symbolSize: 7, itemStyle: { opacity: 0.5 }, data: p.groups.flatMap((g) => g.top.map((t) => ({ value: [g.label, t.objective], trial: t.trialId }))) },
+      {
+        type: 'scatter',
+        name: `top ${p.groups[0]?.top.length ?? 3}`,
+        symbolSize: 7,
+        itemStyle: { opacity: 0.5 },
+        data: p.groups.flatMap((g) => g.top.map((t) => ({ value: [g.label, t.objective], trial: t.trialId }))),
+      },
       {
         type: 'scatter',
         name: 'best',
@@ -105,10 +129,21 @@ function sensitivityOption(s: StudyAnalysisView['sensitivity']): Record<string, 
   const rows = [...s].reverse();
   return {
     grid: { left: 110, right: 24, top: 8, bottom: 28 },
-    tooltip: { trigger: 'item', formatter: (it: { name: string; value: number }) => `${it.name}: the best objective changes by ${(it.value * 100).toFixed(0)}% of the study's spread across its range` },
+    tooltip: {
+      trigger: 'item',
+      formatter: (it: { name: string; value: number }) =>
+        `${it.name}: the best objective changes by ${(it.value * 100).toFixed(0)}% of the study's spread across its range`,
+    },
     xAxis: { type: 'value', min: 0, max: 1 },
     yAxis: { type: 'category', data: rows.map((r) => r.hyperparameter) },
-    series: [{ type: 'bar', data: rows.map((r) => r.score), barMaxWidth: 18, label: { show: true, position: 'right', formatter: (it: { value: number }) => it.value.toFixed(2) } }],
+    series: [
+      {
+        type: 'bar',
+        data: rows.map((r) => r.score),
+        barMaxWidth: 18,
+        label: { show: true, position: 'right', formatter: (it: { value: number }) => it.value.toFixed(2) },
+      },
+    ],
   };
 }
 
@@ -131,7 +166,13 @@ function interactionOption(it: NonNullable<StudyAnalysisView['interaction']>, go
       dimension: 2,
       inRange: { color: goal === 'minimize' ? ['#2b8a3e', '#fcc419', '#e03131'] : ['#e03131', '#fcc419', '#2b8a3e'] },
     },
-    series: [{ type: 'heatmap', data: it.cells.map((c) => [c.x, c.y, c.best, c.trialId]), label: { show: true, formatter: (p: { data: [number, number, number] }) => num(p.data[2]), fontSize: 10 } }],
+    series: [
+      {
+        type: 'heatmap',
+        data: it.cells.map((c) => [c.x, c.y, c.best, c.trialId]),
+        label: { show: true, formatter: (p: { data: [number, number, number] }) => num(p.data[2]), fontSize: 10 },
+      },
+    ],
   };
 }
 
@@ -245,7 +286,8 @@ function AnalysisBody({ a, objective, goal }: { a: StudyAnalysisView; objective:
                   <button className="link" onClick={() => openTrial(d.trialId)}>
                     trial #{d.trialId}
                   </button>{' '}
-                  <span className="subtle">({d.why})</span>: {d.findings.length ? d.findings.map((f) => f.message).join(' ') : 'healthy — no divergence, overfitting, late noise or unspent budget seen.'}
+                  <span className="subtle">({d.why})</span>:{' '}
+                  {d.findings.length ? d.findings.map((f) => f.message).join(' ') : 'healthy — no divergence, overfitting, late noise or unspent budget seen.'}
                 </span>
               </li>
             ))}
@@ -255,4 +297,3 @@ function AnalysisBody({ a, objective, goal }: { a: StudyAnalysisView; objective:
     </section>
   );
 }
-

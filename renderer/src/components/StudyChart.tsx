@@ -1,12 +1,6 @@
-import { useEffect, useRef } from 'react';
-import * as echarts from 'echarts/core';
-import { LineChart } from 'echarts/charts';
-import { DataZoomComponent, GridComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { useRef } from 'react';
 import type { LiveSeries } from '../live/series';
-import { useStore } from '../store';
-
-echarts.use([LineChart, GridComponent, TooltipComponent, DataZoomComponent, CanvasRenderer]);
+import { useEChart } from './charts/useEChart';
 
 /** Many curves redraw less often than one: twice a second keeps a 2-core machine's trainers fed. */
 const REDRAW_MS = 500;
@@ -17,62 +11,61 @@ const REDRAW_MS = 500;
  */
 export function StudyChart({ metric, curves, bestTrialId }: { metric: string; curves: Map<number, LiveSeries>; bestTrialId: number | null }) {
   const el = useRef<HTMLDivElement>(null);
-  const theme = useStore((s) => s.theme);
 
-  useEffect(() => {
-    const node = el.current!;
-    const chart = echarts.init(node, theme === 'dark' ? 'dark' : undefined);
-    chart.setOption({
-      backgroundColor: 'transparent',
-      animation: false,
-      grid: { left: 56, right: 16, top: 12, bottom: 56 },
-      tooltip: { trigger: 'item', formatter: (p: { seriesName: string; value: ArrayLike<number> }) => `${p.seriesName}: step ${p.value[0]}, ${metric} ${Number(p.value[1]).toPrecision(5)}` },
-      xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, scale: true },
-      yAxis: { type: 'value', scale: true },
-      dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 6 }],
-      series: [],
-    });
-    let drawnKey = '';
-    const draw = () => {
-      const ids = [...curves.keys()].sort((a, b) => a - b);
-      const key = `${bestTrialId}|${ids.map((id) => `${id}:${curves.get(id)!.version}`).join(',')}`;
-      if (key === drawnKey) return;
-      drawnKey = key;
-      let points = 0;
-      const series = ids.map((id) => {
-        const s = curves.get(id)!;
-        points += s.length;
-        const best = id === bestTrialId;
-        return {
-          id: String(id),
-          name: `trial #${id}`,
-          type: 'line',
-          data: s.data(),
-          dimensions: ['x', 'y'],
-          encode: { x: 0, y: 1 },
-          showSymbol: s.length <= 30,
-          symbolSize: 4,
-          sampling: 'lttb',
-          z: best ? 10 : 2,
-          lineStyle: { width: best ? 2.6 : 1.1, opacity: best ? 1 : 0.45 },
-          itemStyle: best ? { color: '#e8590c' } : undefined,
-          emphasis: { focus: 'series', lineStyle: { width: 2.4, opacity: 1 } },
-        };
+  useEChart(
+    el,
+    (chart, node) => {
+      chart.setOption({
+        backgroundColor: 'transparent',
+        animation: false,
+        grid: { left: 56, right: 16, top: 12, bottom: 56 },
+        tooltip: {
+          trigger: 'item',
+          formatter: (p: { seriesName: string; value: ArrayLike<number> }) =>
+            `${p.seriesName}: step ${p.value[0]}, ${metric} ${Number(p.value[1]).toPrecision(5)}`,
+        },
+        xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, scale: true },
+        yAxis: { type: 'value', scale: true },
+        dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 6 }],
+        series: [],
       });
-      chart.setOption({ series }, { replaceMerge: ['series'] });
-      node.dataset.points = String(points);
-      node.dataset.curves = String(ids.length);
-    };
-    draw();
-    const timer = setInterval(draw, REDRAW_MS);
-    const ro = new ResizeObserver(() => chart.resize());
-    ro.observe(node);
-    return () => {
-      clearInterval(timer);
-      ro.disconnect();
-      chart.dispose();
-    };
-  }, [curves, bestTrialId, theme, metric]);
+      let drawnKey = '';
+      const draw = () => {
+        const ids = [...curves.keys()].sort((a, b) => a - b);
+        const key = `${bestTrialId}|${ids.map((id) => `${id}:${curves.get(id)!.version}`).join(',')}`;
+        if (key === drawnKey) return;
+        drawnKey = key;
+        let points = 0;
+        const series = ids.map((id) => {
+          const s = curves.get(id)!;
+          points += s.length;
+          const best = id === bestTrialId;
+          return {
+            id: String(id),
+            name: `trial #${id}`,
+            type: 'line',
+            data: s.data(),
+            dimensions: ['x', 'y'],
+            encode: { x: 0, y: 1 },
+            showSymbol: s.length <= 30,
+            symbolSize: 4,
+            sampling: 'lttb',
+            z: best ? 10 : 2,
+            lineStyle: { width: best ? 2.6 : 1.1, opacity: best ? 1 : 0.45 },
+            itemStyle: best ? { color: '#e8590c' } : undefined,
+            emphasis: { focus: 'series', lineStyle: { width: 2.4, opacity: 1 } },
+          };
+        });
+        chart.setOption({ series }, { replaceMerge: ['series'] });
+        node.dataset.points = String(points);
+        node.dataset.curves = String(ids.length);
+      };
+      draw();
+      const timer = setInterval(draw, REDRAW_MS);
+      return () => clearInterval(timer);
+    },
+    [curves, bestTrialId, metric],
+  );
 
   return (
     <figure className="chart" data-study-metric={metric}>
