@@ -217,11 +217,11 @@ export function StudyDesigner({ project }: { project: Project }) {
                     <option value="nuisance">nuisance</option>
                     <option value="fixed">fixed</option>
                   </select>
-                  <div className="field-hint">{ROLE_HELP[r.role]}</div>
+                  {r.role !== 'fixed' && <div className="field-hint">{ROLE_HELP[r.role]}</div>}
                 </td>
                 <td>
                   {r.role === 'fixed' ? (
-                    <input className="mono" value={r.value} onChange={(e) => update(i, { value: e.target.value })} aria-label={`value of ${r.name}`} />
+                    <input className="mono fixed-value" value={r.value} onChange={(e) => update(i, { value: e.target.value })} aria-label={`value of ${r.name}`} />
                   ) : jsonMode ? (
                     <span className="subtle">range in the JSON below</span>
                   ) : (
