@@ -267,6 +267,8 @@ export const methods = {
     }),
     output: returns<{ points: ParsedPoint[]; lines: number; truncated: boolean }>(),
   },
+  /** Every metric point of a trial at full resolution, as a CSV or JSON document to save. */
+  'trials.export': { input: z.object({ id, format: z.enum(['csv', 'json']) }), output: returns<import('./contract-launch').ExportFile>() },
   /** The metrics a trial reported, with counts and extremes. */
   'trials.metrics': { input: z.object({ id }), output: returns<MetricSummary[]>() },
   /** One metric of a trial, downsampled to at most `maxPoints` (min/max per bucket keeps spikes). */

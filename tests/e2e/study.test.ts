@@ -41,7 +41,7 @@ describe('a study, designed, run and analysed in the browser', () => {
     await page.locator('[data-range-max=lr]').fill('0.0005');
     // a short budget per trial keeps the study quick on a CPU
     await page.locator('tr[data-row=max_steps] input[aria-label="value of max_steps"]').fill('200');
-    await page.locator('[data-field=budget]').fill('8');
+    await page.locator('[data-field=budget]').fill('16');
     await page.locator('[data-field=concurrency]').fill('2');
     // A bad range is refused with a clear message and nothing starts
     await page.locator('[data-range-min=lr]').fill('0');
@@ -51,7 +51,7 @@ describe('a study, designed, run and analysed in the browser', () => {
     await page.getByRole('button', { name: 'Preview design' }).click();
     await page.getByTestId('design-preview').waitFor();
     const previewRows = page.locator('[data-testid=design-preview] tbody tr');
-    await expect(previewRows.count()).resolves.toBe(8);
+    await expect(previewRows.count()).resolves.toBe(16);
     const headers = await page.locator('[data-testid=design-preview] thead th').allTextContents();
     const col = headers.indexOf('optimizer') + 1;
     const optimizers = await page.locator(`[data-testid=design-preview] tbody tr td:nth-child(${col})`).allTextContents();
@@ -68,11 +68,11 @@ describe('a study, designed, run and analysed in the browser', () => {
     });
     await page.screenshot({ path: join(SHOTS, 'study-running.png'), fullPage: true });
     await page.locator('[data-study-status="done"]').waitFor({ timeout: 240_000 });
-    // The table refreshes at most once a second: wait for it to show all eight ended.
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=study-trials] [data-status]')].filter((e) => e.textContent === 'succeeded').length === 8, undefined, {
+    // The table refreshes at most once a second: wait for it to show all sixteen ended.
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=study-trials] [data-status]')].filter((e) => e.textContent === 'succeeded').length === 16, undefined, {
       timeout: 10_000,
     });
-    await page.waitForFunction(() => Number((document.querySelector('[data-study-metric="val_error"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 8, undefined, {
+    await page.waitForFunction(() => Number((document.querySelector('[data-study-metric="val_error"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 16, undefined, {
       timeout: 10_000,
     });
     await page.screenshot({ path: join(SHOTS, 'study-done.png'), fullPage: true });

@@ -29,6 +29,7 @@ export class MetricStore {
   private readonly ids = new Map<string, number>();
   private readonly stmts;
   private readonly insertMany: (points: readonly MetricPoint[]) => void;
+  private exportStmt: Database.Statement | null = null;
   private readonly objectiveStmts: Partial<Record<'minimize' | 'maximize', Database.Statement>> = {};
 
   constructor(private readonly db: Db) {
@@ -93,6 +94,15 @@ export class MetricStore {
       out.set(t, r);
     }
     return out;
+  }
+
+  /** Every point of a trial at full resolution, metric by metric in arrival order (for export). */
+  *allPoints(trialId: number): Generator<{ metric: string; seq: number; step: number | null; value: number; wallMs: number }> {
+    const stmt = (this.exportStmt ??= this.db.prepare(`SELECT n.name AS metric, p.seq AS seq, p.step AS step, p.value AS value, p.wall_ms AS wallMs
+      FROM metric_points p JOIN metric_names n ON n.id = p.metric_id WHERE p.trial_id = ? ORDER BY n.name, p.seq`));
+    for (const r of stmt.iterate(trialId) as Iterable<{ metric: string; seq: number; step: number | null; value: number | null; wallMs: number }>) {
+      yield { ...r, value: r.value === null ? NaN : r.value };
+    }
   }
 
   /** The next free sequence number per metric id of a trial (for a writer resuming a trial). */

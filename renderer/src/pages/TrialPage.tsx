@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Trial } from '../../../preload/contract';
 import { api } from '../api/client';
+import { downloadFile } from '../lib/download';
 import { MetricChart } from '../components/MetricChart';
 import { StatusBadge } from '../components/StatusBadge';
 import { TerminalView } from '../components/TerminalView';
@@ -57,6 +58,21 @@ export function TrialPage({ trialId }: { trialId: number }) {
           </p>
         </div>
         <div className="actions">
+          {(['csv', 'json'] as const).map((format) => (
+            <button
+              key={format}
+              className="btn"
+              title={`Every metric point at full resolution, as ${format.toUpperCase()}`}
+              onClick={() =>
+                void api
+                  .invoke('trials.export', { id: trial.id, format })
+                  .then(downloadFile)
+                  .catch((e: Error) => notify('error', e.message))
+              }
+            >
+              Export {format.toUpperCase()}
+            </button>
+          ))}
           {running && (
             <button
               className="btn danger"
