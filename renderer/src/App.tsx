@@ -6,6 +6,8 @@ import { TrialPage } from './pages/TrialPage';
 import { StudiesPage } from './pages/StudiesPage';
 import { StudyPage } from './pages/StudyPage';
 import { StudyDesigner } from './pages/StudyDesigner';
+import { LaunchPage } from './pages/LaunchPage';
+import { JournalPage } from './pages/JournalPage';
 import { connectEvents, useStore } from './store';
 
 export function App() {
@@ -61,6 +63,10 @@ export function App() {
           </div>
         ) : view.kind === 'newStudy' ? (
           <StudyDesigner key={project.id} project={project} />
+        ) : view.tab === 'launch' ? (
+          <LaunchPage project={project} />
+        ) : view.tab === 'journal' ? (
+          <JournalPage project={project} />
         ) : view.tab === 'studies' ? (
           <StudiesPage project={project} />
         ) : project ? (

@@ -3,6 +3,8 @@ import { useStore, type ProjectTab } from '../store';
 const SECTIONS: { tab: ProjectTab; label: string }[] = [
   { tab: 'runs', label: 'Command & runs' },
   { tab: 'studies', label: 'Studies' },
+  { tab: 'launch', label: 'Launch' },
+  { tab: 'journal', label: 'Journal' },
 ];
 
 /** The workspace's projects; the selected one shows its sections. */

@@ -8,6 +8,7 @@ import { useStudyCurves } from '../live/useStudyCurves';
 import { useStudy } from '../lib/useStudies';
 import { useStore } from '../store';
 import { StudyAnalysis } from '../components/StudyAnalysis';
+import { promoteTrial } from '../launch/selection';
 
 /** Refetching every trial's objective on each event would flood a busy study: at most this often. */
 const ROWS_REFRESH_MS = 1000;
@@ -100,7 +101,12 @@ export function StudyPage({ studyId }: { studyId: number }) {
             {best && (
               <>
                 {' '}
-                · best so far <b className="mono">{best.best!.toPrecision(4)}</b> in trial #{best.id}
+                · best so far <b className="mono">{best.best!.toPrecision(4)}</b> in trial #{best.id}{' '}
+                {best.status === 'succeeded' && (
+                  <button className="btn small-btn" onClick={() => void promoteTrial(best.id)} data-testid="promote-best" title="Compare it with the incumbent on seed reruns">
+                    Promote to candidate
+                  </button>
+                )}
               </>
             )}
           </dd>

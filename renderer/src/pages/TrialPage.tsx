@@ -8,6 +8,7 @@ import { TerminalView } from '../components/TerminalView';
 import { useLiveMetrics } from '../live/useLiveMetrics';
 import { formatDuration, formatTime } from '../lib/format';
 import { useStore } from '../store';
+import { promoteTrial } from '../launch/selection';
 
 /** One trial: live curves, the terminal, the exact command, and why it ended. */
 export function TrialPage({ trialId }: { trialId: number }) {
@@ -58,6 +59,11 @@ export function TrialPage({ trialId }: { trialId: number }) {
           </p>
         </div>
         <div className="actions">
+          {trial.status === 'succeeded' && (
+            <button className="btn" onClick={() => void promoteTrial(trial.id)} data-testid="promote" title="Compare it with the incumbent on seed reruns">
+              Promote to candidate
+            </button>
+          )}
           {(['csv', 'json'] as const).map((format) => (
             <button
               key={format}

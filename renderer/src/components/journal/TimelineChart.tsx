@@ -1,0 +1,62 @@
+import { useEffect, useRef } from 'react';
+import * as echarts from 'echarts/core';
+import { LineChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import type { TimelinePoint } from '../../../../preload/contract-launch';
+import { useStore } from '../../store';
+
+echarts.use([LineChart, GridComponent, TooltipComponent, CanvasRenderer]);
+
+/**
+ * "Best so far" as a step chart: the baseline's objective holds until the next launch moves it.
+ * Over wall-clock time, or over GPU-hours spent (the cost of each gain).
+ */
+export function TimelineChart({ points, x, metric }: { points: TimelinePoint[]; x: 'time' | 'gpuHours'; metric: string }) {
+  const el = useRef<HTMLDivElement>(null);
+  const theme = useStore((s) => s.theme);
+  useEffect(() => {
+    const node = el.current!;
+    const chart = echarts.init(node, theme === 'dark' ? 'dark' : undefined);
+    const data = points.map((p) => ({ value: [x === 'time' ? p.at : p.gpuHours, p.bestSoFar], launch: p.launchNumber }));
+    chart.setOption({
+      backgroundColor: 'transparent',
+      animation: false,
+      grid: { left: 60, right: 20, top: 16, bottom: 44 },
+      tooltip: {
+        trigger: 'item',
+        formatter: (p: { value: number[]; data: { launch: number | null } }) =>
+          `${p.data.launch === null ? 'now' : `launch #${p.data.launch}`}: ${metric} ${Number(p.value[1]).toPrecision(4)}` +
+          (x === 'gpuHours' ? ` after ${Number(p.value[0]).toPrecision(3)} GPU-hours` : ''),
+      },
+      xAxis: x === 'time' ? { type: 'time' } : { type: 'value', name: 'GPU-hours spent', nameLocation: 'middle', nameGap: 26, min: 0 },
+      yAxis: { type: 'value', scale: true, name: metric, nameTextStyle: { align: 'left' } },
+      series: [
+        {
+          type: 'line',
+          step: 'end',
+          data,
+          symbolSize: (_v: unknown, p: { data: { launch: number | null } }) => (p.data.launch === null ? 0 : 9),
+          lineStyle: { width: 2.2 },
+          itemStyle: { color: '#1f883d' },
+          label: { show: true, position: 'top', formatter: (p: { data: { launch: number | null } }) => (p.data.launch === null ? '' : `#${p.data.launch}`) },
+        },
+      ],
+    });
+    node.dataset.points = String(points.length);
+    const ro = new ResizeObserver(() => chart.resize());
+    ro.observe(node);
+    return () => {
+      ro.disconnect();
+      chart.dispose();
+    };
+  }, [points, x, theme, metric]);
+  return (
+    <figure className="chart" data-timeline={x}>
+      <figcaption>
+        <span className="chart-title">best so far over {x === 'time' ? 'time' : 'GPU-hours'}</span>
+      </figcaption>
+      <div className="chart-canvas" ref={el} data-points="0" />
+    </figure>
+  );
+}

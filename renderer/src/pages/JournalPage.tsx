@@ -1,0 +1,254 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Project } from '../../../preload/contract';
+import type { Journal, JournalStudy, OpenQuestion } from '../../../preload/contract-launch';
+import { api } from '../api/client';
+import { TimelineChart } from '../components/journal/TimelineChart';
+import { num } from '../components/launch/LaunchStats';
+import { downloadFile } from '../lib/download';
+import { useStore } from '../store';
+import '../launch/launch.css';
+
+function hours(h: number): string {
+  if (h === 0) return '0';
+  return h < 0.1 ? `${(h * 60).toPrecision(2)} min` : `${h.toPrecision(3)} h`;
+}
+
+function StudyEntry({ s, onOpen }: { s: JournalStudy; onOpen(): void }) {
+  return (
+    <article className="journal-study" data-journal-study={s.id}>
+      <header className="row" style={{ justifyContent: 'space-between' }}>
+        <h3>
+          <button className="link" onClick={onOpen}>
+            {s.name}
+          </button>{' '}
+          <span className={`badge study-${s.status}`}>{s.status}</span>
+        </h3>
+        <span className="subtle small">
+          {s.feasible}/{s.trials} feasible · best {num(s.best)} · {hours(s.gpuHours)}
+          {s.batchSize !== null ? ` · batch ${s.batchSize}` : ''}
+        </span>
+      </header>
+      <p>
+        <b>Goal:</b> {s.goal}
+      </p>
+      <p className={s.conclusion?.trim() ? '' : 'subtle'}>
+        <b>Conclusion:</b> {s.conclusion?.trim() || 'none written yet — write it on the study page.'}
+      </p>
+      {s.stale.map((r) => (
+        <p key={r} className="warn-text small" data-testid="stale">
+          ⚠ Tuned for a different baseline: {r}
+        </p>
+      ))}
+      {s.sensitivity.length > 0 ? (
+        <div className="sens-list">
+          {s.sensitivity.map((x) => (
+            <span key={x.name} className={`sens sens-${x.verdict}`} title={x.note}>
+              <span className="mono">{x.name}</span> {x.verdict} <span className="subtle">({Math.round(x.share * 100)}%)</span>
+            </span>
+          ))}
+        </div>
+      ) : (
+        <p className="subtle small">Too few feasible trials to say which hyperparameters matter.</p>
+      )}
+    </article>
+  );
+}
+
+function Questions({ projectId, questions, onChange }: { projectId: number; questions: OpenQuestion[]; onChange(): void }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const notify = useStore((s) => s.notify);
+  const add = () =>
+    api
+      .invoke('journal.addQuestion', { projectId, text })
+      .then(() => {
+        setText('');
+        setError(null);
+        onChange();
+      })
+      .catch((e: Error) => setError(e.message));
+  return (
+    <section className="card" data-testid="questions">
+      <h2>Open questions</h2>
+      <ul className="questions">
+        {questions.map((q) => (
+          <li key={q.id} className={q.resolvedAt ? 'resolved' : ''}>
+            <input
+              type="checkbox"
+              checked={q.resolvedAt !== null}
+              disabled={q.resolvedAt !== null}
+              aria-label="Mark answered"
+              onChange={() =>
+                void api
+                  .invoke('journal.resolveQuestion', { id: q.id })
+                  .then(onChange)
+                  .catch((e: Error) => notify('error', e.message))
+              }
+            />
+            <span>{q.text}</span>
+            {q.answer && <span className="subtle"> — {q.answer}</span>}
+          </li>
+        ))}
+        {questions.length === 0 && <li className="empty">None recorded. What did the last study leave open?</li>}
+      </ul>
+      <div className="row">
+        <input
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && void add()}
+          placeholder="e.g. Does the gain hold at the full step budget?"
+          data-field="question"
+          className={error ? 'invalid' : ''}
+        />
+        <button className="btn" onClick={() => void add()}>
+          Add
+        </button>
+      </div>
+      {error && <p className="field-error">{error}</p>}
+    </section>
+  );
+}
+
+/** The project's journal: launches over time and GPU-hours, each study's lessons, open questions; exportable. */
+export function JournalPage({ project }: { project: Project }) {
+  const [journal, setJournal] = useState<Journal | null>(null);
+  const notify = useStore((s) => s.notify);
+  const openStudy = useStore((s) => s.openStudy);
+  const reload = useCallback(() => void api.invoke('journal.get', { projectId: project.id }).then(setJournal), [project.id]);
+  useEffect(reload, [reload]);
+  const exp = (format: 'markdown' | 'json') =>
+    api
+      .invoke('journal.export', { projectId: project.id, format })
+      .then(downloadFile)
+      .catch((e: Error) => notify('error', e.message));
+  if (!journal) return <div className="page"><p className="empty">Loading the journal…</p></div>;
+  const metric = journal.project.objectiveMetric ?? 'objective';
+  const e = journal.effort;
+  const share = e.explorationShare;
+  const others = journal.decisions.filter((d) => d.kind !== 'launch');
+  return (
+    <div className="page" data-testid="journal">
+      <header className="page-header">
+        <div>
+          <h1>Journal</h1>
+          <p className="subtle">The history of launches, studies and what they taught. Explore far more than exploit.</p>
+        </div>
+        <div className="actions">
+          <button className="btn" onClick={() => void exp('markdown')} data-testid="export-journal-md">
+            ⭳ Markdown
+          </button>
+          <button className="btn" onClick={() => void exp('json')} data-testid="export-journal-json">
+            ⭳ JSON
+          </button>
+        </div>
+      </header>
+
+      <div className="journal-summary">
+        <section className="card">
+          <h2>Baseline</h2>
+          <p className="big" data-testid="journal-baseline">
+            {journal.baseline.source === 'launch' ? `Launch #${journal.baseline.launchNumber}` : 'No launch yet'}
+          </p>
+          <p className="subtle">
+            {journal.baseline.objective !== null ? (
+              <>
+                {metric} <b className="mono">{num(journal.baseline.objective)}</b> ({journal.project.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'})
+              </>
+            ) : (
+              'the project’s own configuration is the incumbent'
+            )}
+          </p>
+        </section>
+        <section className="card">
+          <h2>Effort</h2>
+          <p className="big">{hours(e.total)}</p>
+          <div className="effort-bar" title="exploration / exploitation / other">
+            {e.total > 0 && (
+              <>
+                <span className="e-explore" style={{ width: `${(e.exploration / e.total) * 100}%` }} />
+                <span className="e-exploit" style={{ width: `${(e.exploitation / e.total) * 100}%` }} />
+                <span className="e-other" style={{ width: `${(e.other / e.total) * 100}%` }} />
+              </>
+            )}
+          </div>
+          <p className="subtle small" data-testid="effort">
+            <span className="key e-explore" /> exploration {hours(e.exploration)} · <span className="key e-exploit" /> exploitation {hours(e.exploitation)} · <span className="key e-other" /> other{' '}
+            {hours(e.other)}
+            {share !== null && <> · exploration share {Math.round(share * 100)}%</>}
+          </p>
+        </section>
+        <section className="card">
+          <h2>Gains</h2>
+          <p className="big">{journal.saturation.saturating === null ? '—' : journal.saturation.saturating ? 'Saturating' : 'Still paying'}</p>
+          <p className="subtle small" data-testid="saturation">
+            {journal.saturation.reading}
+          </p>
+        </section>
+      </div>
+
+      <section className="card">
+        <h2>Launch timeline</h2>
+        {journal.timeline.length === 0 ? (
+          <p className="empty">No launch with a measured objective yet: the timeline starts with the first launch decided on seed reruns.</p>
+        ) : (
+          <div className="grid-2 even">
+            <TimelineChart points={journal.timeline} x="time" metric={metric} />
+            <TimelineChart points={journal.timeline} x="gpuHours" metric={metric} />
+          </div>
+        )}
+        {journal.launches.length > 0 && (
+          <table className="table launches" data-testid="launches">
+            <thead>
+              <tr>
+                <th>launch</th>
+                <th>decided</th>
+                <th className="num">{metric}</th>
+                <th className="num">gain</th>
+                <th className="num">GPU-hours by then</th>
+                <th>rationale</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...journal.launches].reverse().map((l) => (
+                <tr key={l.decision.id} data-launch={l.decision.launchNumber}>
+                  <td>#{l.decision.launchNumber}</td>
+                  <td>{new Date(l.decision.createdAt).toLocaleString()}</td>
+                  <td className="num mono">{num(l.decision.objective)}</td>
+                  <td className="num mono">{l.gain === null ? '—' : num(l.gain)}</td>
+                  <td className="num">{hours(l.gpuHours)}</td>
+                  <td className="rationale-cell">{l.decision.rationale}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {others.length > 0 && (
+          <>
+            <h3>Rejected and deferred</h3>
+            <ul className="plain">
+              {others.map((d) => (
+                <li key={d.id}>
+                  <span className={`badge decision-badge-${d.kind}`}>{d.kind}</span> {new Date(d.createdAt).toLocaleString()} — {d.rationale}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+
+      <section className="card">
+        <h2>Studies</h2>
+        {journal.studies.length === 0 && <p className="empty">No studies yet.</p>}
+        {journal.studies.map((s) => (
+          <StudyEntry key={s.id} s={s} onOpen={() => openStudy(s.id)} />
+        ))}
+        <p className="subtle small">
+          Sensitivity: how far apart the best trials of a hyperparameter’s regions are, as a share of the spread of all feasible trials (the study analysis’s ranking). Sensitive ≥ 50%,
+          insensitive &lt; 20%.
+        </p>
+      </section>
+
+      <Questions projectId={project.id} questions={journal.questions} onChange={reload} />
+    </div>
+  );
+}
