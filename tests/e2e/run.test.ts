@@ -82,7 +82,7 @@ describe('the workbench in a real browser', () => {
 
   it('shows a clear error for a bad value and saves nothing', async () => {
     await setHparam('lr', '-1');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByRole('alert').first().textContent()).resolves.toMatch(/learning rate must be a positive number/);
     await page.reload();
     await page.getByRole('heading', { name: 'Digits MLP (example)' }).waitFor();
