@@ -23,6 +23,17 @@ const TAIL_LINES = 60;
  * enough that no program is half-way through one write of a progress bar.
  */
 const IDLE_FLUSH_MS = 50;
+/**
+ * Longest backpressure pause. When the script exits, node-pty waits 200 ms for its socket to
+ * reach EOF and then destroys it, unread bytes and all (DESTROY_SOCKET_TIMEOUT_MS in
+ * unixTerminal.js) — and it says nothing of the exit until then. A paused socket never reaches
+ * EOF, so a pause must end well inside that window: a flood that outruns the store is slowed
+ * by short pauses instead, and the exit's last bytes are always read.
+ */
+const MAX_PAUSE_MS = 80;
+/** After a pause, read at least this long before pausing again. */
+const MIN_READ_MS = 40;
+
 /** After the exit, output still arriving is waited for until it has been quiet this long. */
 const EXIT_QUIET_MS = 30;
 
@@ -66,6 +77,8 @@ export class TrialSession {
   private idleTimer: NodeJS.Timeout | null = null;
   private lastDataMs = 0;
   private paused = false;
+  /** No backpressure pause before this time (ms since epoch): the reading window after a pause. */
+  private noPauseUntil = 0;
   private readonly tail: string[] = [];
   /**
    * Output not yet sent, as chunks: appending to one string and trimming it with slice copied
@@ -152,13 +165,20 @@ export class TrialSession {
     this.idleTimer ??= setTimeout(() => this.onIdleCheck(), IDLE_FLUSH_MS);
     // Backpressure (as Tabby does): stop reading the pty while the store is behind, so the
     // script waits on its own prints instead of the engine buffering them without bound.
-    if (!this.paused && !this.exiting && this.opts.writer.backlogged) {
+    if (!this.paused && !this.exiting && this.opts.writer.backlogged && Date.now() >= this.noPauseUntil) {
       this.paused = true;
       this.proc.pause();
-      this.opts.writer.whenCaughtUp(() => {
+      const resume = () => {
+        if (!this.paused) return;
         this.paused = false;
+        clearTimeout(cap);
+        // Read freely for a moment before pausing again, so what is left in the pty when the
+        // script exits is always read within node-pty's window (see MAX_PAUSE_MS).
+        this.noPauseUntil = Date.now() + MIN_READ_MS;
         if (!this.ended && !this.exiting) this.proc.resume();
-      });
+      };
+      const cap = setTimeout(resume, MAX_PAUSE_MS);
+      this.opts.writer.whenCaughtUp(resume);
     }
   }
 
