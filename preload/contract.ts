@@ -171,6 +171,19 @@ export interface InterpreterCandidate {
   hasSklearn: boolean;
 }
 
+/** The workspace's settings and the machine's slots, for the Settings screen. */
+export interface SettingsView {
+  /** Trials at once on CPU slots (used where no GPU was found). */
+  cpuSlots: number;
+  cpuCores: number;
+  /** GPUs trials are scheduled on, one trial each; empty where nvidia-smi found none. */
+  gpus: string[];
+  /** What each slot runs now. */
+  slots: { gpu: string | null; trialId: number | null }[];
+  dataDir: string;
+  dbPath: string;
+}
+
 export interface WorkspaceInfo {
   dataDir: string;
   dbPath: string;
@@ -228,6 +241,12 @@ export interface StudyTrialRow extends Trial {
 export const methods = {
   /** Where the workspace lives and which shell opened it. */
   'workspace.info': { input: z.object({}), output: returns<WorkspaceInfo>() },
+  'settings.get': { input: z.object({}), output: returns<SettingsView>() },
+  /** Changes the workspace settings; trials already running keep their slots. */
+  'settings.update': {
+    input: z.object({ cpuSlots: z.number().int('trials at once is a whole number').min(1, 'at least one trial at a time').max(64, 'at most 64 trials at once') }),
+    output: returns<SettingsView>(),
+  },
   /** All projects of the workspace, newest first. */
   'projects.list': { input: z.object({}), output: returns<Project[]>() },
   /** Create a project; unspecified fields get defaults a newcomer can run. */

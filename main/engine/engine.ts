@@ -25,6 +25,7 @@ import { Scheduler } from './scheduler';
 import { StudyService } from './studyService';
 import { detectGpus } from './gpus';
 import { GpuSampler } from './gpuSampler';
+import { SettingsRepo } from './store/settings';
 import { sampleSearchSpace } from '../playbook/sample';
 import { availableParallelism } from 'node:os';
 
@@ -56,6 +57,7 @@ export class Engine {
   private readonly points: PointSink;
   readonly studies: StudyRepo;
   readonly decisions: DecisionRepo;
+  readonly settings: SettingsRepo;
   scheduler: Scheduler;
   readonly studyService: StudyService;
   /** Reads GPU memory and utilization while trials run; only where GPUs were detected. */
@@ -70,6 +72,7 @@ export class Engine {
     this.points = new ThreadPointSink(this.dbPath);
     this.studies = new StudyRepo(this.db);
     this.decisions = new DecisionRepo(this.db);
+    this.settings = new SettingsRepo(this.db);
     this.runner = new Runner({
       onEnded: (t) => this.scheduler.onEnded(t),
       trials: this.trials,
@@ -116,10 +119,20 @@ export class Engine {
     return engine;
   }
 
+  /** Trials at once on a machine without GPUs: the workspace setting, else the engine option, else one per core. */
+  get cpuSlots(): number {
+    return this.settings.get().cpuSlots ?? this.opts.cpuSlots ?? Math.max(1, availableParallelism());
+  }
+
+  /** GPU ids the scheduler runs trials on (empty: CPU slots). */
+  get gpus(): string[] {
+    return this.scheduler.snapshot().flatMap((s) => (s.gpu === null ? [] : [s.gpu]));
+  }
+
   private makeScheduler(gpus: string[]): Scheduler {
     return new Scheduler(
       { trials: this.trials, projects: this.projects, studies: this.studies, runner: this.runner },
-      { gpus, cpuSlots: this.opts.cpuSlots ?? Math.max(1, availableParallelism()) },
+      { gpus, cpuSlots: this.cpuSlots },
     );
   }
 

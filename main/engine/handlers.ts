@@ -1,4 +1,5 @@
-import type { MethodName, Project } from '../../preload/contract';
+import type { MethodName, Project, SettingsView } from '../../preload/contract';
+import { availableParallelism } from 'node:os';
 import { readLogTail } from './runner/logFile';
 import { previewPoints } from '../script/parse/points';
 import { detectInterpreters } from './interpreters';
@@ -19,6 +20,11 @@ function project(engine: Engine, id: number): Project {
   return p;
 }
 
+function settingsView(e: Engine): SettingsView {
+  const info = e.info();
+  return { cpuSlots: e.cpuSlots, cpuCores: availableParallelism(), gpus: e.gpus, slots: e.scheduler.snapshot(), dataDir: info.dataDir, dbPath: info.dbPath };
+}
+
 function trial(engine: Engine, id: number) {
   const t = engine.trials.get(id);
   if (!t) throw new ApiError(`trial ${id} does not exist`);
@@ -28,6 +34,12 @@ function trial(engine: Engine, id: number) {
 /** One handler per contract method; the input arrives already validated against the contract's schema. */
 export const handlers: Handlers = {
   'workspace.info': (e) => e.info(),
+  'settings.get': (e) => settingsView(e),
+  'settings.update': (e, { cpuSlots }) => {
+    e.settings.set('cpuSlots', cpuSlots);
+    e.scheduler.resizeCpu(cpuSlots);
+    return settingsView(e);
+  },
   'projects.list': (e) => e.projects.list(),
   'projects.create': (e, input) =>
     e.projects.create({

@@ -5,8 +5,8 @@ import { delimiter, join } from 'node:path';
 import type { InterpreterCandidate } from '../../preload/contract';
 
 // find_spec answers without importing: importing torch takes seconds, finding it milliseconds.
-const PROBE = `import sys, json, importlib.util as u
-print(json.dumps({"version": sys.version.split()[0], "torch": u.find_spec("torch") is not None, "sklearn": u.find_spec("sklearn") is not None}))`;
+const PROBE = `import sys, os, json, importlib.util as u
+print(json.dumps({"version": sys.version.split()[0], "prefix": sys.prefix, "executable": os.path.realpath(sys.executable), "torch": u.find_spec("torch") is not None, "sklearn": u.find_spec("sklearn") is not None}))`;
 
 /** Places where researchers' Pythons live: the active venv or conda env, conda envs, PATH, system Python. */
 function candidatePaths(): string[] {
@@ -26,13 +26,16 @@ function candidatePaths(): string[] {
   return out;
 }
 
-function probe(path: string): Promise<InterpreterCandidate | null> {
+/** A probed interpreter and what makes it distinct: its environment (prefix) and real binary. */
+type Probed = InterpreterCandidate & { identity: string };
+
+function probe(path: string): Promise<Probed | null> {
   return new Promise((resolve) => {
     execFile(path, ['-c', PROBE], { timeout: 10_000, env: { ...process.env, PYTHONWARNINGS: 'ignore' } }, (err, stdout) => {
       if (err) return resolve(null);
       try {
-        const r = JSON.parse(stdout.trim().split('\n').pop()!) as { version: string; torch: boolean; sklearn: boolean };
-        resolve({ path, version: r.version, hasTorch: r.torch, hasSklearn: r.sklearn });
+        const r = JSON.parse(stdout.trim().split('\n').pop()!) as { version: string; prefix: string; executable: string; torch: boolean; sklearn: boolean };
+        resolve({ path, version: r.version, hasTorch: r.torch, hasSklearn: r.sklearn, identity: `${r.prefix}\0${r.executable}` });
       } catch {
         resolve(null);
       }
@@ -62,7 +65,12 @@ export async function detectInterpreters(): Promise<InterpreterCandidate[]> {
     seen.add(key);
     unique.push(p);
   }
-  const found = (await Promise.all(unique.map(probe))).filter((c): c is InterpreterCandidate => c !== null);
+  // Launchers (pyenv shims, python vs python3 links) resolve to the same environment: keep the first name found.
+  const byIdentity = new Map<string, InterpreterCandidate>();
+  for (const c of await Promise.all(unique.map(probe))) {
+    if (c && !byIdentity.has(c.identity)) byIdentity.set(c.identity, { path: c.path, version: c.version, hasTorch: c.hasTorch, hasSklearn: c.hasSklearn });
+  }
+  const found = [...byIdentity.values()];
   const score = (c: InterpreterCandidate) => (c.hasTorch ? 2 : 0) + (c.hasSklearn ? 1 : 0);
   return found.sort((a, b) => score(b) - score(a));
 }

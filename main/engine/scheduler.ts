@@ -17,12 +17,15 @@ export interface Slot {
  * trials at once than its own concurrency, and a paused study starts nothing new.
  */
 export class Scheduler {
-  private readonly slots: Slot[];
+  private slots: Slot[];
+  /** CPU slots wanted; busy slots above it are removed as their trials end. */
+  private cpuTarget: number;
 
   constructor(
     private readonly deps: { trials: TrialRepo; projects: ProjectRepo; studies: StudyRepo; runner: Runner },
     slots: { gpus: string[]; cpuSlots: number },
   ) {
+    this.cpuTarget = Math.max(1, slots.cpuSlots);
     this.slots = slots.gpus.length > 0 ? slots.gpus.map((gpu) => ({ gpu, trialId: null })) : Array.from({ length: Math.max(1, slots.cpuSlots) }, () => ({ gpu: null, trialId: null }));
   }
 
@@ -60,9 +63,31 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Changes how many trials run at once on a machine without GPUs. Running trials keep their
+   * slots; extra slots disappear as those trials end.
+   */
+  resizeCpu(cpuSlots: number): void {
+    if (this.slots.some((s) => s.gpu !== null)) return;
+    this.cpuTarget = Math.max(1, cpuSlots);
+    while (this.slots.length < this.cpuTarget) this.slots.push({ gpu: null, trialId: null });
+    this.trimFree();
+    this.pump();
+  }
+
+  private trimFree(): void {
+    if (this.slots.some((s) => s.gpu !== null)) return;
+    while (this.slots.length > this.cpuTarget) {
+      const i = this.slots.findIndex((s) => s.trialId === null);
+      if (i === -1) return;
+      this.slots.splice(i, 1);
+    }
+  }
+
   /** Frees the trial's slot, closes its study when nothing is left to run, and starts the next. */
   onEnded(trial: Trial): void {
     for (const s of this.slots) if (s.trialId === trial.id) s.trialId = null;
+    this.trimFree();
     if (trial.studyId !== null) this.maybeFinishStudy(trial.studyId);
     // Deferred: onEnded runs inside the runner's bookkeeping for the ended trial.
     queueMicrotask(() => this.pump());

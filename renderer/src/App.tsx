@@ -6,6 +6,7 @@ import { TrialPage } from './pages/TrialPage';
 import { StudiesPage } from './pages/StudiesPage';
 import { StudyPage } from './pages/StudyPage';
 import { StudyDesigner } from './pages/StudyDesigner';
+import { SettingsPage } from './pages/SettingsPage';
 import { LaunchPage } from './pages/LaunchPage';
 import { JournalPage } from './pages/JournalPage';
 import { connectEvents, useStore } from './store';
@@ -53,7 +54,9 @@ export function App() {
             </button>
           </div>
         )}
-        {view.kind === 'trial' ? (
+        {view.kind === 'settings' ? (
+          <SettingsPage />
+        ) : view.kind === 'trial' ? (
           <TrialPage key={view.trialId} trialId={view.trialId} />
         ) : view.kind === 'study' ? (
           <StudyPage key={view.studyId} studyId={view.studyId} />

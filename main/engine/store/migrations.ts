@@ -185,4 +185,15 @@ CREATE TABLE open_questions (
 CREATE INDEX open_questions_by_project ON open_questions(project_id, id);
 `,
   },
+  {
+    version: 7,
+    name: 'settings',
+    sql: `
+-- Workspace settings as JSON values by key (trials at once on CPU slots, ...).
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`,
+  },
 ];

@@ -16,6 +16,7 @@ export function Sidebar() {
   const openProject = useStore((s) => s.openProject);
   const theme = useStore((s) => s.theme);
   const toggleTheme = useStore((s) => s.toggleTheme);
+  const openSettings = useStore((s) => s.openSettings);
   const trials = useStore((s) => s.trials);
   const activeTab: ProjectTab | null =
     view.kind === 'project' ? view.tab : view.kind === 'study' || view.kind === 'newStudy' ? 'studies' : view.kind === 'trial' ? null : null;
@@ -52,6 +53,9 @@ export function Sidebar() {
         {projects.length === 0 && <li className="empty">No projects yet.</li>}
       </ul>
       <div className="sidebar-footer">
+        <button className={`btn ghost${view.kind === 'settings' ? ' active' : ''}`} onClick={openSettings} data-nav="settings">
+          ⚙ Settings
+        </button>
         <button className="btn ghost" onClick={toggleTheme} title="Switch theme">
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>

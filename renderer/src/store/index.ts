@@ -9,7 +9,8 @@ export type View =
   | { kind: 'project'; tab: ProjectTab }
   | { kind: 'trial'; trialId: number }
   | { kind: 'study'; studyId: number }
-  | { kind: 'newStudy' };
+  | { kind: 'newStudy' }
+  | { kind: 'settings' };
 
 interface ProjectsSlice {
   projects: Project[];
@@ -39,6 +40,7 @@ interface UiSlice {
   openProject(tab?: ProjectTab): void;
   openStudy(studyId: number): void;
   openNewStudy(): void;
+  openSettings(): void;
   back(): void;
   toggleTheme(): void;
   setConnected(c: boolean): void;
@@ -106,6 +108,9 @@ const uiSlice: StateCreator<State, [], [], UiSlice> = (set, get) => ({
   },
   openNewStudy() {
     set({ previous: get().view, view: { kind: 'newStudy' } });
+  },
+  openSettings() {
+    set({ previous: get().view, view: { kind: 'settings' } });
   },
   back() {
     const prev = get().previous;
