@@ -1,0 +1,119 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
+import { ROOT, startServe, type Served } from '../helpers/serve';
+
+const SHOTS = join(ROOT, 'test-results');
+let served: Served;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  served = await startServe();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  page.on('pageerror', (e) => errors.push(e.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+const setHparam = (name: string, value: string) => page.locator(`[data-hparam="${name}"]`).fill(value);
+
+describe('a launch decided on evidence, in the browser', () => {
+  it('promotes a finished trial to a candidate and shows the diff against the incumbent', async () => {
+    await page.goto(served.url);
+    await page.getByRole('heading', { name: 'Digits MLP (example)' }).waitFor();
+    // Short runs (150 steps) keep the seeds quick on a CPU. The experiment: a higher learning rate.
+    await setHparam('max_steps', '150');
+    await setHparam('lr', '0.01');
+    await page.getByTestId('run').click();
+    await page.locator('h1 [data-status="succeeded"]').waitFor({ timeout: 120_000 });
+    const trialHeading = await page.getByRole('heading', { name: /Trial #\d+/ }).textContent();
+    const trialId = Number(/#(\d+)/.exec(trialHeading ?? '')![1]);
+    // Back to the project: the incumbent keeps the old learning rate.
+    await page.getByRole('button', { name: '← Project' }).click();
+    await setHparam('lr', '0.003');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByTestId('notice').filter({ hasText: 'Saved.' }).waitFor();
+    await page.locator(`[data-testid=trial-table] tr`).filter({ hasText: `${trialId}` }).first().click();
+    await page.getByTestId('promote').click();
+
+    await page.getByRole('heading', { name: 'Launch' }).waitFor();
+    await page.getByTestId('config-diff').waitFor();
+    const changed = page.locator('[data-testid=config-diff] tr[data-diff=changed]');
+    await expect(changed.count()).resolves.toBe(1);
+    await expect(changed.first().getAttribute('data-name')).resolves.toBe('lr');
+    await expect(changed.first().textContent()).resolves.toMatch(/0\.003.*0\.01/);
+    await expect(page.getByTestId('comparison-note').textContent()).resolves.toMatch(/No seed reruns yet/);
+  });
+
+  it('runs seeds of both, then shows the statistics with their interval and reading', async () => {
+    await page.locator('[data-field=seeds]').fill('3');
+    await page.getByTestId('run-seeds').click();
+    await page.getByTestId('launch-stats').waitFor({ timeout: 240_000 });
+    // Wait for every seed to finish (the statistics first appear after one per side).
+    await page.waitForFunction(() => /^3 finished · 3 in all$/.test(document.querySelector('[data-testid=candidate-seed-count]')?.textContent ?? '') && /^3 finished · 3 in all$/.test(document.querySelector('[data-testid=incumbent-seed-count]')?.textContent ?? ''), undefined, {
+      timeout: 240_000,
+    });
+    await page.waitForFunction(() => !document.querySelector('[data-testid=comparison-note]'), undefined, { timeout: 10_000 });
+    await expect(page.getByTestId('welch-interval').textContent()).resolves.toMatch(/^\[-?[\d.e-]+, -?[\d.e-]+\]$/);
+    await expect(page.getByTestId('bootstrap-interval').textContent()).resolves.toMatch(/^\[/);
+    const reading = (await page.getByTestId('reading').textContent()) ?? '';
+    expect(reading).toMatch(/Mean val_error: candidate .* \(3 seeds\), incumbent .* \(3\)/);
+    expect(reading).toMatch(/95% confidence interval of the improvement/);
+    await expect(page.locator('[data-testid=seed-distribution] .chart-canvas').getAttribute('data-points')).resolves.toBe('6');
+    await page.waitForFunction(() => Number((document.querySelector('[data-launch-curves] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 6, undefined, { timeout: 20_000 });
+    await page.screenshot({ path: join(SHOTS, 'launch-light.png'), fullPage: true });
+  });
+
+  it('requires a rationale, records the launch, and the journal shows it', async () => {
+    await page.locator('label.segment', { has: page.locator('[data-decision=launch]') }).click();
+    await expect(page.locator('[data-decision=launch]').isChecked()).resolves.toBe(true);
+    await page.getByTestId('record-decision').click();
+    await expect(page.getByTestId('decision-error').textContent()).resolves.toMatch(/Write the rationale/);
+    await page.locator('[data-field=rationale]').fill('lr 0.01 beats 0.003 at 150 steps on 3 seeds each; one value changed, no complexity added.');
+    await page.getByTestId('record-decision').click();
+    await page.locator('[data-testid=decision-record][data-kind=launch]').waitFor();
+    await expect(page.getByTestId('decision-record').textContent()).resolves.toMatch(/Launched as #1/);
+    await expect(page.getByTestId('baseline').textContent()).resolves.toMatch(/Launch #1/);
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-decision-md').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('digits-mlp-example-launch-1.md');
+    expect(readFileSync((await file.path())!, 'utf8')).toMatch(/^# Launch #1[\s\S]*> lr 0\.01 beats 0\.003/);
+
+    await page.locator('[data-nav=journal]').click();
+    await page.getByTestId('journal').waitFor();
+    await expect(page.getByTestId('journal-baseline').textContent()).resolves.toBe('Launch #1');
+    await expect(page.locator('[data-testid=launches] tr[data-launch]').count()).resolves.toBe(2);
+    await expect(page.locator('[data-testid=launches] tr[data-launch="1"]').textContent()).resolves.toMatch(/lr 0\.01 beats 0\.003/);
+    await expect(page.locator('[data-timeline=gpuHours] .chart-canvas').getAttribute('data-points')).resolves.toBe('3');
+    await page.locator('[data-field=question]').fill('Does the gain hold at 600 steps?');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await page.locator('[data-testid=questions] li', { hasText: 'Does the gain hold at 600 steps?' }).waitFor();
+
+    const jd = page.waitForEvent('download');
+    await page.getByTestId('export-journal-md').click();
+    const journal = readFileSync((await (await jd).path())!, 'utf8');
+    expect(journal).toMatch(/# Journal: Digits MLP \(example\)/);
+    expect(journal).toMatch(/\| #1 \|/);
+    expect(journal).toContain('- [ ] Does the gain hold at 600 steps?');
+    await page.screenshot({ path: join(SHOTS, 'journal-light.png'), fullPage: true });
+
+    // The same screens in dark mode.
+    await page.getByRole('button', { name: /Dark/ }).click();
+    await page.screenshot({ path: join(SHOTS, 'journal-dark.png'), fullPage: true });
+    await page.locator('[data-nav=launch]').click();
+    await page.getByTestId('decision-record').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'launch-dark.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});

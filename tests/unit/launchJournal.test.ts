@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import { batchSizeOf, configDiff, configKey, nextSeeds } from '../../main/playbook/launch/configDiff';
+import { launchGains, saturation } from '../../main/playbook/journal/saturation';
+import { devicesOf, effort, gpuHoursBy, trialGpuHours } from '../../main/playbook/journal/effort';
+import { sensitivityVerdicts, verdictOf } from '../../main/playbook/journal/sensitivity';
+import { cell, decisionMarkdown, journalMarkdown } from '../../main/playbook/journal/markdown';
+import { bestSoFarTimeline, journalLaunches } from '../../main/engine/launch/journalService';
+import { compareLaunch } from '../../main/playbook/launch/stats';
+import type { Decision, Trial } from '../../preload/contract';
+import type { Journal } from '../../preload/contract-launch';
+
+const H = 3_600_000;
+
+function trial(over: Partial<Trial>): Trial {
+  return {
+    id: 1, projectId: 1, kind: 'manual', studyId: null, designIndex: null, argv: [], env: {}, cwd: '/', seed: null, hyperparameters: {},
+    status: 'succeeded', exitCode: 0, signal: null, failureReason: null, startedAt: 0, endedAt: H, gpu: null, diverged: false, ...over,
+  };
+}
+
+function decision(over: Partial<Decision>): Decision {
+  return {
+    id: 1, projectId: 1, kind: 'launch', launchNumber: 0, config: { lr: 0.003 }, batchSize: 64, objectiveMetric: 'val_error', objective: 0.1,
+    throughput: null, trialId: null, studyId: null, rationale: 'why', evidence: {}, createdAt: 0, ...over,
+  };
+}
+
+describe('config diff', () => {
+  it('lists changed, added, removed, then unchanged; the seed is no difference', () => {
+    const rows = configDiff({ lr: 0.01, optimizer: 'adam', width: 128, seed: 3, wd: 1e-4 }, { lr: 0.003, optimizer: 'adam', width: 128, seed: 0, momentum: 0.9 }, { lr: 'nuisance', optimizer: 'scientific' });
+    expect(rows.map((r) => [r.name, r.change, r.role])).toEqual([
+      ['lr', 'changed', 'nuisance'],
+      ['wd', 'added', null],
+      ['momentum', 'removed', null],
+      ['optimizer', 'same', 'scientific'],
+      ['width', 'same', null],
+    ]);
+    expect(rows[2]).toMatchObject({ candidate: null, incumbent: 0.9 });
+  });
+
+  it('treats a value typed as text and as a number as the same argv', () => {
+    expect(configDiff({ lr: '0.1' }, { lr: 0.1 })[0]!.change).toBe('same');
+  });
+
+  it('keys a config without its seed and independent of key order', () => {
+    expect(configKey({ b: 1, a: 'x', seed: 1 })).toBe(configKey({ a: 'x', b: 1, seed: 7 }));
+    expect(configKey({ a: 'x', b: 1 })).toBe(configKey({ a: 'x', b: 1, seed: 7 }));
+    expect(configKey({ a: 'x', b: 2 })).not.toBe(configKey({ a: 'x', b: 1 }));
+  });
+
+  it('picks the smallest unused seeds', () => {
+    expect(nextSeeds([], 3)).toEqual([1, 2, 3]);
+    expect(nextSeeds([2, null, 4], 3)).toEqual([1, 3, 5]);
+    expect(nextSeeds([1, 2], 0)).toEqual([]);
+  });
+
+  it('reads the batch size a config sets', () => {
+    expect(batchSizeOf({ batch_size: 128 })).toBe(128);
+    expect(batchSizeOf({ batch_size: '256' })).toBe(256);
+    expect(batchSizeOf({ batch_size: 'auto' })).toBeNull();
+    expect(batchSizeOf({})).toBeNull();
+  });
+});
+
+describe('saturation of launch gains', () => {
+  it('computes gains in the objective direction', () => {
+    expect(launchGains([0.2, 0.15, 0.14], 'minimize').map((g) => Number(g.toFixed(6)))).toEqual([0.05, 0.01]);
+    expect(launchGains([0.8, 0.9, null, 0.95], 'maximize').map((g) => Number(g.toFixed(6)))).toEqual([0.1, 0.05]);
+  });
+
+  it('says too few launches before three', () => {
+    expect(saturation([0.2, 0.1], 'minimize').saturating).toBeNull();
+    expect(saturation([], 'minimize').saturating).toBeNull();
+  });
+
+  it('is saturating when the last gain is at most half the earlier mean, or nothing', () => {
+    // gains 0.05, 0.03, then 0.01 <= 0.5 * 0.04
+    expect(saturation([0.3, 0.25, 0.22, 0.21], 'minimize').saturating).toBe(true);
+    // gains 0.05 then 0.04 > 0.025
+    const s = saturation([0.3, 0.25, 0.21], 'minimize');
+    expect(s.saturating).toBe(false);
+    expect(s.reading).toMatch(/not saturating/);
+    const none = saturation([0.3, 0.25, 0.26], 'minimize');
+    expect(none.saturating).toBe(true);
+    expect(none.reading).toMatch(/did not improve/);
+  });
+});
+
+describe('GPU-hours and the exploration share', () => {
+  it('counts devices from CUDA_VISIBLE_DEVICES, a CPU slot as one', () => {
+    expect(devicesOf(null)).toBe(1);
+    expect(devicesOf('0')).toBe(1);
+    expect(devicesOf('0,1,3')).toBe(3);
+  });
+
+  it('multiplies duration by devices; a running trial counts until now; a queued one not at all', () => {
+    expect(trialGpuHours(trial({ startedAt: 0, endedAt: 2 * H, gpu: '0,1' }), 0)).toBe(4);
+    expect(trialGpuHours(trial({ startedAt: 0, endedAt: null }), H / 2)).toBe(0.5);
+    expect(trialGpuHours(trial({ startedAt: null, endedAt: null }), H)).toBe(0);
+  });
+
+  it('sums the hours spent by a moment, cutting trials that were running then', () => {
+    const ts = [trial({ startedAt: 0, endedAt: H }), trial({ startedAt: H / 2, endedAt: 3 * H }), trial({ startedAt: 5 * H, endedAt: 6 * H })];
+    expect(gpuHoursBy(ts, 2 * H)).toBeCloseTo(1 + 1.5, 12);
+  });
+
+  it('splits studies with a scientific hyperparameter (exploration) from tuning-only studies and reruns (exploitation)', () => {
+    const studies = [
+      { id: 1, roles: { optimizer: 'scientific' as const, lr: 'nuisance' as const } },
+      { id: 2, roles: { lr: 'nuisance' as const } },
+    ];
+    const ts = [
+      trial({ kind: 'study', studyId: 1, endedAt: 3 * H }),
+      trial({ kind: 'study', studyId: 2, endedAt: H }),
+      trial({ kind: 'rerun', endedAt: H }),
+      trial({ kind: 'manual', endedAt: H / 2 }),
+    ];
+    const e = effort(ts, studies, 10 * H);
+    expect(e).toMatchObject({ exploration: 3, exploitation: 2, other: 0.5, total: 5.5 });
+    expect(e.explorationShare).toBeCloseTo(0.6, 12);
+    expect(effort([], studies, 0).explorationShare).toBeNull();
+  });
+});
+
+describe('sensitivity verdicts', () => {
+  it('uses 50% and 20% of the spread as the bands', () => {
+    expect(verdictOf(0.5)).toBe('sensitive');
+    expect(verdictOf(0.49)).toBe('moderate');
+    expect(verdictOf(0.2)).toBe('moderate');
+    expect(verdictOf(0.19)).toBe('insensitive');
+  });
+
+  it('turns the analysis ranking into verdicts with their roles', () => {
+    const v = sensitivityVerdicts(
+      [
+        { hyperparameter: 'lr', score: 0.9, regions: [{ label: 'a', best: 0.1, trials: 3 }, { label: 'b', best: 0.5, trials: 3 }] },
+        { hyperparameter: 'beta1', score: 0.05, regions: [{ label: 'a', best: 0.1, trials: 3 }, { label: 'b', best: 0.12, trials: 3 }, { label: 'c', best: null, trials: 0 }] },
+      ],
+      { lr: 'nuisance', beta1: 'nuisance' },
+    );
+    expect(v.map((x) => [x.name, x.verdict])).toEqual([
+      ['lr', 'sensitive'],
+      ['beta1', 'insensitive'],
+    ]);
+    expect(v[1]!.note).toMatch(/2 regions differ by 5%.*candidate to fix/);
+  });
+});
+
+describe('journal timeline', () => {
+  const trials = [trial({ startedAt: 0, endedAt: 2 * H })];
+  const launches = journalLaunches(
+    [
+      decision({ id: 3, launchNumber: 1, objective: 0.08, createdAt: 3 * H }),
+      decision({ id: 1, launchNumber: 0, objective: 0.1, createdAt: H }),
+      decision({ id: 2, kind: 'reject', launchNumber: null, objective: 0.2, createdAt: 2 * H }),
+      decision({ id: 4, launchNumber: 2, objective: 0.09, createdAt: 4 * H }),
+    ],
+    trials,
+    'minimize',
+  );
+
+  it('orders launches, with the GPU-hours spent by each and its gain; rejects are not launches', () => {
+    expect(launches.map((l) => [l.decision.launchNumber, l.gpuHours])).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(launches.map((l) => (l.gain === null ? null : Number(l.gain.toFixed(6))))).toEqual([null, 0.02, -0.01]);
+  });
+
+  it('steps the best so far, holding it when a launch was worse, and closes at now', () => {
+    const t = bestSoFarTimeline(launches, 'minimize', 5 * H, 2);
+    expect(t.map((p) => [p.launchNumber, p.bestSoFar])).toEqual([
+      [0, 0.1],
+      [1, 0.08],
+      [2, 0.08],
+      [null, 0.08],
+    ]);
+    expect(t[3]!.at).toBe(5 * H);
+    expect(bestSoFarTimeline([], 'minimize', 5 * H, 2)).toEqual([]);
+  });
+});
+
+describe('Markdown exports', () => {
+  it('escapes table cells', () => {
+    expect(cell('a|b\nc')).toBe('a\\|b c');
+    expect(cell(null)).toBe('—');
+  });
+
+  it('writes a decision record with rationale, diff, configuration and statistics', () => {
+    const statistics = compareLaunch([0.08, 0.09, 0.085], [0.1, 0.11, 0.105], 'minimize', { metric: 'val_error', bootstrapSeed: 1 });
+    const md = decisionMarkdown(
+      decision({
+        launchNumber: 1,
+        objective: statistics.candidate.mean,
+        createdAt: Date.UTC(2026, 0, 2, 3, 4, 5),
+        rationale: 'Better by 0.02.\nNo added complexity.',
+        config: { lr: 0.01 },
+        evidence: { statistics, diff: [{ name: 'lr', candidate: 0.01, incumbent: 0.003, change: 'changed', role: 'nuisance' }], candidateTrialIds: [5, 6, 7], incumbentTrialIds: [8, 9, 10] },
+      }),
+    );
+    expect(md).toMatch(/^# Launch #1\n/);
+    expect(md).toContain('- Decided: 2026-01-02 03:04:05 UTC');
+    expect(md).toContain('> Better by 0.02.\n> No added complexity.');
+    expect(md).toContain('| lr | `0.003` | `0.01` |');
+    expect(md).toContain('| candidate | 3 | 0.085 | 0.005 | 0.08, 0.09, 0.085 |');
+    expect(md).toMatch(/Welch's t-test: t = -4\.899, df = 4, p = 0\.008/);
+    expect(md).toContain(statistics.reading);
+    expect(md).toContain('Seed reruns — candidate: #5, #6, #7; incumbent: #8, #9, #10.');
+  });
+
+  it('writes the journal with launches, studies, questions and every record', () => {
+    const j: Journal = {
+      project: { id: 1, name: 'digits', objectiveMetric: 'val_error', objectiveGoal: 'minimize' },
+      baseline: { source: 'launch', launchNumber: 0, decisionId: 1, config: { lr: 0.003 }, batchSize: 64, objective: 0.1, createdAt: 0 },
+      launches: [{ decision: decision({}), gpuHours: 0.5, gain: null }],
+      decisions: [decision({}), decision({ id: 2, kind: 'defer', launchNumber: null, rationale: 'wait | see' })],
+      timeline: [],
+      studies: [
+        {
+          id: 1, name: 'Adam vs NAdam', goal: 'which optimizer?', conclusion: null, status: 'done', objectiveMetric: 'val_error', objectiveGoal: 'minimize', batchSize: 32,
+          createdAt: 0, trials: 8, feasible: 7, gpuHours: 0.25, best: 0.07, stale: ['tuned at batch size 32'],
+          sensitivity: [{ name: 'lr', role: 'nuisance', share: 0.8, verdict: 'sensitive', note: 'big | gap' }],
+        },
+      ],
+      questions: [
+        { id: 1, projectId: 1, studyId: null, text: 'Longer budget?', answer: null, createdAt: 0, resolvedAt: null },
+        { id: 2, projectId: 1, studyId: null, text: 'Warmup?', answer: 'no effect', createdAt: 0, resolvedAt: 1 },
+      ],
+      effort: { exploration: 0.25, exploitation: 0.5, other: 0, total: 0.75, explorationShare: 1 / 3 },
+      saturation: { gains: [], saturating: null, reading: 'Too few launches.' },
+      generatedAt: 0,
+    };
+    const md = journalMarkdown(j);
+    expect(md).toMatch(/^# Journal: digits/);
+    expect(md).toContain('| #0 | 1970-01-01 00:00:00 UTC | 0.1 | — | 0.5 |');
+    expect(md).toContain('Exploration share: 33%.');
+    expect(md).toContain('### Adam vs NAdam');
+    expect(md).toContain('- Conclusion: (none written yet)');
+    expect(md).toContain('- ⚠ Tuned for a different baseline: tuned at batch size 32');
+    expect(md).toContain('| lr | nuisance | sensitive | big \\| gap |');
+    expect(md).toContain('- [ ] Longer budget?');
+    expect(md).toContain('- [x] Warmup? — no effect');
+    expect(md).toContain('### Deferred candidate (decision 2)');
+    expect(md).toContain('> wait | see');
+  });
+});
