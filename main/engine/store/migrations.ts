@@ -145,6 +145,50 @@ CREATE INDEX decisions_by_project ON decisions(project_id, id);
 `,
   },
   {
+    version: 5,
+    name: 'setup wizard and batch-size sweeps',
+    sql: `
+-- The setup wizard's choices per project (preload/contract-wizard.ts WizardChoices as JSON) and
+-- the step it was left at, so every step can be left and resumed across restarts.
+CREATE TABLE wizard_state (
+  project_id INTEGER PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+  step INTEGER NOT NULL DEFAULT 0,
+  choices TEXT NOT NULL DEFAULT '{}',
+  updated_at INTEGER NOT NULL
+);
+
+-- A batch-size feasibility sweep. settings: JSON (flags, start, maximum, bisection, warm-up and
+-- timed steps, memory cap, safety margin). A sweep left 'running' by a dead engine is resumed
+-- from its stored probe outcomes: the probe plan is a pure function of them.
+CREATE TABLE sweeps (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'cancelled')),
+  settings TEXT NOT NULL,
+  end_reason TEXT,
+  message TEXT,
+  created_at INTEGER NOT NULL,
+  ended_at INTEGER
+);
+CREATE INDEX sweeps_by_project ON sweeps(project_id, id);
+
+-- The probes of a sweep: each is a trial of kind 'probe' (its output, metrics and failure are
+-- kept like any trial's). outcome is NULL while it runs and for a probe lost to a restart.
+CREATE TABLE sweep_probes (
+  trial_id INTEGER PRIMARY KEY REFERENCES trials(id) ON DELETE CASCADE,
+  sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+  batch_size INTEGER NOT NULL CHECK (batch_size > 0),
+  phase TEXT NOT NULL,
+  steps INTEGER NOT NULL,
+  outcome TEXT CHECK (outcome IN ('feasible', 'out-of-memory', 'failed')),
+  reason TEXT,
+  -- JSON: the steady-state measurement (main/playbook/batchSize/throughput.ts), NULL when none
+  measurement TEXT
+);
+CREATE INDEX sweep_probes_by_sweep ON sweep_probes(sweep_id, trial_id);
+`,
+  },
+  {
     version: 6,
     name: 'launch candidates and open questions',
     sql: `
