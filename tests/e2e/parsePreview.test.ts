@@ -1,29 +1,23 @@
 /** The project page's parse preview in a real browser against browser mode: paste output, see the points, a bad regex is refused as typed. */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
-import { ROOT, startServe, type Served } from '../helpers/serve';
+import { startWorkbench, type Workbench } from '../helpers/workbench';
+import type { Page } from 'playwright-core';
 
-let served: Served;
-let browser: Browser;
+let wb: Workbench;
 let page: Page;
 
 beforeAll(async () => {
-  served = await startServe();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  wb = await startWorkbench();
+  page = wb.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await wb?.close();
 });
 
 describe('the parse preview on the project page', () => {
   it('shows what pasted output yields, NaN included, and applies an unsaved regex', async () => {
-    await page.goto(served.url);
-    await page.getByRole('heading', { name: 'Digits MLP (example)' }).waitFor();
+    await wb.open();
     await page.getByLabel('pasted output').fill("Epoch 1, Step 10, Loss: nan\n{'loss': 0.5, 'epoch': 1.0}\n#7 err 0.25");
     await page.getByTestId('parse-summary').filter({ hasText: '4 points' }).waitFor();
     const cells = await page.locator('[data-testid=parse-points] tbody tr').allTextContents();
@@ -35,6 +29,6 @@ describe('the parse preview on the project page', () => {
 
     await page.getByLabel('metric regex').fill('^#(?<step>\\d+) err (?<val_error>\\S+)');
     await page.getByTestId('parse-summary').filter({ hasText: 'val_error' }).waitFor();
-    await page.screenshot({ path: join(ROOT, 'test-results', 'parse-preview.png') });
+    await wb.shot('parse-preview');
   });
 });

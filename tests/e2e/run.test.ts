@@ -1,40 +1,28 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
-import { ROOT, startServe, type Served } from '../helpers/serve';
+import { startWorkbench, type Workbench } from '../helpers/workbench';
+import type { Page } from 'playwright-core';
 
-const SHOTS = join(ROOT, 'test-results');
-let served: Served;
-let browser: Browser;
+let wb: Workbench;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  served = await startServe();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  wb = await startWorkbench();
+  page = wb.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await wb?.close();
 });
 
 async function setHparam(name: string, value: string) {
-  const input = page.locator(`[data-hparam="${name}"]`);
-  await input.fill(value);
+  await page.locator(`[data-hparam="${name}"]`).fill(value);
 }
 
 describe('the workbench in a real browser', () => {
   it('opens the example project from the printed URL', async () => {
-    await page.goto(served.url);
-    await page.getByRole('heading', { name: 'Digits MLP (example)' }).waitFor();
+    await wb.open();
     await expect(page.locator('[data-testid=argv-preview] code').first().textContent()).resolves.toMatch(/python/);
-    await page.screenshot({ path: join(SHOTS, 'project.png') });
+    await wb.shot('project');
   });
 
   it('runs a trial: live curve while it trains, then succeeded', async () => {
@@ -54,14 +42,14 @@ describe('the workbench in a real browser', () => {
       { timeout: 60_000, polling: 100 },
     );
     expect(await live.jsonValue()).toBeGreaterThan(0);
-    await page.screenshot({ path: join(SHOTS, 'trial-running.png') });
+    await wb.shot('trial-running');
     await page.locator('h1 [data-status="succeeded"]').waitFor({ timeout: 120_000 });
     // After the end the chart holds every point the script printed: 8000 steps logged every 10.
     await page.waitForFunction(() => Number((document.querySelector('[data-metric="train_loss"] .chart-canvas') as HTMLElement).dataset.points) === 800, undefined, {
       timeout: 10_000,
     });
     await expect(page.getByTestId('terminal').textContent()).resolves.toContain('"val_error"');
-    await page.screenshot({ path: join(SHOTS, 'trial-succeeded.png'), fullPage: true });
+    await wb.shot('trial-succeeded', true);
   });
 
   it('stops a running trial and marks it killed', async () => {
@@ -77,7 +65,7 @@ describe('the workbench in a real browser', () => {
     await expect(page.getByTestId('failure-reason').textContent()).resolves.toContain('stopped by the user');
     await page.getByRole('button', { name: '← Project' }).click();
     await expect(page.locator('[data-testid=trial-table] [data-status]').allTextContents()).resolves.toEqual(['killed', 'succeeded']);
-    await page.screenshot({ path: join(SHOTS, 'trials.png') });
+    await wb.shot('trials');
   });
 
   it('shows a clear error for a bad value and saves nothing', async () => {

@@ -1,31 +1,22 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
-import { ROOT, startServe, type Served } from '../helpers/serve';
+import { startWorkbench, type Workbench } from '../helpers/workbench';
+import type { Page } from 'playwright-core';
 
-const SHOTS = join(ROOT, 'test-results');
-let served: Served;
-let browser: Browser;
+let wb: Workbench;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  served = await startServe();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  wb = await startWorkbench();
+  page = wb.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await wb?.close();
 });
 
 describe('a study, designed, run and analysed in the browser', () => {
   it('designs "Nesterov vs Adam" with the learning rate as nuisance and previews the design', async () => {
-    await page.goto(served.url);
-    await page.getByRole('heading', { name: 'Digits MLP (example)' }).waitFor();
+    await wb.open();
     await page.locator('[data-nav=studies]').click();
     await page.getByTestId('new-study').click();
     await page.locator('[data-field=study-name]').fill('Nesterov vs Adam');
@@ -56,7 +47,7 @@ describe('a study, designed, run and analysed in the browser', () => {
     const col = headers.indexOf('optimizer') + 1;
     const optimizers = await page.locator(`[data-testid=design-preview] tbody tr td:nth-child(${col})`).allTextContents();
     expect(new Set(optimizers)).toEqual(new Set(['nesterov', 'adam']));
-    await page.screenshot({ path: join(SHOTS, 'study-designer.png'), fullPage: true });
+    await wb.shot('study-designer', true);
   });
 
   it('runs the study through the queue with live curves, to the end', async () => {
@@ -66,7 +57,7 @@ describe('a study, designed, run and analysed in the browser', () => {
     await page.waitForFunction(() => Number((document.querySelector('[data-study-metric="train_loss"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) >= 2, undefined, {
       timeout: 120_000,
     });
-    await page.screenshot({ path: join(SHOTS, 'study-running.png'), fullPage: true });
+    await wb.shot('study-running', true);
     await page.locator('[data-study-status="done"]').waitFor({ timeout: 240_000 });
     // The table refreshes at most once a second: wait for it to show all sixteen ended.
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=study-trials] [data-status]')].filter((e) => e.textContent === 'succeeded').length === 16, undefined, {
@@ -75,7 +66,7 @@ describe('a study, designed, run and analysed in the browser', () => {
     await page.waitForFunction(() => Number((document.querySelector('[data-study-metric="val_error"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 16, undefined, {
       timeout: 10_000,
     });
-    await page.screenshot({ path: join(SHOTS, 'study-done.png'), fullPage: true });
+    await wb.shot('study-done', true);
   });
 
   it('analyses it: axis plots, isolation plot, a boundary warning for the narrow range, the checklist', async () => {
@@ -87,7 +78,7 @@ describe('a study, designed, run and analysed in the browser', () => {
     await expect(page.locator('[data-check=bestAtBoundary]').getAttribute('data-check-status')).resolves.toBe('warn');
     await expect(page.getByTestId('boundary-warnings').textContent()).resolves.toMatch(/lr/);
     await page.getByTestId('analysis').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(SHOTS, 'study-analysis.png'), fullPage: true });
+    await wb.shot('study-analysis', true);
     // The conclusion is stored with the study.
     await page.locator('[data-field=conclusion]').fill('Both optimizers want a larger learning rate than this range allows: widen lr upward.');
     await page.getByRole('button', { name: 'Save conclusion' }).click();

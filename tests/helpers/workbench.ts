@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser';
+import { ROOT, startServe, type Served } from './serve';
+
+/** Where end-to-end tests save their screenshots (looked at by people, not compared by tests). */
+export const SHOTS = join(ROOT, 'test-results');
+
+export interface Workbench {
+  served: Served;
+  browser: Browser;
+  page: Page;
+  /** The page opened at the printed URL with the token, the example project showing. */
+  open(): Promise<void>;
+  shot(name: string, fullPage?: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The real workbench for an end-to-end test: browser mode on a fresh workspace, and Debian's Chromium on it. */
+export async function startWorkbench(env: Record<string, string> = {}): Promise<Workbench> {
+  mkdirSync(SHOTS, { recursive: true });
+  const served = await startServe(env);
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  return {
+    served,
+    browser,
+    page,
+    async open() {
+      await page.goto(served.url);
+      await page.getByRole('heading', { name: 'Digits MLP (example)' }).waitFor();
+    },
+    shot: (name, fullPage = false) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage }).then(() => undefined),
+    async close() {
+      await browser.close();
+      await served.stop();
+    },
+  };
+}
