@@ -11,6 +11,7 @@ import { preflight } from './interpreter';
 import { METRICS_FILE_ENV } from './sideChannel';
 import { MetricWriter, type PointsBatch } from './metricWriter';
 import { TrialSession } from './trialSession';
+import { withMemoryCap, type LaunchLimits } from './memoryCap';
 
 /** What the runner tells the rest of the engine. */
 export interface RunnerEvents {
@@ -60,8 +61,9 @@ export class Runner {
   /**
    * Starts a queued trial on the given GPUs (a CUDA_VISIBLE_DEVICES value; null leaves the
    * inherited value alone). The command is built now, from the project as it is now.
+   * `limits.memoryCapBytes` runs it under an address-space cap (see ./memoryCap).
    */
-  launch(project: Project, trialId: number, gpu: string | null): Trial {
+  launch(project: Project, trialId: number, gpu: string | null, limits?: LaunchLimits): Trial {
     const { trials, dataDir, events } = this.deps;
     const trial = trials.get(trialId)!;
     const hyperparameters = trial.hyperparameters;
@@ -81,7 +83,7 @@ export class Runner {
         jsonPath: join(dir, 'hyperparameters.json'),
       });
       if (cmd.jsonFile) writeFileSync(cmd.jsonFile.path, cmd.jsonFile.content);
-      argv = cmd.argv;
+      argv = withMemoryCap(cmd.argv, limits, project.workdir);
       extraEnv = {
         ...cmd.env,
         [TRIAL_ID_ENV]: String(trial.id),
