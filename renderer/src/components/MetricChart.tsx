@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import type { LiveSeries } from '../live/series';
 import { useEChart } from './charts/useEChart';
+import { curveChartBase } from './charts/curveOptions';
 
 /** Redraws at most this often: a few frames a second reads as live without spending the CPU the trainer needs. */
 const REDRAW_MS = 250;
@@ -17,13 +18,8 @@ export function MetricChart({ name, series }: { name: string; series: LiveSeries
     el,
     (chart, node) => {
       chart.setOption({
-        backgroundColor: 'transparent',
-        animation: false,
-        grid: { left: 56, right: 16, top: 12, bottom: 56 },
+        ...curveChartBase(),
         tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(5) : String(v)) },
-        xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, scale: true },
-        yAxis: { type: 'value', scale: true },
-        dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 6 }],
         series: [
           {
             type: 'line',

@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import type { LiveSeries } from '../live/series';
 import { useEChart } from './charts/useEChart';
+import { curveChartBase, curveSeries } from './charts/curveOptions';
 
 /** Many curves redraw less often than one: twice a second keeps a 2-core machine's trainers fed. */
 const REDRAW_MS = 500;
@@ -16,17 +17,12 @@ export function StudyChart({ metric, curves, bestTrialId }: { metric: string; cu
     el,
     (chart, node) => {
       chart.setOption({
-        backgroundColor: 'transparent',
-        animation: false,
-        grid: { left: 56, right: 16, top: 12, bottom: 56 },
+        ...curveChartBase(),
         tooltip: {
           trigger: 'item',
           formatter: (p: { seriesName: string; value: ArrayLike<number> }) =>
             `${p.seriesName}: step ${p.value[0]}, ${metric} ${Number(p.value[1]).toPrecision(5)}`,
         },
-        xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, scale: true },
-        yAxis: { type: 'value', scale: true },
-        dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 6 }],
         series: [],
       });
       let drawnKey = '';
@@ -40,21 +36,14 @@ export function StudyChart({ metric, curves, bestTrialId }: { metric: string; cu
           const s = curves.get(id)!;
           points += s.length;
           const best = id === bestTrialId;
-          return {
+          return curveSeries(s.data(), {
             id: String(id),
             name: `trial #${id}`,
-            type: 'line',
-            data: s.data(),
-            dimensions: ['x', 'y'],
-            encode: { x: 0, y: 1 },
-            showSymbol: s.length <= 30,
-            symbolSize: 4,
-            sampling: 'lttb',
             z: best ? 10 : 2,
             lineStyle: { width: best ? 2.6 : 1.1, opacity: best ? 1 : 0.45 },
             itemStyle: best ? { color: '#e8590c' } : undefined,
             emphasis: { focus: 'series', lineStyle: { width: 2.4, opacity: 1 } },
-          };
+          });
         });
         chart.setOption({ series }, { replaceMerge: ['series'] });
         node.dataset.points = String(points);
