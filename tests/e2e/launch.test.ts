@@ -24,6 +24,15 @@ afterAll(async () => {
   await served?.stop();
 });
 
+/** The page scrolls inside its main pane, so a full-page screenshot needs a viewport as tall as the content. */
+async function shot(name: string) {
+  const height = await page.evaluate(() => Math.max(1000, ...[...document.querySelectorAll('.main, .sidebar')].map((e) => e.scrollHeight)));
+  await page.setViewportSize({ width: 1400, height: Math.min(height + 20, 6000) });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(SHOTS, name) });
+  await page.setViewportSize({ width: 1400, height: 1000 });
+}
+
 const setHparam = (name: string, value: string) => page.locator(`[data-hparam="${name}"]`).fill(value);
 
 describe('a launch decided on evidence, in the browser', () => {
@@ -70,7 +79,7 @@ describe('a launch decided on evidence, in the browser', () => {
     expect(reading).toMatch(/95% confidence interval of the improvement/);
     await expect(page.locator('[data-testid=seed-distribution] .chart-canvas').getAttribute('data-points')).resolves.toBe('6');
     await page.waitForFunction(() => Number((document.querySelector('[data-launch-curves] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 6, undefined, { timeout: 20_000 });
-    await page.screenshot({ path: join(SHOTS, 'launch-light.png'), fullPage: true });
+    await shot('launch-light.png');
   });
 
   it('requires a rationale, records the launch, and the journal shows it', async () => {
@@ -106,14 +115,15 @@ describe('a launch decided on evidence, in the browser', () => {
     expect(journal).toMatch(/# Journal: Digits MLP \(example\)/);
     expect(journal).toMatch(/\| #1 \|/);
     expect(journal).toContain('- [ ] Does the gain hold at 600 steps?');
-    await page.screenshot({ path: join(SHOTS, 'journal-light.png'), fullPage: true });
+    await shot('journal-light.png');
 
     // The same screens in dark mode.
     await page.getByRole('button', { name: /Dark/ }).click();
-    await page.screenshot({ path: join(SHOTS, 'journal-dark.png'), fullPage: true });
+    await shot('journal-dark.png');
     await page.locator('[data-nav=launch]').click();
     await page.getByTestId('decision-record').waitFor();
-    await page.screenshot({ path: join(SHOTS, 'launch-dark.png'), fullPage: true });
+    await page.waitForFunction(() => Number((document.querySelector('[data-launch-curves] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 6, undefined, { timeout: 20_000 });
+    await shot('launch-dark.png');
     expect(errors).toEqual([]);
   });
 });

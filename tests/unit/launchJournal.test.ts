@@ -6,7 +6,7 @@ import { sensitivityVerdicts, verdictOf } from '../../main/playbook/journal/sens
 import { cell, decisionMarkdown, journalMarkdown } from '../../main/playbook/journal/markdown';
 import { bestSoFarTimeline, journalLaunches } from '../../main/engine/launch/journalService';
 import { compareLaunch } from '../../main/playbook/launch/stats';
-import type { Decision, Trial } from '../../preload/contract';
+import type { Decision, HyperRole, Trial } from '../../preload/contract';
 import type { Journal } from '../../preload/contract-launch';
 
 const H = 3_600_000;
@@ -105,9 +105,9 @@ describe('GPU-hours and the exploration share', () => {
   });
 
   it('splits studies with a scientific hyperparameter (exploration) from tuning-only studies and reruns (exploitation)', () => {
-    const studies = [
-      { id: 1, roles: { optimizer: 'scientific' as const, lr: 'nuisance' as const } },
-      { id: 2, roles: { lr: 'nuisance' as const } },
+    const studies: { id: number; roles: Record<string, HyperRole> }[] = [
+      { id: 1, roles: { optimizer: 'scientific', lr: 'nuisance' } },
+      { id: 2, roles: { lr: 'nuisance' } },
     ];
     const ts = [
       trial({ kind: 'study', studyId: 1, endedAt: 3 * H }),

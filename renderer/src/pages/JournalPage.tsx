@@ -9,8 +9,9 @@ import { useStore } from '../store';
 import '../launch/launch.css';
 
 function hours(h: number): string {
-  if (h === 0) return '0';
-  return h < 0.1 ? `${(h * 60).toPrecision(2)} min` : `${h.toPrecision(3)} h`;
+  // Short projects (a CPU example) spend minutes, not hours: say so rather than print 0.0073.
+  if (h === 0) return '0 GPU-h';
+  return h < 0.1 ? `${Number((h * 60).toPrecision(2))} GPU-min` : `${Number(h.toPrecision(3))} GPU-h`;
 }
 
 function StudyEntry({ s, onOpen }: { s: JournalStudy; onOpen(): void }) {
@@ -135,10 +136,10 @@ export function JournalPage({ project }: { project: Project }) {
         </div>
         <div className="actions">
           <button className="btn" onClick={() => void exp('markdown')} data-testid="export-journal-md">
-            ⭳ Markdown
+            Export Markdown
           </button>
           <button className="btn" onClick={() => void exp('json')} data-testid="export-journal-json">
-            ⭳ JSON
+            Export JSON
           </button>
         </div>
       </header>

@@ -95,7 +95,7 @@ function BaselineCard({ baseline, stale }: { baseline: BaselineInfo; stale: Stal
 }
 
 function SeedsCard({ view, onRun }: { view: LaunchView; onRun(n: number): Promise<void> }) {
-  const [n, setN] = useState(Math.max(5, view.candidate.seeds));
+  const [n, setN] = useState(view.candidate.seeds || 5);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const decided = view.decision !== null;
@@ -115,9 +115,9 @@ function SeedsCard({ view, onRun }: { view: LaunchView; onRun(n: number): Promis
           </span>
         </div>
         <div className="progress">
-          <span className="p-ok" style={{ width: `${runs.length ? (done / Math.max(runs.length, n)) * 100 : 0}%` }} />
-          <span className="p-run" style={{ width: `${runs.length ? (running / Math.max(runs.length, n)) * 100 : 0}%` }} />
-          <span className="p-fail" style={{ width: `${runs.length ? (failed / Math.max(runs.length, n)) * 100 : 0}%` }} />
+          <span className="p-ok" style={{ width: `${runs.length ? (done / Math.max(runs.length, view.candidate.seeds)) * 100 : 0}%` }} />
+          <span className="p-run" style={{ width: `${runs.length ? (running / Math.max(runs.length, view.candidate.seeds)) * 100 : 0}%` }} />
+          <span className="p-fail" style={{ width: `${runs.length ? (failed / Math.max(runs.length, view.candidate.seeds)) * 100 : 0}%` }} />
         </div>
       </div>
     );
@@ -174,10 +174,10 @@ function DecisionRecord({ view }: { view: LaunchView }) {
         <h3 style={{ margin: 0 }}>{d.kind === 'launch' ? `Launched as #${d.launchNumber}` : d.kind === 'reject' ? 'Rejected' : 'Deferred'}</h3>
         <div className="actions">
           <button className="btn" onClick={() => void exp('markdown')} data-testid="export-decision-md">
-            ⭳ Markdown
+            Export Markdown
           </button>
           <button className="btn" onClick={() => void exp('json')}>
-            ⭳ JSON
+            Export JSON
           </button>
         </div>
       </div>

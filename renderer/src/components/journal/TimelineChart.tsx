@@ -18,19 +18,31 @@ export function TimelineChart({ points, x, metric }: { points: TimelinePoint[]; 
   useEffect(() => {
     const node = el.current!;
     const chart = echarts.init(node, theme === 'dark' ? 'dark' : undefined);
+    const first = points[0]?.at ?? 0;
+    const last = points[points.length - 1]?.at ?? 0;
+    const pad = Math.max((last - first) * 0.05, 30_000);
     const data = points.map((p) => ({ value: [x === 'time' ? p.at : p.gpuHours, p.bestSoFar], launch: p.launchNumber }));
     chart.setOption({
       backgroundColor: 'transparent',
       animation: false,
-      grid: { left: 60, right: 20, top: 16, bottom: 44 },
+      grid: { left: 60, right: 24, top: 30, bottom: 44 },
       tooltip: {
         trigger: 'item',
         formatter: (p: { value: number[]; data: { launch: number | null } }) =>
           `${p.data.launch === null ? 'now' : `launch #${p.data.launch}`}: ${metric} ${Number(p.value[1]).toPrecision(4)}` +
           (x === 'gpuHours' ? ` after ${Number(p.value[0]).toPrecision(3)} GPU-hours` : ''),
       },
-      xAxis: x === 'time' ? { type: 'time' } : { type: 'value', name: 'GPU-hours spent', nameLocation: 'middle', nameGap: 26, min: 0 },
-      yAxis: { type: 'value', scale: true, name: metric, nameTextStyle: { align: 'left' } },
+      xAxis:
+        x === 'time'
+          ? {
+              type: 'time',
+              // Launches minutes apart would otherwise sit on the axis' edges with millisecond labels.
+              min: first - pad,
+              max: last + pad,
+              axisLabel: { hideOverlap: true, formatter: { year: '{yyyy}', month: '{MMM}', day: '{d} {MMM}', hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}' } },
+            }
+          : { type: 'value', name: 'GPU-hours spent', nameLocation: 'middle', nameGap: 26, min: 0 },
+      yAxis: { type: 'value', scale: true },
       series: [
         {
           type: 'line',
@@ -54,7 +66,9 @@ export function TimelineChart({ points, x, metric }: { points: TimelinePoint[]; 
   return (
     <figure className="chart" data-timeline={x}>
       <figcaption>
-        <span className="chart-title">best so far over {x === 'time' ? 'time' : 'GPU-hours'}</span>
+        <span className="chart-title">
+          best {metric} so far over {x === 'time' ? 'time' : 'GPU-hours'}
+        </span>
       </figcaption>
       <div className="chart-canvas" ref={el} data-points="0" />
     </figure>

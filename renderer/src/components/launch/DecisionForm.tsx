@@ -12,11 +12,13 @@ const KINDS: { kind: DecisionKind; label: string; hint: string }[] = [
  * the complexity the change adds). Launch is offered only when the statistics are in.
  */
 export function DecisionForm({ canLaunch, launchBlocked, onDecide }: { canLaunch: boolean; launchBlocked: string | null; onDecide(kind: DecisionKind, rationale: string): Promise<void> }) {
-  const [kind, setKind] = useState<DecisionKind>(canLaunch ? 'launch' : 'defer');
+  // Nothing chosen up front: the form should not lean towards launching (or against it).
+  const [kind, setKind] = useState<DecisionKind | null>(null);
   const [rationale, setRationale] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async () => {
+    if (kind === null) return;
     if (!rationale.trim()) {
       setError('Write the rationale: why this decision, and the complexity the change adds.');
       return;
@@ -58,8 +60,8 @@ export function DecisionForm({ canLaunch, launchBlocked, onDecide }: { canLaunch
           </span>
         )}
       </label>
-      <button className={`btn ${kind === 'launch' ? 'primary' : ''}`} disabled={busy} onClick={() => void submit()} data-testid="record-decision">
-        {busy ? 'Recording…' : `Record: ${KINDS.find((k) => k.kind === kind)!.label.toLowerCase()}`}
+      <button className={`btn ${kind === 'launch' ? 'primary' : ''}`} disabled={busy || kind === null} onClick={() => void submit()} data-testid="record-decision">
+        {busy ? 'Recording…' : kind === null ? 'Choose launch, reject or defer' : `Record: ${KINDS.find((k) => k.kind === kind)!.label.toLowerCase()}`}
       </button>
     </div>
   );

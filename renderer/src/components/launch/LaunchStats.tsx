@@ -33,7 +33,9 @@ function IntervalBar({ c }: { c: LaunchComparison }) {
       </div>
       <div className="interval-axis">
         <span>← candidate worse</span>
-        <span>0</span>
+        <span className="interval-zero-label" style={{ left: pos(0) }}>
+          0
+        </span>
         <span>candidate better →</span>
       </div>
     </div>

@@ -76,8 +76,16 @@ export function SeedDistribution({ metric, candidate, incumbent }: { metric: str
         formatter: (p: { seriesName: string; value: number[]; data: { seed?: number; trialId?: number } }) =>
           p.seriesName === 'mean ± sd' ? `mean ${p.value[1]!.toPrecision(4)} ± ${p.value[2]!.toPrecision(3)}` : `${p.seriesName}, seed ${p.data.seed} (trial #${p.data.trialId}): ${metric} ${p.value[1]!.toPrecision(5)}`,
       },
-      xAxis: { type: 'value', min: -0.5, max: 1.5, interval: 1, axisLabel: { formatter: (v: number) => (v === 0 ? 'candidate' : v === 1 ? 'incumbent' : '') }, splitLine: { show: false } },
-      yAxis: { type: 'value', scale: true, name: metric, nameTextStyle: { align: 'left' } },
+      xAxis: {
+        type: 'value',
+        min: -0.5,
+        max: 1.5,
+        axisLabel: { customValues: [0, 1], formatter: (v: number) => (v === 0 ? 'candidate' : 'incumbent') },
+        axisTick: { customValues: [0, 1] },
+        splitLine: { show: false },
+      },
+      // Off zero: the x axis is only two positions, a y axis drawn at x = 0 would cut through the candidate's dots.
+      yAxis: { type: 'value', scale: true, axisLine: { onZero: false, show: true } },
       series: [...dots, bars],
     });
     node.dataset.points = String(dots.reduce((n, d) => n + d.data.length, 0));
