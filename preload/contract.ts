@@ -16,6 +16,7 @@ export type { ParseSettings } from './parseSettings';
 import { searchSpaceSchema } from './space';
 import { hyperparameters, id, returns } from './schemas';
 import { launchMethods } from './contract-launch';
+import { wizardMethods, type WizardEvents } from './contract-wizard';
 
 /** How a trial's hyperparameters reach the training script (see DESIGN.md, "Hyperparameters in"). */
 export const paramStyles = ['flags', 'hydra', 'placeholders', 'jsonfile'] as const;
@@ -315,6 +316,7 @@ export const methods = {
   /** Queues the same design point again (a crashed trial worth another try). */
   'trials.retry': { input: z.object({ id }), output: returns<Trial>() },
   ...launchMethods,
+  ...wizardMethods,
 } as const;
 
 /** A study's analysis as the Studies screen shows it (computed by main/playbook; the types cross as data). */
@@ -325,7 +327,7 @@ export type StudyAnalysisView = import('../main/playbook/analysis').StudyAnalysi
 };
 
 /** Events pushed by the engine: name -> payload type. */
-export interface Events {
+export interface Events extends WizardEvents {
   /** A trial changed status (started, ended, diverged). */
   'trial.updated': Trial;
   /** Raw output of a running trial, batched; rendered by a terminal emulator. */
@@ -341,7 +343,7 @@ export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input
 export type MethodOutput<M extends MethodName> = Methods[M]['output'];
 export type EventName = keyof Events;
 
-export const eventNames: EventName[] = ['trial.updated', 'trial.output', 'trial.points'];
+export const eventNames: EventName[] = ['trial.updated', 'trial.output', 'trial.points', 'sweep.updated'];
 
 /** The API the renderer sees, whatever carries it (Electron IPC or a WebSocket). */
 export interface TunebenchApi {

@@ -24,6 +24,9 @@ import { DecisionRepo } from './store/decisions';
 import { Scheduler } from './scheduler';
 import { StudyService } from './studyService';
 import { detectGpus } from './gpus';
+import { WizardRepo } from './store/wizard';
+import { SweepRepo } from './store/sweeps';
+import { SweepService } from './sweep';
 import { GpuSampler } from './gpuSampler';
 import { SettingsRepo } from './store/settings';
 import { sampleSearchSpace } from '../playbook/sample';
@@ -60,6 +63,9 @@ export class Engine {
   readonly settings: SettingsRepo;
   scheduler: Scheduler;
   readonly studyService: StudyService;
+  /** The setup wizard's stored choices per project, and its batch-size sweeps. */
+  readonly wizard: WizardRepo;
+  readonly sweeps: SweepService;
   /** Reads GPU memory and utilization while trials run; only where GPUs were detected. */
   gpuSampler: GpuSampler | null = null;
   private readonly listeners = new Set<Listener>();
@@ -97,6 +103,15 @@ export class Engine {
       scheduler: () => this.scheduler,
       design: (space, n, seed, scientific) => sampleSearchSpace(space, { n, seed, scientific }),
     });
+    this.wizard = new WizardRepo(this.db);
+    this.sweeps = new SweepService({
+      sweeps: new SweepRepo(this.db),
+      projects: this.projects,
+      trials: this.trials,
+      runner: this.runner,
+      gpu: () => this.gpus[0] ?? null,
+      emit: (sweep) => this.emit('sweep.updated', sweep),
+    });
     this.resolveInterrupted();
   }
 
@@ -116,6 +131,8 @@ export class Engine {
     }
     await engine.seedExample();
     engine.scheduler.pump();
+    // Sweeps a previous engine left running go on from their stored probe outcomes.
+    engine.sweeps.resumeInterrupted();
     return engine;
   }
 
@@ -196,6 +213,7 @@ export class Engine {
 
   /** Stops running trials and closes the database. */
   async close(): Promise<void> {
+    await this.sweeps.suspendAll();
     await this.runner.stopAll();
     await this.points.close();
     this.listeners.clear();

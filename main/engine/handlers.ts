@@ -9,6 +9,7 @@ import type { HandlersFor } from './handlerTypes';
 import { newSeed } from '../playbook/random';
 import { sampleSearchSpace } from '../playbook/sample';
 import { launchHandlers } from './handlers/launch';
+import { wizardHandlers } from './handlers/wizard';
 import { analyzeStoredStudy } from './studyAnalysis';
 import { exportTrial } from './exportTrial';
 
@@ -145,4 +146,5 @@ export const handlers: Handlers = {
   'trials.metrics': (e, { id }) => e.metrics.summaries(trial(e, id).id),
   'trials.series': (e, { id, metric, maxPoints }) => e.metrics.series(trial(e, id).id, metric, maxPoints),
   ...launchHandlers,
+  ...wizardHandlers,
 };

@@ -1,0 +1,144 @@
+/**
+ * Handlers of the setup wizard (preload/contract-wizard.ts), merged into the engine's handler
+ * map in main/engine/handlers.ts: the stored wizard, the dry run and confirmation run, the
+ * batch-size sweep, and launch #0.
+ */
+import type { Project, Trial } from '../../../preload/contract';
+import type { RunCheck, wizardMethods, WizardState } from '../../../preload/contract-wizard';
+import { ApiError } from '../errors';
+import type { Engine } from '../engine';
+import type { HandlersFor } from '../handlerTypes';
+
+function project(e: Engine, id: number): Project {
+  const p = e.projects.get(id);
+  if (!p) throw new ApiError(`project ${id} does not exist`);
+  return p;
+}
+
+function state(e: Engine, projectId: number): WizardState {
+  return { ...e.wizard.get(projectId), launch0: e.decisions.list(projectId).find((d) => d.kind === 'launch' && d.launchNumber === 0) ?? null };
+}
+
+/** The GPU a wizard run uses: the first the scheduler knows, or none on a CPU-only machine. */
+function firstGpu(e: Engine): string | null {
+  return e.gpus[0] ?? null;
+}
+
+/** Creates and starts a trial in one synchronous step, so the scheduler never sees it queued. */
+function runNow(e: Engine, p: Project, hyperparameters: Project['hyperparameters'], kind: Trial['kind']): Trial {
+  const created = e.runner.create(p, hyperparameters, { kind });
+  return e.runner.launch(p, created.id, firstGpu(e));
+}
+
+/** The verdict on a dry run or confirmation run, with the objective when it was printed. */
+function checkRun(e: Engine, trialId: number): RunCheck {
+  const trial = e.trials.get(trialId);
+  if (!trial) throw new ApiError(`trial ${trialId} does not exist`);
+  const p = project(e, trial.projectId);
+  const metrics = e.metrics.summaries(trial.id);
+  const names = metrics.map((m) => m.name);
+  const objective = p.objectiveMetric && names.includes(p.objectiveMetric) ? (e.metrics.objectiveOf([trial.id], p.objectiveMetric, p.objectiveGoal).get(trial.id)?.best ?? null) : null;
+  if (trial.status === 'queued' || trial.status === 'running') return { trial, metrics, ok: false, objective, message: 'Still running…' };
+  if (trial.status !== 'succeeded') {
+    return { trial, metrics, ok: false, objective, message: `The command did not finish: ${trial.failureReason ?? trial.status}. Fix it, then run again.` };
+  }
+  if (metrics.length === 0) {
+    return {
+      trial,
+      metrics,
+      ok: false,
+      objective,
+      message: 'The command ran but printed no metric Tunebench could read. Print JSON lines ({"step": 10, "loss": 0.5}) or key=value pairs, or set a regular expression in the project\u2019s parse settings.',
+    };
+  }
+  const found = `It printed ${names.join(', ')}.`;
+  if (p.objectiveMetric && objective === null) {
+    return { trial, metrics, ok: true, objective, message: `${found} The objective ${p.objectiveMetric} was not among them: choose one of these as the objective, or make the script print it.` };
+  }
+  return { trial, metrics, ok: true, objective, message: `The command starts and prints metrics. ${found}` };
+}
+
+export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
+  'wizard.get': (e, { projectId }) => state(e, project(e, projectId).id),
+  'wizard.save': (e, { projectId, step, choices }) => {
+    project(e, projectId);
+    e.wizard.save(projectId, { step, choices });
+    return state(e, projectId);
+  },
+  'wizard.dryRun': (e, { projectId, maxStepsFlag, steps }) => {
+    const p = project(e, projectId);
+    const flag = maxStepsFlag ?? e.wizard.get(projectId).choices.maxStepsFlag;
+    if (!flag) throw new ApiError('say which flag sets the number of training steps (e.g. max_steps) so the dry run stays short');
+    const trial = runNow(e, p, { ...p.hyperparameters, [flag]: steps }, 'dryrun');
+    e.wizard.save(projectId, { choices: { dryRunTrialId: trial.id, dryRunOk: false, maxStepsFlag: flag } });
+    return trial;
+  },
+  'wizard.checkRun': (e, { trialId }) => {
+    const check = checkRun(e, trialId);
+    if (check.trial.kind === 'dryrun' && e.wizard.get(check.trial.projectId).choices.dryRunTrialId === trialId) {
+      e.wizard.save(check.trial.projectId, { choices: { dryRunOk: check.ok } });
+    }
+    return check;
+  },
+  'wizard.confirmRun': (e, { projectId, config }) => {
+    const p = project(e, projectId);
+    const trial = runNow(e, p, config, 'manual');
+    e.wizard.save(projectId, { choices: { confirmTrialId: trial.id } });
+    return trial;
+  },
+  'sweeps.start': (e, { projectId, settings }) => {
+    const p = project(e, projectId);
+    const view = e.sweeps.start(p, settings);
+    e.wizard.save(projectId, { choices: { sweepId: view.id, batchSizeFlag: settings.batchSizeFlag, maxStepsFlag: settings.maxStepsFlag } });
+    return view;
+  },
+  'sweeps.get': (e, { id }) => e.sweeps.view(id),
+  'sweeps.latest': (e, { projectId }) => e.sweeps.latest(project(e, projectId).id),
+  'sweeps.cancel': (e, { id }) => e.sweeps.cancel(id),
+  'wizard.saveLaunch0': (e, { projectId, config, batchSize, stepBudget, trialId, sweepId, rationale }) => {
+    const p = project(e, projectId);
+    const existing = state(e, projectId).launch0;
+    if (existing) throw new ApiError(`launch #0 of this project is already saved (${new Date(existing.createdAt).toISOString().slice(0, 10)}); later baselines come from the Launch panel`);
+    const { choices } = e.wizard.get(projectId);
+    const batchFlag = choices.batchSizeFlag ?? 'batch_size';
+    const stepsFlag = choices.maxStepsFlag ?? 'max_steps';
+    const finalConfig = { ...config, [batchFlag]: batchSize, [stepsFlag]: stepBudget };
+
+    let objective: number | null = null;
+    if (trialId !== null) {
+      const t = e.trials.get(trialId);
+      if (!t || t.projectId !== projectId) throw new ApiError(`trial ${trialId} is not a run of this project`);
+      if (p.objectiveMetric) objective = e.metrics.objectiveOf([trialId], p.objectiveMetric, p.objectiveGoal).get(trialId)?.best ?? null;
+    }
+    let throughput: number | null = null;
+    let timePerStep: number | null = null;
+    if (sweepId !== null) {
+      const sweep = e.sweeps.view(sweepId);
+      if (sweep.projectId !== projectId) throw new ApiError(`sweep ${sweepId} belongs to another project`);
+      const m = sweep.analysis.measured.find((x) => x.batchSize === batchSize);
+      throughput = m?.throughput ?? null;
+      timePerStep = m?.timePerStep ?? null;
+    }
+    const arch = choices.architecture ?? 'own-script';
+    const text =
+      rationale.trim() ||
+      `Initial configuration from the setup wizard: ${arch === 'own-script' ? 'the script\u2019s own model' : arch}, ${choices.optimizer ?? 'the script\u2019s optimizer'} with a constant learning rate, batch size ${batchSize}${throughput !== null ? ` (${Math.round(throughput)} examples/s measured)` : ''}, step budget ${stepBudget}.`;
+    const decision = e.decisions.create({
+      projectId,
+      kind: 'launch',
+      config: finalConfig,
+      batchSize,
+      objectiveMetric: p.objectiveMetric,
+      objective,
+      throughput,
+      trialId,
+      studyId: null,
+      rationale: text,
+      evidence: { source: 'setup-wizard', sweepId, stepBudget, timePerStep, architecture: arch, optimizer: choices.optimizer ?? null, sizeValues: choices.sizeValues ?? {}, optimizerValues: choices.optimizerValues ?? {} },
+    });
+    // The baseline is what the next Run starts from.
+    e.projects.update({ ...p, hyperparameters: finalConfig });
+    e.wizard.save(projectId, { step: 5, choices: { batchSize, stepBudget } });
+    return decision;
+  },
+};

@@ -1,0 +1,276 @@
+import type { Project, Trial } from '../../preload/contract';
+import type { ProbeView, SweepSettings, SweepView } from '../../preload/contract-wizard';
+import { analyseSweep, type ProbeResult } from '../playbook/batchSize/recommendation';
+import { doublingSizes, validateSweepPlan, type SweepEnd } from '../playbook/batchSize/probePlan';
+import { classifyProbe, currentProbes, isSuperseded, planNextProbe, type RunProbe } from '../playbook/batchSize/probeRun';
+import { ApiError } from './errors';
+import { readLogTail } from './runner/logFile';
+import type { Runner } from './runner/runner';
+import type { ProjectRepo } from './store/projects';
+import type { StoredProbe, StoredSweep, SweepRepo } from './store/sweeps';
+import type { TrialRepo } from './store/trials';
+
+/** Enough of a probe's output to hold a Python traceback and the allocator's message. */
+const OUTPUT_TAIL_BYTES = 64 * 1024;
+
+interface Active {
+  cancelled: boolean;
+  /** The engine is closing: stop the probe but leave the sweep 'running', to resume on the next start. */
+  suspended: boolean;
+  trialId: number | null;
+  timedOut: boolean;
+}
+
+/**
+ * Runs batch-size sweeps: one probe at a time, each a fresh process (a trial of kind 'probe')
+ * with the project's batch-size and max-steps flags overridden, until the probe plan says done.
+ * Everything is stored as it happens (the sweep, each probe's trial, its outcome and
+ * measurement), so a sweep left running by a dead engine resumes from its stored outcomes.
+ */
+export class SweepService {
+  private readonly active = new Map<number, Active>();
+
+  constructor(
+    private readonly deps: {
+      sweeps: SweepRepo;
+      projects: ProjectRepo;
+      trials: TrialRepo;
+      runner: Runner;
+      /** The GPU probes run on (a CUDA_VISIBLE_DEVICES value), or null on a CPU-only machine. */
+      gpu: () => string | null;
+      emit: (sweep: SweepView) => void;
+    },
+  ) {}
+
+  /** Starts a sweep of the project; refuses while another of its sweeps runs. */
+  start(project: Project, settings: SweepSettings): SweepView {
+    const problems = validateSweepPlan(settings);
+    if (problems.length > 0) throw new ApiError(problems.join(' '));
+    const running = this.deps.sweeps.latest(project.id);
+    if (running && running.status === 'running' && this.active.has(running.id)) {
+      throw new ApiError(`sweep ${running.id} of this project is still running; cancel it or wait for it to finish`);
+    }
+    const sweep = this.deps.sweeps.create(project.id, settings);
+    this.drive(sweep.id);
+    return this.view(sweep.id);
+  }
+
+  /** Resumes the sweeps a previous engine left running (their probe then was marked interrupted). */
+  resumeInterrupted(): number[] {
+    const ids = this.deps.sweeps.running().filter((s) => !this.active.has(s.id)).map((s) => s.id);
+    for (const id of ids) this.drive(id);
+    return ids;
+  }
+
+  /** Stops the running probe and plans nothing more; finished probes and their results stay. */
+  cancel(id: number): SweepView {
+    const sweep = this.get(id);
+    const a = this.active.get(id);
+    if (a) {
+      a.cancelled = true;
+      if (a.trialId !== null) this.deps.runner.stop(a.trialId);
+    } else if (sweep.status === 'running') {
+      this.deps.sweeps.end(id, 'cancelled', 'cancelled', 'Cancelled.');
+    }
+    return this.view(id);
+  }
+
+  /** Resolves when the sweep has stopped driving probes (for tests and shutdown). */
+  async whenIdle(id: number): Promise<SweepView> {
+    while (this.active.has(id)) await new Promise((r) => setTimeout(r, 100));
+    return this.view(id);
+  }
+
+  /**
+   * On shutdown: stops every running probe and waits, leaving the sweeps 'running' so the next
+   * engine resumes them (the stopped probe is run again then; its partial result is not used).
+   */
+  async suspendAll(): Promise<void> {
+    const ids = [...this.active.keys()];
+    for (const id of ids) {
+      const a = this.active.get(id)!;
+      a.suspended = true;
+      if (a.trialId !== null) this.deps.runner.stop(a.trialId);
+    }
+    await Promise.all(ids.map((id) => this.whenIdle(id)));
+  }
+
+  get(id: number): StoredSweep {
+    const s = this.deps.sweeps.get(id);
+    if (!s) throw new ApiError(`sweep ${id} does not exist`);
+    return s;
+  }
+
+  latest(projectId: number): SweepView | null {
+    const s = this.deps.sweeps.latest(projectId);
+    return s ? this.view(s.id) : null;
+  }
+
+  /** The sweep with its probes, the sizes it may still try, the analysis so far and an ETA. */
+  view(id: number): SweepView {
+    const sweep = this.get(id);
+    const stored = this.deps.sweeps.probes(id);
+    const runProbes = stored.map((p) => toRunProbe(p, sweep.settings));
+    const probes: ProbeView[] = stored.map((p, i) => {
+      const t = this.deps.trials.get(p.trialId);
+      return {
+        trialId: p.trialId,
+        batchSize: p.batchSize,
+        phase: p.phase,
+        steps: p.steps,
+        outcome: p.outcome,
+        reason: p.reason ?? (t && p.outcome === null && t.status !== 'running' && t.status !== 'queued' ? (t.failureReason ?? 'stopped') : null),
+        measurement: p.measurement,
+        status: t?.status ?? 'interrupted',
+        startedAt: t?.startedAt ?? null,
+        endedAt: t?.endedAt ?? null,
+        superseded: isSuperseded(runProbes, i),
+      };
+    });
+    const results: ProbeResult[] = currentProbes(stored).map((p) =>
+      p.outcome === 'feasible' ? { batchSize: p.batchSize, outcome: 'feasible', measurement: p.measurement } : { batchSize: p.batchSize, outcome: p.outcome!, reason: p.reason ?? '' },
+    );
+    const analysis = analyseSweep(results, { safetyMargin: sweep.settings.safetyMargin, stepBudget: sweep.settings.stepBudget });
+    return {
+      ...sweep,
+      probes,
+      plannedSizes: doublingSizes(sweep.settings),
+      analysis,
+      etaMs: sweep.status === 'running' ? this.eta(sweep.settings, probes) : null,
+    };
+  }
+
+  /**
+   * Time left, as an upper bound: the mean duration of the probes that ended, for the running
+   * probe's rest and for every doubling size not yet tried (the sweep stops earlier at the first
+   * out-of-memory), plus the bisection probes when asked for.
+   */
+  private eta(settings: SweepSettings, probes: ProbeView[]): number | null {
+    const durations = probes.filter((p) => p.startedAt !== null && p.endedAt !== null).map((p) => p.endedAt! - p.startedAt!);
+    if (durations.length === 0) return null;
+    const mean = durations.reduce((a, b) => a + b, 0) / durations.length;
+    const tried = new Set(probes.map((p) => p.batchSize));
+    const oom = probes.some((p) => p.outcome === 'out-of-memory');
+    const left = oom ? 0 : doublingSizes(settings).filter((s) => !tried.has(s) && s > Math.max(0, ...tried)).length;
+    const bisections = settings.bisect ? settings.maxBisections : 0;
+    const running = probes.find((p) => p.status === 'running');
+    const runningLeft = running?.startedAt ? Math.max(0, mean - (Date.now() - running.startedAt)) : 0;
+    return runningLeft + (left + bisections) * mean;
+  }
+
+  private drive(id: number): void {
+    const state: Active = { cancelled: false, suspended: false, trialId: null, timedOut: false };
+    this.active.set(id, state);
+    this.loop(id, state)
+      .catch((e: Error) => {
+        this.deps.sweeps.end(id, 'failed', 'error', `The sweep stopped on an error: ${e.message}`);
+      })
+      .finally(() => {
+        this.active.delete(id);
+        if (!state.suspended) this.emit(id);
+      });
+  }
+
+  private async loop(id: number, state: Active): Promise<void> {
+    for (;;) {
+      if (state.suspended) return;
+      const sweep = this.get(id);
+      if (state.cancelled) {
+        this.deps.sweeps.end(id, 'cancelled', 'cancelled', 'Cancelled; the probes that finished are kept.');
+        return;
+      }
+      const project = this.deps.projects.get(sweep.projectId);
+      if (!project) throw new Error(`project ${sweep.projectId} no longer exists`);
+      const settings = sweep.settings;
+      const probes = this.deps.sweeps.probes(id);
+      const next = planNextProbe(settings, probes.map((p) => toRunProbe(p, settings)));
+      if (next.kind === 'done') {
+        this.finish(id, next.reason, probes);
+        return;
+      }
+      const trial = this.launchProbe(project, id, settings, next.batchSize, next.steps, next.phase, state);
+      const ended = trial.status === 'running' ? await this.waitWithTimeout(trial.id, settings.probeTimeoutSeconds, state) : trial;
+      state.trialId = null;
+      const log = this.deps.trials.logPath(ended.id);
+      let outputTail = '';
+      try {
+        if (log) outputTail = readLogTail(log, OUTPUT_TAIL_BYTES).bytes.toString('utf8');
+      } catch {
+        // no log (the command could not start): the failure reason says why
+      }
+      const result = classifyProbe(
+        {
+          status: ended.status as 'succeeded' | 'failed' | 'killed' | 'interrupted',
+          exitCode: ended.exitCode,
+          signal: ended.signal,
+          failureReason: ended.failureReason,
+          outputTail,
+          timedOut: state.timedOut,
+          timeoutSeconds: settings.probeTimeoutSeconds,
+        },
+        this.deps.sweeps.stepTimes(ended.id),
+        next.batchSize,
+        { warmupSteps: settings.warmupSteps, timedSteps: next.timedSteps },
+      );
+      state.timedOut = false;
+      if (state.suspended) return;
+      this.deps.sweeps.setOutcome(ended.id, result?.outcome ?? null, result?.reason ?? ended.failureReason, result?.measurement ?? null);
+      this.emit(id);
+    }
+  }
+
+  /** Creates and starts the probe in one synchronous step, so the scheduler never sees it queued. */
+  private launchProbe(project: Project, sweepId: number, settings: SweepSettings, batchSize: number, steps: number, phase: string, state: Active): Trial {
+    const hyperparameters = { ...project.hyperparameters, [settings.batchSizeFlag]: batchSize, [settings.maxStepsFlag]: steps };
+    const created = this.deps.runner.create(project, hyperparameters, { kind: 'probe' });
+    this.deps.sweeps.addProbe({ trialId: created.id, sweepId, batchSize, phase, steps });
+    state.trialId = created.id;
+    const memoryCapBytes = settings.memoryCapMiB === null ? null : settings.memoryCapMiB * 1024 * 1024;
+    const trial = this.deps.runner.launch(project, created.id, this.deps.gpu(), { memoryCapBytes });
+    this.emit(sweepId);
+    return trial;
+  }
+
+  private async waitWithTimeout(trialId: number, timeoutSeconds: number, state: Active): Promise<Trial> {
+    const timer = setTimeout(() => {
+      state.timedOut = true;
+      this.deps.runner.stop(trialId);
+    }, timeoutSeconds * 1000);
+    try {
+      return await this.deps.runner.waitForEnd(trialId);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private finish(id: number, reason: SweepEnd, probes: StoredProbe[]): void {
+    switch (reason) {
+      case 'failed': {
+        const bad = probes.find((p) => p.outcome === 'failed');
+        this.deps.sweeps.end(id, 'failed', reason, `Batch size ${bad?.batchSize} failed for another reason than memory: ${bad?.reason ?? 'see its trial'}. Fix the script (the dry run in step 1 helps), then re-run the sweep.`);
+        return;
+      }
+      case 'nothing-fits':
+        this.deps.sweeps.end(id, 'done', reason, 'Even a batch of 1 ran out of memory: make the model smaller (or raise the memory cap).');
+        return;
+      case 'reached-maximum':
+        this.deps.sweeps.end(id, 'done', reason, 'Every size up to the largest batch size fitted; raise the largest batch size to look further.');
+        return;
+      case 'out-of-memory-found':
+        this.deps.sweeps.end(id, 'done', reason, null);
+        return;
+    }
+  }
+
+  private emit(id: number): void {
+    try {
+      this.deps.emit(this.view(id));
+    } catch {
+      // the sweep's project was deleted meanwhile: nothing to show
+    }
+  }
+}
+
+function toRunProbe(p: StoredProbe, settings: SweepSettings): RunProbe {
+  return { batchSize: p.batchSize, phase: p.phase, timedSteps: Math.max(0, p.steps - settings.warmupSteps), outcome: p.outcome, measurement: p.measurement };
+}

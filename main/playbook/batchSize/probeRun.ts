@@ -1,0 +1,145 @@
+/**
+ * The sweep's decisions around each probe (issue 4, step 4), pure so they are tested without
+ * processes: how many steps a probe runs, which probe comes next (re-measuring one that was
+ * timed too briefly, else {@link nextProbe}), and how an ended probe is classified — feasible
+ * with its steady-state measurement, out of memory, or failed for another reason.
+ */
+import { recogniseOom, type ProcessEnd } from '../../script/oom';
+import { nextProbe, type ProbeOutcome, type ProbeRecord, type SweepEnd, type SweepPlan } from './probePlan';
+import { steadyState, type SteadyState, type StepTime } from './throughput';
+
+/** What the planner needs of the sweep's settings. */
+export interface ProbeRunSettings extends SweepPlan {
+  warmupSteps: number;
+  timedSteps: number;
+  /** Time at least this long per probe (0: no minimum). */
+  minTimedSeconds: number;
+}
+
+/** A probe as the planner sees it, in the order the probes were run. */
+export interface RunProbe {
+  batchSize: number;
+  phase: string;
+  /** Timed steps it was planned with (its steps minus the warm-up). */
+  timedSteps: number;
+  outcome: ProbeOutcome | null;
+  measurement: SteadyState | null;
+}
+
+/**
+ * A probe's timed steps are at most this many times the configured ones: a script that takes
+ * microseconds per step would otherwise be asked for millions of steps to fill the minimum time.
+ */
+export const MAX_STEP_FACTOR = 100;
+
+/**
+ * A probe timed for less than this fraction of the minimum time is measured again with more
+ * steps, once: its first guess of the step count came from a smaller batch size (or none).
+ */
+export const REMEASURE_FRACTION = 0.5;
+
+/** The latest probe of each size that has an outcome: what the plan and the analysis use. */
+export function currentProbes<P extends Pick<RunProbe, 'batchSize' | 'outcome'>>(probes: readonly P[]): P[] {
+  const latest = new Map<number, P>();
+  for (const p of probes) if (p.outcome !== null) latest.set(p.batchSize, p);
+  return [...latest.values()];
+}
+
+/** True for a probe that a later probe of the same size replaced. */
+export function isSuperseded(probes: readonly RunProbe[], index: number): boolean {
+  const p = probes[index];
+  if (!p || p.outcome === null) return false;
+  return probes.slice(index + 1).some((q) => q.batchSize === p.batchSize && q.outcome !== null);
+}
+
+/**
+ * The timed steps for a probe at `batchSize`: the configured number, or more so the window
+ * lasts `minTimedSeconds` at `referenceTimePerStep` (the time per step of the nearest smaller
+ * measured size: a step at a larger batch takes at least as long, so this errs towards more).
+ */
+export function timedStepsFor(settings: Pick<ProbeRunSettings, 'timedSteps' | 'minTimedSeconds'>, referenceTimePerStep: number | null): number {
+  if (referenceTimePerStep === null || !(referenceTimePerStep > 0) || settings.minTimedSeconds <= 0) return settings.timedSteps;
+  const needed = Math.ceil(settings.minTimedSeconds / referenceTimePerStep);
+  return Math.min(Math.max(settings.timedSteps, needed), settings.timedSteps * MAX_STEP_FACTOR);
+}
+
+export type PlannedProbe =
+  | { kind: 'probe'; batchSize: number; phase: string; timedSteps: number; steps: number }
+  | { kind: 'done'; reason: SweepEnd };
+
+/**
+ * The next probe of a sweep from the probes run so far. First, a feasible probe timed for less
+ * than half the minimum time (and not yet re-measured) is run again with enough steps; then
+ * {@link nextProbe} decides from the latest outcome of each size.
+ */
+export function planNextProbe(settings: ProbeRunSettings, probes: readonly RunProbe[]): PlannedProbe {
+  const current = currentProbes(probes);
+  const measured = current.filter((p) => p.outcome === 'feasible' && p.measurement !== null);
+  if (settings.minTimedSeconds > 0) {
+    for (const p of measured) {
+      const m = p.measurement!;
+      const window = m.timedSteps * m.timePerStep;
+      const remeasured = probes.filter((q) => q.batchSize === p.batchSize).length > 1;
+      const couldGrow = p.timedSteps < settings.timedSteps * MAX_STEP_FACTOR;
+      if (window < settings.minTimedSeconds * REMEASURE_FRACTION && !remeasured && couldGrow) {
+        const timed = timedStepsFor(settings, m.timePerStep);
+        if (timed > p.timedSteps) return { kind: 'probe', batchSize: p.batchSize, phase: 're-measure', timedSteps: timed, steps: settings.warmupSteps + timed };
+      }
+    }
+  }
+  const records: ProbeRecord[] = current.map((p) => ({ batchSize: p.batchSize, outcome: p.outcome! }));
+  const next = nextProbe(settings, records);
+  if (next.kind === 'done') return next;
+  const below = measured.filter((p) => p.batchSize < next.batchSize).sort((a, b) => b.batchSize - a.batchSize)[0];
+  const timed = timedStepsFor(settings, below?.measurement?.timePerStep ?? null);
+  return { kind: 'probe', batchSize: next.batchSize, phase: next.phase, timedSteps: timed, steps: settings.warmupSteps + timed };
+}
+
+/** How a probe's process ended, as the trial records it. */
+export interface EndedProbe {
+  status: 'succeeded' | 'failed' | 'killed' | 'interrupted';
+  exitCode: number | null;
+  signal: string | null;
+  failureReason: string | null;
+  /** The end of what it printed (the log's tail). */
+  outputTail: string;
+  /** Stopped by the sweep's timeout (rather than by a cancel or the user). */
+  timedOut: boolean;
+  timeoutSeconds: number;
+}
+
+export interface ProbeClassification {
+  outcome: ProbeOutcome;
+  reason: string | null;
+  measurement: SteadyState | null;
+}
+
+/**
+ * Classifies an ended probe. Returns null for a probe that says nothing about the batch size:
+ * stopped by a cancel or by the user, or lost to a restart of the workbench.
+ *
+ * - Exit 0: feasible, with the steady state of the steps after the warm-up (null when too few
+ *   were reported to time).
+ * - Failed: out of memory when the output or the way it died says so (./oom: every framework's
+ *   message, or SIGKILL as "probable OOM"), else failed with the trial's failure reason.
+ * - Stopped by the sweep's timeout: failed (a hung probe is not evidence of memory).
+ */
+export function classifyProbe(end: EndedProbe, stepTimes: readonly StepTime[], batchSize: number, plan: { warmupSteps: number; timedSteps: number }): ProbeClassification | null {
+  if (end.status === 'interrupted') return null;
+  if (end.status === 'killed') {
+    if (!end.timedOut) return null;
+    return { outcome: 'failed', reason: `The probe did not finish within ${end.timeoutSeconds} s and was stopped; make the probe shorter or raise the probe timeout.`, measurement: null };
+  }
+  if (end.status === 'succeeded') {
+    const measurement = steadyState(stepTimes, batchSize, { warmupSteps: plan.warmupSteps, timedSteps: plan.timedSteps });
+    return {
+      outcome: 'feasible',
+      reason: measurement ? null : 'It ran, but too few steps were reported after the warm-up to time it: make the script print its step number every few steps.',
+      measurement,
+    };
+  }
+  const processEnd: ProcessEnd = { exitCode: end.exitCode, signal: end.signal };
+  const oom = recogniseOom(`${end.outputTail}\n${end.failureReason ?? ''}`, processEnd);
+  if (oom) return { outcome: 'out-of-memory', reason: oom.reason, measurement: null };
+  return { outcome: 'failed', reason: end.failureReason ?? (end.signal ? `ended by ${end.signal}` : `exited with code ${end.exitCode}`), measurement: null };
+}
