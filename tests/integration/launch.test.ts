@@ -155,6 +155,44 @@ describe('launch on evidence with the real digits example', () => {
     expect(rec.text).toMatch(/^# Launch #1/);
   });
 
+  it("promotes a study's best trial: the diff carries the study's roles, and the journal reads the study's sensitivity", async () => {
+    engine = new Engine({ ...tempEngine().info(), mode: 'browser', cpuSlots: 2 });
+    const project = engine.projects.create(digitsProject({ hyperparameters: SHORT }));
+    const study = (await call<{ id: number }>('studies.create', {
+      projectId: project.id,
+      name: 'learning rate',
+      goal: 'Which learning rate at 150 steps?',
+      space: { lr: { type: 'log', min: 1e-4, max: 0.3 } },
+      roles: { lr: 'nuisance' },
+      fixed: { batch_size: 64, max_steps: 150, eval_every: 50, log_every: 25 },
+      objectiveMetric: 'val_error',
+      objectiveGoal: 'minimize',
+      budget: 6,
+      seed: 7,
+      concurrency: 2,
+    }));
+    const end = Date.now() + 300_000;
+    while (engine.studies.get(study.id)!.status !== 'done') {
+      if (Date.now() > end) throw new Error('study did not finish');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const rows = await call<{ id: number; best: number | null }[]>('studies.trials', { id: study.id });
+    const best = rows.filter((r) => r.best !== null).sort((a, b) => a.best! - b.best!)[0]!;
+    const cand = await call<Candidate>('launch.promote', { trialId: best.id });
+    expect(cand.studyId).toBe(study.id);
+    expect(cand.batchSize).toBe(64);
+    const view = await call<LaunchView>('launch.view', { candidateId: cand.id });
+    expect(view.diff.find((r) => r.name === 'lr')).toMatchObject({ change: 'changed', role: 'nuisance' });
+    const journal = await call<Journal>('journal.get', { projectId: project.id });
+    const js = journal.studies[0]!;
+    expect(js).toMatchObject({ name: 'learning rate', trials: 6, stale: [] });
+    expect(js.feasible).toBeGreaterThanOrEqual(4);
+    expect(js.sensitivity.map((x) => x.name)).toEqual(['lr']);
+    expect(js.sensitivity[0]!.share).toBeGreaterThan(0);
+    expect(journal.effort.exploitation).toBeGreaterThan(0); // a nuisance-only study tunes for the best value
+    expect(journal.effort.exploration).toBe(0);
+  });
+
   it('refuses bad requests with a clear message and saves nothing', async () => {
     engine = tempEngine();
     const project = engine.projects.create(digitsProject({ hyperparameters: SHORT, objectiveMetric: null }));
