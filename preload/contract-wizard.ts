@@ -13,8 +13,21 @@ import { hyperparameters, id, returns } from './schemas';
 import type { SweepAnalysis } from '../main/playbook/batchSize/recommendation';
 import type { ProbeOutcome, SweepEnd } from '../main/playbook/batchSize/probePlan';
 import type { SteadyState } from '../main/playbook/batchSize/throughput';
+import type { ArchitectureFamily, TaskType } from '../main/playbook/catalog/architectures';
+import type { Optimizer, OptimizerId } from '../main/playbook/catalog/optimizers';
 
-export type { SweepAnalysis, ProbeOutcome, SweepEnd, SteadyState };
+export type { SweepAnalysis, ProbeOutcome, SweepEnd, SteadyState, ArchitectureFamily, TaskType, Optimizer, OptimizerId };
+
+/** The catalogs the wizard offers (data from main/playbook/catalog), sent once. */
+export interface WizardCatalog {
+  taskTypes: { id: TaskType; label: string }[];
+  architectures: ArchitectureFamily[];
+  ownScript: { id: string; name: string; whenToUse: string };
+  optimizers: Optimizer[];
+  /** The FAQ's budget rule per optimizer: at each tier's first trial count, what is tuned. */
+  budgetRule: Record<string, { trials: number; tuned: string[]; fixed: string[]; explanation: string }[]>;
+  notes: { gradientAccumulation: string; retune: string };
+}
 
 /** A hyperparameter name as a script reads it (a flag, an override, a placeholder). */
 const flagName = z
@@ -155,6 +168,8 @@ export interface RunCheck {
 }
 
 export const wizardMethods = {
+  /** Task types, proven architecture families with their papers, optimizers with every default, the budget rule. */
+  'wizard.catalog': { input: z.object({}), output: returns<WizardCatalog>() },
   /** The wizard of a project as left last time (empty choices before the first visit). */
   'wizard.get': { input: z.object({ projectId: id }), output: returns<WizardState>() },
   /** Saves the step and some choices (merged over the stored ones); the whole patch is validated first. */

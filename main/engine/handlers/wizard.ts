@@ -8,6 +8,10 @@ import type { RunCheck, wizardMethods, WizardState } from '../../../preload/cont
 import { ApiError } from '../errors';
 import type { Engine } from '../engine';
 import type { HandlersFor } from '../handlerTypes';
+import { ARCHITECTURE_FAMILIES, OWN_SCRIPT, TASK_TYPES, TASK_TYPE_LABELS } from '../../playbook/catalog/architectures';
+import { OPTIMIZERS } from '../../playbook/catalog/optimizers';
+import { optimizerNuisanceForBudget, TRIALS_FOR_BETA1, TRIALS_FOR_BETA2, TRIALS_FOR_EPSILON } from '../../playbook/catalog/optimizerBudget';
+import { GRADIENT_ACCUMULATION_NOTE, RETUNE_NOTE } from '../../playbook/batchSize/recommendation';
 
 function project(e: Engine, id: number): Project {
   const p = e.projects.get(id);
@@ -59,6 +63,22 @@ function checkRun(e: Engine, trialId: number): RunCheck {
 }
 
 export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
+  'wizard.catalog': () => ({
+    taskTypes: TASK_TYPES.map((id) => ({ id, label: TASK_TYPE_LABELS[id] })),
+    architectures: [...ARCHITECTURE_FAMILIES],
+    ownScript: { ...OWN_SCRIPT },
+    optimizers: [...OPTIMIZERS],
+    budgetRule: Object.fromEntries(
+      OPTIMIZERS.map((o) => [
+        o.id,
+        [1, TRIALS_FOR_BETA1, TRIALS_FOR_EPSILON, TRIALS_FOR_BETA2].map((trials) => {
+          const plan = optimizerNuisanceForBudget(o.id, trials);
+          return { trials, tuned: plan.nuisance.map((h) => h.symbol), fixed: plan.fixed.map((h) => h.symbol), explanation: plan.explanation };
+        }),
+      ]),
+    ),
+    notes: { gradientAccumulation: GRADIENT_ACCUMULATION_NOTE, retune: RETUNE_NOTE },
+  }),
   'wizard.get': (e, { projectId }) => state(e, project(e, projectId).id),
   'wizard.save': (e, { projectId, step, choices }) => {
     project(e, projectId);
