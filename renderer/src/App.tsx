@@ -9,6 +9,7 @@ import { StudyDesigner } from './pages/StudyDesigner';
 import { SettingsPage } from './pages/SettingsPage';
 import { LaunchPage } from './pages/LaunchPage';
 import { JournalPage } from './pages/JournalPage';
+import { WizardPage } from './wizard/WizardPage';
 import { connectEvents, useStore } from './store';
 
 export function App() {
@@ -66,6 +67,8 @@ export function App() {
           </div>
         ) : view.kind === 'newStudy' ? (
           <StudyDesigner key={project.id} project={project} />
+        ) : view.tab === 'wizard' ? (
+          <WizardPage key={project.id} project={project} />
         ) : view.tab === 'launch' ? (
           <LaunchPage project={project} />
         ) : view.tab === 'journal' ? (

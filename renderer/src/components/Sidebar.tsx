@@ -2,6 +2,7 @@ import { useStore, type ProjectTab } from '../store';
 
 const SECTIONS: { tab: ProjectTab; label: string }[] = [
   { tab: 'runs', label: 'Command & runs' },
+  { tab: 'wizard', label: 'Setup wizard' },
   { tab: 'studies', label: 'Studies' },
   { tab: 'launch', label: 'Launch' },
   { tab: 'journal', label: 'Journal' },

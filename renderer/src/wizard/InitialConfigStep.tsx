@@ -1,0 +1,107 @@
+import { useState } from 'react';
+import type { Decision } from '../../../preload/contract';
+import { api, ApiError } from '../api/client';
+import { formatCount, initialConfig, parsePositiveInt } from './config';
+import { Field, RunVerdict, useRunCheck, type StepProps } from './shared';
+import { Why } from './Why';
+
+/** Step 5: step budget, constant learning rate, a short confirmation run, then launch #0. */
+export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps & { onSaved(d: Decision): void }) {
+  const c = wizard.choices;
+  const batchFlag = c.batchSizeFlag ?? 'batch_size';
+  const stepsFlag = c.maxStepsFlag ?? 'max_steps';
+  const projectSteps = project.hyperparameters[stepsFlag];
+  const [budget, setBudget] = useState(String(c.stepBudget ?? (typeof projectSteps === 'number' ? projectSteps : 1000)));
+  const [rationale, setRationale] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const budgetP = parsePositiveInt(budget, 'The step budget', '1000');
+  const batch = c.batchSize ?? null;
+  const config = initialConfig({ project: project.hyperparameters, size: c.sizeValues, optimizer: c.optimizerValues, batchSizeFlag: batchFlag, batchSize: batch, maxStepsFlag: stepsFlag, stepBudget: budgetP.value });
+  const { check, running } = useRunCheck(c.confirmTrialId);
+  const launch0 = wizard.launch0;
+  const missing = [batch === null ? 'a batch size (step 4)' : null, budgetP.value === null ? 'a step budget' : null].filter(Boolean);
+
+  async function confirm() {
+    setError(null);
+    try {
+      await save({ stepBudget: budgetP.value });
+      const t = await api.invoke('wizard.confirmRun', { projectId: project.id, config });
+      await save({ confirmTrialId: t.id });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  }
+
+  async function saveLaunch() {
+    setError(null);
+    try {
+      const d = await api.invoke('wizard.saveLaunch0', { projectId: project.id, config, batchSize: batch!, stepBudget: budgetP.value!, trialId: check?.ok ? check.trial.id : null, sweepId: c.sweepId ?? null, rationale });
+      onSaved(d);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  }
+
+  return (
+    <section className="card wz-step">
+      <h2>Initial configuration</h2>
+      <Why summary="Start simple, fast and low-resource: a constant learning rate, a small model, and a step budget you can afford many times.">
+        The playbook: the initial configuration should be simple and fast so that many experiments fit in the budget — a constant
+        learning rate schedule first (schedules come later), a smaller model, and a step budget chosen up front. The step budget is
+        never tuned inside a study; if the best step comes within the first 10% of training, the budget is far too long. Launch #0 is
+        the baseline every study compares against.
+      </Why>
+      {launch0 ? (
+        <div className="wz-launch" data-testid="launch0">
+          <div className="wz-rec-head">
+            <span className="wz-rec-label">Launch #0 saved</span>
+            <span className="wz-rec-value">baseline</span>
+          </div>
+          <dl className="kv">
+            <dt>Batch size</dt>
+            <dd className="num" data-testid="launch0-batch">{launch0.batchSize !== null ? formatCount(launch0.batchSize) : '—'}</dd>
+            <dt>Throughput</dt>
+            <dd className="num">{launch0.throughput !== null ? `${formatCount(launch0.throughput)} examples/s` : 'not measured'}</dd>
+            <dt>Objective</dt>
+            <dd className="num">{launch0.objective !== null ? `${launch0.objectiveMetric} ${launch0.objective.toPrecision(4)}` : '—'}</dd>
+            <dt>Why</dt>
+            <dd>{launch0.rationale}</dd>
+          </dl>
+          <pre className="mono wz-config">{Object.entries(launch0.config).map(([k, v]) => `--${k}=${String(v)}`).join('  ')}</pre>
+        </div>
+      ) : (
+        <>
+          <div className="wz-grid wz-grid-2">
+            <Field label="Step budget" error={budgetP.error} hint={`Passed as --${stepsFlag}`} testid="step-budget">
+              <input className="mono" value={budget} onChange={(e) => setBudget(e.target.value)} />
+            </Field>
+            <div className="wz-chosen">
+              Batch size: <b>{batch !== null ? formatCount(batch) : 'choose one in step 4'}</b>
+              <br />
+              Learning rate: <b>constant</b>, {Object.entries(c.optimizerValues ?? {}).filter(([k]) => /^(lr|learning_rate)$/.test(k)).map(([, v]) => String(v))[0] ?? 'the script’s default'}
+            </div>
+          </div>
+          <h3>The configuration</h3>
+          <pre className="mono wz-config" data-testid="config-preview">{Object.entries(config).map(([k, v]) => `--${k}=${String(v)}`).join('  ')}</pre>
+          {error && <div className="wz-note error" role="alert">{error}</div>}
+          <div className="wz-actions">
+            <button className="btn" disabled={missing.length > 0 || running} onClick={() => void confirm()} data-testid="confirm-run">
+              {running ? 'Confirmation run…' : 'Short confirmation run'}
+            </button>
+            <span className="subtle small">Runs this configuration once and records its objective.</span>
+          </div>
+          <RunVerdict check={check} running={running} testid="confirm-result" />
+          <Field label="Why this configuration (optional; a sentence is written for you otherwise)" testid="rationale">
+            <input value={rationale} onChange={(e) => setRationale(e.target.value)} />
+          </Field>
+          <div className="wz-actions">
+            <button className="btn primary" disabled={missing.length > 0 || running} onClick={() => void saveLaunch()} data-testid="save-launch0">
+              Save as launch #0
+            </button>
+            {missing.length > 0 && <span className="field-error">Needs {missing.join(' and ')}.</span>}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,264 @@
+import { useState } from 'react';
+import type { Hyperparameters } from '../../../preload/contract';
+import type { ArchitectureFamily, Optimizer } from '../../../preload/contract-wizard';
+import { guessFlag, optimizerFlagValue } from './config';
+import { Field, type StepProps } from './shared';
+import { Why } from './Why';
+
+function sizeError(h: ArchitectureFamily['size'][number], text: string): string | null {
+  if (h.kind === 'categorical') return h.choices.includes(text) ? null : `Choose one of ${h.choices.join(', ')}.`;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) return `${h.label} must be a number, e.g. ${h.start}.`;
+  if (h.kind === 'integer' && !Number.isInteger(n)) return `${h.label} must be a whole number, e.g. ${h.start}.`;
+  if (n < h.min || n > h.max) return `Between ${h.min} and ${h.max} for this family (start: ${h.start}).`;
+  return null;
+}
+
+/** Step 2: a proven architecture for the task, with the paper to reproduce and its size hyperparameters. */
+export function Architecture({ wizard, catalog, save }: StepProps) {
+  const [task, setTask] = useState(wizard.choices.taskType ?? catalog.taskTypes[0]!.id);
+  const [archId, setArchId] = useState(wizard.choices.architecture ?? catalog.ownScript.id);
+  const families = catalog.architectures.filter((f) => f.taskTypes.includes(task as never));
+  const family = catalog.architectures.find((f) => f.id === archId) ?? null;
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(Object.entries(wizard.choices.sizeValues ?? {}).map(([k, v]) => [k, String(v)])),
+  );
+  const valueOf = (h: ArchitectureFamily['size'][number]) => values[h.name] ?? String(h.start);
+
+  function choose(id: string, f: ArchitectureFamily | null) {
+    setArchId(id);
+    const fresh = f ? Object.fromEntries(f.size.map((h) => [h.name, String(h.start)])) : {};
+    setValues(fresh);
+    void save({ taskType: task, architecture: id, sizeValues: f ? toValues(f, fresh) : {} });
+  }
+
+  function toValues(f: ArchitectureFamily, v: Record<string, string>): Hyperparameters {
+    return Object.fromEntries(f.size.map((h) => [h.name, h.kind === 'categorical' ? (v[h.name] ?? h.start) : Number(v[h.name] ?? h.start)]));
+  }
+
+  function edit(name: string, text: string) {
+    const next = { ...values, [name]: text };
+    setValues(next);
+    if (family && family.size.every((h) => sizeError(h, next[h.name] ?? String(h.start)) === null)) void save({ sizeValues: toValues(family, next) });
+  }
+
+  return (
+    <section className="card wz-step">
+      <h2>Architecture</h2>
+      <Why summary="Start from a model that is known to work: find the closest paper that solves a similar problem and reproduce its model.">
+        The playbook: “find the closest paper you can that solves something close to the problem at hand and reproduce that model
+        as a starting point.” The model’s size (layers, width, activation) is a set of hyperparameters to choose later; start small —
+        the initial configuration should be simple, fast and low-resource. If your script already builds its model, keep it.
+      </Why>
+      <Field label="Task type" testid="taskType">
+        <select value={task} onChange={(e) => setTask(e.target.value as typeof task)}>
+          {catalog.taskTypes.map((t) => (
+            <option key={t.id} value={t.id}>{t.label}</option>
+          ))}
+        </select>
+      </Field>
+      <div className="wz-cards" role="radiogroup" aria-label="Architecture">
+        {families.map((f) => (
+          <button key={f.id} type="button" role="radio" aria-checked={archId === f.id} className={`wz-option${archId === f.id ? ' active' : ''}`} onClick={() => choose(f.id, f)} data-arch={f.id}>
+            <span className="wz-option-title">{f.name}</span>
+            <span className="wz-option-text">{f.whenToUse}</span>
+            <span className="wz-paper">
+              {f.paper.authors[0]}
+              {f.paper.authors.length > 1 ? ' et al.' : ''} ({f.paper.year}), <i>{f.paper.venue}</i>
+            </span>
+          </button>
+        ))}
+        <button type="button" role="radio" aria-checked={archId === catalog.ownScript.id} className={`wz-option${archId === catalog.ownScript.id ? ' active' : ''}`} onClick={() => choose(catalog.ownScript.id, null)} data-arch="own-script">
+          <span className="wz-option-title">{catalog.ownScript.name}</span>
+          <span className="wz-option-text">{catalog.ownScript.whenToUse}</span>
+        </button>
+      </div>
+      {family && (
+        <div className="wz-detail">
+          <p className="wz-paper-line">
+            Paper to reproduce:{' '}
+            <a href={family.paper.url} target="_blank" rel="noreferrer">
+              {family.paper.title}
+            </a>{' '}
+            — {family.paper.authors.join(', ')}, {family.paper.venue} {family.paper.year}.
+          </p>
+          <h3>Size hyperparameters (starting values from the paper’s smallest configuration)</h3>
+          <div className="wz-grid wz-grid-4">
+            {family.size.map((h) => (
+              <Field key={h.name} label={`${h.label} (--${h.name})`} error={sizeError(h, valueOf(h))} hint={h.note ?? (h.kind === 'categorical' ? h.choices.join(' · ') : `${h.min} – ${h.max}`)} testid={`size-${h.name}`}>
+                {h.kind === 'categorical' ? (
+                  <select value={valueOf(h)} onChange={(e) => edit(h.name, e.target.value)}>
+                    {h.choices.map((c) => (
+                      <option key={c}>{c}</option>
+                    ))}
+                  </select>
+                ) : (
+                  <input className="mono" value={valueOf(h)} onChange={(e) => edit(h.name, e.target.value)} />
+                )}
+              </Field>
+            ))}
+          </div>
+          <p className="subtle small">These reach the script as flags with these names in the initial configuration; rename them in your script or drop them in step 5 if it reads others.</p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** Step 3: a popular optimizer with every hyperparameter visible and defaulted, and the FAQ's budget rule. */
+export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
+  const primaries = catalog.optimizers.filter((o) => o.variantOf === null);
+  const [optId, setOptId] = useState(wizard.choices.optimizer ?? 'adam');
+  const optimizer = catalog.optimizers.find((o) => o.id === optId) ?? primaries[0]!;
+  const variants = catalog.optimizers.filter((o) => o.variantOf === (optimizer.variantOf ?? optimizer.id));
+  const stored = wizard.choices.optimizerValues ?? {};
+  const [texts, setTexts] = useState<Record<string, string>>({});
+  const [included, setIncluded] = useState<Record<string, boolean>>({});
+  const optimizerFlag = 'optimizer' in project.hyperparameters ? 'optimizer' : null;
+
+  const flagOf = (name: string) => guessFlag(name, project.hyperparameters);
+  const isIncluded = (h: Optimizer['hyperparameters'][number]) => included[h.id] ?? (h.role === 'learning-rate' || flagOf(h.name) in project.hyperparameters || flagOf(h.name) in stored);
+  const textOf = (h: Optimizer['hyperparameters'][number]) => texts[h.id] ?? (flagOf(h.name) in stored && optId === wizard.choices.optimizer ? String(stored[flagOf(h.name)]) : String(h.default));
+  const errorOf = (h: Optimizer['hyperparameters'][number]): string | null => {
+    const t = textOf(h).trim();
+    if (h.kind === 'boolean') return t === 'true' || t === 'false' ? null : 'true or false';
+    const n = Number(t);
+    if (t === '' || !Number.isFinite(n)) return `a number, e.g. ${h.default}`;
+    if (h.role === 'learning-rate' && n <= 0) return 'A learning rate must be positive, e.g. 0.001.';
+    if ((h.role === 'first-moment' || h.role === 'second-moment') && !(n >= 0 && n < 1)) return 'from 0 to below 1, e.g. 0.9';
+    if (h.role === 'epsilon' && n <= 0) return 'ε must be positive, e.g. 1e-8';
+    if (n < 0) return 'cannot be negative';
+    return null;
+  };
+
+  function values(o: Optimizer, t: Record<string, string>, inc: Record<string, boolean>): Hyperparameters {
+    const out: Hyperparameters = {};
+    if (optimizerFlag) out[optimizerFlag] = optimizerFlagValue(o.id);
+    for (const h of o.hyperparameters) {
+      const on = inc[h.id] ?? isIncluded(h);
+      if (!on) continue;
+      const text = (t[h.id] ?? textOf(h)).trim();
+      out[flagOf(h.name)] = h.kind === 'boolean' ? text === 'true' : Number(text);
+    }
+    return out;
+  }
+
+  function persist(o: Optimizer, t: Record<string, string>, inc: Record<string, boolean>) {
+    if (o.hyperparameters.every((h) => errorOf({ ...h }) === null || !(inc[h.id] ?? isIncluded(h)))) void save({ optimizer: o.id, optimizerValues: values(o, t, inc) });
+  }
+
+  function pick(id: string) {
+    setOptId(id);
+    setTexts({});
+    setIncluded({});
+    const o = catalog.optimizers.find((x) => x.id === id)!;
+    const fresh: Hyperparameters = {};
+    if (optimizerFlag) fresh[optimizerFlag] = optimizerFlagValue(o.id);
+    for (const h of o.hyperparameters) if (h.role === 'learning-rate' || flagOf(h.name) in project.hyperparameters) fresh[flagOf(h.name)] = h.kind === 'boolean' ? Boolean(h.default) : Number(h.default);
+    void save({ optimizer: id, optimizerValues: fresh });
+  }
+
+  const rule = catalog.budgetRule[optimizer.id] ?? [];
+  return (
+    <section className="card wz-step">
+      <h2>Optimizer</h2>
+      <Why summary="Start with the most popular optimizer for the problem, and know every one of its hyperparameters: early on, tune only the learning rate.">
+        The playbook: use a well-established optimizer (SGD with Nesterov momentum, Adam or NAdam) and be aware of all of its
+        hyperparameters — Adam has four: the learning rate, β1, β2 and ε. In the first rounds keep everything but the learning rate
+        fixed at its default; tune the others only when the budget allows (the rule below, from the playbook’s FAQ). The learning
+        rates of different optimizers are different hyperparameters: a good Adam learning rate says nothing about SGD’s.
+      </Why>
+      <div className="wz-cards wz-cards-3" role="radiogroup" aria-label="Optimizer">
+        {primaries.map((o) => (
+          <button key={o.id} type="button" role="radio" aria-checked={optimizer.id === o.id || optimizer.variantOf === o.id} className={`wz-option${optimizer.id === o.id || optimizer.variantOf === o.id ? ' active' : ''}`} onClick={() => pick(o.id)} data-optimizer={o.id}>
+            <span className="wz-option-title">{o.name}</span>
+            <span className="wz-option-text mono">{o.frameworkNames.pytorch}</span>
+            <span className="wz-paper">{o.paper.authors[0]}{o.paper.authors.length > 1 ? ' et al.' : ''} ({o.paper.year})</span>
+          </button>
+        ))}
+      </div>
+      {variants.length > 0 && (
+        <label className="wz-check wz-variant">
+          <input type="checkbox" checked={optimizer.variantOf !== null} onChange={(e) => pick(e.target.checked ? variants[0]!.id : variants[0]!.variantOf!)} />
+          <span>Use the variant {variants.map((v) => v.name).join(', ')} (decoupled weight decay)</span>
+        </label>
+      )}
+      <table className="table wz-table" data-testid="optimizer-table">
+        <thead>
+          <tr>
+            <th style={{ width: 40 }}>Pass</th>
+            <th>Hyperparameter</th>
+            <th style={{ width: 130 }}>Flag</th>
+            <th style={{ width: 150 }}>Value</th>
+            <th style={{ width: 150 }}>Early rounds</th>
+            <th>Default from</th>
+          </tr>
+        </thead>
+        <tbody>
+          {optimizer.hyperparameters.map((h) => {
+            const err = isIncluded(h) ? errorOf(h) : null;
+            return (
+              <tr key={h.id} data-hparam={h.name}>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`pass ${h.name} to the script`}
+                    checked={isIncluded(h)}
+                    onChange={(e) => {
+                      const inc = { ...included, [h.id]: e.target.checked };
+                      setIncluded(inc);
+                      persist(optimizer, texts, inc);
+                    }}
+                  />
+                </td>
+                <td>
+                  <b>{h.symbol}</b> <span className="subtle">{h.label}</span>
+                </td>
+                <td className="mono">--{flagOf(h.name)}</td>
+                <td className={err ? 'has-error' : ''}>
+                  <input
+                    className="mono"
+                    value={textOf(h)}
+                    onChange={(e) => {
+                      const t = { ...texts, [h.id]: e.target.value };
+                      setTexts(t);
+                      persist(optimizer, t, included);
+                    }}
+                    data-value={h.name}
+                  />
+                  {err && <div className="field-error">{err}</div>}
+                </td>
+                <td>{h.fixedEarly ? <span className="wz-tag">fixed at default</span> : <span className="wz-tag ok">tune</span>}</td>
+                <td className="subtle small">{h.defaultSource}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {optimizerFlag && (
+        <p className="subtle small">
+          The script’s <code>--{optimizerFlag}</code> flag selects the optimizer: <code>{optimizerFlagValue(optimizer.id)}</code>. Unticked hyperparameters keep the script’s own default.
+        </p>
+      )}
+      <h3>Which to tune later, by trial budget (the playbook’s FAQ)</h3>
+      <table className="table wz-table wz-budget" data-testid="budget-rule">
+        <thead>
+          <tr>
+            <th style={{ width: 120 }}>Trials per study</th>
+            <th>Tune as nuisance</th>
+            <th>Keep fixed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rule.map((r, i) => (
+            <tr key={r.trials}>
+              <td className="num">{i === 0 ? `< ${rule[1]?.trials ?? 10}` : i === rule.length - 1 ? `${r.trials}+ (far more)` : `${r.trials} – ${(rule[i + 1]?.trials ?? r.trials) - 1}`}</td>
+              <td>{r.tuned.join(', ')}</td>
+              <td className="subtle">{r.fixed.join(', ') || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
