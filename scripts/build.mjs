@@ -19,6 +19,7 @@ await Promise.all([
       'bench/ingest': 'main/bench/ingest.ts',
       'bench/overhead': 'main/bench/overhead.ts',
       'bench/memory': 'main/bench/memory.ts',
+      'bench/readback': 'main/bench/readback.ts',
     },
     outdir: 'dist/node',
     outExtension: { '.js': '.cjs' },

@@ -126,3 +126,46 @@ describe('metric store', () => {
     db.close();
   });
 });
+
+describe('metric buckets', () => {
+  it('summarise every 64 points as they are stored: count, extremes with their step, non-finite', () => {
+    const { db, metrics, trial } = seedTrial(tempDb());
+    const id = metrics.metricId('loss');
+    const pts: MetricPoint[] = [];
+    for (let i = 0; i < 200; i++) pts.push({ trialId: trial.id, metricId: id, seq: i, step: i * 10, value: i === 70 ? -5 : i === 71 ? NaN : i === 72 ? Infinity : i, wallMs: i });
+    // Two batches that split a bucket: the second updates what the first created.
+    metrics.insert(pts.slice(0, 100));
+    metrics.insert(pts.slice(100));
+    const rows = db.prepare('SELECT bucket, n, min_v, min_x, max_v, max_x, nonfinite FROM metric_buckets WHERE trial_id = ? ORDER BY bucket').all(trial.id);
+    expect(rows).toEqual([
+      { bucket: 0, n: 64, min_v: 0, min_x: 0, max_v: 63, max_x: 630, nonfinite: 0 },
+      { bucket: 1, n: 64, min_v: -5, min_x: 700, max_v: 127, max_x: 1270, nonfinite: 2 },
+      { bucket: 2, n: 64, min_v: 128, min_x: 1280, max_v: 191, max_x: 1910, nonfinite: 0 },
+      { bucket: 3, n: 8, min_v: 192, min_x: 1920, max_v: 199, max_x: 1990, nonfinite: 0 },
+    ]);
+    expect(metrics.summaries(trial.id)[0]).toMatchObject({ count: 200, min: -5, max: 199, last: 199 });
+    db.close();
+  });
+
+  it('are built for points stored before they existed (migration 8 backfills)', () => {
+    const path = tempDb();
+    const before = openDatabase(
+      path,
+      migrations.filter((m) => m.version < 8),
+    );
+    before.exec(`INSERT INTO projects (name, workdir, interpreter, argv_template, param_style, created_at) VALUES ('p', '/', 'python3', '[]', 'flags', 0);
+      INSERT INTO trials (project_id, argv, env, cwd, hyperparameters, status) VALUES (1, '[]', '{}', '/', '{}', 'succeeded');
+      INSERT INTO metric_names (name) VALUES ('loss');`);
+    const ins = before.prepare('INSERT INTO metric_points (trial_id, metric_id, seq, step, value, wall_ms) VALUES (1, 1, ?, ?, ?, 0)');
+    for (let i = 0; i < 130; i++) ins.run(i, i, i === 5 ? null : 100 - i);
+    before.close();
+    const after = openDatabase(path);
+    const s = new MetricStore(after).series(1, 'loss', 4);
+    expect(s.total).toBe(130);
+    expect(s.downsampled).toBe(true);
+    expect(Math.max(...(s.values as number[]))).toBe(100);
+    expect(Math.min(...(s.values as number[]))).toBe(-29);
+    expect(s.nonFinite).toEqual([{ step: 5, value: 'NaN' }]);
+    after.close();
+  });
+});

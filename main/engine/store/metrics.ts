@@ -1,6 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './database';
 import type { MetricSummary, NonFinite, Series } from '../../../preload/contract';
+import { SyncPointSink, type PointColumns } from './pointSink';
+
+/** Points per stored summary bucket (migration 8, and the inserter in pointSink.ts). */
+export const METRIC_BUCKET_SIZE = 64;
 
 /** One metric value as the pipeline hands it to the store. */
 export interface MetricPoint {
@@ -28,7 +32,7 @@ function nonFiniteName(v: number | null): NonFinite | null {
 export class MetricStore {
   private readonly ids = new Map<string, number>();
   private readonly stmts;
-  private readonly insertMany: (points: readonly MetricPoint[]) => void;
+  private readonly sink: SyncPointSink;
   private exportStmt: Database.Statement | null = null;
   private readonly objectiveStmts: Partial<Record<'minimize' | 'maximize', Database.Statement>> = {};
 
@@ -36,28 +40,20 @@ export class MetricStore {
     this.stmts = {
       findName: db.prepare('SELECT id FROM metric_names WHERE name = ?'),
       addName: db.prepare('INSERT INTO metric_names (name) VALUES (?)'),
-      // NaN is bound as NULL by SQLite; value IS NULL therefore means NaN (see the migration).
-      insert: db.prepare('INSERT INTO metric_points (trial_id, metric_id, seq, step, value, wall_ms) VALUES (?, ?, ?, ?, ?, ?)'),
-      summaries: db.prepare(`SELECT n.name AS name, count(*) AS count, min(p.value) AS min, max(p.value) AS max,
-          (SELECT value FROM metric_points q WHERE q.trial_id = p.trial_id AND q.metric_id = p.metric_id ORDER BY seq DESC LIMIT 1) AS last,
-          (SELECT count(*) FROM metric_points q WHERE q.trial_id = p.trial_id AND q.metric_id = p.metric_id AND q.value IS NULL) AS nans
-        FROM metric_points p JOIN metric_names n ON n.id = p.metric_id
-        WHERE p.trial_id = ? GROUP BY p.metric_id ORDER BY n.name`),
-      count: db.prepare('SELECT count(*) AS n FROM metric_points WHERE trial_id = ? AND metric_id = ?'),
+      // Counts and extremes come from the 64-point buckets: a million-point curve is ~16k rows.
+      summaries: db.prepare(`SELECT n.name AS name, sum(b.n) AS count, min(b.min_v) AS min, max(b.max_v) AS max,
+          (SELECT value FROM metric_points q WHERE q.trial_id = b.trial_id AND q.metric_id = b.metric_id ORDER BY seq DESC LIMIT 1) AS last
+        FROM metric_buckets b JOIN metric_names n ON n.id = b.metric_id
+        WHERE b.trial_id = ? GROUP BY b.metric_id ORDER BY n.name`),
+      count: db.prepare('SELECT coalesce(sum(n), 0) AS n FROM metric_buckets WHERE trial_id = ? AND metric_id = ?'),
       all: db.prepare('SELECT coalesce(step, seq) AS x, value FROM metric_points WHERE trial_id = ? AND metric_id = ? ORDER BY seq'),
-      // SQLite returns the bare column x from the row that holds the min (or max): one pass per extreme.
-      bucketMin: db.prepare(`SELECT seq / CAST(@size AS INTEGER) AS b, coalesce(step, seq) AS x, min(value) AS value, seq FROM metric_points
-        WHERE trial_id = @trial AND metric_id = @metric AND value IS NOT NULL GROUP BY b`),
-      bucketMax: db.prepare(`SELECT seq / CAST(@size AS INTEGER) AS b, coalesce(step, seq) AS x, max(value) AS value, seq FROM metric_points
-        WHERE trial_id = @trial AND metric_id = @metric AND value IS NOT NULL GROUP BY b`),
-      nonFinite: db.prepare(`SELECT coalesce(step, seq) AS x, value FROM metric_points
-        WHERE trial_id = ? AND metric_id = ? AND (value IS NULL OR value IN (9e999, -9e999)) ORDER BY seq LIMIT 10000`),
+      buckets: db.prepare('SELECT bucket, n, min_v, min_x, max_v, max_x, nonfinite FROM metric_buckets WHERE trial_id = ? AND metric_id = ? ORDER BY bucket'),
+      // Only the buckets known to hold them are read for the exact NaN/Inf points.
+      nonFiniteIn: db.prepare(`SELECT coalesce(step, seq) AS x, value FROM metric_points
+        WHERE trial_id = ? AND metric_id = ? AND seq >= ? AND seq < ? AND (value IS NULL OR value IN (9e999, -9e999)) ORDER BY seq`),
       maxSeq: db.prepare('SELECT metric_id, max(seq) AS seq FROM metric_points WHERE trial_id = ? GROUP BY metric_id'),
     };
-    this.insertMany = db.transaction((points: readonly MetricPoint[]) => {
-      const ins = this.stmts.insert;
-      for (const p of points) ins.run(p.trialId, p.metricId, p.seq, p.step, p.value, p.wallMs);
-    });
+    this.sink = new SyncPointSink(db);
   }
 
   /** The id of a metric name, created on first use and cached. */
@@ -70,25 +66,38 @@ export class MetricStore {
     return id;
   }
 
-  /** Writes a batch in one transaction. */
+  /** Writes points (of any trials) through the same inserter the pipeline uses, one transaction per trial. */
   insert(points: readonly MetricPoint[]): void {
-    if (points.length > 0) this.insertMany(points);
+    const byTrial = new Map<number, MetricPoint[]>();
+    for (const p of points) byTrial.set(p.trialId, [...(byTrial.get(p.trialId) ?? []), p]);
+    for (const [trialId, ps] of byTrial) {
+      const n = ps.length;
+      const batch: PointColumns = {
+        trialId,
+        n,
+        metricIds: Int32Array.from(ps, (p) => p.metricId),
+        seqs: Float64Array.from(ps, (p) => p.seq),
+        steps: Float64Array.from(ps, (p) => p.step ?? NaN),
+        values: Float64Array.from(ps, (p) => p.value),
+        wallMs: Float64Array.from(ps, (p) => p.wallMs),
+      };
+      this.sink.write(batch);
+    }
   }
 
   /**
-   * Per trial: the best value of a metric over training in the goal's direction, and its last
-   * value and step. NaN rows (NULL) are skipped; an infinity counts, so a diverged trial's best
-   * is honest.
+   * Per trial: the best finite value of a metric over training in the goal's direction, and its
+   * last value and step. NaN and infinities are not a best (a diverged trial is marked so).
    */
   objectiveOf(trialIds: readonly number[], metric: string, goal: 'minimize' | 'maximize'): Map<number, { best: number | null; last: number | null; lastStep: number | null }> {
     const out = new Map<number, { best: number | null; last: number | null; lastStep: number | null }>();
     const row = this.stmts.findName.get(metric) as { id: number } | undefined;
     if (!row || trialIds.length === 0) return out;
     const agg = goal === 'minimize' ? 'min' : 'max';
-    const stmt = (this.objectiveStmts[goal] ??= this.db.prepare(`SELECT ${agg}(value) AS best,
+    const stmt = (this.objectiveStmts[goal] ??= this.db.prepare(`SELECT ${agg}(${agg}_v) AS best,
         (SELECT value FROM metric_points q WHERE q.trial_id = @t AND q.metric_id = @m ORDER BY seq DESC LIMIT 1) AS last,
         (SELECT coalesce(step, seq) FROM metric_points q WHERE q.trial_id = @t AND q.metric_id = @m ORDER BY seq DESC LIMIT 1) AS lastStep
-      FROM metric_points WHERE trial_id = @t AND metric_id = @m`));
+      FROM metric_buckets WHERE trial_id = @t AND metric_id = @m`));
     for (const t of trialIds) {
       const r = stmt.get({ t, m: row.id }) as { best: number | null; last: number | null; lastStep: number | null };
       out.set(t, r);
@@ -125,11 +134,8 @@ export class MetricStore {
     const row = this.stmts.findName.get(metric) as { id: number } | undefined;
     const empty: Series = { metric, total: 0, steps: [], values: [], nonFinite: [], downsampled: false };
     if (!row) return empty;
+    type Bucket = { bucket: number; n: number; min_v: number | null; min_x: number | null; max_v: number | null; max_x: number | null; nonfinite: number };
     const total = (this.stmts.count.get(trialId, row.id) as { n: number }).n;
-    const nonFinite = (this.stmts.nonFinite.all(trialId, row.id) as { x: number; value: number | null }[]).map((r) => ({
-      step: r.x,
-      value: nonFiniteName(r.value)!,
-    }));
     if (total <= maxPoints) {
       const rows = this.stmts.all.all(trialId, row.id) as { x: number; value: number | null }[];
       return {
@@ -137,23 +143,41 @@ export class MetricStore {
         total,
         steps: rows.map((r) => r.x),
         values: rows.map((r) => (r.value === null || !Number.isFinite(r.value) ? null : r.value)),
-        nonFinite,
+        nonFinite: rows.flatMap((r) => (r.value === null || !Number.isFinite(r.value) ? [{ step: r.x, value: nonFiniteName(r.value)! }] : [])),
         downsampled: false,
       };
     }
-    const size = Math.ceil(total / Math.max(1, Math.floor(maxPoints / 2)));
-    const params = { size, trial: trialId, metric: row.id };
-    type B = { b: number; x: number; value: number; seq: number };
-    const mins = this.stmts.bucketMin.all(params) as B[];
-    const maxs = this.stmts.bucketMax.all(params) as B[];
-    const byBucket = new Map<number, B[]>();
-    for (const r of [...mins, ...maxs]) {
-      if (!Number.isFinite(r.value)) continue;
-      const list = byBucket.get(r.b) ?? [];
-      if (!list.some((o) => o.seq === r.seq)) list.push(r);
-      byBucket.set(r.b, list);
+    const buckets = this.stmts.buckets.all(trialId, row.id) as Bucket[];
+    // Adjacent stored buckets are merged so that the chart gets at most maxPoints points (a min and a max per group).
+    const per = Math.max(1, Math.ceil(buckets.length / Math.max(1, Math.floor(maxPoints / 2))));
+    const steps: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < buckets.length; i += per) {
+      let lo: Bucket | null = null;
+      let hi: Bucket | null = null;
+      for (let j = i; j < Math.min(buckets.length, i + per); j++) {
+        const b = buckets[j]!;
+        if (b.min_v !== null && (lo === null || b.min_v < lo.min_v!)) lo = b;
+        if (b.max_v !== null && (hi === null || b.max_v > hi.max_v!)) hi = b;
+      }
+      if (!lo || !hi) continue;
+      // The two extremes in x order; a flat group gives one point.
+      const first: [number, number] = [lo.min_x!, lo.min_v!];
+      const second: [number, number] = [hi.max_x!, hi.max_v!];
+      const ordered = first[0] <= second[0] ? [first, second] : [second, first];
+      for (const [x, v] of lo.min_v === hi.max_v ? [first] : ordered) {
+        steps.push(x);
+        values.push(v);
+      }
     }
-    const merged = [...byBucket.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, l]) => l.sort((a, b) => a.seq - b.seq));
-    return { metric, total, steps: merged.map((r) => r.x), values: merged.map((r) => r.value), nonFinite, downsampled: true };
+    const nonFinite: Series['nonFinite'] = [];
+    for (const b of buckets) {
+      if (b.nonfinite === 0 || nonFinite.length >= 10_000) continue;
+      const start = b.bucket * METRIC_BUCKET_SIZE;
+      for (const r of this.stmts.nonFiniteIn.all(trialId, row.id, start, start + METRIC_BUCKET_SIZE) as { x: number; value: number | null }[]) {
+        nonFinite.push({ step: r.x, value: nonFiniteName(r.value)! });
+      }
+    }
+    return { metric, total, steps, values, nonFinite, downsampled: true };
   }
 }

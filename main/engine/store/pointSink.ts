@@ -30,14 +30,52 @@ export interface PointSink {
  * The insert loop, written once and run either here or inside the worker (as source text:
  * it must stay plain JavaScript with no closure over this module).
  */
-function makeInserter(db: import('better-sqlite3').Database): (b: PointColumns) => void {
+export function makeInserter(db: import('better-sqlite3').Database): (b: PointColumns) => void {
   // NaN is bound as NULL, which is how the store keeps NaN (see migration 1); Infinity stays REAL.
   const ins = db.prepare('INSERT INTO metric_points (trial_id, metric_id, seq, step, value, wall_ms) VALUES (?, ?, ?, ?, ?, ?)');
+  // The 64-point summaries charts read (migration 8; METRIC_BUCKET_SIZE in metrics.ts). In SET,
+  // every column name means the row's value before this update, so the order does not matter.
+  const up = db.prepare(`INSERT INTO metric_buckets (trial_id, metric_id, bucket, n, min_v, min_x, max_v, max_x, nonfinite)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trial_id, metric_id, bucket) DO UPDATE SET
+      n = n + excluded.n,
+      min_x = CASE WHEN excluded.min_v IS NOT NULL AND (min_v IS NULL OR excluded.min_v < min_v) THEN excluded.min_x ELSE min_x END,
+      min_v = CASE WHEN excluded.min_v IS NOT NULL AND (min_v IS NULL OR excluded.min_v < min_v) THEN excluded.min_v ELSE min_v END,
+      max_x = CASE WHEN excluded.max_v IS NOT NULL AND (max_v IS NULL OR excluded.max_v > max_v) THEN excluded.max_x ELSE max_x END,
+      max_v = CASE WHEN excluded.max_v IS NOT NULL AND (max_v IS NULL OR excluded.max_v > max_v) THEN excluded.max_v ELSE max_v END,
+      nonfinite = nonfinite + excluded.nonfinite`);
   return db.transaction((b: PointColumns) => {
     const { trialId, metricIds, seqs, steps, values, wallMs } = b;
+    // bucket key -> [metricId, bucket, n, minV, minX, maxV, maxX, nonfinite]
+    const buckets = new Map<number, number[]>();
     for (let i = 0; i < b.n; i++) {
       const s = steps[i]!;
-      ins.run(trialId, metricIds[i], seqs[i], s === s ? s : null, values[i], wallMs[i]);
+      const v = values[i]!;
+      const m = metricIds[i]!;
+      ins.run(trialId, m, seqs[i], s === s ? s : null, v, wallMs[i]);
+      const bucket = Math.floor(seqs[i]! / 64);
+      const key = bucket * 2097152 + m; // exact below 2^53: metric ids under 2^21, buckets under 2^32
+      let a = buckets.get(key);
+      if (a === undefined) {
+        a = [m, bucket, 0, NaN, NaN, NaN, NaN, 0];
+        buckets.set(key, a);
+      }
+      a[2]!++;
+      if (v - v !== 0) a[7]!++;
+      else {
+        const x = s === s ? s : seqs[i]!;
+        if (!(v >= a[3]!)) {
+          a[3] = v;
+          a[4] = x;
+        }
+        if (!(v <= a[5]!)) {
+          a[5] = v;
+          a[6] = x;
+        }
+      }
+    }
+    for (const a of buckets.values()) {
+      const finite = a[3] === a[3];
+      up.run(trialId, a[0], a[1], a[2], finite ? a[3] : null, finite ? a[4] : null, finite ? a[5] : null, finite ? a[6] : null, a[7]);
     }
   });
 }
