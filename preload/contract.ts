@@ -287,8 +287,11 @@ export const methods = {
     }),
     output: returns<{ points: ParsedPoint[]; lines: number; truncated: boolean }>(),
   },
-  /** Every metric point of a trial at full resolution, as a CSV or JSON document to save. */
-  'trials.export': { input: z.object({ id, format: z.enum(['csv', 'json']) }), output: returns<import('./contract-launch').ExportFile>() },
+  /** Every metric point of some trials at full resolution, as CSV, JSON lines or one JSON document, to save. */
+  'trials.export': {
+    input: z.object({ ids: z.array(id).min(1, 'choose at least one trial to export').max(1000), format: z.enum(['csv', 'jsonl', 'json']) }),
+    output: returns<import('./contract-launch').ExportFile>(),
+  },
   /** The metrics a trial reported, with counts and extremes. */
   'trials.metrics': { input: z.object({ id }), output: returns<MetricSummary[]>() },
   /** One metric of a trial, downsampled to at most `maxPoints` (min/max per bucket keeps spikes). */

@@ -11,7 +11,7 @@ import { sampleSearchSpace } from '../playbook/sample';
 import { launchHandlers } from './handlers/launch';
 import { wizardHandlers } from './handlers/wizard';
 import { analyzeStoredStudy } from './studyAnalysis';
-import { exportTrial } from './exportTrial';
+import { exportTrials } from './exportTrial';
 
 type Handlers = HandlersFor<MethodName>;
 
@@ -142,7 +142,7 @@ export const handlers: Handlers = {
     const p = project(e, projectId);
     return previewPoints(text, { metricRegex: p.metricRegex, metricRenames: p.metricRenames, ignoredMetrics: p.ignoredMetrics, ...settings });
   },
-  'trials.export': (e, { id, format }) => exportTrial(trial(e, id), e.metrics, format),
+  'trials.export': (e, { ids, format }) => exportTrials(ids.map((id) => trial(e, id)), e.metrics, format),
   'trials.metrics': (e, { id }) => e.metrics.summaries(trial(e, id).id),
   'trials.series': (e, { id, metric, maxPoints }) => e.metrics.series(trial(e, id).id, metric, maxPoints),
   ...launchHandlers,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkbench, type Workbench } from '../helpers/workbench';
 import type { Page } from 'playwright-core';
@@ -79,6 +80,15 @@ describe('a study, designed, run and analysed in the browser', () => {
     await expect(page.getByTestId('boundary-warnings').textContent()).resolves.toMatch(/lr/);
     await page.getByTestId('analysis').scrollIntoViewIfNeeded();
     await wb.shot('study-analysis', true);
+    // A selection of trials exports at full resolution.
+    await page.getByLabel(/^select trial /).nth(0).check();
+    await page.getByLabel(/^select trial /).nth(1).check();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-selected').click()]);
+    expect(download.suggestedFilename()).toBe('tunebench-2-trials.csv');
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('trial,metric,step,seq,value,wall_time_ms');
+    // 200 steps logged every 10 (2 metrics) and evaluated every 50 (2 metrics), for each of the two trials
+    expect(csv.length - 1).toBe(2 * (20 * 2 + 4 * 2));
     // The conclusion is stored with the study.
     await page.locator('[data-field=conclusion]').fill('Both optimizers want a larger learning rate than this range allows: widen lr upward.');
     await page.getByRole('button', { name: 'Save conclusion' }).click();

@@ -64,14 +64,14 @@ export function TrialPage({ trialId }: { trialId: number }) {
               Promote to candidate
             </button>
           )}
-          {(['csv', 'json'] as const).map((format) => (
+          {(['csv', 'jsonl'] as const).map((format) => (
             <button
               key={format}
               className="btn"
               title={`Every metric point at full resolution, as ${format.toUpperCase()}`}
               onClick={() =>
                 void api
-                  .invoke('trials.export', { id: trial.id, format })
+                  .invoke('trials.export', { ids: [trial.id], format })
                   .then(downloadFile)
                   .catch((e: Error) => notify('error', e.message))
               }
