@@ -6,11 +6,7 @@ import { defaultDataDir } from '../engine/paths';
 import { openDatabase } from '../engine/store/database';
 import { MetricStore } from '../engine/store/metrics';
 import { TrialRepo } from '../engine/store/trials';
-
-export const EXPORT_USAGE = `usage: tunebench export --trial N [--trial M ...] [--format csv|jsonl|json] [--data-dir DIR]
-  export       print trials' metric points at full resolution (default csv; jsonl: one JSON
-               object per point; NaN and Infinity as words). The workspace is TUNEBENCH_DATA_DIR
-               or the user data folder, unless --data-dir says otherwise.`;
+import { EXPORT_USAGE } from './exportUsage';
 
 /** `tunebench export`: every stored point of the given trials, to stdout. */
 export async function exportCommand(args: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {

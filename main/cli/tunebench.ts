@@ -6,7 +6,7 @@
  */
 import { parseCommand, PARSE_USAGE } from './parse';
 import { sampleCommand } from './sample';
-import { exportCommand, EXPORT_USAGE } from './export';
+import { EXPORT_USAGE } from './exportUsage';
 
 const USAGE = `${PARSE_USAGE}
        tunebench sample --space FILE -n N [--seed S]
@@ -18,7 +18,8 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'sample') return sampleCommand(rest);
   if (cmd === 'parse') return parseCommand(rest);
-  if (cmd === 'export') return exportCommand(rest);
+  // Loaded only when asked for: parse and sample need no SQLite.
+  if (cmd === 'export') return (await import('./export')).exportCommand(rest);
   console.error(USAGE);
   return cmd === undefined || cmd === '--help' || cmd === '-h' ? 0 : 2;
 }

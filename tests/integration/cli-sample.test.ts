@@ -1,13 +1,12 @@
 /**
  * `tunebench sample` as a user runs it: the CLI bundled the way scripts/build.mjs bundles it,
- * run in a child process. (The bundle goes to a temporary folder so the test does not depend
- * on, or disturb, a full `npm run build` of the renderer.)
+ * run in a child process (tests/helpers/cli.ts: no full `npm run build` of the renderer needed).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { buildCliOnce } from '../helpers/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let dir: string;
@@ -15,17 +14,7 @@ let cli: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tunebench-sample-'));
-  cli = join(dir, 'cli.cjs');
-  await build({
-    entryPoints: ['main/cli/tunebench.ts'],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    external: ['electron', 'better-sqlite3', 'node-pty'],
-    logLevel: 'warning',
-  });
+  cli = await buildCliOnce();
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
