@@ -196,7 +196,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
                           <>
                             <td className="num">{formatCount(m.throughput)}</td>
                             <td className="num">{(m.timePerStep * 1000).toPrecision(3)}</td>
-                            <td className="num">{w ? formatDuration(w.seconds * 1000) : '—'}</td>
+                            <td className="num">{w ? (w.seconds < 10 ? `${w.seconds.toFixed(1)} s` : formatDuration(w.seconds * 1000)) : '—'}</td>
                           </>
                         ) : (
                           <td colSpan={3} className="subtle small wz-reason">{p.outcome === 'out-of-memory' ? (p.reason ?? '').replace(/ Try a smaller.*$/, '') : (p.reason ?? '')}</td>
@@ -241,7 +241,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
             </button>
           </div>
         </Field>
-        <div className="wz-chosen" data-testid="chosen-batch">
+        <div className="wz-chosen" data-testid="chosen-batch" data-batch={chosen ?? ''}>
           Batch size for the initial configuration: <b>{chosen !== null ? formatCount(chosen) : 'not chosen yet'}</b>
         </div>
       </div>

@@ -119,8 +119,8 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
   const flagOf = (name: string) => guessFlag(name, project.hyperparameters);
   const isIncluded = (h: Optimizer['hyperparameters'][number]) => included[h.id] ?? (h.role === 'learning-rate' || flagOf(h.name) in project.hyperparameters || flagOf(h.name) in stored);
   const textOf = (h: Optimizer['hyperparameters'][number]) => texts[h.id] ?? (flagOf(h.name) in stored && optId === wizard.choices.optimizer ? String(stored[flagOf(h.name)]) : String(h.default));
-  const errorOf = (h: Optimizer['hyperparameters'][number]): string | null => {
-    const t = textOf(h).trim();
+  const errorOf = (h: Optimizer['hyperparameters'][number], typed?: Record<string, string>): string | null => {
+    const t = (typed?.[h.id] ?? textOf(h)).trim();
     if (h.kind === 'boolean') return t === 'true' || t === 'false' ? null : 'true or false';
     const n = Number(t);
     if (t === '' || !Number.isFinite(n)) return `a number, e.g. ${h.default}`;
@@ -144,7 +144,7 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
   }
 
   function persist(o: Optimizer, t: Record<string, string>, inc: Record<string, boolean>) {
-    if (o.hyperparameters.every((h) => errorOf({ ...h }) === null || !(inc[h.id] ?? isIncluded(h)))) void save({ optimizer: o.id, optimizerValues: values(o, t, inc) });
+    if (o.hyperparameters.every((h) => errorOf(h, t) === null || !(inc[h.id] ?? isIncluded(h)))) void save({ optimizer: o.id, optimizerValues: values(o, t, inc) });
   }
 
   function pick(id: string) {
@@ -180,7 +180,7 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
       {variants.length > 0 && (
         <label className="wz-check wz-variant">
           <input type="checkbox" checked={optimizer.variantOf !== null} onChange={(e) => pick(e.target.checked ? variants[0]!.id : variants[0]!.variantOf!)} />
-          <span>Use the variant {variants.map((v) => v.name).join(', ')} (decoupled weight decay)</span>
+          <span>Use the variant {variants.map((v) => v.name).join(', ')}</span>
         </label>
       )}
       <table className="table wz-table" data-testid="optimizer-table">
@@ -212,7 +212,7 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
                   />
                 </td>
                 <td>
-                  <b>{h.symbol}</b> <span className="subtle">{h.label}</span>
+                  {h.label.includes(h.symbol) ? <b>{h.label}</b> : (<><b>{h.symbol}</b> {h.label}</>)}
                 </td>
                 <td className="mono">--{flagOf(h.name)}</td>
                 <td className={err ? 'has-error' : ''}>

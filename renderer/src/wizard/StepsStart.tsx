@@ -15,7 +15,13 @@ const ASSUMPTIONS = [
 
 /** Step 0: the playbook's guiding assumptions, as a checklist. */
 export function BeforeYouStart({ wizard, save }: StepProps) {
-  const checked = wizard.choices.checklist ?? {};
+  // Local first: the box ticks at once, and quick clicks on several boxes each keep the others.
+  const [checked, setChecked] = useState(wizard.choices.checklist ?? {});
+  const toggle = (key: string, on: boolean) => {
+    const next = { ...checked, [key]: on };
+    setChecked(next);
+    void save({ checklist: next });
+  };
   return (
     <section className="card wz-step">
       <h2>Before you start</h2>
@@ -28,7 +34,7 @@ export function BeforeYouStart({ wizard, save }: StepProps) {
         {ASSUMPTIONS.map((a) => (
           <li key={a.key}>
             <label className="wz-check">
-              <input type="checkbox" checked={!!checked[a.key]} onChange={(e) => void save({ checklist: { ...checked, [a.key]: e.target.checked } })} data-check={a.key} />
+              <input type="checkbox" checked={!!checked[a.key]} onChange={(e) => toggle(a.key, e.target.checked)} data-check={a.key} />
               <span>{a.text}</span>
             </label>
           </li>

@@ -18,9 +18,14 @@ export function SweepChart({ sweep }: { sweep: SweepView }) {
   useEChart(
     el,
     (chart) => {
-      const ys = measured.flatMap((m) => [m.throughput, m.perfectScalingThroughput]);
+      const ys = measured.map((m) => m.throughput);
       const top = ys.length > 0 ? Math.max(...ys) : 1;
-      const oomY = measured.length > 0 ? Math.max(...measured.map((m) => m.throughput)) : top;
+      const low = ys.length > 0 ? Math.min(...ys) : 1;
+      const oomY = top;
+      // The reference grows without bound; the axis stops a few times above the measurements so
+      // their shape stays readable (the reference line is clipped there).
+      const yMin = 10 ** Math.floor(Math.log10(low / 1.5));
+      const yMax = 10 ** Math.ceil(Math.log10(top * 2.5));
       chart.setOption({
         animation: false,
         backgroundColor: 'transparent',
@@ -31,7 +36,7 @@ export function SweepChart({ sweep }: { sweep: SweepView }) {
           formatter: (p: { seriesName: string; value: [number, number] }) => `${p.seriesName}<br/>batch ${formatCount(p.value[0])}: ${formatCount(p.value[1])} examples/s`,
         },
         xAxis: { type: 'log', logBase: 2, name: 'batch size', nameLocation: 'middle', nameGap: 28, axisLabel: { formatter: (v: number) => formatCount(v) } },
-        yAxis: { type: 'log', name: 'examples / s', nameLocation: 'middle', nameGap: 54, axisLabel: { formatter: (v: number) => (v >= 1000 ? `${formatCount(v / 1000)}k` : formatCount(v)) } },
+        yAxis: { type: 'log', min: yMin, max: yMax, name: 'examples / s', nameLocation: 'middle', nameGap: 54, axisLabel: { formatter: (v: number) => (v >= 1000 ? `${formatCount(v / 1000)}k` : formatCount(v)) } },
         series: [
           {
             name: 'perfect scaling',

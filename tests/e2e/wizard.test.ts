@@ -1,0 +1,138 @@
+/**
+ * The setup wizard in Chromium against browser mode, on the digits example: from an empty
+ * workspace to launch #0, with a real batch-size sweep (and a real out-of-memory under a
+ * memory cap), the recommendation, and the saved baseline surviving a reload.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startWorkbench, type Workbench } from '../helpers/workbench';
+
+let wb: Workbench;
+let page: Page;
+/** The sweep's recommendation, checked again in the saved baseline. */
+let recommendedSize = 0;
+
+beforeAll(async () => {
+  wb = await startWorkbench();
+  page = wb.page;
+});
+
+afterAll(async () => {
+  await wb?.close();
+});
+
+const field = (name: string) => page.locator(`[data-field=${name}] input`);
+
+describe('setup wizard: from the example project to launch #0', () => {
+  it('step 0 and step 1: checklist, flags validated where typed, a dry run that prints a metric', async () => {
+    await wb.open();
+    await page.locator('[data-nav=wizard]').click();
+    await page.getByTestId('wizard').waitFor();
+    for (const key of ['formulated', 'pipeline', 'deployedMetric']) await page.locator(`[data-check=${key}]`).check();
+    await page.getByText('Why?').first().click();
+    await wb.shot('wizard-0-before-you-start');
+    await page.getByTestId('wizard-next').click();
+
+    await expect(field('batchSizeFlag').inputValue()).resolves.toBe('batch_size');
+    await expect(field('maxStepsFlag').inputValue()).resolves.toBe('max_steps');
+    await field('batchSizeFlag').fill('batch size');
+    await expect(page.locator('[data-field=batchSizeFlag] .field-error').textContent()).resolves.toMatch(/letters, digits/);
+    await expect(page.getByTestId('dry-run').isDisabled()).resolves.toBe(true);
+    await field('batchSizeFlag').fill('--batch_size');
+    await page.getByTestId('dry-run').click();
+    await page.locator('[data-testid=dry-run-result][data-state=ok]').waitFor({ timeout: 90_000 });
+    await expect(page.getByTestId('dry-run-result').textContent()).resolves.toMatch(/val_error/);
+    await wb.shot('wizard-1-project', true);
+    await page.getByTestId('wizard-next').click();
+  });
+
+  it('step 2 and step 3: an architecture with its paper, then Adam with all four hyperparameters', async () => {
+    await page.locator('[data-field=taskType] select').selectOption('image-classification');
+    await page.locator('[data-arch=lenet5]').click();
+    await expect(page.locator('.wz-paper-line a').getAttribute('href')).resolves.toMatch(/^https:\/\//);
+    await page.locator('[data-field=size-channels] input').fill('6.5');
+    await expect(page.locator('[data-field=size-channels] .field-error').textContent()).resolves.toMatch(/whole number/);
+    await wb.shot('wizard-2-architecture', true);
+    // The digits script builds its own MLP: keep it.
+    await page.locator('[data-arch=own-script]').click();
+    await page.getByTestId('wizard-next').click();
+
+    await page.locator('[data-optimizer=adam]').click();
+    const rows = await page.locator('[data-testid=optimizer-table] tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.hparam));
+    expect(rows).toEqual(expect.arrayContaining(['learning_rate', 'beta1', 'beta2', 'epsilon']));
+    await page.locator('[data-value=learning_rate]').fill('-1');
+    await expect(page.locator('tr[data-hparam=learning_rate] .field-error').textContent()).resolves.toMatch(/must be positive/);
+    await page.locator('[data-value=learning_rate]').fill('0.003');
+    await expect(page.getByTestId('budget-rule').textContent()).resolves.toMatch(/β1/);
+    await wb.shot('wizard-3-optimizer', true);
+    await page.getByTestId('wizard-next').click();
+  });
+
+  it('step 4: a real sweep with progress, an out-of-memory under a memory cap, and a recommendation', { timeout: 400_000 }, async () => {
+    await field('sweep-start').fill('12.5');
+    await expect(page.locator('[data-field=sweep-start] .field-error').textContent()).resolves.toMatch(/whole number/);
+    await expect(page.getByTestId('run-sweep').isDisabled()).resolves.toBe(true);
+    await field('sweep-start').fill('128');
+    await field('sweep-max').fill('65536');
+    await field('sweep-timed').fill('20');
+    await field('sweep-min-seconds').fill('1');
+    await field('sweep-cap').fill('1000');
+    await field('sweep-budget').fill('600');
+    await page.getByTestId('run-sweep').click();
+    await page.getByTestId('sweep-progress').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=probe-table] tbody tr[data-outcome=feasible]').length >= 3, undefined, { timeout: 120_000 });
+    await wb.shot('wizard-4-sweep-running', true);
+    await page.locator('[data-testid=sweep][data-status=done]').waitFor({ timeout: 300_000 });
+
+    const oom = page.locator('[data-testid=probe-table] tr[data-outcome=out-of-memory]');
+    await expect(oom.count()).resolves.toBe(1);
+    await expect(oom.textContent()).resolves.toMatch(/out of memory/);
+    const oomSize = Number(await oom.getAttribute('data-probe'));
+    const feasible = await page.locator('[data-testid=probe-table] tr[data-outcome=feasible]').evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.probe)));
+    expect(feasible.slice(0, 5)).toEqual([128, 256, 512, 1024, 2048]);
+    expect(Math.max(...feasible)).toBeLessThan(oomSize);
+    const recommended = Number(await page.getByTestId('recommendation').getAttribute('data-recommended'));
+    expect(recommended).toBeGreaterThanOrEqual(256);
+    expect(recommended).toBeLessThan(oomSize);
+    recommendedSize = recommended;
+    await expect(page.getByTestId('sweep-chart').getAttribute('data-first-oom')).resolves.toBe(String(oomSize));
+    await expect(page.locator('.wz-note.warn').filter({ hasText: 'Gradient accumulation' }).count()).resolves.toBe(1);
+    await wb.shot('wizard-4-sweep-light', true);
+    await page.getByTitle('Switch theme').click();
+    await wb.shot('wizard-4-sweep-dark', true);
+    await page.getByTitle('Switch theme').click();
+
+    await page.getByTestId('use-recommended').click();
+    await page.locator(`[data-testid=chosen-batch][data-batch="${recommended}"]`).waitFor();
+    await page.getByTestId('wizard-next').click();
+  });
+
+  it('step 5: a confirmation run, then launch #0 saved and still there after a reload', { timeout: 240_000 }, async () => {
+    await field('step-budget').fill('0');
+    await expect(page.locator('[data-field=step-budget] .field-error').textContent()).resolves.toMatch(/positive whole number/);
+    await field('step-budget').fill('300');
+    await expect(page.getByTestId('config-preview').textContent()).resolves.toMatch(/--max_steps=300/);
+    await page.getByTestId('confirm-run').click();
+    await page.locator('[data-testid=confirm-result][data-state=ok]').waitFor({ timeout: 90_000 }).catch(async (e: Error) => {
+      await wb.shot('wizard-5-confirm-failed', true);
+      throw new Error(`${e.message}\n${await page.getByTestId('confirm-result').textContent().catch(() => 'no result shown')}`);
+    });
+    await expect(page.getByTestId('confirm-result').textContent()).resolves.toMatch(/Objective/);
+    await wb.shot('wizard-5-initial', true);
+    await page.getByTestId('save-launch0').click();
+    await page.getByTestId('launch0').waitFor();
+    const batchText = (await page.getByTestId('launch0-batch').textContent())!.replace(/\D/g, '');
+    expect(Number(batchText)).toBe(recommendedSize);
+    await expect(page.getByTestId('launch0').textContent()).resolves.toMatch(/examples\/s/);
+    await wb.shot('wizard-5-launch0', true);
+
+    // Reopen the window: the wizard resumes at step 5 with launch #0 as the baseline.
+    await page.reload();
+    await page.locator('[data-nav=wizard]').click();
+    await page.getByTestId('launch0').waitFor();
+    await expect(page.getByTestId('launch0-batch').textContent()).resolves.toMatch(new RegExp(batchText.split('').join('\\D?')));
+    await page.getByTitle('Switch theme').click();
+    await wb.shot('wizard-5-launch0-dark', true);
+    await page.getByTitle('Switch theme').click();
+  });
+});
