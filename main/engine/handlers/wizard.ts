@@ -140,9 +140,11 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
       timePerStep = m?.timePerStep ?? null;
     }
     const arch = choices.architecture ?? 'own-script';
+    const archName = ARCHITECTURE_FAMILIES.find((f) => f.id === arch)?.name ?? null;
+    const optimizerName = OPTIMIZERS.find((o) => o.id === choices.optimizer)?.name ?? null;
     const text =
       rationale.trim() ||
-      `Initial configuration from the setup wizard: ${arch === 'own-script' ? 'the script\u2019s own model' : arch}, ${choices.optimizer ?? 'the script\u2019s optimizer'} with a constant learning rate, batch size ${batchSize}${throughput !== null ? ` (${Math.round(throughput)} examples/s measured)` : ''}, step budget ${stepBudget}.`;
+      `Initial configuration from the setup wizard: ${archName ?? 'the script\u2019s own model'}, ${optimizerName ?? 'the script\u2019s optimizer'} with a constant learning rate, batch size ${batchSize}${throughput !== null ? ` (${Math.round(throughput)} examples/s measured)` : ''}, step budget ${stepBudget}.`;
     const decision = e.decisions.create({
       projectId,
       kind: 'launch',

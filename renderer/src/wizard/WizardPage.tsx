@@ -10,7 +10,8 @@ import { BeforeYouStart, ProjectAndCommand } from './StepsStart';
 import type { StepProps } from './shared';
 import './wizard.css';
 
-const STEPS = ['Before you start', 'Project & command', 'Architecture', 'Optimizer', 'Batch size', 'Initial configuration'];
+/** Short labels: six fit one row of the stepper at a laptop's width. */
+const STEPS = ['Before you start', 'Project', 'Architecture', 'Optimizer', 'Batch size', 'Initial config'];
 
 /** Whether a step has what it needs, for the stepper's ticks. */
 function stepDone(i: number, w: WizardState): boolean {

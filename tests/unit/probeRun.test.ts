@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { classifyProbe, currentProbes, isSuperseded, MAX_STEP_FACTOR, planNextProbe, timedStepsFor, type EndedProbe, type ProbeRunSettings, type RunProbe } from '../../main/playbook/batchSize/probeRun';
+import { withMemoryCap } from '../../main/engine/runner/memoryCap';
+import type { SteadyState, StepTime } from '../../main/playbook/batchSize/throughput';
+
+const settings: ProbeRunSettings = { start: 64, maxBatchSize: 1024, bisect: false, granularity: 8, maxBisections: 4, warmupSteps: 5, timedSteps: 20, minTimedSeconds: 2 };
+
+function measured(batchSize: number, timePerStep: number, timedSteps = 20): SteadyState {
+  return { batchSize, timePerStep, medianTimePerStep: timePerStep, throughput: batchSize / timePerStep, timedSteps, fromStep: 5, toStep: 5 + timedSteps, complete: true };
+}
+const fits = (b: number, tps: number, timed = 20): RunProbe => ({ batchSize: b, phase: 'doubling', timedSteps: timed, outcome: 'feasible', measurement: measured(b, tps, timed) });
+
+// Real texts, as PyTorch 1.13 on this machine printed them under `prlimit --as=1000MiB`.
+const CPU_OOM = `Traceback (most recent call last):
+  File "/work/main/examples/digits/train.py", line 151, in <module>
+    sys.exit(main())
+RuntimeError: [enforce fail at alloc_cpu.cpp:75] err == 0. DefaultCPUAllocator: can't allocate memory: you tried to allocate 16777216 bytes. Error code 12 (Cannot allocate memory)`;
+const CUDA_OOM = 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.10 GiB of which 1.12 GiB is free.';
+const BAD_ARG = 'train.py: error: argument --lr: invalid float value: \'x\'';
+
+function ended(over: Partial<EndedProbe>): EndedProbe {
+  return { status: 'failed', exitCode: 1, signal: null, failureReason: null, outputTail: '', timedOut: false, timeoutSeconds: 600, ...over };
+}
+
+describe('planNextProbe', () => {
+  it('starts at the start size with the configured steps, then doubles', () => {
+    expect(planNextProbe({ ...settings, minTimedSeconds: 0 }, [])).toEqual({ kind: 'probe', batchSize: 64, phase: 'doubling', timedSteps: 20, steps: 25 });
+    const next = planNextProbe({ ...settings, minTimedSeconds: 0 }, [fits(64, 0.001)]);
+    expect(next).toMatchObject({ kind: 'probe', batchSize: 128, timedSteps: 20, steps: 25 });
+  });
+
+  it('re-measures a probe timed too briefly, once, with enough steps for the minimum time', () => {
+    // 20 steps of 1 ms = 20 ms, far below half of 2 s
+    const next = planNextProbe(settings, [fits(64, 0.001)]);
+    expect(next).toEqual({ kind: 'probe', batchSize: 64, phase: 're-measure', timedSteps: 2000, steps: 2005 });
+    // measured again (even if still short): no third time; the next size gets steps from the new time per step
+    const after = planNextProbe(settings, [fits(64, 0.001), fits(64, 0.0008, 2000)]);
+    expect(after).toMatchObject({ kind: 'probe', batchSize: 128, timedSteps: 2000 });
+  });
+
+  it('gives a larger size as many steps as the smaller size needed for the minimum time, never fewer than configured', () => {
+    const next = planNextProbe(settings, [fits(64, 0.5)]);
+    expect(next).toMatchObject({ kind: 'probe', batchSize: 128, timedSteps: 20 });
+  });
+
+  it('stops at the first out-of-memory and uses the latest outcome of each size', () => {
+    const oom: RunProbe = { batchSize: 256, phase: 'doubling', timedSteps: 20, outcome: 'out-of-memory', measurement: null };
+    expect(planNextProbe({ ...settings, minTimedSeconds: 0 }, [fits(64, 0.1), fits(128, 0.2), oom])).toEqual({ kind: 'done', reason: 'out-of-memory-found' });
+    // a probe lost to a restart (no outcome) is run again
+    const lost: RunProbe = { batchSize: 256, phase: 'doubling', timedSteps: 20, outcome: null, measurement: null };
+    expect(planNextProbe({ ...settings, minTimedSeconds: 0 }, [fits(64, 0.1), fits(128, 0.2), lost])).toMatchObject({ kind: 'probe', batchSize: 256 });
+  });
+
+  it('bisects between the last size that fits and the first out-of-memory when asked', () => {
+    const oom: RunProbe = { batchSize: 1024, phase: 'doubling', timedSteps: 20, outcome: 'out-of-memory', measurement: null };
+    const next = planNextProbe({ ...settings, bisect: true, minTimedSeconds: 0 }, [fits(256, 0.1), fits(512, 0.2), oom]);
+    expect(next).toMatchObject({ kind: 'probe', batchSize: 768, phase: 'bisection' });
+  });
+
+  it('ends the sweep when a probe failed for another reason than memory', () => {
+    const bad: RunProbe = { batchSize: 64, phase: 'doubling', timedSteps: 20, outcome: 'failed', measurement: null };
+    expect(planNextProbe(settings, [bad])).toEqual({ kind: 'done', reason: 'failed' });
+  });
+});
+
+describe('timedStepsFor', () => {
+  it('caps the steps at MAX_STEP_FACTOR times the configured number', () => {
+    expect(timedStepsFor(settings, 1e-7)).toBe(20 * MAX_STEP_FACTOR);
+    expect(timedStepsFor(settings, null)).toBe(20);
+    expect(timedStepsFor({ ...settings, minTimedSeconds: 0 }, 1e-7)).toBe(20);
+  });
+});
+
+describe('currentProbes and isSuperseded', () => {
+  it('keep the latest outcome per size and mark the ones replaced', () => {
+    const probes = [fits(64, 0.001), fits(64, 0.002, 1000), fits(128, 0.003)];
+    expect(currentProbes(probes).map((p) => p.measurement!.timePerStep)).toEqual([0.002, 0.003]);
+    expect(probes.map((_, i) => isSuperseded(probes, i))).toEqual([true, false, false]);
+  });
+});
+
+describe('classifyProbe', () => {
+  const times: StepTime[] = [0, 5, 10, 15, 20, 25].map((step) => ({ step, time: 100 + step * 0.01 }));
+
+  it('a probe that exits 0 is feasible, timed after the warm-up', () => {
+    const r = classifyProbe(ended({ status: 'succeeded', exitCode: 0 }), times, 64, { warmupSteps: 5, timedSteps: 20 })!;
+    expect(r.outcome).toBe('feasible');
+    expect(r.measurement!.fromStep).toBe(5);
+    expect(r.measurement!.timePerStep).toBeCloseTo(0.01, 6);
+    expect(r.measurement!.throughput).toBeCloseTo(6400, 3);
+  });
+
+  it('a probe that exits 0 but reports too few steps is feasible without a measurement, and says why', () => {
+    const r = classifyProbe(ended({ status: 'succeeded', exitCode: 0 }), [{ step: 25, time: 1 }], 64, { warmupSteps: 5, timedSteps: 20 })!;
+    expect(r).toMatchObject({ outcome: 'feasible', measurement: null });
+    expect(r.reason).toMatch(/too few steps/);
+  });
+
+  it('recognises PyTorch CPU and CUDA out-of-memory from the output', () => {
+    expect(classifyProbe(ended({ outputTail: CPU_OOM }), [], 32768, { warmupSteps: 5, timedSteps: 20 })).toMatchObject({ outcome: 'out-of-memory', reason: expect.stringMatching(/DefaultCPUAllocator/) });
+    expect(classifyProbe(ended({ outputTail: CUDA_OOM }), [], 4096, { warmupSteps: 5, timedSteps: 20 })).toMatchObject({ outcome: 'out-of-memory', reason: expect.stringMatching(/CUDA out of memory/) });
+  });
+
+  it('death by SIGKILL is a probable out-of-memory; a TensorFlow BFC warning then another error is not', () => {
+    expect(classifyProbe(ended({ exitCode: null, signal: 'SIGKILL' }), [], 4096, { warmupSteps: 5, timedSteps: 20 })).toMatchObject({ outcome: 'out-of-memory', reason: expect.stringMatching(/probable OOM \(killed\)/) });
+    const bfc = 'W tensorflow/core/common_runtime/bfc_allocator.cc:360] Allocator (GPU_0_bfc) ran out of memory trying to allocate 2.25GiB with freed_by_count=0. The caller indicates that this is not a failure, but this may mean that there could be performance gains if more memory were available.\nValueError: shapes (3,) and (4,) not aligned';
+    expect(classifyProbe(ended({ outputTail: bfc, failureReason: 'ValueError: shapes (3,) and (4,) not aligned' }), [], 64, { warmupSteps: 5, timedSteps: 20 })).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/ValueError/) });
+  });
+
+  it('a script error is a failure with its reason; a stop by the user or a restart says nothing', () => {
+    expect(classifyProbe(ended({ exitCode: 2, outputTail: BAD_ARG, failureReason: 'exited with code 2' }), [], 64, { warmupSteps: 5, timedSteps: 20 })).toMatchObject({ outcome: 'failed', reason: 'exited with code 2' });
+    expect(classifyProbe(ended({ status: 'killed', signal: 'SIGTERM' }), [], 64, { warmupSteps: 5, timedSteps: 20 })).toBeNull();
+    expect(classifyProbe(ended({ status: 'interrupted' }), [], 64, { warmupSteps: 5, timedSteps: 20 })).toBeNull();
+    expect(classifyProbe(ended({ status: 'killed', timedOut: true, timeoutSeconds: 30 }), [], 64, { warmupSteps: 5, timedSteps: 20 })).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/within 30 s/) });
+  });
+});
+
+describe('withMemoryCap', () => {
+  it('prepends prlimit --as as separate argv elements, and refuses a cap too small to start Python', () => {
+    const argv = withMemoryCap(['/usr/bin/python3', 'train.py', '--lr=1; rm -rf ~'], { memoryCapBytes: 1024 * 1024 * 1024 }, '/tmp');
+    expect(argv.slice(1)).toEqual(['--as=1073741824', '--', '/usr/bin/python3', 'train.py', '--lr=1; rm -rf ~']);
+    expect(argv[0]).toMatch(/prlimit$/);
+    expect(withMemoryCap(['python3'], undefined, '/tmp')).toEqual(['python3']);
+    expect(() => withMemoryCap(['python3'], { memoryCapBytes: 1000 }, '/tmp')).toThrow(/at least 67108864/);
+  });
+});

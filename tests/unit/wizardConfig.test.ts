@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { guessFlag, initialConfig, parseFlag, parsePositiveInt, plannedSizes } from '../../renderer/src/wizard/config';
+
+describe('wizard field validation', () => {
+  it('a batch size that is not a positive whole number gets a message that says so', () => {
+    expect(parsePositiveInt('256', 'The batch size', '256')).toEqual({ value: 256, error: null });
+    expect(parsePositiveInt('12.5', 'The batch size', '256').error).toMatch(/whole number/);
+    expect(parsePositiveInt('-4', 'The batch size', '256').error).toMatch(/positive whole number/);
+    expect(parsePositiveInt('0', 'The batch size', '256').error).toMatch(/positive/);
+    expect(parsePositiveInt('lots', 'The batch size', '256').error).toMatch(/must be a number.*“lots”/);
+    expect(parsePositiveInt('', 'The batch size', '256').error).toMatch(/is needed/);
+  });
+
+  it('flag names drop a leading -- and refuse spaces', () => {
+    expect(parseFlag('--batch_size', 'the batch size')).toEqual({ value: 'batch_size', error: null });
+    expect(parseFlag('batch size', 'the batch size').error).toMatch(/letters, digits/);
+  });
+});
+
+describe('initial configuration', () => {
+  it('layers project values, size, optimizer, then batch size and step budget', () => {
+    const cfg = initialConfig({
+      project: { lr: 0.1, batch_size: 64, max_steps: 600, seed: 0 },
+      size: { width: 64 },
+      optimizer: { optimizer: 'adam', lr: 0.003 },
+      batchSizeFlag: 'batch_size',
+      batchSize: 512,
+      maxStepsFlag: 'max_steps',
+      stepBudget: 300,
+    });
+    expect(cfg).toEqual({ lr: 0.003, batch_size: 512, max_steps: 300, seed: 0, width: 64, optimizer: 'adam' });
+  });
+
+  it('guesses the flag a script uses from the project, and plans the doubling sizes', () => {
+    expect(guessFlag('learning_rate', { lr: 0.1 })).toBe('lr');
+    expect(guessFlag('epsilon', {})).toBe('epsilon');
+    expect(plannedSizes(64, 1000)).toEqual([64, 128, 256, 512]);
+    expect(plannedSizes(null, 1000)).toEqual([]);
+  });
+});
