@@ -210,11 +210,11 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
           {analysis && analysis.measured.length > 0 && (
             <div className="wz-recommendation" data-testid="recommendation" data-recommended={analysis.recommended ?? ''}>
               <div className="wz-rec-head">
-                <span className="wz-rec-label">Recommended</span>
+                <span className="wz-rec-label">{running ? 'Recommended so far' : 'Recommended'}</span>
                 <span className="wz-rec-value">{analysis.recommended !== null ? formatCount(analysis.recommended) : '—'}</span>
               </div>
-              <p>{analysis.reason}</p>
-              {analysis.recommended !== null && (
+              <p>{running ? 'The sweep is still probing larger sizes; this may change. ' : ''}{analysis.reason}</p>
+              {analysis.recommended !== null && !running && (
                 <button className="btn primary" onClick={() => void save({ batchSize: analysis.recommended, sweepId: sweep.id })} data-testid="use-recommended" disabled={chosen === analysis.recommended}>
                   {chosen === analysis.recommended ? `Using ${formatCount(analysis.recommended)}` : `Use ${formatCount(analysis.recommended)}`}
                 </button>
