@@ -29,13 +29,19 @@ describe('planNextProbe', () => {
     expect(next).toMatchObject({ kind: 'probe', batchSize: 128, timedSteps: 20, steps: 25 });
   });
 
-  it('re-measures a probe timed too briefly, once, with enough steps for the minimum time', () => {
+  it('re-measures a probe timed too briefly with enough steps for the minimum time, at most twice', () => {
     // 20 steps of 1 ms = 20 ms, far below half of 2 s
     const next = planNextProbe(settings, [fits(64, 0.001)]);
     expect(next).toEqual({ kind: 'probe', batchSize: 64, phase: 're-measure', timedSteps: 2000, steps: 2005 });
-    // measured again (even if still short): no third time; the next size gets steps from the new time per step
-    const after = planNextProbe(settings, [fits(64, 0.001), fits(64, 0.0008, 2000)]);
+    // the first measurement was slowed down (10 ms/step asks for 200 steps, 2 ms of real work each): again
+    const again = planNextProbe(settings, [fits(64, 0.01), fits(64, 0.002, 200)]);
+    expect(again).toMatchObject({ kind: 'probe', batchSize: 64, phase: 're-measure', timedSteps: 1000 });
+    // a window long enough: the next size gets its steps from the new time per step
+    const after = planNextProbe(settings, [fits(64, 0.001), fits(64, 0.001, 2000)]);
     expect(after).toMatchObject({ kind: 'probe', batchSize: 128, timedSteps: 2000 });
+    // still short after two re-measurements: accepted
+    const capped = planNextProbe(settings, [fits(64, 0.01), fits(64, 0.002, 200), fits(64, 0.0001, 300)]);
+    expect(capped).toMatchObject({ kind: 'probe', batchSize: 128 });
   });
 
   it('gives a larger size as many steps as the smaller size needed for the minimum time, never fewer than configured', () => {

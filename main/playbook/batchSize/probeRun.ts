@@ -34,9 +34,16 @@ export const MAX_STEP_FACTOR = 100;
 
 /**
  * A probe timed for less than this fraction of the minimum time is measured again with more
- * steps, once: its first guess of the step count came from a smaller batch size (or none).
+ * steps: its first guess of the step count came from a smaller batch size (or none).
  */
 export const REMEASURE_FRACTION = 0.5;
+
+/**
+ * At most this many re-measurements per size. Two, because the first guess can itself come
+ * from a measurement slowed by a busy machine (seen here: 3.3 ms/step instead of 0.4), which
+ * asks for too few steps again; a third short window means the steps are capped, not unlucky.
+ */
+export const MAX_REMEASURES = 2;
 
 /** The latest probe of each size that has an outcome: what the plan and the analysis use. */
 export function currentProbes<P extends Pick<RunProbe, 'batchSize' | 'outcome'>>(probes: readonly P[]): P[] {
@@ -69,7 +76,7 @@ export type PlannedProbe =
 
 /**
  * The next probe of a sweep from the probes run so far. First, a feasible probe timed for less
- * than half the minimum time (and not yet re-measured) is run again with enough steps; then
+ * than half the minimum time is run again with enough steps (at most MAX_REMEASURES times); then
  * {@link nextProbe} decides from the latest outcome of each size.
  */
 export function planNextProbe(settings: ProbeRunSettings, probes: readonly RunProbe[]): PlannedProbe {
@@ -79,9 +86,9 @@ export function planNextProbe(settings: ProbeRunSettings, probes: readonly RunPr
     for (const p of measured) {
       const m = p.measurement!;
       const window = m.timedSteps * m.timePerStep;
-      const remeasured = probes.filter((q) => q.batchSize === p.batchSize).length > 1;
+      const remeasures = probes.filter((q) => q.batchSize === p.batchSize).length - 1;
       const couldGrow = p.timedSteps < settings.timedSteps * MAX_STEP_FACTOR;
-      if (window < settings.minTimedSeconds * REMEASURE_FRACTION && !remeasured && couldGrow) {
+      if (window < settings.minTimedSeconds * REMEASURE_FRACTION && remeasures < MAX_REMEASURES && couldGrow) {
         const timed = timedStepsFor(settings, m.timePerStep);
         if (timed > p.timedSteps) return { kind: 'probe', batchSize: p.batchSize, phase: 're-measure', timedSteps: timed, steps: settings.warmupSteps + timed };
       }
