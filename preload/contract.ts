@@ -16,6 +16,7 @@ export type { ParseSettings } from './parseSettings';
 import { searchSpaceSchema } from './space';
 import { hyperparameters, id, returns } from './schemas';
 import { launchMethods } from './contract-launch';
+import { overviewMethods } from './contract-overview';
 import { wizardMethods, type WizardEvents } from './contract-wizard';
 
 /** How a trial's hyperparameters reach the training script (see DESIGN.md, "Hyperparameters in"). */
@@ -320,6 +321,7 @@ export const methods = {
   'trials.retry': { input: z.object({ id }), output: returns<Trial>() },
   ...launchMethods,
   ...wizardMethods,
+  ...overviewMethods,
 } as const;
 
 /** A study's analysis as the Studies screen shows it (computed by main/playbook; the types cross as data). */

@@ -10,6 +10,7 @@ import { newSeed } from '../playbook/random';
 import { sampleSearchSpace } from '../playbook/sample';
 import { launchHandlers } from './handlers/launch';
 import { wizardHandlers } from './handlers/wizard';
+import { buildOverview } from './overview';
 import { analyzeStoredStudy } from './studyAnalysis';
 import { exportTrials } from './exportTrial';
 
@@ -147,4 +148,5 @@ export const handlers: Handlers = {
   'trials.series': (e, { id, metric, maxPoints }) => e.metrics.series(trial(e, id).id, metric, maxPoints),
   ...launchHandlers,
   ...wizardHandlers,
+  'overview.get': (e, { projectId }) => buildOverview(e, projectId),
 };

@@ -7,6 +7,7 @@ import { StudiesPage } from './pages/StudiesPage';
 import { StudyPage } from './pages/StudyPage';
 import { StudyDesigner } from './pages/StudyDesigner';
 import { SettingsPage } from './pages/SettingsPage';
+import { OverviewPage } from './pages/OverviewPage';
 import { LaunchPage } from './pages/LaunchPage';
 import { JournalPage } from './pages/JournalPage';
 import { WizardPage } from './wizard/WizardPage';
@@ -67,6 +68,8 @@ export function App() {
           </div>
         ) : view.kind === 'newStudy' ? (
           <StudyDesigner key={project.id} project={project} />
+        ) : view.tab === 'overview' ? (
+          <OverviewPage project={project} />
         ) : view.tab === 'wizard' ? (
           <WizardPage key={project.id} project={project} />
         ) : view.tab === 'launch' ? (

@@ -94,4 +94,13 @@ describe('a study, designed, run and analysed in the browser', () => {
     await page.getByRole('button', { name: 'Save conclusion' }).click();
     await page.getByText('Conclusion saved.').waitFor();
   });
+
+  it('shows the project at a glance with the playbook\'s next step', async () => {
+    await page.locator('[data-nav=overview]').click();
+    const steps = page.getByTestId('next-steps');
+    await steps.getByText(/setup wizard/).waitFor();
+    await expect(steps.textContent()).resolves.toMatch(/Nesterov vs Adam's best trial \(#\d+, [\d.]+\) has no baseline to beat yet: promote it/);
+    await expect(page.getByTestId('baseline').textContent()).resolves.toMatch(/project’s own configuration/);
+    await wb.shot('overview');
+  });
 });

@@ -1,6 +1,7 @@
 import { useStore, type ProjectTab } from '../store';
 
 const SECTIONS: { tab: ProjectTab; label: string }[] = [
+  { tab: 'overview', label: 'Overview' },
   { tab: 'runs', label: 'Command & runs' },
   { tab: 'wizard', label: 'Setup wizard' },
   { tab: 'studies', label: 'Studies' },

@@ -4,7 +4,7 @@ import { api } from '../api/client';
 
 type Theme = 'light' | 'dark';
 /** The project's sections, in the sidebar's order. */
-export type ProjectTab = 'runs' | 'wizard' | 'studies' | 'launch' | 'journal';
+export type ProjectTab = 'overview' | 'runs' | 'wizard' | 'studies' | 'launch' | 'journal';
 export type View =
   | { kind: 'project'; tab: ProjectTab }
   | { kind: 'trial'; trialId: number }
