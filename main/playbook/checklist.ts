@@ -36,6 +36,16 @@ export interface TrialDiagnostics {
  * 25 or more also epsilon; far more, also beta2. So 1 dimension: 5 (a handful, under the 10 that
  * buys a second); 2: 10; 3: 25; 4: 50 ("far more"); beyond, doubling per dimension.
  */
+/** The curve findings in a researcher's words, for the checklist's one-line summary. */
+const FINDING_WORDS: Record<CurveFinding['kind'], string> = {
+  divergence: 'diverged',
+  overfitting: 'validation worsens while training improves (overfitting)',
+  highVarianceLate: 'noisy late in training',
+  stillImproving: 'still improving at the last step (budget too short?)',
+  bestStepEarly: 'best within the first 10% of training (budget too long?)',
+  trainingLossRising: 'training loss rising',
+};
+
 export function recommendedTrials(d: number): number {
   const table = [1, 5, 10, 25, 50];
   return d < table.length ? table[Math.max(0, d)]! : 50 * 2 ** (d - 4);
@@ -160,7 +170,7 @@ export function studyChecklist(
       parts.diagnostics.length === 0
         ? `No feasible trial yet${still}.`
         : sick.length > 0
-          ? sick.map((t) => `#${t.trialId} (${t.why}): ${t.findings.map((f) => f.kind).join(', ')}.`).join(' ')
+          ? sick.map((t) => `#${t.trialId} (${t.why}): ${t.findings.map((f) => FINDING_WORDS[f.kind]).join(', ')}.`).join(' ')
           : `Yes: no divergence, overfitting, late noise, unfinished or saturated curves in ${parts.diagnostics.length} best trial${parts.diagnostics.length === 1 ? '' : 's'}.`,
   });
   return items;

@@ -77,7 +77,7 @@ describe('a study, designed, run and analysed in the browser', () => {
     await page.locator('[data-isolation-plot=optimizer] canvas').waitFor();
     await expect(page.locator('[data-check]').count()).resolves.toBe(4);
     await expect(page.locator('[data-check=bestAtBoundary]').getAttribute('data-check-status')).resolves.toBe('warn');
-    await expect(page.getByTestId('boundary-warnings').textContent()).resolves.toMatch(/lr/);
+    await expect(page.locator('[data-check=bestAtBoundary]').textContent()).resolves.toMatch(/best lr may lie above the range/);
     await page.getByTestId('analysis').scrollIntoViewIfNeeded();
     await wb.shot('study-analysis', true);
     // A selection of trials exports at full resolution.

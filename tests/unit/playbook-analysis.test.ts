@@ -254,6 +254,6 @@ describe('the whole analysis', () => {
     expect(diagnosed.findings.map((f) => f.kind)).toEqual(['trainingLossRising']);
     // The best Nesterov trial is diagnosed too, as the isolation plot compares it.
     expect(analysis.diagnostics.some((d) => d.why === 'best optimizer = nesterov')).toBe(true);
-    expect(analysis.checklist.find((c) => c.id === 'healthyCurves')).toMatchObject({ status: 'warn', detail: expect.stringContaining(`#${best.id} (best overall): trainingLossRising`) });
+    expect(analysis.checklist.find((c) => c.id === 'healthyCurves')).toMatchObject({ status: 'warn', detail: expect.stringContaining(`#${best.id} (best overall): training loss rising`) });
   });
 });

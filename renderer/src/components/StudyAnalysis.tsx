@@ -11,6 +11,7 @@ const INFEASIBLE = '#d9480f';
 const BEST = '#e8590c';
 
 function num(v: unknown): string {
+  if (v === 0) return '0';
   return typeof v === 'number' ? (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(2) : String(Number(v.toPrecision(4)))) : String(v);
 }
 
@@ -210,13 +211,6 @@ function AnalysisBody({ a, objective, goal }: { a: StudyAnalysisView; objective:
           </li>
         ))}
       </ul>
-      {a.boundary.length > 0 && (
-        <div className="banner error" style={{ marginTop: 12, display: 'block' }} data-testid="boundary-warnings">
-          {a.boundary.map((b, i) => (
-            <div key={i}>⚠ {b.message}</div>
-          ))}
-        </div>
-      )}
       <h3>Axis plots — {objective} against each searched hyperparameter</h3>
       <div className="charts">
         {axis.map(({ p, option }) => (
