@@ -14,3 +14,8 @@ export function formatTime(ms: number | null): string {
   const sameDay = d.toDateString() === today.toDateString();
   return sameDay ? d.toLocaleTimeString() : d.toLocaleString();
 }
+
+/** Metric names with the objective first: it is the curve the researcher came to look at. */
+export function objectiveFirst(names: readonly string[], objective: string | null | undefined): string[] {
+  return objective && names.includes(objective) ? [objective, ...names.filter((n) => n !== objective)] : [...names];
+}

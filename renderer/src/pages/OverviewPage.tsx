@@ -5,6 +5,7 @@ import { api } from '../api/client';
 import { StudyProgressBar } from '../components/StudyProgress';
 import { formatDuration } from '../lib/format';
 import { useStore } from '../store';
+import { PageHeader } from '../components/PageHeader';
 
 type Step = OverviewView['nextSteps'][number];
 
@@ -45,12 +46,7 @@ export function OverviewPage({ project }: { project: Project }) {
   const b = o.baseline;
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>{project.name}</h1>
-          <p className="subtle">Where the project stands, and the playbook’s next step.</p>
-        </div>
-      </header>
+      <PageHeader title={project.name} subtitle="Where the project stands, and the playbook’s next step." />
 
       <section className="card" data-testid="next-steps">
         <h2>Next steps</h2>

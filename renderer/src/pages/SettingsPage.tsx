@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { InterpreterCandidate, SettingsView } from '../../../preload/contract';
 import { api, ApiError } from '../api/client';
 import { useStore } from '../store';
+import { PageHeader } from '../components/PageHeader';
 
 /** The workspace: where it lives, how many trials run at once, the GPUs found, the Pythons found, the theme. */
 export function SettingsPage() {
@@ -32,16 +33,16 @@ export function SettingsPage() {
     }
   }
 
-  if (!settings) return <div className="page"><p className="empty">Loading settings…</p></div>;
+  if (!settings)
+    return (
+      <div className="page">
+        <p className="empty">Loading settings…</p>
+      </div>
+    );
   const onGpus = settings.gpus.length > 0;
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Settings</h1>
-          <p className="subtle">Saved in the workspace; trials already running are not affected.</p>
-        </div>
-      </header>
+      <PageHeader title="Settings" subtitle="Saved in the workspace; trials already running are not affected." />
       <section className="card">
         <h2>Workspace</h2>
         <dl className="kv">
@@ -56,7 +57,8 @@ export function SettingsPage() {
         <h2>Trials at once</h2>
         {onGpus ? (
           <p>
-            {settings.gpus.length} GPU{settings.gpus.length > 1 ? 's' : ''} found (ids {settings.gpus.join(', ')}): one trial per GPU, given to it with CUDA_VISIBLE_DEVICES. A study can ask for fewer at once.
+            {settings.gpus.length} GPU{settings.gpus.length > 1 ? 's' : ''} found (ids {settings.gpus.join(', ')}): one trial per GPU, given to it with
+            CUDA_VISIBLE_DEVICES. A study can ask for fewer at once.
           </p>
         ) : (
           <>
@@ -70,7 +72,11 @@ export function SettingsPage() {
                 Save
               </button>
             </div>
-            {error && <p className="field-error" role="alert">{error}</p>}
+            {error && (
+              <p className="field-error" role="alert">
+                {error}
+              </p>
+            )}
           </>
         )}
         <table className="table" style={{ maxWidth: 520 }}>
@@ -100,7 +106,10 @@ export function SettingsPage() {
           <ul className="candidates">
             {pythons.map((p) => (
               <li key={p.path}>
-                <span className="mono">{p.path}</span> <span className="subtle">Python {p.version} · {p.hasTorch ? 'PyTorch ✓' : 'no PyTorch'} · {p.hasSklearn ? 'scikit-learn ✓' : 'no scikit-learn'}</span>
+                <span className="mono">{p.path}</span>{' '}
+                <span className="subtle">
+                  Python {p.version} · {p.hasTorch ? 'PyTorch ✓' : 'no PyTorch'} · {p.hasSklearn ? 'scikit-learn ✓' : 'no scikit-learn'}
+                </span>
               </li>
             ))}
             {pythons.length === 0 && <li className="field-error">No Python interpreter was found.</li>}

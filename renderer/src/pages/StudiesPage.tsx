@@ -2,6 +2,7 @@ import type { Project } from '../../../preload/contract';
 import { StudyProgressBar } from '../components/StudyProgress';
 import { useStudies } from '../lib/useStudies';
 import { useStore } from '../store';
+import { PageHeader } from '../components/PageHeader';
 
 /** A project's studies ("rounds" of the playbook's incremental loop), newest first. */
 export function StudiesPage({ project }: { project: Project }) {
@@ -10,24 +11,22 @@ export function StudiesPage({ project }: { project: Project }) {
   const openNewStudy = useStore((s) => s.openNewStudy);
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Studies</h1>
-          <p className="subtle">Each study answers one scoped question, comparing scientific hyperparameters fairly by optimizing over nuisance ones.</p>
-        </div>
-        <div className="actions">
+      <PageHeader
+        title="Studies"
+        subtitle="Each study answers one scoped question, comparing scientific hyperparameters fairly by optimizing over nuisance ones."
+        actions={
           <button className="btn primary" onClick={openNewStudy} data-testid="new-study">
             + New study
           </button>
-        </div>
-      </header>
+        }
+      />
       {studies === null ? (
         <p className="empty">Loading…</p>
       ) : studies.length === 0 ? (
         <div className="card">
           <p className="empty">
-            No studies yet. A study has a written goal (“does Adam beat Nesterov momentum at this step budget?”), gives every hyperparameter a role — scientific, nuisance or fixed — and
-            runs a quasi-random search over the nuisance ones.
+            No studies yet. A study has a written goal (“does Adam beat Nesterov momentum at this step budget?”), gives every hyperparameter a role —
+            scientific, nuisance or fixed — and runs a quasi-random search over the nuisance ones.
           </p>
           <button className="btn primary" onClick={openNewStudy}>
             Design the first study
@@ -35,7 +34,15 @@ export function StudiesPage({ project }: { project: Project }) {
         </div>
       ) : (
         studies.map((s) => (
-          <div key={s.id} className="study-card" onClick={() => openStudy(s.id)} role="button" tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && openStudy(s.id)} data-study={s.id}>
+          <div
+            key={s.id}
+            className="study-card"
+            onClick={() => openStudy(s.id)}
+            role="button"
+            tabIndex={0}
+            onKeyDown={(e) => e.key === 'Enter' && openStudy(s.id)}
+            data-study={s.id}
+          >
             <h3>
               {s.name} <span className={`badge study-${s.status}`}>{s.status}</span>
             </h3>

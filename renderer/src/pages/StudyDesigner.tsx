@@ -4,6 +4,7 @@ import { parseSearchSpace, parseSearchSpaceJson, type PlainRange, type SearchSpa
 import { api, ApiError } from '../api/client';
 import { parseHyperValue } from '../lib/argvText';
 import { useStore } from '../store';
+import { PageHeader } from '../components/PageHeader';
 
 type RangeType = PlainRange['type'];
 
@@ -91,7 +92,8 @@ export function StudyDesigner({ project }: { project: Project }) {
     const c = Number(concurrency);
     if (!Number.isInteger(c) || c < 1) errors.push(`Trials at once must be a whole number of at least 1, got “${concurrency}”.`);
     const sd = seed.trim() === '' ? undefined : Number(seed);
-    if (sd !== undefined && !(Number.isInteger(sd) && sd >= 0 && sd <= 0xffffffff)) errors.push('The seed is a whole number from 0 to 4294967295, or empty for a random one.');
+    if (sd !== undefined && !(Number.isInteger(sd) && sd >= 0 && sd <= 0xffffffff))
+      errors.push('The seed is a whole number from 0 to 4294967295, or empty for a random one.');
     if (!objectiveMetric.trim()) errors.push('Choose the objective metric, e.g. val_error.');
     const names = rows.map((r) => r.name.trim()).filter(Boolean);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -115,7 +117,19 @@ export function StudyDesigner({ project }: { project: Project }) {
     for (const n of Object.keys(space)) roles[n] ??= 'nuisance';
     return {
       errors,
-      input: { projectId: project.id, name: name.trim(), goal: goal.trim(), space, roles, fixed, objectiveMetric: objectiveMetric.trim(), objectiveGoal, budget: b, concurrency: c, ...(sd !== undefined ? { seed: sd } : {}) },
+      input: {
+        projectId: project.id,
+        name: name.trim(),
+        goal: goal.trim(),
+        space,
+        roles,
+        fixed,
+        objectiveMetric: objectiveMetric.trim(),
+        objectiveGoal,
+        budget: b,
+        concurrency: c,
+        ...(sd !== undefined ? { seed: sd } : {}),
+      },
     };
   }
 
@@ -149,28 +163,29 @@ export function StudyDesigner({ project }: { project: Project }) {
 
   // Scientific hyperparameters first, as the design gives them the first (most even) dimensions.
   const previewKeys = preview
-    ? [...new Set(preview.points.flatMap((p) => Object.keys(p)))].sort((a, b) => Number(rows.find((r) => r.name === b)?.role === 'scientific') - Number(rows.find((r) => r.name === a)?.role === 'scientific') || a.localeCompare(b))
+    ? [...new Set(preview.points.flatMap((p) => Object.keys(p)))].sort(
+        (a, b) =>
+          Number(rows.find((r) => r.name === b)?.role === 'scientific') - Number(rows.find((r) => r.name === a)?.role === 'scientific') || a.localeCompare(b),
+      )
     : [];
 
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <button className="link back" onClick={back}>
-            ← Studies
-          </button>
-          <h1>New study</h1>
-          <p className="subtle">One round of the playbook: a scoped goal, a role for every hyperparameter, a quasi-random search over the nuisance ones.</p>
-        </div>
-        <div className="actions">
-          <button className="btn" onClick={() => void showPreview()}>
-            Preview design
-          </button>
-          <button className="btn primary" onClick={() => void create()} disabled={busy} data-testid="create-study">
-            {busy ? 'Starting…' : '▶ Start study'}
-          </button>
-        </div>
-      </header>
+      <PageHeader
+        back={{ label: '← Studies', onClick: back }}
+        title="New study"
+        subtitle="One round of the playbook: a scoped goal, a role for every hyperparameter, a quasi-random search over the nuisance ones."
+        actions={
+          <>
+            <button className="btn" onClick={() => void showPreview()}>
+              Preview design
+            </button>
+            <button className="btn primary" onClick={() => void create()} disabled={busy} data-testid="create-study">
+              {busy ? 'Starting…' : '▶ Start study'}
+            </button>
+          </>
+        }
+      />
 
       {error && (
         <div className="banner error" role="alert" data-testid="study-error" style={{ whiteSpace: 'pre-line' }}>
@@ -186,15 +201,21 @@ export function StudyDesigner({ project }: { project: Project }) {
         </label>
         <label className="field">
           <span className="field-label">The question this study answers</span>
-          <textarea rows={2} value={goal} onChange={(e) => setGoal(e.target.value)} placeholder="Does Adam beat Nesterov momentum at this step budget?" data-field="study-goal" />
+          <textarea
+            rows={2}
+            value={goal}
+            onChange={(e) => setGoal(e.target.value)}
+            placeholder="Does Adam beat Nesterov momentum at this step budget?"
+            data-field="study-goal"
+          />
         </label>
       </section>
 
       <section className="card">
         <h2>Hyperparameters</h2>
         <div className="hint-box">
-          Rules of thumb from the playbook: the optimizer’s hyperparameters (learning rate, momentum) are usually <b>nuisance</b>; the choice of optimizer is <b>scientific</b> or
-          fixed; a regularizer’s on/off is scientific and its strength nuisance. Every fixed value is a caveat of the conclusion.
+          Rules of thumb from the playbook: the optimizer’s hyperparameters (learning rate, momentum) are usually <b>nuisance</b>; the choice of optimizer is{' '}
+          <b>scientific</b> or fixed; a regularizer’s on/off is scientific and its strength nuisance. Every fixed value is a caveat of the conclusion.
         </div>
         <table className="table roles">
           <thead>
@@ -221,7 +242,12 @@ export function StudyDesigner({ project }: { project: Project }) {
                 </td>
                 <td>
                   {r.role === 'fixed' ? (
-                    <input className="mono fixed-value" value={r.value} onChange={(e) => update(i, { value: e.target.value })} aria-label={`value of ${r.name}`} />
+                    <input
+                      className="mono fixed-value"
+                      value={r.value}
+                      onChange={(e) => update(i, { value: e.target.value })}
+                      aria-label={`value of ${r.name}`}
+                    />
                   ) : jsonMode ? (
                     <span className="subtle">range in the JSON below</span>
                   ) : (
@@ -234,12 +260,30 @@ export function StudyDesigner({ project }: { project: Project }) {
                         <option value="categorical">choices</option>
                       </select>
                       {r.type === 'discrete' || r.type === 'categorical' ? (
-                        <input className="mono wide" value={r.values} onChange={(e) => update(i, { values: e.target.value })} placeholder="adam, nesterov" data-range-values={r.name} />
+                        <input
+                          className="mono wide"
+                          value={r.values}
+                          onChange={(e) => update(i, { values: e.target.value })}
+                          placeholder="adam, nesterov"
+                          data-range-values={r.name}
+                        />
                       ) : (
                         <>
-                          <input className="mono" value={r.min} onChange={(e) => update(i, { min: e.target.value })} placeholder="min" data-range-min={r.name} />
+                          <input
+                            className="mono"
+                            value={r.min}
+                            onChange={(e) => update(i, { min: e.target.value })}
+                            placeholder="min"
+                            data-range-min={r.name}
+                          />
                           <span className="subtle">to</span>
-                          <input className="mono" value={r.max} onChange={(e) => update(i, { max: e.target.value })} placeholder="max" data-range-max={r.name} />
+                          <input
+                            className="mono"
+                            value={r.max}
+                            onChange={(e) => update(i, { max: e.target.value })}
+                            placeholder="max"
+                            data-range-max={r.name}
+                          />
                         </>
                       )}
                     </div>

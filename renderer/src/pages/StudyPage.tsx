@@ -7,6 +7,8 @@ import { StudyTrialTable } from '../components/StudyTrialTable';
 import { useStudyCurves } from '../live/useStudyCurves';
 import { useStudy } from '../lib/useStudies';
 import { useStore } from '../store';
+import { objectiveFirst } from '../lib/format';
+import { PageHeader } from '../components/PageHeader';
 import { StudyAnalysis } from '../components/StudyAnalysis';
 import { promoteTrial } from '../launch/selection';
 
@@ -33,10 +35,7 @@ export function StudyPage({ studyId }: { studyId: number }) {
         loadRows();
       }, ROWS_REFRESH_MS);
     };
-    const offs = [
-      api.on('trial.updated', (t) => t.studyId === studyId && schedule()),
-      api.on('trial.points', () => schedule()),
-    ];
+    const offs = [api.on('trial.updated', (t) => t.studyId === studyId && schedule()), api.on('trial.points', () => schedule())];
     return () => {
       offs.forEach((off) => off());
       if (pending) clearTimeout(pending);
@@ -56,41 +55,53 @@ export function StudyPage({ studyId }: { studyId: number }) {
     return scored.reduce((a, b) => ((study.objectiveGoal === 'minimize' ? b.best! < a.best! : b.best! > a.best!) ? b : a));
   }, [rows, study]);
 
-  if (!study) return <div className="page"><p className="empty">Loading study…</p></div>;
-  const ordered = metrics.includes(study.objectiveMetric) ? [study.objectiveMetric, ...metrics.filter((m) => m !== study.objectiveMetric)] : metrics;
+  if (!study)
+    return (
+      <div className="page">
+        <p className="empty">Loading study…</p>
+      </div>
+    );
+  const ordered = objectiveFirst(metrics, study.objectiveMetric);
   const act = (f: Promise<unknown>) => f.then(reload).catch((e: Error) => notify('error', e.message));
   const fixed = Object.entries(study.fixed);
 
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <button className="link back" onClick={back}>
-            ← Studies
-          </button>
-          <h1>
-            {study.name} <span className={`badge study-${study.status}`} data-study-status={study.status}>{study.status}</span>
-          </h1>
-          <p className="subtle">{study.goal}</p>
-        </div>
-        <div className="actions">
-          {study.status === 'running' && (
-            <button className="btn" onClick={() => void act(api.invoke('studies.pause', { id: study.id }))} title="Start nothing new; running trials finish">
-              ❚❚ Pause
-            </button>
-          )}
-          {study.status === 'paused' && (
-            <button className="btn primary" onClick={() => void act(api.invoke('studies.resume', { id: study.id }))}>
-              ▶ Resume
-            </button>
-          )}
-          {(study.status === 'running' || study.status === 'paused') && (
-            <button className="btn danger" onClick={() => void act(api.invoke('studies.cancel', { id: study.id }))} title="Cancel queued trials and stop running ones">
-              ■ Cancel
-            </button>
-          )}
-        </div>
-      </header>
+      <PageHeader
+        back={{ label: '← Studies', onClick: back }}
+        title={
+          <>
+            {study.name}{' '}
+            <span className={`badge study-${study.status}`} data-study-status={study.status}>
+              {study.status}
+            </span>
+          </>
+        }
+        subtitle={study.goal}
+        actions={
+          <>
+            {study.status === 'running' && (
+              <button className="btn" onClick={() => void act(api.invoke('studies.pause', { id: study.id }))} title="Start nothing new; running trials finish">
+                ❚❚ Pause
+              </button>
+            )}
+            {study.status === 'paused' && (
+              <button className="btn primary" onClick={() => void act(api.invoke('studies.resume', { id: study.id }))}>
+                ▶ Resume
+              </button>
+            )}
+            {(study.status === 'running' || study.status === 'paused') && (
+              <button
+                className="btn danger"
+                onClick={() => void act(api.invoke('studies.cancel', { id: study.id }))}
+                title="Cancel queued trials and stop running ones"
+              >
+                ■ Cancel
+              </button>
+            )}
+          </>
+        }
+      />
 
       <section className="card">
         <StudyProgressBar study={study} />
@@ -103,7 +114,12 @@ export function StudyPage({ studyId }: { studyId: number }) {
                 {' '}
                 · best so far <b className="mono">{best.best!.toPrecision(4)}</b> in trial #{best.id}{' '}
                 {best.status === 'succeeded' && (
-                  <button className="btn small-btn" onClick={() => void promoteTrial(best.id)} data-testid="promote-best" title="Compare it with the incumbent on seed reruns">
+                  <button
+                    className="btn small-btn"
+                    onClick={() => void promoteTrial(best.id)}
+                    data-testid="promote-best"
+                    title="Compare it with the incumbent on seed reruns"
+                  >
                     Promote to candidate
                   </button>
                 )}
@@ -134,7 +150,13 @@ export function StudyPage({ studyId }: { studyId: number }) {
 
       <section className="card">
         <h2>Trials</h2>
-        <StudyTrialTable rows={rows} roles={study.roles} objective={study.objectiveMetric} bestTrialId={best?.id ?? null} onRetry={(id) => void act(api.invoke('trials.retry', { id }))} />
+        <StudyTrialTable
+          rows={rows}
+          roles={study.roles}
+          objective={study.objectiveMetric}
+          bestTrialId={best?.id ?? null}
+          onRetry={(id) => void act(api.invoke('trials.retry', { id }))}
+        />
       </section>
 
       <StudyAnalysis

@@ -4,15 +4,20 @@ import { api } from '../api/client';
 import { downloadFile } from '../lib/download';
 import { MetricChart } from '../components/MetricChart';
 import { StatusBadge } from '../components/StatusBadge';
+import { PageHeader } from '../components/PageHeader';
 import { TerminalView } from '../components/TerminalView';
 import { useLiveMetrics } from '../live/useLiveMetrics';
-import { formatDuration, formatTime } from '../lib/format';
+import { formatDuration, formatTime, objectiveFirst } from '../lib/format';
 import { useStore } from '../store';
 import { promoteTrial } from '../launch/selection';
 
 /** One trial: live curves, the terminal, the exact command, and why it ended. */
 export function TrialPage({ trialId }: { trialId: number }) {
-  const fromList = useStore((s) => Object.values(s.trials).flat().find((t) => t.id === trialId));
+  const fromList = useStore((s) =>
+    Object.values(s.trials)
+      .flat()
+      .find((t) => t.id === trialId),
+  );
   const [fetched, setFetched] = useState<Trial | null>(null);
   const back = useStore((s) => s.back);
   const backLabel = useStore((s) => (s.previous?.kind === 'study' ? '← Study' : '← Project'));
@@ -22,8 +27,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
   const { names, series } = useLiveMetrics(trialId);
   const trial = fromList ?? fetched;
   const objective = useStore((s) => s.projects.find((p) => p.id === trial?.projectId)?.objectiveMetric ?? null);
-  // The objective first: it is the curve the researcher came to look at.
-  const ordered = objective && names.includes(objective) ? [objective, ...names.filter((n) => n !== objective)] : names;
+  const ordered = objectiveFirst(names, objective);
 
   useEffect(() => {
     if (!fromList) void api.invoke('trials.get', { id: trialId }).then(setFetched);
@@ -37,65 +41,72 @@ export function TrialPage({ trialId }: { trialId: number }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [back]);
 
-  if (!trial) return <div className="page"><p className="empty">Loading trial…</p></div>;
+  if (!trial)
+    return (
+      <div className="page">
+        <p className="empty">Loading trial…</p>
+      </div>
+    );
   const running = trial.status === 'running';
   const extraEnv = Object.entries(trial.env);
 
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <button className="link back" onClick={back} title="Back (Esc)">
-            {backLabel}
-          </button>
-          <h1>
+      <PageHeader
+        back={{ label: backLabel, onClick: back, title: 'Back (Esc)' }}
+        title={
+          <>
             Trial #{trial.id} <StatusBadge trial={trial} />
-          </h1>
-          <p className="subtle">
+          </>
+        }
+        subtitle={
+          <>
             Started {formatTime(trial.startedAt)}
             {trial.startedAt && trial.endedAt ? ` · ran ${formatDuration(trial.endedAt - trial.startedAt)}` : ''}
             {trial.exitCode !== null ? ` · exit code ${trial.exitCode}` : ''}
             {trial.signal ? ` · ${trial.signal}` : ''}
-          </p>
-        </div>
-        <div className="actions">
-          {trial.status === 'succeeded' && (
-            <button className="btn" onClick={() => void promoteTrial(trial.id)} data-testid="promote" title="Compare it with the incumbent on seed reruns">
-              Promote to candidate
-            </button>
-          )}
-          {(['csv', 'jsonl'] as const).map((format) => (
-            <button
-              key={format}
-              className="btn"
-              title={`Every metric point at full resolution, as ${format.toUpperCase()}`}
-              onClick={() =>
-                void api
-                  .invoke('trials.export', { ids: [trial.id], format })
-                  .then(downloadFile)
-                  .catch((e: Error) => notify('error', e.message))
-              }
-            >
-              Export {format.toUpperCase()}
-            </button>
-          ))}
-          {running && (
-            <button
-              className="btn danger"
-              data-testid="stop"
-              disabled={stopping}
-              onClick={() => {
-                setStopping(true);
-                stopTrial(trial.id)
-                  .catch((e: Error) => notify('error', e.message))
-                  .finally(() => setStopping(false));
-              }}
-            >
-              {stopping ? 'Stopping…' : '■ Stop'}
-            </button>
-          )}
-        </div>
-      </header>
+          </>
+        }
+        actions={
+          <>
+            {trial.status === 'succeeded' && (
+              <button className="btn" onClick={() => void promoteTrial(trial.id)} data-testid="promote" title="Compare it with the incumbent on seed reruns">
+                Promote to candidate
+              </button>
+            )}
+            {(['csv', 'jsonl'] as const).map((format) => (
+              <button
+                key={format}
+                className="btn"
+                title={`Every metric point at full resolution, as ${format.toUpperCase()}`}
+                onClick={() =>
+                  void api
+                    .invoke('trials.export', { ids: [trial.id], format })
+                    .then(downloadFile)
+                    .catch((e: Error) => notify('error', e.message))
+                }
+              >
+                Export {format.toUpperCase()}
+              </button>
+            ))}
+            {running && (
+              <button
+                className="btn danger"
+                data-testid="stop"
+                disabled={stopping}
+                onClick={() => {
+                  setStopping(true);
+                  stopTrial(trial.id)
+                    .catch((e: Error) => notify('error', e.message))
+                    .finally(() => setStopping(false));
+                }}
+              >
+                {stopping ? 'Stopping…' : '■ Stop'}
+              </button>
+            )}
+          </>
+        }
+      />
 
       {trial.failureReason && trial.status !== 'succeeded' && (
         <div className={`banner ${trial.status === 'killed' ? 'info' : 'error'}`} role="status" data-testid="failure-reason">
