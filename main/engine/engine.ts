@@ -109,7 +109,7 @@ export class Engine {
       projects: this.projects,
       trials: this.trials,
       runner: this.runner,
-      gpu: () => this.gpus[0] ?? null,
+      reserve: () => this.scheduler.reserve(),
       emit: (sweep) => this.emit('sweep.updated', sweep),
     });
     this.resolveInterrupted();

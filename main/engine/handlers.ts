@@ -65,7 +65,13 @@ export const handlers: Handlers = {
   'interpreters.detect': () => detectInterpreters(),
   'trials.list': (e, { projectId }) => e.trials.list(project(e, projectId).id),
   'trials.get': (e, { id }) => trial(e, id),
-  'trials.start': (e, { projectId, hyperparameters }) => e.runner.start(project(e, projectId), hyperparameters),
+  // A Run goes through the queue (ahead of studies' trials), so it never shares a GPU slot with one.
+  'trials.start': (e, { projectId, hyperparameters }) => {
+    const p = project(e, projectId);
+    const t = e.runner.create(p, hyperparameters ?? p.hyperparameters);
+    e.scheduler.pump();
+    return e.trials.get(t.id)!;
+  },
   'trials.stop': async (e, { id }) => {
     trial(e, id);
     e.runner.stop(id);

@@ -10,6 +10,18 @@ export interface Slot {
   trialId: number | null;
 }
 
+/** Marks a slot held for a caller that has not created its trial yet. */
+const RESERVED = -1;
+
+/** A slot held for one trial started outside the queue (a batch-size probe, a wizard run). */
+export interface SlotLease {
+  gpu: string | null;
+  /** Call with the trial's id before launching it: the slot is then freed when that trial ends. */
+  bind(trialId: number): void;
+  /** Gives the slot back unused. */
+  release(): void;
+}
+
 /**
  * Runs queued trials on the workstation's slots: one trial per GPU where there are GPUs,
  * otherwise a configured number of CPU slots. The queue is the trials table itself (status
@@ -18,6 +30,7 @@ export interface Slot {
  */
 export class Scheduler {
   private slots: Slot[];
+  private readonly waiting: ((lease: SlotLease) => void)[] = [];
   /** CPU slots wanted; busy slots above it are removed as their trials end. */
   private cpuTarget: number;
 
@@ -34,18 +47,49 @@ export class Scheduler {
     return this.slots.length;
   }
 
+  /**
+   * A slot for a trial that must start at once and alone on its GPU (a batch-size probe that
+   * measures throughput, a wizard's dry run): served before the queue, as soon as one is free.
+   */
+  reserve(): Promise<SlotLease> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.pump();
+    });
+  }
+
   /** Starts as many queued trials as free slots and study limits allow. */
   pump(): void {
     const free = () => this.slots.find((s) => s.trialId === null);
+    for (let slot = free(); slot && this.waiting.length > 0; slot = free()) {
+      const s = slot;
+      s.trialId = RESERVED;
+      let bound = false;
+      this.waiting.shift()!({
+        gpu: s.gpu,
+        bind: (trialId) => {
+          bound = true;
+          s.trialId = trialId;
+        },
+        release: () => {
+          if (bound || s.trialId !== RESERVED) return;
+          s.trialId = null;
+          this.trimFree();
+          this.pump();
+        },
+      });
+    }
     if (!free()) return;
     const studies = new Map<number, Study | undefined>();
     const runningPerStudy = new Map<number, number>();
     for (const s of this.slots) {
-      if (s.trialId === null) continue;
+      if (s.trialId === null || s.trialId === RESERVED) continue;
       const t = this.deps.trials.get(s.trialId);
       if (t?.studyId != null) runningPerStudy.set(t.studyId, (runningPerStudy.get(t.studyId) ?? 0) + 1);
     }
-    for (const trial of this.deps.trials.queued()) {
+    // A Run the researcher started waits behind no study: trials outside studies go first.
+    const queued = this.deps.trials.queued();
+    for (const trial of [...queued.filter((t) => t.studyId === null), ...queued.filter((t) => t.studyId !== null)]) {
       const slot = free();
       if (!slot) return;
       if (trial.studyId !== null) {

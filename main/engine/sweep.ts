@@ -1,3 +1,4 @@
+import type { SlotLease } from './scheduler';
 import type { Project, Trial } from '../../preload/contract';
 import type { ProbeView, SweepSettings, SweepView } from '../../preload/contract-wizard';
 import { analyseSweep, type ProbeResult } from '../playbook/batchSize/recommendation';
@@ -36,8 +37,11 @@ export class SweepService {
       projects: ProjectRepo;
       trials: TrialRepo;
       runner: Runner;
-      /** The GPU probes run on (a CUDA_VISIBLE_DEVICES value), or null on a CPU-only machine. */
-      gpu: () => string | null;
+      /**
+       * A slot of the scheduler for the next probe: a probe measures throughput, so it must not
+       * share its GPU with a study's trial; it waits for a free slot and goes before the queue.
+       */
+      reserve: () => Promise<SlotLease>;
       emit: (sweep: SweepView) => void;
     },
   ) {}
@@ -188,7 +192,12 @@ export class SweepService {
         this.finish(id, next.reason, probes);
         return;
       }
-      const trial = this.launchProbe(project, id, settings, next.batchSize, next.steps, next.phase, state);
+      const lease = await this.deps.reserve();
+      if (state.suspended || state.cancelled) {
+        lease.release();
+        continue;
+      }
+      const trial = this.launchProbe(project, id, settings, next.batchSize, next.steps, next.phase, state, lease);
       const ended = trial.status === 'running' ? await this.waitWithTimeout(trial.id, settings.probeTimeoutSeconds, state) : trial;
       state.trialId = null;
       const log = this.deps.trials.logPath(ended.id);
@@ -220,13 +229,14 @@ export class SweepService {
   }
 
   /** Creates and starts the probe in one synchronous step, so the scheduler never sees it queued. */
-  private launchProbe(project: Project, sweepId: number, settings: SweepSettings, batchSize: number, steps: number, phase: string, state: Active): Trial {
+  private launchProbe(project: Project, sweepId: number, settings: SweepSettings, batchSize: number, steps: number, phase: string, state: Active, lease: SlotLease): Trial {
     const hyperparameters = { ...project.hyperparameters, [settings.batchSizeFlag]: batchSize, [settings.maxStepsFlag]: steps };
     const created = this.deps.runner.create(project, hyperparameters, { kind: 'probe' });
     this.deps.sweeps.addProbe({ trialId: created.id, sweepId, batchSize, phase, steps });
     state.trialId = created.id;
     const memoryCapBytes = settings.memoryCapMiB === null ? null : settings.memoryCapMiB * 1024 * 1024;
-    const trial = this.deps.runner.launch(project, created.id, this.deps.gpu(), { memoryCapBytes });
+    lease.bind(created.id);
+    const trial = this.deps.runner.launch(project, created.id, lease.gpu, { memoryCapBytes });
     this.emit(sweepId);
     return trial;
   }

@@ -23,15 +23,15 @@ function state(e: Engine, projectId: number): WizardState {
   return { ...e.wizard.get(projectId), launch0: e.decisions.list(projectId).find((d) => d.kind === 'launch' && d.launchNumber === 0) ?? null };
 }
 
-/** The GPU a wizard run uses: the first the scheduler knows, or none on a CPU-only machine. */
-function firstGpu(e: Engine): string | null {
-  return e.gpus[0] ?? null;
-}
-
-/** Creates and starts a trial in one synchronous step, so the scheduler never sees it queued. */
-function runNow(e: Engine, p: Project, hyperparameters: Project['hyperparameters'], kind: Trial['kind']): Trial {
+/**
+ * Starts a wizard run on a slot of its own (it waits for one if studies fill them all, and goes
+ * before their queue); created and launched in one step, so the queue never sees it.
+ */
+async function runNow(e: Engine, p: Project, hyperparameters: Project['hyperparameters'], kind: Trial['kind']): Promise<Trial> {
+  const lease = await e.scheduler.reserve();
   const created = e.runner.create(p, hyperparameters, { kind });
-  return e.runner.launch(p, created.id, firstGpu(e));
+  lease.bind(created.id);
+  return e.runner.launch(p, created.id, lease.gpu);
 }
 
 /** The verdict on a dry run or confirmation run, with the objective when it was printed. */
@@ -85,11 +85,11 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
     e.wizard.save(projectId, { step, choices });
     return state(e, projectId);
   },
-  'wizard.dryRun': (e, { projectId, maxStepsFlag, steps }) => {
+  'wizard.dryRun': async (e, { projectId, maxStepsFlag, steps }) => {
     const p = project(e, projectId);
     const flag = maxStepsFlag ?? e.wizard.get(projectId).choices.maxStepsFlag;
     if (!flag) throw new ApiError('say which flag sets the number of training steps (e.g. max_steps) so the dry run stays short');
-    const trial = runNow(e, p, { ...p.hyperparameters, [flag]: steps }, 'dryrun');
+    const trial = await runNow(e, p, { ...p.hyperparameters, [flag]: steps }, 'dryrun');
     e.wizard.save(projectId, { choices: { dryRunTrialId: trial.id, dryRunOk: false, maxStepsFlag: flag } });
     return trial;
   },
@@ -100,9 +100,9 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
     }
     return check;
   },
-  'wizard.confirmRun': (e, { projectId, config }) => {
+  'wizard.confirmRun': async (e, { projectId, config }) => {
     const p = project(e, projectId);
-    const trial = runNow(e, p, config, 'manual');
+    const trial = await runNow(e, p, config, 'manual');
     e.wizard.save(projectId, { choices: { confirmTrialId: trial.id } });
     return trial;
   },

@@ -108,6 +108,11 @@ export function TrialPage({ trialId }: { trialId: number }) {
         }
       />
 
+      {trial.status === 'queued' && (
+        <div className="banner info" role="status">
+          Queued: it starts as soon as a slot is free (one trial per GPU; Settings shows what each slot runs).
+        </div>
+      )}
       {trial.failureReason && trial.status !== 'succeeded' && (
         <div className={`banner ${trial.status === 'killed' ? 'info' : 'error'}`} role="status" data-testid="failure-reason">
           {trial.failureReason}
