@@ -1,3 +1,5 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api/client';
 import type { Project } from '../../../preload/contract';
 import { StudyProgressBar } from '../components/StudyProgress';
 import { useStudies } from '../lib/useStudies';
@@ -7,6 +9,10 @@ import { PageHeader } from '../components/PageHeader';
 /** A project's studies ("rounds" of the playbook's incremental loop), newest first. */
 export function StudiesPage({ project }: { project: Project }) {
   const { studies } = useStudies(project.id);
+  const [stale, setStale] = useState<Map<number, string[]>>(new Map());
+  useEffect(() => {
+    void api.invoke('launch.baseline', { projectId: project.id }).then((b) => setStale(new Map(b.staleStudies.map((s) => [s.studyId, s.reasons]))));
+  }, [project.id, studies]);
   const openStudy = useStore((s) => s.openStudy);
   const openNewStudy = useStore((s) => s.openNewStudy);
   return (
@@ -45,6 +51,11 @@ export function StudiesPage({ project }: { project: Project }) {
           >
             <h3>
               {s.name} <span className={`badge study-${s.status}`}>{s.status}</span>
+              {stale.has(s.id) && (
+                <span className="badge status-killed" title={stale.get(s.id)!.join('; ')} data-stale>
+                  tuned for another baseline
+                </span>
+              )}
             </h3>
             <span className="subtle">{new Date(s.createdAt).toLocaleDateString()}</span>
             <p className="subtle" style={{ gridColumn: '1 / -1', margin: 0 }}>
