@@ -5,6 +5,11 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../engine/store/database';
 import { ProjectRepo } from '../engine/store/projects';
 import { TrialRepo } from '../engine/store/trials';
+import { MetricStore } from '../engine/store/metrics';
+import { ThreadPointSink } from '../engine/store/pointSink';
+import { MetricWriter } from '../engine/runner/metricWriter';
+import { TrialSession } from '../engine/runner/trialSession';
+import { performance } from 'node:perf_hooks';
 
 export interface BenchWorkspace {
   dir: string;
@@ -56,4 +61,32 @@ export function median(xs: number[]): number {
 export function machine(): string {
   const os = require('node:os') as typeof import('node:os');
   return `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`;
+}
+
+/**
+ * Runs a child that prints through the whole pipeline (pty session, parser, MetricWriter,
+ * worker-thread inserts) into a fresh workspace, and resolves when it has exited and every
+ * point is committed.
+ */
+export async function runThroughPipeline(name: string, childSource: string, during?: () => void): Promise<{ ws: BenchWorkspace; trialId: number; ms: number }> {
+  const ws = benchWorkspace(name);
+  const store = new MetricStore(ws.db);
+  const trialId = ws.newTrial();
+  const sink = new ThreadPointSink(ws.dbPath);
+  const writer = new MetricWriter(store, trialId, () => {}, () => {}, sink);
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    new TrialSession({
+      argv: [process.execPath, '-e', childSource],
+      cwd: ws.dir,
+      env: { ...(process.env as Record<string, string>) },
+      logPath: join(ws.dir, 'output.log'),
+      writer,
+      onOutput: () => during?.(),
+      onExit: () => resolve(),
+    });
+  });
+  const ms = performance.now() - t0;
+  await sink.close();
+  return { ws, trialId, ms };
 }

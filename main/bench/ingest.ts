@@ -8,11 +8,9 @@
  */
 import { join } from 'node:path';
 import { MetricStore } from '../engine/store/metrics';
-import { ThreadPointSink } from '../engine/store/pointSink';
-import { MetricWriter, FLUSH_ROWS } from '../engine/runner/metricWriter';
-import { TrialSession } from '../engine/runner/trialSession';
+import { FLUSH_ROWS } from '../engine/runner/metricWriter';
 import { openDatabase } from '../engine/store/database';
-import { benchWorkspace, machine, rate } from './common';
+import { benchWorkspace, machine, rate, runThroughPipeline } from './common';
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const METRICS = 3;
@@ -29,25 +27,7 @@ process.stdout.write(buf);
 `;
 
 async function pipeline(): Promise<{ ms: number; stored: number }> {
-  const ws = benchWorkspace('ingest');
-  const store = new MetricStore(ws.db);
-  const trialId = ws.newTrial();
-  const sink = new ThreadPointSink(ws.dbPath);
-  const writer = new MetricWriter(store, trialId, () => {}, () => {}, sink);
-  const t0 = performance.now();
-  await new Promise<void>((resolve) => {
-    new TrialSession({
-      argv: [process.execPath, '-e', CHILD],
-      cwd: ws.dir,
-      env: { ...(process.env as Record<string, string>) },
-      logPath: join(ws.dir, 'output.log'),
-      writer,
-      onOutput: () => {},
-      onExit: () => resolve(),
-    });
-  });
-  const ms = performance.now() - t0;
-  await sink.close();
+  const { ws, trialId, ms } = await runThroughPipeline('ingest', CHILD);
   const stored = (ws.db.prepare('SELECT count(*) AS n FROM metric_points WHERE trial_id = ?').get(trialId) as { n: number }).n;
   if (stored !== LINES * METRICS) {
     // Say which lines were lost, to tell the pty (a run of lines) from the store (a batch).

@@ -4,12 +4,7 @@
  * pty, raw log with rotation, terminal model, parser, worker-thread inserts. Prints the peak
  * RSS last: `memory: peak RSS N MB while a trial printed 1 GB`. The target is under 300 MB.
  */
-import { join } from 'node:path';
-import { MetricStore } from '../engine/store/metrics';
-import { ThreadPointSink } from '../engine/store/pointSink';
-import { MetricWriter } from '../engine/runner/metricWriter';
-import { TrialSession } from '../engine/runner/trialSession';
-import { benchWorkspace, machine } from './common';
+import { machine, runThroughPipeline } from './common';
 
 const BYTES = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
 
@@ -37,31 +32,14 @@ more();
 
 async function main(): Promise<void> {
   console.log(`machine: ${machine()}`);
-  const ws = benchWorkspace('memory');
-  const store = new MetricStore(ws.db);
-  const trialId = ws.newTrial();
-  const sink = new ThreadPointSink(ws.dbPath);
-  const writer = new MetricWriter(store, trialId, () => {}, () => {}, sink);
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 20);
-  const t0 = performance.now();
-  await new Promise<void>((resolve) => {
-    new TrialSession({
-      argv: [process.execPath, '-e', CHILD],
-      cwd: ws.dir,
-      env: { ...(process.env as Record<string, string>) },
-      logPath: join(ws.dir, 'output.log'),
-      writer,
-      onOutput: () => {},
-      onExit: () => resolve(),
-    });
-  });
+  const { ws, trialId, ms } = await runThroughPipeline('memory', CHILD);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
-  const s = (performance.now() - t0) / 1000;
-  await sink.close();
+  const s = ms / 1000;
   const stored = (ws.db.prepare('SELECT count(*) AS n FROM metric_points WHERE trial_id = ?').get(trialId) as { n: number }).n;
   ws.db.close();
   console.log(`printed ${(BYTES / 1024 ** 2).toFixed(0)} MB in ${s.toFixed(1)} s (${(BYTES / 1024 ** 2 / s).toFixed(0)} MB/s), ${stored.toLocaleString('en')} points stored`);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../main/engine/engine';
@@ -24,4 +24,30 @@ export function digitsProject(overrides: Partial<NewProject> = {}): NewProject {
     objectiveGoal: 'minimize',
     ...overrides,
   };
+}
+
+/**
+ * A project whose "training" prints one metric line and sleeps: for tests of the queue and its
+ * slots, where PyTorch would only add seconds.
+ */
+export function sleepProject(engine: Engine, seconds = 0.8) {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-sleep-'));
+  writeFileSync(join(dir, 'sleep.py'), `import time\nprint('{"step": 1, "loss": 1.0}', flush=True)\ntime.sleep(${seconds})\n`);
+  return engine.projects.create(digitsProject({ workdir: dir, argvTemplate: ['sleep.py'], interpreter: 'python3', paramStyle: 'hydra', hyperparameters: {} }));
+}
+
+/** A study of `budget` such trials over one nuisance hyperparameter. */
+export function sleepStudyInput(projectId: number, budget: number, concurrency = 1) {
+  return {
+    projectId,
+    name: 'slots',
+    goal: 'how many at once?',
+    space: { x: { type: 'linear', min: 0, max: 1 } },
+    roles: { x: 'nuisance' },
+    fixed: {},
+    objectiveMetric: 'loss',
+    objectiveGoal: 'minimize',
+    budget,
+    concurrency,
+  } as const;
 }

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../main/engine/engine';
 import type { Trial } from '../../preload/contract';
-import { digitsProject } from '../helpers/engine';
+import { sleepProject, sleepStudyInput } from '../helpers/engine';
 
 let engine: Engine | null = null;
 afterEach(async () => {
@@ -22,25 +22,13 @@ async function until(f: () => boolean, ms = 30_000): Promise<void> {
 
 /** One slot, and a study of three short sleeping trials filling it. */
 async function busyEngine() {
-  const dir = mkdtempSync(join(tmpdir(), 'tb-sched-'));
-  writeFileSync(join(dir, 'sleep.py'), 'import time\nprint(\'{"step": 1, "loss": 1.0}\', flush=True)\ntime.sleep(0.8)\n');
   const e = new Engine({ dataDir: mkdtempSync(join(tmpdir(), 'tb-sched-data-')), mode: 'browser', cpuSlots: 1 });
-  const project = e.projects.create(digitsProject({ workdir: dir, argvTemplate: ['sleep.py'], interpreter: 'python3', paramStyle: 'hydra', hyperparameters: {} }));
+  const project = sleepProject(e);
   const starts: Trial[] = [];
   e.subscribe((name, payload) => {
     if (name === 'trial.updated' && (payload as Trial).status === 'running') starts.push(payload as Trial);
   });
-  const study = (await e.invoke('studies.create', {
-    projectId: project.id,
-    name: 's',
-    goal: 'fill the slot',
-    space: { x: { type: 'linear', min: 0, max: 1 } },
-    roles: { x: 'nuisance' },
-    fixed: {},
-    objectiveMetric: 'loss',
-    objectiveGoal: 'minimize',
-    budget: 3,
-  })) as { id: number };
+  const study = (await e.invoke('studies.create', sleepStudyInput(project.id, 3))) as { id: number };
   await until(() => starts.length === 1);
   return { e, project, starts, study };
 }

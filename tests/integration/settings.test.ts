@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../main/engine/engine';
 import type { SettingsView } from '../../preload/contract';
-import { digitsProject } from '../helpers/engine';
+import { sleepProject, sleepStudyInput } from '../helpers/engine';
 
 let engine: Engine | null = null;
 afterEach(async () => {
@@ -25,22 +25,9 @@ async function until(f: () => boolean, ms = 30_000): Promise<void> {
 describe('settings: trials at once', () => {
   it('is stored in the workspace and resizes the CPU slots while trials run', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tb-settings-'));
-    const dir = mkdtempSync(join(tmpdir(), 'tb-sleep-'));
-    writeFileSync(join(dir, 'sleep.py'), 'import time, sys\nprint(\'{"step": 1, "loss": 1.0}\', flush=True)\ntime.sleep(1.5)\n');
     engine = new Engine({ dataDir, mode: 'browser', cpuSlots: 1 });
-    const project = engine.projects.create(digitsProject({ workdir: dir, argvTemplate: ['sleep.py'], interpreter: 'python3', paramStyle: 'hydra', hyperparameters: {} }));
-    const study = (await engine.invoke('studies.create', {
-      projectId: project.id,
-      name: 'slots',
-      goal: 'how many at once?',
-      space: { x: { type: 'linear', min: 0, max: 1 } },
-      roles: { x: 'nuisance' },
-      fixed: {},
-      objectiveMetric: 'loss',
-      objectiveGoal: 'minimize',
-      budget: 4,
-      concurrency: 4,
-    })) as { id: number };
+    const project = sleepProject(engine, 1.5);
+    const study = (await engine.invoke('studies.create', sleepStudyInput(project.id, 4, 4))) as { id: number };
     await until(() => running(engine!) === 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(running(engine)).toBe(1);
