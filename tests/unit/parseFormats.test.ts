@@ -60,8 +60,11 @@ describe('key=value and Key: value in free text', () => {
     });
   });
 
-  it('records the epoch of a line that has only an epoch', () => {
+  it('records the epoch of a line that has only an epoch, with or without its total', () => {
     expect(show(freeTextPairs('Epoch 3'))).toEqual({ step: null, metrics: { Epoch: 3 } });
+    // Keras's header before each epoch's bar: its metrics carry no step, so the epoch places them.
+    expect(show(freeTextPairs('Epoch 1/10'))).toEqual({ step: null, metrics: { epoch: 1 } });
+    expect(freeTextPairs('Epoch 1/10.5')).toBeNull();
   });
 
   it('keeps NaN and Inf as values', () => {
@@ -76,7 +79,6 @@ describe('key=value and Key: value in free text', () => {
       'Using cuda:0 device',
       'GPU 0: NVIDIA A100-SXM4-80GB (UUID: GPU-1234)',
       'Loaded 1797 images from disk',
-      'Epoch 1/10',
       '2024-05-01 12:03:04,567 - INFO - Starting training',
       'Downloading: 100%|██████████| 1.2M/1.2M [00:00<00:00, 5.3MB/s]',
       'Saving model checkpoint to ./out/checkpoint-500',
@@ -126,13 +128,13 @@ describe('Keras progress lines', () => {
     });
   });
 
-  it('leaves out the ETA of an unfinished bar, and reads nothing from the epoch header', () => {
+  it('leaves out the ETA of an unfinished bar; the epoch header is the epoch (free-text pairs)', () => {
     expect(show(kerasProgress(' 120/938 [==>...........................] - ETA: 2s - loss: 0.5312 - accuracy: 0.8412'))).toEqual({
       step: null,
       metrics: { loss: 0.5312, accuracy: 0.8412 },
     });
     expect(kerasProgress('Epoch 3/10')).toBeNull();
-    expect(parseLine('Epoch 3/10')).toBeNull();
+    expect(show(parseLine('Epoch 3/10'))).toEqual({ step: null, metrics: { epoch: 3 } });
   });
 });
 

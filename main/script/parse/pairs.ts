@@ -14,6 +14,8 @@ const SPACE_PAIR_BEFORE = /(?:[,;|:(\[\]\t]|\s-)\s*$/;
 const SPACE_PAIR_AFTER = /^(?:\s*$|\s*[,;|:)\]]|\s+\(|\t|\s+-\s)/;
 /** `Epoch: [3]`, `Epoch [1/10]`: the epoch in brackets (PyTorch's ImageNet example, MMDetection). */
 const EPOCH_BRACKET = /\bepoch:?\s*\[\s*(\d+)\s*(?:\/\s*\d+\s*)?\]/i;
+/** `Epoch 2/10` on a line of its own, as Keras prints before each epoch's progress bar. */
+const EPOCH_OF_TOTAL = /\bepoch\s*:?\s*(\d+)\s*\/\s*\d+(?![\d.])/i;
 /** A `[N/M]` counter, optionally with a percentage: `[100/1000]`, `[ 640/60000 (1%)]`. */
 const COUNTER = /\[\s*(\d+)\s*\/\s*\d+\s*(?:\([^)]*\)\s*)?\]/;
 /** `Step 400/1000`, `iter 20/500`: a step with its total. */
@@ -51,8 +53,9 @@ export const freeTextPairs: LineFormat = (line) => {
     fields.push([name, v]);
   }
   const bracketEpoch = EPOCH_BRACKET.exec(line);
-  if (bracketEpoch && !epochSeen) {
-    fields.push(['epoch', Number(bracketEpoch[1])]);
+  const epochOfTotal = bracketEpoch ? null : EPOCH_OF_TOTAL.exec(line);
+  if ((bracketEpoch ?? epochOfTotal) && !epochSeen) {
+    fields.push(['epoch', Number((bracketEpoch ?? epochOfTotal)![1])]);
     epochSeen = true;
   }
   if (fields.length === 0) return null;
