@@ -48,7 +48,12 @@ async function main(): Promise<void> {
   await app.whenReady();
   // Deny every permission request (camera, notifications, ...): the workbench needs none.
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-  engine = await Engine.open({ dataDir: process.env.TUNEBENCH_DATA_DIR ?? defaultDataDir(), mode: 'desktop', examplesDir: join(appRoot, 'examples'), version: app.getVersion() });
+  engine = await Engine.open({
+    dataDir: process.env.TUNEBENCH_DATA_DIR ?? defaultDataDir(),
+    mode: 'desktop',
+    examplesDir: join(appRoot, 'examples'),
+    version: app.getVersion(),
+  });
   const eng = engine;
   ipcMain.handle(IPC_INVOKE, async (e, method: unknown, input: unknown) => {
     if (!trustedSender(e)) throw new Error('untrusted sender');
@@ -70,8 +75,16 @@ async function main(): Promise<void> {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('before-quit', () => {
-  void engine?.close();
+/** Long enough to stop trials gracefully (their own 3 s grace) and commit the last points. */
+const CLOSE_TIMEOUT_MS = 8000;
+let closed = false;
+app.on('before-quit', (e) => {
+  if (closed || !engine) return;
+  // Quit only once the engine has stopped the trials and committed their last points.
+  e.preventDefault();
+  closed = true;
+  const timeout = new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS));
+  void Promise.race([engine.close(), timeout]).finally(() => app.exit(0));
 });
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (e) => e.preventDefault());

@@ -213,7 +213,12 @@ export class Engine {
 
   /** Stops running trials and closes the database. */
   async close(): Promise<void> {
-    await this.sweeps.suspendAll();
+    // Order matters: sweeps learn they are suspended, then waiting reservations are answered
+    // (so a sweep parked on a busy slot returns), and only then is what runs stopped, with
+    // the queue no longer starting anything in its place.
+    const suspended = this.sweeps.suspendAll();
+    this.scheduler.close();
+    await suspended;
     await this.runner.stopAll();
     await this.points.close();
     this.listeners.clear();

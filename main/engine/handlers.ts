@@ -73,7 +73,9 @@ export const handlers: Handlers = {
     return e.trials.get(t.id)!;
   },
   'trials.stop': async (e, { id }) => {
-    trial(e, id);
+    const t = trial(e, id);
+    // A queued trial has no process yet: withdrawing it is enough.
+    if (t.status === 'queued') return e.runner.cancelQueued(id);
     e.runner.stop(id);
     return e.runner.waitForEnd(id);
   },

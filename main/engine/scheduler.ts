@@ -31,6 +31,8 @@ export interface SlotLease {
 export class Scheduler {
   private slots: Slot[];
   private readonly waiting: ((lease: SlotLease) => void)[] = [];
+  /** Set by close(): nothing more starts, so shutdown stops exactly what runs. */
+  private closing = false;
   /** CPU slots wanted; busy slots above it are removed as their trials end. */
   private cpuTarget: number;
 
@@ -58,8 +60,18 @@ export class Scheduler {
     });
   }
 
+  /**
+   * On shutdown: starts nothing more, and answers every waiting reservation with a lease that
+   * holds nothing (its holder, told by its own state that the engine is closing, gives it back).
+   */
+  close(): void {
+    this.closing = true;
+    for (const w of this.waiting.splice(0)) w({ gpu: null, bind: () => {}, release: () => {} });
+  }
+
   /** Starts as many queued trials as free slots and study limits allow. */
   pump(): void {
+    if (this.closing) return;
     const free = () => this.slots.find((s) => s.trialId === null);
     for (let slot = free(); slot && this.waiting.length > 0; slot = free()) {
       const s = slot;
@@ -101,9 +113,13 @@ export class Scheduler {
       }
       const project = this.deps.projects.get(trial.projectId) as Project;
       slot.trialId = trial.id;
-      const started = this.deps.runner.launch(project, trial.id, slot.gpu);
-      // A trial that could not start has already ended (and freed its slot in onEnded).
-      if (started.status !== 'running') slot.trialId = null;
+      let started = false;
+      try {
+        started = this.deps.runner.launch(project, trial.id, slot.gpu).status === 'running';
+      } finally {
+        // A trial that could not start has already ended (and freed its slot in onEnded); one whose launch threw must not keep it.
+        if (!started) slot.trialId = null;
+      }
     }
   }
 

@@ -82,8 +82,11 @@ export class StudyService {
   resume(id: number): StudyWithProgress {
     const s = this.get(id);
     if (s.status === 'paused' || s.status === 'cancelled' || s.status === 'done') {
-      const hasQueued = this.deps.trials.listByStudy(id).some((t) => t.status === 'queued');
-      this.deps.studies.setStatus(id, hasQueued || s.status === 'paused' ? 'running' : s.status);
+      const trials = this.deps.trials.listByStudy(id);
+      const hasQueued = trials.some((t) => t.status === 'queued');
+      const hasRunning = trials.some((t) => t.status === 'running');
+      // A paused study whose last trials ended meanwhile has nothing left: it is done, not running.
+      this.deps.studies.setStatus(id, hasQueued || hasRunning ? 'running' : s.status === 'paused' ? 'done' : s.status);
     }
     this.deps.scheduler().pump();
     return this.withProgress(this.get(id));
@@ -94,7 +97,7 @@ export class StudyService {
     this.get(id);
     this.deps.studies.setStatus(id, 'cancelled');
     for (const t of this.deps.trials.listByStudy(id)) {
-      if (t.status === 'queued') this.deps.trials.markEnded(t.id, { status: 'killed', exitCode: null, signal: null, failureReason: 'cancelled before it started' });
+      if (t.status === 'queued') this.deps.runner.cancelQueued(t.id);
       else if (t.status === 'running') this.deps.runner.stop(t.id);
     }
     return this.withProgress(this.get(id));

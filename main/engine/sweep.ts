@@ -231,8 +231,14 @@ export class SweepService {
   /** Creates and starts the probe in one synchronous step, so the scheduler never sees it queued. */
   private launchProbe(project: Project, sweepId: number, settings: SweepSettings, batchSize: number, steps: number, phase: string, state: Active, lease: SlotLease): Trial {
     const hyperparameters = { ...project.hyperparameters, [settings.batchSizeFlag]: batchSize, [settings.maxStepsFlag]: steps };
-    const created = this.deps.runner.create(project, hyperparameters, { kind: 'probe' });
-    this.deps.sweeps.addProbe({ trialId: created.id, sweepId, batchSize, phase, steps });
+    let created: Trial;
+    try {
+      created = this.deps.runner.create(project, hyperparameters, { kind: 'probe' });
+      this.deps.sweeps.addProbe({ trialId: created.id, sweepId, batchSize, phase, steps });
+    } catch (e) {
+      lease.release();
+      throw e;
+    }
     state.trialId = created.id;
     const memoryCapBytes = settings.memoryCapMiB === null ? null : settings.memoryCapMiB * 1024 * 1024;
     lease.bind(created.id);

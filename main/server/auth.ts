@@ -34,7 +34,20 @@ export function requestToken(req: IncomingMessage): { token: string | null; from
   return { token: cookieToken(req), fromQuery: false };
 }
 
-/** A WebSocket may only be opened by a page this server served (checked by Origin, since browsers send it unforgeably). */
-export function originAllowed(origin: string | undefined, port: number): boolean {
-  return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+/**
+ * A WebSocket may only be opened by a page this server served: the browser sends Origin
+ * unforgeably, and it must be the loopback address the page was loaded from — the request's
+ * own Host, so an SSH tunnel on another local port (`ssh -L 9000:127.0.0.1:8765`) works while
+ * any other site's page is refused.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin || !host) return false;
+  let o: URL;
+  try {
+    o = new URL(origin);
+  } catch {
+    return false;
+  }
+  const loopback = o.hostname === '127.0.0.1' || o.hostname === 'localhost' || o.hostname === '[::1]';
+  return loopback && o.protocol === 'http:' && o.host === host;
 }

@@ -90,7 +90,7 @@ export async function startBrowserServer(engine: Engine, opts: { port: number; t
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   server.on('upgrade', (req, socket, head) => {
     const { token: given } = requestToken(req);
-    if (!tokensEqual(given, token) || !originAllowed(req.headers.origin, port) || new URL(req.url ?? '/', 'http://x').pathname !== '/ws') {
+    if (!tokensEqual(given, token) || !originAllowed(req.headers.origin, req.headers.host) || new URL(req.url ?? '/', 'http://x').pathname !== '/ws') {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;

@@ -19,6 +19,7 @@ export function App() {
   const projects = useStore((s) => s.projects);
   const selectedId = useStore((s) => s.selectedProjectId);
   const connected = useStore((s) => s.connected);
+  const epoch = useStore((s) => s.epoch);
   const notice = useStore((s) => s.notice);
   const dismiss = useStore((s) => s.dismissNotice);
 
@@ -26,7 +27,12 @@ export function App() {
     const { loadProjects, setConnected, notify } = useStore.getState();
     onConnectionChange((c) => {
       setConnected(c);
-      if (c) void loadProjects();
+      if (!c) return;
+      // Events sent while the socket was down are lost: read the state again.
+      void loadProjects().then(() => {
+        const { selectedProjectId, loadTrials } = useStore.getState();
+        if (selectedProjectId !== null) void loadTrials(selectedProjectId);
+      });
     });
     loadProjects().catch((e: Error) => notify('error', `Could not load the workspace: ${e.message}`));
     return connectEvents();
@@ -59,9 +65,9 @@ export function App() {
         {view.kind === 'settings' ? (
           <SettingsPage />
         ) : view.kind === 'trial' ? (
-          <TrialPage key={view.trialId} trialId={view.trialId} />
+          <TrialPage key={`${view.trialId}:${epoch}`} trialId={view.trialId} />
         ) : view.kind === 'study' ? (
-          <StudyPage key={view.studyId} studyId={view.studyId} />
+          <StudyPage key={`${view.studyId}:${epoch}`} studyId={view.studyId} />
         ) : !project ? (
           <div className="page">
             <p className="empty">{projects.length === 0 ? 'Loading the workspace…' : 'Choose a project on the left.'}</p>

@@ -67,3 +67,33 @@ describe('the scheduler shares slots fairly', () => {
     expect(e.scheduler.snapshot().filter((s) => s.trialId !== null)).toHaveLength(1);
   });
 });
+
+describe('the queue on shutdown and withdrawal', () => {
+  it('a queued Run can be withdrawn; closing starts nothing new and does not hang on a waiting reservation', async () => {
+    const { e, project, starts } = await busyEngine();
+    const queuedRun = (await e.invoke('trials.start', { projectId: project.id })) as Trial;
+    const withdrawn = (await e.invoke('trials.stop', { id: queuedRun.id })) as Trial;
+    expect(withdrawn.status).toBe('killed');
+    expect(withdrawn.failureReason).toBe('cancelled before it started');
+    // A reservation waiting for the busy slot, and study trials still queued, when the engine closes.
+    let leaseGiven = false;
+    void e.scheduler.reserve().then(() => (leaseGiven = true));
+    const t0 = Date.now();
+    await e.close();
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(leaseGiven).toBe(true);
+    // Only the trial that was running when close began ever ran.
+    expect(starts).toHaveLength(1);
+    expect(starts.some((t) => t.id === queuedRun.id)).toBe(false);
+  });
+
+  it('a study paused until its last trial ended is done when resumed, not running forever', async () => {
+    const e = new Engine({ dataDir: mkdtempSync(join(tmpdir(), 'tb-sched-data-')), mode: 'browser', cpuSlots: 1 });
+    engine = e;
+    const project = sleepProject(e, 0.3);
+    const study = (await e.invoke('studies.create', sleepStudyInput(project.id, 1))) as { id: number };
+    e.studyService.pause(study.id);
+    await until(() => e.trials.listByStudy(study.id).every((t) => t.status === 'succeeded'));
+    expect(e.studyService.resume(study.id).status).toBe('done');
+  });
+});

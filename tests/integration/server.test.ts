@@ -86,8 +86,11 @@ describe('token helpers', () => {
     expect(tokensEqual('abd', 'abc')).toBe(false);
     expect(tokensEqual('ab', 'abc')).toBe(false);
     expect(tokensEqual(null, 'abc')).toBe(false);
-    expect(originAllowed('http://127.0.0.1:80', 80)).toBe(true);
-    expect(originAllowed('http://127.0.0.1:81', 80)).toBe(false);
-    expect(originAllowed(undefined, 80)).toBe(false);
+    expect(originAllowed('http://127.0.0.1:8765', '127.0.0.1:8765')).toBe(true);
+    // an SSH tunnel on another local port: the page and its socket share that origin
+    expect(originAllowed('http://localhost:9000', 'localhost:9000')).toBe(true);
+    expect(originAllowed('http://127.0.0.1:81', '127.0.0.1:80')).toBe(false);
+    expect(originAllowed('http://evil.example', 'evil.example')).toBe(false);
+    expect(originAllowed(undefined, '127.0.0.1:80')).toBe(false);
   });
 });

@@ -29,9 +29,16 @@ function state(e: Engine, projectId: number): WizardState {
  */
 async function runNow(e: Engine, p: Project, hyperparameters: Project['hyperparameters'], kind: Trial['kind']): Promise<Trial> {
   const lease = await e.scheduler.reserve();
-  const created = e.runner.create(p, hyperparameters, { kind });
+  let created: Trial;
+  try {
+    // The project as it is now: it may have been edited while the run waited for a slot.
+    created = e.runner.create(e.projects.get(p.id) ?? p, hyperparameters, { kind });
+  } catch (err) {
+    lease.release();
+    throw err;
+  }
   lease.bind(created.id);
-  return e.runner.launch(p, created.id, lease.gpu);
+  return e.runner.launch(e.projects.get(p.id) ?? p, created.id, lease.gpu);
 }
 
 /** The verdict on a dry run or confirmation run, with the objective when it was printed. */

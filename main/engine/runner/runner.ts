@@ -64,6 +64,16 @@ export class Runner {
    * `limits.memoryCapBytes` runs it under an address-space cap (see ./memoryCap).
    */
   launch(project: Project, trialId: number, gpu: string | null, limits?: LaunchLimits): Trial {
+    try {
+      return this.launchOrThrow(project, trialId, gpu, limits);
+    } catch (e) {
+      // A full disk or a vanished data folder ends the trial with the reason; it never takes the engine down.
+      if (this.sessions.has(trialId)) throw e;
+      return this.fail(trialId, `could not start the trial: ${(e as Error).message}`);
+    }
+  }
+
+  private launchOrThrow(project: Project, trialId: number, gpu: string | null, limits?: LaunchLimits): Trial {
     const { trials, dataDir, events } = this.deps;
     const trial = trials.get(trialId)!;
     const hyperparameters = trial.hyperparameters;
@@ -145,6 +155,13 @@ export class Runner {
     const running = trials.get(trial.id)!;
     events.trialUpdated(running);
     return running;
+  }
+
+  /** Withdraws a trial that is still queued: it ends as killed, and its slot was never taken. */
+  cancelQueued(trialId: number): Trial {
+    const t = this.deps.trials.get(trialId);
+    if (!t || t.status !== 'queued') return t!;
+    return this.finish(trialId, { status: 'killed', exitCode: null, signal: null, failureReason: 'cancelled before it started' });
   }
 
   /** Stops a running trial (no-op for one that already ended). */

@@ -30,39 +30,47 @@ class SocketApi implements TunebenchApi {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Map<EventName, Set<Listener>>();
+  /** Resolves with the open socket; replaced by a pending one the moment the socket closes. */
   private ready: Promise<WebSocket>;
+  private resolveReady: (ws: WebSocket) => void = () => {};
   private retryMs = 250;
   onConnectionChange: (connected: boolean) => void = () => {};
 
   constructor() {
-    this.ready = this.connect();
+    this.ready = this.pendingReady();
+    this.connect();
   }
 
-  private connect(): Promise<WebSocket> {
+  private pendingReady(): Promise<WebSocket> {
     return new Promise((resolve) => {
-      const url = new URL('ws', window.location.href);
-      url.protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-      url.search = '';
-      const ws = new WebSocket(url);
-      ws.onopen = () => {
-        this.ws = ws;
-        this.retryMs = 250;
-        this.onConnectionChange(true);
-        resolve(ws);
-      };
-      ws.onmessage = (m) => this.receive(JSON.parse(String(m.data)) as ServerMessage);
-      ws.onclose = () => {
-        this.ws = null;
-        this.onConnectionChange(false);
-        for (const p of this.pending.values()) p.reject(new ApiError('lost the connection to the workbench; retrying'));
-        this.pending.clear();
-        setTimeout(() => {
-          this.ready = this.connect();
-          void this.ready.then(resolve);
-        }, this.retryMs);
-        this.retryMs = Math.min(this.retryMs * 2, 5000);
-      };
+      this.resolveReady = resolve;
     });
+  }
+
+  private connect(): void {
+    const url = new URL('ws', window.location.href);
+    url.protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.search = '';
+    const ws = new WebSocket(url);
+    ws.onopen = () => {
+      this.ws = ws;
+      this.retryMs = 250;
+      this.onConnectionChange(true);
+      this.resolveReady(ws);
+    };
+    ws.onmessage = (m) => this.receive(JSON.parse(String(m.data)) as ServerMessage);
+    ws.onclose = () => {
+      if (this.ws === ws) {
+        // Calls made from now on wait for the next socket instead of going to this closed one.
+        this.ready = this.pendingReady();
+        this.onConnectionChange(false);
+      }
+      this.ws = null;
+      for (const p of this.pending.values()) p.reject(new ApiError('lost the connection to the workbench; retrying'));
+      this.pending.clear();
+      setTimeout(() => this.connect(), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, 5000);
+    };
   }
 
   private receive(msg: ServerMessage): void {
@@ -78,7 +86,7 @@ class SocketApi implements TunebenchApi {
   }
 
   async invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-    const ws = this.ws ?? (await this.ready);
+    const ws = this.ws && this.ws.readyState === WebSocket.OPEN ? this.ws : await this.ready;
     const id = this.nextId++;
     const msg: ClientMessage = { type: 'invoke', id, method, input };
     return new Promise((resolve, reject) => {

@@ -89,7 +89,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
                 Export {format.toUpperCase()}
               </button>
             ))}
-            {running && (
+            {(running || trial.status === 'queued') && (
               <button
                 className="btn danger"
                 data-testid="stop"
@@ -101,7 +101,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
                     .finally(() => setStopping(false));
                 }}
               >
-                {stopping ? 'Stopping…' : '■ Stop'}
+                {stopping ? 'Stopping…' : running ? '■ Stop' : '✕ Cancel'}
               </button>
             )}
           </>

@@ -33,6 +33,8 @@ interface UiSlice {
   view: View;
   theme: Theme;
   connected: boolean;
+  /** Bumped on every reconnect: views that hold live data re-fetch what they missed. */
+  epoch: number;
   notice: { kind: 'error' | 'info'; text: string } | null;
   /** Where Back goes from a trial or study page. */
   previous: View | null;
@@ -96,6 +98,7 @@ const uiSlice: StateCreator<State, [], [], UiSlice> = (set, get) => ({
   previous: null,
   theme: (localStorage.getItem(THEME_KEY) as Theme | null) ?? (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'),
   connected: true,
+  epoch: 0,
   notice: null,
   openTrial(trialId) {
     set({ previous: get().view, view: { kind: 'trial', trialId } });
@@ -122,7 +125,8 @@ const uiSlice: StateCreator<State, [], [], UiSlice> = (set, get) => ({
     set({ theme });
   },
   setConnected(connected) {
-    set({ connected });
+    const back = connected && !get().connected;
+    set({ connected, epoch: back ? get().epoch + 1 : get().epoch });
   },
   notify(kind, text) {
     set({ notice: { kind, text } });
