@@ -135,6 +135,8 @@ export class ThreadPointSink implements PointSink {
   private closed: Promise<void> | null = null;
   /** The first insert error, if any: reported on drain rather than lost. */
   private error: string | null = null;
+  /** The worker has gone (crashed, or closed): writes fail fast instead of waiting on it. */
+  private dead = false;
 
   constructor(dbPath: string) {
     const src = `(${workerMain.toString()})(require)`;
@@ -153,8 +155,18 @@ export class ThreadPointSink implements PointSink {
     });
     this.worker.on('error', (e) => {
       this.error ??= e.message;
+      this.dead = true;
       this.inFlight = 0;
       this.wake();
+    });
+    this.worker.on('exit', () => {
+      // Expected after close(); otherwise nothing in flight will ever be answered.
+      this.dead = true;
+      if (this.inFlight > 0) {
+        this.error ??= 'the insert worker stopped';
+        this.inFlight = 0;
+        this.wake();
+      }
     });
     // An idle worker must not keep the process alive (an engine that exits without closing);
     // one with batches in flight must, or points would be lost with nothing left to wait on.
@@ -167,6 +179,11 @@ export class ThreadPointSink implements PointSink {
 
   write(batch: PointColumns): void {
     if (batch.n === 0) return;
+    if (this.dead) {
+      // Said on the next drain, so the trial ends with the reason instead of waiting forever.
+      this.error ??= 'the insert worker stopped';
+      return;
+    }
     if (this.inFlight++ === 0) this.worker.ref();
     this.worker.postMessage(batch, [batch.metricIds.buffer, batch.seqs.buffer, batch.steps.buffer, batch.values.buffer, batch.wallMs.buffer] as ArrayBuffer[]);
   }
