@@ -15,6 +15,12 @@ export function explainFailure(lastLines: readonly string[], interpreter: string
     const apt = mod === 'torch' ? 'python3-torch' : mod === 'sklearn' ? 'python3-sklearn' : `python3-${mod}`;
     return `Python module '${mod}' is not installed for ${interpreter}. Install it into that interpreter (${interpreter} -m pip install ${pipName}; on Debian/Ubuntu system Python: apt install ${apt}) or choose another interpreter in the project settings.`;
   }
+  // argparse, click and absl reject arguments with a usage line and exit 2: say which, and where to fix it.
+  const usage = /^(?:[\w.\-/]+: )?error: (unrecognized arguments: .*|argument .*|the following arguments are required: .*|invalid .*|no such option: .*)$/im.exec(text);
+  const absl = /^FATAL Flags parsing error: (.*)$/m.exec(text);
+  if (usage || absl) {
+    return `The script rejected its arguments (${(usage?.[1] ?? absl![1])!.trim()}). Check the hyperparameter names and values against the script's flags, and how values are passed, in the project settings.`;
+  }
   const oom = recogniseOom(text, end);
   if (oom) return oom.reason;
   const tb = /^(\w+(?:\.\w+)*(?:Error|Exception)): (.*)$/m.exec([...lastLines].reverse().join('\n'));

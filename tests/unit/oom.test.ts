@@ -156,3 +156,18 @@ describe('explainFailure uses the same recognition', () => {
     );
   });
 });
+
+describe('a script that rejects its arguments', () => {
+  it('says which argument, for argparse, click and absl', async () => {
+    const { explainFailure } = await import('../../main/script/failure');
+    const argparse = ['usage: train.py [-h] [--lr LR] [--eps EPS]', 'train.py: error: unrecognized arguments: --epsilon=1e-08'];
+    expect(explainFailure(argparse, '/usr/bin/python3')).toBe(
+      "The script rejected its arguments (unrecognized arguments: --epsilon=1e-08). Check the hyperparameter names and values against the script's flags, and how values are passed, in the project settings.",
+    );
+    expect(explainFailure(['train.py: error: argument --lr: invalid float value: \'abc\''], 'python3')).toMatch(/argument --lr: invalid float value/);
+    expect(explainFailure(['Error: no such option: --epsilon'], 'python3')).toMatch(/no such option: --epsilon/);
+    expect(explainFailure(['FATAL Flags parsing error: Unknown command line flag \'epsilon\''], 'python3')).toMatch(/Unknown command line flag 'epsilon'/);
+    // An ordinary error line inside training output is not a usage error.
+    expect(explainFailure(['step 10: error: 0.25'], 'python3')).toBeNull();
+  });
+});
