@@ -12,6 +12,7 @@ import { LaunchPage } from './pages/LaunchPage';
 import { JournalPage } from './pages/JournalPage';
 import { WizardPage } from './wizard/WizardPage';
 import { connectEvents, useStore } from './store';
+import { applyInitialHash, connectRouter } from './store/router';
 
 export function App() {
   const theme = useStore((s) => s.theme);
@@ -34,8 +35,22 @@ export function App() {
         if (selectedProjectId !== null) void loadTrials(selectedProjectId);
       });
     });
-    loadProjects().catch((e: Error) => notify('error', `Could not load the workspace: ${e.message}`));
-    return connectEvents();
+    const initialHash = window.location.hash;
+    let offRouter = () => {};
+    let unmounted = false;
+    loadProjects()
+      .then(() => {
+        applyInitialHash(initialHash);
+        // The address follows the app from here on (connected after the load, so loading is no history entry).
+        if (!unmounted) offRouter = connectRouter();
+      })
+      .catch((e: Error) => notify('error', `Could not load the workspace: ${e.message}`));
+    const offEvents = connectEvents();
+    return () => {
+      unmounted = true;
+      offRouter();
+      offEvents();
+    };
   }, []);
 
   useEffect(() => {

@@ -49,6 +49,14 @@ describe('the workbench in a real browser', () => {
       timeout: 10_000,
     });
     await expect(page.getByTestId('terminal').textContent()).resolves.toContain('"val_error"');
+    // The screen is in the address: a reload stays on the trial, Back returns to the project.
+    expect(page.url()).toMatch(/#\/trial\/\d+$/);
+    await page.reload();
+    await page.locator('h1 [data-status="succeeded"]').waitFor();
+    await page.goBack();
+    await page.locator('[data-testid=argv-preview]').waitFor();
+    await page.goForward();
+    await page.locator('h1 [data-status="succeeded"]').waitFor();
     await wb.shot('trial-succeeded', true);
   });
 
