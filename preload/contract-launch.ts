@@ -9,7 +9,7 @@
  * that compute them (no runtime code crosses: `import type` is erased).
  */
 import { z } from 'zod';
-import type { Decision, Hyperparameters, ObjectiveGoal, StudyStatus, TrialStatus } from './contract';
+import type { Decision, DecisionKind, Hyperparameters, ObjectiveGoal, StudyStatus, TrialStatus } from './contract';
 import { id, returns } from './schemas';
 import type { LaunchComparison } from '../main/playbook/launch/stats';
 import type { ConfigDiffRow } from '../main/playbook/launch/configDiff';
@@ -35,8 +35,12 @@ export interface Candidate {
   /** Seeds per configuration asked for so far (0 before the first request). */
   seeds: number;
   bootstrapSeed: number;
-  /** The decision taken on it; null while open. */
+  /** Its latest decision; null before the first. A deferral keeps it open, so it can be followed by others. */
   decisionId: number | null;
+  /** The latest decision's kind; null before the first. */
+  decisionKind: DecisionKind | null;
+  /** True until a launch or a reject closes it: seeds can be added and a decision recorded (defer leaves it open). */
+  open: boolean;
   createdAt: number;
 }
 
@@ -58,6 +62,8 @@ export interface BaselineInfo {
   config: Hyperparameters;
   batchSize: number | null;
   objective: number | null;
+  /** How many runs `objective` is the mean of (1 for the wizard's single confirmation run); null when unknown. */
+  objectiveRuns: number | null;
   createdAt: number | null;
 }
 
@@ -80,7 +86,10 @@ export interface LaunchView {
   comparison: LaunchComparison | null;
   /** Why there is no comparison yet (or why it cannot be made). */
   comparisonNote: string | null;
+  /** The latest decision; null before the first. */
   decision: Decision | null;
+  /** Every decision recorded on this candidate (deferrals, then the one that closed it), oldest first. */
+  decisions: Decision[];
   /** Set when a launch happened after this candidate was promoted: it was compared with an old incumbent. */
   baselineChanged: string | null;
   /** Seed reruns of either side queued or running. */
@@ -179,11 +188,16 @@ export const launchMethods = {
   'launch.runSeeds': {
     input: z.object({
       candidateId: id,
-      seeds: z.number().int('the number of seeds is a whole number').min(2, 'at least 2 seeds per configuration (5 is better)').max(50, 'at most 50 seeds per configuration').default(5),
+      seeds: z
+        .number()
+        .int('the number of seeds is a whole number')
+        .min(2, 'at least 2 seeds per configuration (5 is better)')
+        .max(50, 'at most 50 seeds per configuration')
+        .default(5),
     }),
     output: returns<LaunchView>(),
   },
-  /** Records launch, reject or defer with its rationale and evidence; a launch becomes the baseline. */
+  /** Records launch, reject or defer with its rationale and evidence; a launch becomes the baseline. Launch and reject close the candidate; defer leaves it open for more seeds and a later decision. */
   'launch.decide': { input: z.object({ candidateId: id, kind: z.enum(['launch', 'reject', 'defer']), rationale }), output: returns<Decision>() },
   /** One decision's record as Markdown or JSON. */
   'launch.exportDecision': { input: z.object({ decisionId: id, format: exportFormat }), output: returns<ExportFile>() },

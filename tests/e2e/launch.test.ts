@@ -73,7 +73,13 @@ describe('a launch decided on evidence, in the browser', () => {
     });
     await page.waitForFunction(() => !document.querySelector('[data-testid=comparison-note]'), undefined, { timeout: 10_000 });
     await expect(page.getByTestId('welch-interval').textContent()).resolves.toMatch(/^\[-?[\d.e-]+, -?[\d.e-]+\]$/);
-    await expect(page.getByTestId('bootstrap-interval').textContent()).resolves.toMatch(/^\[/);
+    // With 3 seeds a side the bootstrap is left out, and the panel says why.
+    await expect(page.getByTestId('bootstrap-interval').textContent()).resolves.toBe('—');
+    await expect(page.getByTestId('bootstrap-note').textContent()).resolves.toMatch(/No bootstrap interval below 5 seeds/);
+    // The interval bar carries its values, zero among them.
+    const ticks = await page.locator('[data-testid=interval-ticks] [data-tick]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.tick)));
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(ticks).toContain(0);
     const reading = (await page.getByTestId('reading').textContent()) ?? '';
     expect(reading).toMatch(/Mean val_error: candidate .* \(3 seeds\), incumbent .* \(3\)/);
     expect(reading).toMatch(/95% confidence interval of the improvement/);
@@ -82,22 +88,52 @@ describe('a launch decided on evidence, in the browser', () => {
     await shot('launch-light.png');
   });
 
+  it('defer keeps the candidate open: more seeds can be run and a later decision recorded', async () => {
+    await page.locator('label.segment', { has: page.locator('[data-decision=defer]') }).click();
+    await page.locator('[data-field=rationale]').fill('3 seeds each: the interval is still wide. Revisit with 4.');
+    await page.getByTestId('record-decision').click();
+    await page.locator('[data-testid=decision-record][data-kind=defer]').waitFor();
+    await expect(page.getByTestId('decision-card').getAttribute('data-open')).resolves.toBe('true');
+    await expect(page.getByTestId('deferred-note').textContent()).resolves.toMatch(/stays open/);
+    await expect(page.locator('[data-testid=candidates] [data-tag]').first().getAttribute('data-tag')).resolves.toBe('deferred');
+    // The form is back, with nothing chosen, and the seeds can be raised.
+    await expect(page.getByTestId('decision-form').isVisible()).resolves.toBe(true);
+    await expect(page.locator('[data-decision=defer]').isChecked()).resolves.toBe(false);
+    await expect(page.getByTestId('run-seeds').isVisible()).resolves.toBe(true);
+    await page.locator('[data-field=seeds]').fill('4');
+    await page.getByTestId('run-seeds').click();
+    await page.waitForFunction(() => /^4 finished · 4 in all$/.test(document.querySelector('[data-testid=candidate-seed-count]')?.textContent ?? '') && /^4 finished · 4 in all$/.test(document.querySelector('[data-testid=incumbent-seed-count]')?.textContent ?? ''), undefined, {
+      timeout: 240_000,
+    });
+    await page.waitForFunction(() => !document.querySelector('[data-testid=comparison-note]'), undefined, { timeout: 10_000 });
+    await expect(page.getByTestId('reading').textContent()).resolves.toMatch(/\(4 seeds\), incumbent .* \(4\)/);
+    await shot('launch-deferred-light.png');
+  });
+
   it('requires a rationale, records the launch, and the journal shows it', async () => {
     await page.locator('label.segment', { has: page.locator('[data-decision=launch]') }).click();
     await expect(page.locator('[data-decision=launch]').isChecked()).resolves.toBe(true);
     await page.getByTestId('record-decision').click();
     await expect(page.getByTestId('decision-error').textContent()).resolves.toMatch(/Write the rationale/);
-    await page.locator('[data-field=rationale]').fill('lr 0.01 beats 0.003 at 150 steps on 3 seeds each; one value changed, no complexity added.');
+    await page.locator('[data-field=rationale]').fill('lr 0.01 beats 0.003 at 150 steps on 4 seeds each; one value changed, no complexity added.');
     await page.getByTestId('record-decision').click();
     await page.locator('[data-testid=decision-record][data-kind=launch]').waitFor();
-    await expect(page.getByTestId('decision-record').textContent()).resolves.toMatch(/Launched as #1/);
+    await expect(page.locator('[data-testid=decision-record][data-kind=launch]').textContent()).resolves.toMatch(/Launched as #1/);
     await expect(page.getByTestId('baseline').textContent()).resolves.toMatch(/Launch #1/);
+    await expect(page.getByTestId('baseline-objective-runs').textContent()).resolves.toBe('(mean over 4 seeds)');
+    // The deferral stays on record above the launch; a launch closes the candidate.
+    await expect(page.locator('[data-testid=decision-history] [data-testid=decision-record]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind))).resolves.toEqual(['defer', 'launch']);
+    await expect(page.getByTestId('decision-card').getAttribute('data-open')).resolves.toBe('false');
+    await expect(page.getByTestId('decision-form').count()).resolves.toBe(0);
+    await expect(page.getByTestId('run-seeds').count()).resolves.toBe(0);
+    await expect(page.locator('[data-testid=candidates] [data-tag]').first().textContent()).resolves.toBe('launched');
 
     const download = page.waitForEvent('download');
-    await page.getByTestId('export-decision-md').click();
+    await page.getByTestId('export-decision-md').last().click();
     const file = await download;
     expect(file.suggestedFilename()).toBe('digits-mlp-example-launch-1.md');
     expect(readFileSync((await file.path())!, 'utf8')).toMatch(/^# Launch #1[\s\S]*> lr 0\.01 beats 0\.003/);
+    expect(readFileSync((await file.path())!, 'utf8')).toMatch(/interval of the improvement/);
 
     await page.locator('[data-nav=journal]').click();
     await page.getByTestId('journal').waitFor();
@@ -121,8 +157,9 @@ describe('a launch decided on evidence, in the browser', () => {
     await page.getByRole('button', { name: /Dark/ }).click();
     await shot('journal-dark.png');
     await page.locator('[data-nav=launch]').click();
-    await page.getByTestId('decision-record').waitFor();
-    await page.waitForFunction(() => Number((document.querySelector('[data-launch-curves] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 6, undefined, { timeout: 20_000 });
+    await page.getByTestId('decision-record').last().waitFor();
+    // 4 seeds a side since the deferral: 8 curves.
+    await page.waitForFunction(() => Number((document.querySelector('[data-launch-curves] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 8, undefined, { timeout: 20_000 });
     await shot('launch-dark.png');
     expect(errors).toEqual([]);
   });

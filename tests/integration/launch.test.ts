@@ -131,6 +131,35 @@ describe('launch on evidence with the real digits example', () => {
     expect(deferred.launchNumber).toBeNull();
     await seedsDone(cand2.id);
 
+    // Defer is "not enough evidence yet": the candidate stays open — more seeds, a later decision.
+    view = await call<LaunchView>('launch.view', { candidateId: cand2.id });
+    expect(view.candidate).toMatchObject({ open: true, decisionKind: 'defer', decisionId: deferred.id });
+    expect(view.decisions.map((d) => d.id)).toEqual([deferred.id]);
+    expect((await call<Candidate>('launch.promote', { trialId: next.id })).id).toBe(cand2.id);
+    const overviewOpen = await call<{ nextSteps: { text: string }[] }>('overview.get', { projectId: project.id });
+    expect(overviewOpen.nextSteps.some((s) => s.text.startsWith(`Candidate ${cand2.id} `))).toBe(true);
+    view = await call<LaunchView>('launch.runSeeds', { candidateId: cand2.id, seeds: 5 });
+    expect(view.candidateRuns).toHaveLength(5);
+    expect(view.incumbentRuns).toHaveLength(5);
+    view = await seedsDone(cand2.id);
+    expect(view.comparison!.candidate.n).toBe(5);
+    expect(view.comparison!.bootstrap).not.toBeNull();
+    const deferredAgain = await call<Decision>('launch.decide', { candidateId: cand2.id, kind: 'defer', rationale: 'Still inside the noise at 5 seeds.' });
+    const rejected = await call<Decision>('launch.decide', { candidateId: cand2.id, kind: 'reject', rationale: 'lr 0.001 is no better at 5 seeds.' });
+    // Each decision is its own row; the reject closes the candidate, which then takes nothing more.
+    view = await call<LaunchView>('launch.view', { candidateId: cand2.id });
+    expect(view.decisions.map((d) => [d.id, d.kind])).toEqual([
+      [deferred.id, 'defer'],
+      [deferredAgain.id, 'defer'],
+      [rejected.id, 'reject'],
+    ]);
+    expect(view.candidate).toMatchObject({ open: false, decisionKind: 'reject', decisionId: rejected.id });
+    expect((rejected.evidence as { candidateRuns: unknown[] }).candidateRuns).toHaveLength(5);
+    await expect(call('launch.runSeeds', { candidateId: cand2.id, seeds: 6 })).rejects.toThrow(/already decided \(rejected/);
+    await expect(call('launch.decide', { candidateId: cand2.id, kind: 'defer', rationale: 'again' })).rejects.toThrow(/already decided/);
+    const overviewClosed = await call<{ nextSteps: { text: string }[] }>('overview.get', { projectId: project.id });
+    expect(overviewClosed.nextSteps.some((s) => s.text.startsWith(`Candidate ${cand2.id} `))).toBe(false);
+
     // The journal tells the history; the exports carry it.
     await call('journal.addQuestion', { projectId: project.id, text: 'Does the gain hold at 600 steps?' });
     const journal = await call<Journal>('journal.get', { projectId: project.id });
@@ -149,7 +178,7 @@ describe('launch on evidence with the real digits example', () => {
     expect(md.text).toMatch(/\| lr \| `0.003` \| `0.01` \|/);
     expect(md.text).toContain('- [ ] Does the gain hold at 600 steps?');
     const json = await call<ExportFile>('journal.export', { projectId: project.id, format: 'json' });
-    expect((JSON.parse(json.text) as Journal).decisions).toHaveLength(3);
+    expect((JSON.parse(json.text) as Journal).decisions).toHaveLength(5);
     const rec = await call<ExportFile>('launch.exportDecision', { decisionId: launch.id, format: 'markdown' });
     expect(rec.filename).toBe('digits-launch-1.md');
     expect(rec.text).toMatch(/^# Launch #1/);

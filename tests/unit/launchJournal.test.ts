@@ -212,7 +212,7 @@ describe('Markdown exports', () => {
   it('writes the journal with launches, studies, questions and every record', () => {
     const j: Journal = {
       project: { id: 1, name: 'digits', objectiveMetric: 'val_error', objectiveGoal: 'minimize' },
-      baseline: { source: 'launch', launchNumber: 0, decisionId: 1, config: { lr: 0.003 }, batchSize: 64, objective: 0.1, createdAt: 0 },
+      baseline: { source: 'launch', launchNumber: 0, decisionId: 1, config: { lr: 0.003 }, batchSize: 64, objective: 0.1, objectiveRuns: 3, createdAt: 0 },
       launches: [{ decision: decision({}), gpuHours: 0.5, gain: null }],
       decisions: [decision({}), decision({ id: 2, kind: 'defer', launchNumber: null, rationale: 'wait | see' })],
       timeline: [],

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapDifference, compareLaunch, probabilityOfImprovement, seedsNeeded, summarize, welchTest } from '../../main/playbook/launch/stats';
+import {
+  bootstrapDifference,
+  compareLaunch,
+  improvementInterval,
+  MIN_BOOTSTRAP_SEEDS,
+  probabilityOfImprovement,
+  seedsNeeded,
+  summarize,
+  welchTest,
+} from '../../main/playbook/launch/stats';
 
 const codes = (c: { warnings: { code: string }[] }) => c.warnings.map((w) => w.code);
 
@@ -70,17 +79,26 @@ describe("Welch's t-test, textbook examples", () => {
     {
       a: [27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4],
       b: [27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4],
-      t: -2.455356398286006, df: 24.988529290231416, p: 0.021378001462866985, ci: [-3.9840962671409264, -0.34923706619240935],
+      t: -2.455356398286006,
+      df: 24.988529290231416,
+      p: 0.021378001462866985,
+      ci: [-3.9840962671409264, -0.34923706619240935],
     },
     {
       a: [17.2, 20.9, 22.6, 18.1, 21.7, 21.4, 23.5, 24.2, 14.7, 21.8],
       b: [21.5, 22.8, 21.0, 23.0, 21.6, 23.6, 22.5, 20.7, 23.4, 21.8, 20.7, 21.7, 21.5, 22.5, 23.6, 21.5, 22.5, 23.5, 21.5, 21.8],
-      t: -1.5654335235985037, df: 9.904741248650831, p: 0.14884169660532834, ci: [-3.6984213253524234, 0.6484213253524262],
+      t: -1.5654335235985037,
+      df: 9.904741248650831,
+      p: 0.14884169660532834,
+      ci: [-3.6984213253524234, 0.6484213253524262],
     },
     {
       a: [19.8, 20.4, 19.6, 17.8, 18.5, 18.9, 18.3, 18.9, 19.5, 22.0],
       b: [28.2, 26.6, 20.1, 23.3, 25.2, 22.1, 17.7, 27.6, 20.6, 13.7, 23.2, 17.5, 20.6, 18.0, 23.9, 21.6, 24.3, 20.4, 23.9, 13.3],
-      t: -2.225512039969852, df: 24.524634944257343, p: 0.035484530830010325, ci: [-4.276458650120551, -0.16354134987944713],
+      t: -2.225512039969852,
+      df: 24.524634944257343,
+      p: 0.035484530830010325,
+      ci: [-4.276458650120551, -0.16354134987944713],
     },
   ];
   examples.forEach((e, i) => {
@@ -190,7 +208,9 @@ describe('compareLaunch: the reading and the warnings', () => {
     const two = compareLaunch([1, 3], [5, 5], 'minimize');
     expect(codes(two)).toEqual(['too-few-seeds', 'zero-variance']);
     expect(two.probabilityOfImprovement).toBeCloseTo(0.5 + Math.atan(3) / Math.PI, 9);
-    expect(two.bootstrap!.interval).toEqual([-4, -2]);
+    // Below MIN_BOOTSTRAP_SEEDS the bootstrap is left out, with the reason (its exact distribution is in the tests above).
+    expect(two.bootstrap).toBeNull();
+    expect(two.bootstrapNote).toMatch(/No bootstrap interval below 5 seeds/);
     const one = compareLaunch([0.1], [0.2, 0.21, 0.19], 'minimize');
     expect(one.welch).toBeNull();
     expect(one.bootstrap).toBeNull();
@@ -227,5 +247,43 @@ describe('compareLaunch: the reading and the warnings', () => {
   it('summarises with the sample standard deviation', () => {
     expect(summarize([2, 4, 4, 4, 5, 5, 7, 9])).toMatchObject({ n: 8, mean: 5, sd: Math.sqrt(32 / 7) });
     expect(summarize([0.3, 0.3, 0.3])).toMatchObject({ mean: 0.3, sd: 0 });
+  });
+});
+
+describe('intervals reported as the improvement', () => {
+  // The tour's numbers: with 2 seeds a side the percentile bootstrap has 9 atoms; the largest
+  // difference (0.02694 − 0.02694 = 0) has probability 1/16 > 2.5%, so the 97.5% bound is exactly 0.
+  it('shows why the n = 2 bootstrap is degenerate, and leaves it out of the comparison', () => {
+    const cand = [0.02694, 0.02357];
+    const inc = [0.02694, 0.0303];
+    expect(bootstrapDifference(cand, inc, { seed: 3 }).interval[1]).toBe(0);
+    const c = compareLaunch(cand, inc, 'minimize');
+    expect(c.bootstrap).toBeNull();
+    expect(c.improvementInterval.bootstrap).toBeNull();
+    expect(c.bootstrapNote).toMatch(/only a few distinct means/);
+  });
+
+  it('orients every interval so that positive means the candidate is better, for either goal', () => {
+    const cand = [0.1, 0.101, 0.099, 0.1, 0.1005];
+    const inc = [0.12, 0.121, 0.119, 0.12, 0.1195];
+    expect(cand.length).toBe(MIN_BOOTSTRAP_SEEDS);
+    const min = compareLaunch(cand, inc, 'minimize', { bootstrapSeed: 1 });
+    expect(min.improvement).toBeGreaterThan(0);
+    expect(min.improvementInterval.welch).toEqual([-min.welch!.interval[1], -min.welch!.interval[0]]);
+    expect(min.improvementInterval.bootstrap).toEqual([-min.bootstrap!.interval[1], -min.bootstrap!.interval[0]]);
+    for (const iv of [min.improvementInterval.welch!, min.improvementInterval.bootstrap!]) {
+      expect(iv[0]).toBeLessThan(min.improvement);
+      expect(iv[1]).toBeGreaterThan(min.improvement);
+      expect(iv[0]).toBeGreaterThan(0);
+    }
+    expect(min.bootstrapNote).toBeNull();
+    const max = compareLaunch(cand, inc, 'maximize', { bootstrapSeed: 1 });
+    expect(max.improvement).toBeLessThan(0);
+    expect(max.improvementInterval.welch).toEqual(max.welch!.interval);
+    expect(max.improvementInterval.welch![1]).toBeLessThan(0);
+    // The reading quotes the same interval as the panel.
+    const [lo, hi] = min.improvementInterval.welch!;
+    expect(min.reading).toContain(`interval of the improvement: ${Number(lo.toPrecision(4))} to ${Number(hi.toPrecision(4))}`);
+    expect(improvementInterval([-2, 1], 'minimize')).toEqual([-1, 2]);
   });
 });

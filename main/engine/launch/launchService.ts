@@ -19,6 +19,20 @@ const THROUGHPUT_METRICS = ['examples_per_sec', 'throughput', 'samples_per_sec']
 /** A rerun that crashed or was stopped is no evidence and does not count towards N; one that diverged does (it is evidence). */
 const COUNTS: ReadonlySet<Trial['status']> = new Set(['queued', 'running', 'succeeded']);
 
+/**
+ * How many runs a launch's objective is the mean of, from its evidence: the statistics' n for a
+ * launch from the panel, the finished incumbent reruns for the launch #0 recorded beside it, one
+ * for the setup wizard's confirmation run. Null when the evidence does not say.
+ */
+function objectiveRuns(d: Decision): number | null {
+  const ev = d.evidence as { statistics?: { candidate?: { n?: number } } | null; implicit?: boolean; incumbentRuns?: SeedRun[]; source?: string };
+  if (typeof ev.statistics?.candidate?.n === 'number') return ev.statistics.candidate.n;
+  if (ev.implicit && Array.isArray(ev.incumbentRuns))
+    return ev.incumbentRuns.filter((r) => r.status === 'succeeded' && r.objective !== null && Number.isFinite(r.objective)).length || null;
+  if (ev.source === 'setup-wizard') return d.trialId !== null ? 1 : null;
+  return null;
+}
+
 const services = new WeakMap<Engine, LaunchService>();
 
 /** Launch candidates, seed reruns, statistics and decisions of an engine's projects. */
@@ -54,9 +68,27 @@ export class LaunchService {
   baseline(project: Project): BaselineInfo {
     const d = this.e.decisions.baseline(project.id);
     if (d) {
-      return { source: 'launch', launchNumber: d.launchNumber, decisionId: d.id, config: d.config, batchSize: d.batchSize ?? batchSizeOf(d.config), objective: d.objective, createdAt: d.createdAt };
+      return {
+        source: 'launch',
+        launchNumber: d.launchNumber,
+        decisionId: d.id,
+        config: d.config,
+        batchSize: d.batchSize ?? batchSizeOf(d.config),
+        objective: d.objective,
+        objectiveRuns: d.objective === null ? null : objectiveRuns(d),
+        createdAt: d.createdAt,
+      };
     }
-    return { source: 'project', launchNumber: null, decisionId: null, config: project.hyperparameters, batchSize: batchSizeOf(project.hyperparameters), objective: null, createdAt: null };
+    return {
+      source: 'project',
+      launchNumber: null,
+      decisionId: null,
+      config: project.hyperparameters,
+      batchSize: batchSizeOf(project.hyperparameters),
+      objective: null,
+      objectiveRuns: null,
+      createdAt: null,
+    };
   }
 
   /**
@@ -68,7 +100,9 @@ export class LaunchService {
     const reasons: string[] = [];
     const name = baseline.source === 'launch' ? `the baseline (launch #${baseline.launchNumber})` : "the project's configuration";
     if (study.batchSize !== null && baseline.batchSize !== null && study.batchSize !== baseline.batchSize) {
-      reasons.push(`tuned at batch size ${study.batchSize}, but ${name} runs at ${baseline.batchSize}: most hyperparameters need re-tuning at a new batch size`);
+      reasons.push(
+        `tuned at batch size ${study.batchSize}, but ${name} runs at ${baseline.batchSize}: most hyperparameters need re-tuning at a new batch size`,
+      );
     }
     if (baseline.createdAt !== null && study.createdAt < baseline.createdAt) {
       reasons.push(`designed before launch #${baseline.launchNumber}: its fixed values and best trial belong to an earlier baseline`);
@@ -89,7 +123,8 @@ export class LaunchService {
   private objectiveOf(project: Project, studyId: number | null): { metric: string; goal: ObjectiveGoal } {
     const study = studyId !== null ? this.e.studies.get(studyId) : undefined;
     if (study) return { metric: study.objectiveMetric, goal: study.objectiveGoal };
-    if (!project.objectiveMetric) throw new ApiError(`project "${project.name}" has no objective metric: choose one (e.g. val_error) on the project page first`);
+    if (!project.objectiveMetric)
+      throw new ApiError(`project "${project.name}" has no objective metric: choose one (e.g. val_error) on the project page first`);
     return { metric: project.objectiveMetric, goal: project.objectiveGoal };
   }
 
@@ -100,7 +135,10 @@ export class LaunchService {
   promote(trialId: number): Candidate {
     const trial = this.e.trials.get(trialId);
     if (!trial) throw new ApiError(`trial ${trialId} does not exist`);
-    if (trial.status !== 'succeeded') throw new ApiError(`trial #${trial.id} ${trial.status === 'queued' || trial.status === 'running' ? 'has not finished yet' : `ended ${trial.status}`}: only a trial that finished can be a launch candidate`);
+    if (trial.status !== 'succeeded')
+      throw new ApiError(
+        `trial #${trial.id} ${trial.status === 'queued' || trial.status === 'running' ? 'has not finished yet' : `ended ${trial.status}`}: only a trial that finished can be a launch candidate`,
+      );
     const project = this.project(trial.projectId);
     this.objectiveOf(project, trial.studyId);
     const baseline = this.baseline(project);
@@ -108,7 +146,7 @@ export class LaunchService {
     if (key === configKey(baseline.config)) {
       throw new ApiError(`trial #${trial.id} runs the incumbent's configuration (only the seed may differ): there is nothing to launch`);
     }
-    const open = this.candidates.list(project.id).find((c) => c.decisionId === null && c.incumbentDecisionId === baseline.decisionId && configKey(c.config) === key);
+    const open = this.candidates.list(project.id).find((c) => c.open && c.incumbentDecisionId === baseline.decisionId && configKey(c.config) === key);
     if (open) return open;
     const study = trial.studyId !== null ? this.e.studies.get(trial.studyId) : undefined;
     return this.candidates.create({
@@ -150,10 +188,21 @@ export class LaunchService {
 
   /** Set when a launch happened after the candidate was promoted. */
   private baselineChanged(c: Candidate, project: Project): string | null {
-    if (c.decisionId !== null) return null;
+    if (!c.open) return null;
     const now = this.baseline(project);
     if (now.decisionId === c.incumbentDecisionId) return null;
     return `The baseline changed since this candidate was promoted (now launch #${now.launchNumber}): promote the trial again to compare it with the current baseline.`;
+  }
+
+  /** The decisions recorded on a candidate, oldest first (each carries the candidate's id in its evidence). */
+  private decisionsOf(c: Candidate): Decision[] {
+    if (c.decisionId === null) return [];
+    return this.e.decisions.list(c.projectId).filter((d) => d.evidence['candidateId'] === c.id);
+  }
+
+  /** Why a candidate takes no more seeds or decisions: launched or rejected (a deferral keeps it open). */
+  private closedReason(c: Candidate): string {
+    return `candidate ${c.id} is already decided (${c.decisionKind === 'launch' ? 'launched' : 'rejected'}, decision ${c.decisionId}): a launch or a reject is final; promote the trial again for a new comparison`;
   }
 
   /** Everything the launch panel shows for one candidate. */
@@ -194,6 +243,7 @@ export class LaunchService {
       comparison,
       comparisonNote,
       decision: c.decisionId !== null ? (this.e.decisions.get(c.decisionId) ?? null) : null,
+      decisions: this.decisionsOf(c),
       baselineChanged: this.baselineChanged(c, project),
       pending,
     };
@@ -207,7 +257,7 @@ export class LaunchService {
   runSeeds(candidateId: number, n: number): LaunchView {
     const c = this.candidate(candidateId);
     const project = this.project(c.projectId);
-    if (c.decisionId !== null) throw new ApiError(`candidate ${c.id} is already decided; promote the trial again for a new comparison`);
+    if (!c.open) throw new ApiError(this.closedReason(c));
     const changed = this.baselineChanged(c, project);
     if (changed) throw new ApiError(changed);
     const plan = [c.config, c.incumbentConfig].map((config) => {
@@ -242,16 +292,23 @@ export class LaunchService {
    * and becomes the baseline: the project's hyperparameters (what the next run and the next
    * study start from) become the candidate's. The first launch of a project without launch #0
    * first records the incumbent it was compared with as launch #0, so the history starts there.
+   * A defer leaves the candidate open (more seeds, a later decision); launch and reject close it.
    */
   decide(candidateId: number, kind: DecisionKind, rationale: string): Decision {
     const c = this.candidate(candidateId);
-    if (c.decisionId !== null) throw new ApiError(`candidate ${c.id} is already decided (decision ${c.decisionId}); a decision is never overwritten`);
+    // A deferral is "not enough evidence yet": the candidate stays open, and the next decision is
+    // a new row beside it (decisions are never overwritten). Only a launch or a reject closes it.
+    if (!c.open) throw new ApiError(this.closedReason(c));
     const project = this.project(c.projectId);
     const v = this.view(c.id);
     if (kind === 'launch') {
       if (v.baselineChanged) throw new ApiError(v.baselineChanged);
-      if (!v.comparison) throw new ApiError(`no statistics yet: ${v.comparisonNote ?? 'run seeds of both configurations first'}. Launch only on evidence; reject or defer need none.`);
-      if (v.pending > 0) throw new ApiError(`${v.pending} seed rerun${v.pending > 1 ? 's are' : ' is'} still queued or running: wait for them (or defer) before launching`);
+      if (!v.comparison)
+        throw new ApiError(
+          `no statistics yet: ${v.comparisonNote ?? 'run seeds of both configurations first'}. Launch only on evidence; reject or defer need none.`,
+        );
+      if (v.pending > 0)
+        throw new ApiError(`${v.pending} seed rerun${v.pending > 1 ? 's are' : ' is'} still queued or running: wait for them (or defer) before launching`);
     }
     const evidence = {
       objectiveMetric: v.objectiveMetric,
@@ -281,7 +338,8 @@ export class LaunchService {
           throughput: this.throughput(v.incumbentRuns),
           trialId: null,
           studyId: null,
-          rationale: "The project's configuration before its first launch decision, recorded as launch #0 with the seeds it was compared on, so the history starts from the incumbent.",
+          rationale:
+            "The project's configuration before its first launch decision, recorded as launch #0 with the seeds it was compared on, so the history starts from the incumbent.",
           evidence: { implicit: true, incumbentTrialIds: evidence.incumbentTrialIds, incumbentRuns: v.incumbentRuns },
         });
       }
@@ -298,7 +356,7 @@ export class LaunchService {
         rationale,
         evidence,
       });
-      if (!this.candidates.decide(c.id, d.id)) throw new ApiError(`candidate ${c.id} was decided meanwhile`);
+      if (!this.candidates.decide(c.id, d.id, c.decisionId)) throw new ApiError(`candidate ${c.id} was decided meanwhile`);
       if (kind === 'launch') this.e.projects.update({ ...project, hyperparameters: c.config });
       return d;
     })();

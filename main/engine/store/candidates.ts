@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import type { Hyperparameters } from '../../../preload/contract';
+import type { DecisionKind, Hyperparameters } from '../../../preload/contract';
 import type { Candidate } from '../../../preload/contract-launch';
 
 interface CandidateRow {
@@ -16,9 +16,14 @@ interface CandidateRow {
   bootstrap_seed: number;
   decision_id: number | null;
   created_at: number;
+  /** The latest decision's kind, joined from decisions. */
+  decision_kind: DecisionKind | null;
 }
 
-export type NewCandidate = Omit<Candidate, 'id' | 'createdAt' | 'seeds' | 'decisionId'>;
+export type NewCandidate = Omit<Candidate, 'id' | 'createdAt' | 'seeds' | 'decisionId' | 'decisionKind' | 'open'>;
+
+/** Only a launch or a reject closes a candidate; a deferral asks to revisit it. */
+const CLOSING: ReadonlySet<DecisionKind> = new Set(['launch', 'reject']);
 
 function fromRow(r: CandidateRow): Candidate {
   return {
@@ -34,9 +39,13 @@ function fromRow(r: CandidateRow): Candidate {
     seeds: r.seeds,
     bootstrapSeed: r.bootstrap_seed,
     decisionId: r.decision_id,
+    decisionKind: r.decision_kind,
+    open: r.decision_kind === null || !CLOSING.has(r.decision_kind),
     createdAt: r.created_at,
   };
 }
+
+const SELECT = 'SELECT c.*, d.kind AS decision_kind FROM candidates c LEFT JOIN decisions d ON d.id = c.decision_id';
 
 /** Launch candidates: a promoted trial's config against the incumbent it was promoted against. */
 export class CandidateRepo {
@@ -47,10 +56,11 @@ export class CandidateRepo {
       insert: db.prepare(`INSERT INTO candidates (project_id, trial_id, study_id, config, incumbent_config, incumbent_decision_id,
         batch_size, incumbent_batch_size, bootstrap_seed, created_at) VALUES (@projectId, @trialId, @studyId, @config, @incumbentConfig,
         @incumbentDecisionId, @batchSize, @incumbentBatchSize, @bootstrapSeed, @createdAt)`),
-      get: db.prepare('SELECT * FROM candidates WHERE id = ?'),
-      list: db.prepare('SELECT * FROM candidates WHERE project_id = ? ORDER BY id DESC'),
+      get: db.prepare(`${SELECT} WHERE c.id = ?`),
+      list: db.prepare(`${SELECT} WHERE c.project_id = ? ORDER BY c.id DESC`),
       setSeeds: db.prepare('UPDATE candidates SET seeds = ? WHERE id = ?'),
-      decide: db.prepare('UPDATE candidates SET decision_id = ? WHERE id = ? AND decision_id IS NULL'),
+      // Compare-and-set on the previous decision: two decisions taken at once cannot both land.
+      decide: db.prepare('UPDATE candidates SET decision_id = @decisionId WHERE id = @id AND decision_id IS @previous'),
     };
   }
 
@@ -73,8 +83,11 @@ export class CandidateRepo {
     this.stmts.setSeeds.run(seeds, id);
   }
 
-  /** Links the decision; false when the candidate was already decided (a decision is never overwritten). */
-  decide(id: number, decisionId: number): boolean {
-    return this.stmts.decide.run(decisionId, id).changes === 1;
+  /**
+   * Links the candidate's latest decision (the earlier ones stay as decision rows); false when
+   * another decision was linked since `previous` was read.
+   */
+  decide(id: number, decisionId: number, previous: number | null): boolean {
+    return this.stmts.decide.run({ id, decisionId, previous }).changes === 1;
   }
 }

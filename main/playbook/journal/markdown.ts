@@ -4,7 +4,7 @@
  */
 import type { Decision, HyperValue } from '../../../preload/contract';
 import type { Journal } from '../../../preload/contract-launch';
-import type { LaunchComparison } from '../launch/stats';
+import { improvementInterval, type LaunchComparison } from '../launch/stats';
 import type { ConfigDiffRow } from '../launch/configDiff';
 
 /** A number as a reader wants it: 4 significant digits. */
@@ -31,7 +31,10 @@ function quote(text: string): string {
 }
 
 function isoDate(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }
 
 function value(v: HyperValue | null): string {
@@ -50,15 +53,23 @@ function statisticsLines(s: LaunchComparison): string[] {
     `| candidate | ${s.candidate.n} | ${num(s.candidate.mean)} | ${num(s.candidate.sd)} | ${s.candidate.values.map(num).join(', ')} |`,
     `| incumbent | ${s.incumbent.n} | ${num(s.incumbent.mean)} | ${num(s.incumbent.sd)} | ${s.incumbent.values.map(num).join(', ')} |`,
     '',
-    `- Difference of means (candidate − incumbent): ${num(s.difference)}`,
+    // Everything as the improvement (positive = the candidate is better, whatever the goal), as
+    // the panel shows it; recomputed from the raw intervals so older records read the same way.
+    `- Improvement of the mean (positive = candidate better; ${s.goal === 'minimize' ? 'lower' : 'higher'} is better): ${num(s.improvement)}`,
   ];
   if (s.welch) {
+    const [lo, hi] = improvementInterval(s.welch.interval, s.goal);
     lines.push(
-      `- Welch's t-test: t = ${num(s.welch.t)}, df = ${num(s.welch.degreesOfFreedom)}, p = ${num(s.welch.pValue)}; ${Math.round(s.welch.confidence * 100)}% interval of the difference: [${num(s.welch.interval[0])}, ${num(s.welch.interval[1])}]`,
+      `- Welch's t-test: t = ${num(s.welch.t)}, df = ${num(s.welch.degreesOfFreedom)}, p = ${num(s.welch.pValue)}; ${Math.round(s.welch.confidence * 100)}% interval of the improvement: [${num(lo)}, ${num(hi)}]`,
     );
   }
   if (s.bootstrap) {
-    lines.push(`- Bootstrap ${Math.round(s.bootstrap.confidence * 100)}% interval of the difference: [${num(s.bootstrap.interval[0])}, ${num(s.bootstrap.interval[1])}] (${s.bootstrap.resamples} resamples, seed ${s.bootstrap.seed})`);
+    const [lo, hi] = improvementInterval(s.bootstrap.interval, s.goal);
+    lines.push(
+      `- Bootstrap ${Math.round(s.bootstrap.confidence * 100)}% interval of the improvement: [${num(lo)}, ${num(hi)}] (${s.bootstrap.resamples} resamples, seed ${s.bootstrap.seed})`,
+    );
+  } else if (s.bootstrapNote) {
+    lines.push(`- ${s.bootstrapNote}`);
   }
   if (s.probabilityOfImprovement !== null) lines.push(`- Probability the candidate is better: ${num(s.probabilityOfImprovement)}`);
   lines.push('', s.reading);
@@ -84,12 +95,22 @@ export function decisionMarkdown(d: Decision, level = 1): string {
   if (d.studyId !== null) out.push(`- From study ${d.studyId}${ev.promotedTrialId ? `, trial #${ev.promotedTrialId}` : ''}`);
   out.push('', `${h}# Rationale`, '', quote(d.rationale));
   if (ev.diff && ev.diff.length) {
-    out.push('', `${h}# What changed`, '', '| hyperparameter | incumbent | candidate |', '|---|---|---|', ...ev.diff.map((r) => `| ${cell(r.name)} | ${cell(value(r.incumbent))} | ${cell(value(r.candidate))} |`));
+    out.push(
+      '',
+      `${h}# What changed`,
+      '',
+      '| hyperparameter | incumbent | candidate |',
+      '|---|---|---|',
+      ...ev.diff.map((r) => `| ${cell(r.name)} | ${cell(value(r.incumbent))} | ${cell(value(r.candidate))} |`),
+    );
   }
   out.push('', `${h}# Configuration`, '', '```json', JSON.stringify(d.config, null, 2), '```');
   if (ev.statistics) out.push('', `${h}# Evidence`, '', ...statisticsLines(ev.statistics));
   if (ev.candidateTrialIds || ev.incumbentTrialIds) {
-    out.push('', `Seed reruns — candidate: ${(ev.candidateTrialIds ?? []).map((i) => `#${i}`).join(', ') || '—'}; incumbent: ${(ev.incumbentTrialIds ?? []).map((i) => `#${i}`).join(', ') || '—'}.`);
+    out.push(
+      '',
+      `Seed reruns — candidate: ${(ev.candidateTrialIds ?? []).map((i) => `#${i}`).join(', ') || '—'}; incumbent: ${(ev.incumbentTrialIds ?? []).map((i) => `#${i}`).join(', ') || '—'}.`,
+    );
   }
   return out.join('\n') + '\n';
 }
@@ -101,14 +122,19 @@ export function journalMarkdown(j: Journal): string {
   const out = [`# Journal: ${j.project.name}`, '', `Generated ${isoDate(j.generatedAt)}. Objective: ${metric} (${dir}).`, ''];
 
   out.push('## Baseline', '');
-  out.push(j.baseline.source === 'launch' ? `Launch #${j.baseline.launchNumber}, ${metric} = ${num(j.baseline.objective)}.` : "No launch yet: the project's own configuration is the incumbent.");
+  out.push(
+    j.baseline.source === 'launch'
+      ? `Launch #${j.baseline.launchNumber}, ${metric} = ${num(j.baseline.objective)}.`
+      : "No launch yet: the project's own configuration is the incumbent.",
+  );
   out.push('', '```json', JSON.stringify(j.baseline.config, null, 2), '```', '');
 
   out.push('## Launches', '');
   if (j.launches.length === 0) out.push('None yet.');
   else {
     out.push(`| launch | decided | ${cell(metric)} | gain | GPU-hours spent |`, '|---|---|---:|---:|---:|');
-    for (const l of j.launches) out.push(`| #${l.decision.launchNumber} | ${isoDate(l.decision.createdAt)} | ${num(l.decision.objective)} | ${num(l.gain)} | ${num(l.gpuHours)} |`);
+    for (const l of j.launches)
+      out.push(`| #${l.decision.launchNumber} | ${isoDate(l.decision.createdAt)} | ${num(l.decision.objective)} | ${num(l.gain)} | ${num(l.gpuHours)} |`);
   }
   out.push('', j.saturation.reading, '');
 
@@ -123,13 +149,23 @@ export function journalMarkdown(j: Journal): string {
   out.push('## Studies', '');
   if (j.studies.length === 0) out.push('None yet.', '');
   for (const s of j.studies) {
-    out.push(`### ${s.name}`, '', `- Goal: ${s.goal}`, `- Status: ${s.status}; ${s.feasible} of ${s.trials} trials feasible; best ${s.objectiveMetric} ${num(s.best)}; ${num(s.gpuHours)} GPU-hours`);
+    out.push(
+      `### ${s.name}`,
+      '',
+      `- Goal: ${s.goal}`,
+      `- Status: ${s.status}; ${s.feasible} of ${s.trials} trials feasible; best ${s.objectiveMetric} ${num(s.best)}; ${num(s.gpuHours)} GPU-hours`,
+    );
     if (s.batchSize !== null) out.push(`- Tuned at batch size ${s.batchSize}`);
     for (const r of s.stale) out.push(`- ⚠ Tuned for a different baseline: ${r}`);
     out.push(`- Conclusion: ${s.conclusion?.trim() ? s.conclusion.trim() : '(none written yet)'}`);
     const known = s.sensitivity;
     if (known.length) {
-      out.push('', '| hyperparameter | role | verdict | why |', '|---|---|---|---|', ...known.map((x) => `| ${cell(x.name)} | ${x.role} | ${x.verdict} | ${cell(x.note)} |`));
+      out.push(
+        '',
+        '| hyperparameter | role | verdict | why |',
+        '|---|---|---|---|',
+        ...known.map((x) => `| ${cell(x.name)} | ${x.role} | ${x.verdict} | ${cell(x.note)} |`),
+      );
     }
     out.push('');
   }

@@ -65,9 +65,18 @@ export interface LaunchComparison {
   difference: number;
   /** The same, signed so that positive means the candidate is better (respects `goal`). */
   improvement: number;
-  /** Null when a side has fewer than 2 finite values. */
+  /**
+   * The intervals of the improvement (positive = candidate better, whatever the goal), low to
+   * high: what the panel and the reading show. `welch.interval` and `bootstrap.interval` keep the
+   * raw difference (candidate − incumbent) for the record.
+   */
+  improvementInterval: { welch: [number, number] | null; bootstrap: [number, number] | null };
+  /** Null when a side has fewer than 2 finite values. Its interval is of the difference, candidate − incumbent. */
   welch: WelchTest | null;
+  /** Null below MIN_BOOTSTRAP_SEEDS per side (see `bootstrapNote`). Its interval is of the difference, candidate − incumbent. */
   bootstrap: BootstrapInterval | null;
+  /** Why there is no bootstrap interval, when there is none. */
+  bootstrapNote: string | null;
   /** The probability that the candidate's true mean is better; null when it cannot be computed. */
   probabilityOfImprovement: number | null;
   /** The reading in plain words. */
@@ -95,6 +104,23 @@ export interface CompareOptions {
  * degrees of freedom are at least 2 (quantile 4.3). The panel's default N is 5.
  */
 export const MIN_SEEDS = 3;
+
+/**
+ * Fewer seeds than this on either side and the percentile bootstrap is left out. Resampling n
+ * values can only reuse them: a side has C(2n − 1, n) distinct resample means (3 for n = 2, 10
+ * for 3, 35 for 4, 126 for 5), so the interval's bounds snap to a few atoms — with 2 per side the
+ * most extreme difference already has probability 1/16 > 2.5%, so a 95% bound lands exactly on it
+ * (often 0 when two seeds coincide). And its spread is the plug-in one, √((n − 1)/n) of the
+ * sample sd, with normal rather than t tails: with equal spreads it is about 32% as wide as
+ * Welch's interval at n = 2, 58% at 3 and 76% at 5. Below 5 (the panel's default N) it would
+ * look far more certain than the data are; Welch's interval stands alone.
+ */
+export const MIN_BOOTSTRAP_SEEDS = 5;
+
+/** An interval of candidate − incumbent as an interval of the improvement (positive = candidate better), low to high. */
+export function improvementInterval(difference: readonly [number, number], goal: ObjectiveGoal): [number, number] {
+  return goal === 'minimize' ? [-difference[1], -difference[0]] : [difference[0], difference[1]];
+}
 
 /**
  * Power used to say how many seeds a difference of this size would need: the usual 80% at a
@@ -170,7 +196,11 @@ function quantileSorted(sorted: readonly number[], p: number): number {
  * With very few seeds the bootstrap underestimates the spread (it can only reuse the values
  * seen); the launch panel shows it beside Welch's interval, never alone.
  */
-export function bootstrapDifference(a: readonly number[], b: readonly number[], options: { seed: number; resamples?: number; confidence?: number }): BootstrapInterval {
+export function bootstrapDifference(
+  a: readonly number[],
+  b: readonly number[],
+  options: { seed: number; resamples?: number; confidence?: number },
+): BootstrapInterval {
   const confidence = options.confidence ?? 0.95;
   const resamples = options.resamples ?? 10_000;
   checkConfidence(confidence);
@@ -244,7 +274,12 @@ function verdict(p: number): string {
  * warning: a configuration that diverges on some seeds is itself evidence against launching it.
  * Throws when a side has no finite value at all.
  */
-export function compareLaunch(candidateValues: readonly number[], incumbentValues: readonly number[], goal: ObjectiveGoal, options: CompareOptions = {}): LaunchComparison {
+export function compareLaunch(
+  candidateValues: readonly number[],
+  incumbentValues: readonly number[],
+  goal: ObjectiveGoal,
+  options: CompareOptions = {},
+): LaunchComparison {
   const confidence = options.confidence ?? 0.95;
   checkConfidence(confidence);
   const metric = options.metric ?? 'objective';
@@ -260,24 +295,40 @@ export function compareLaunch(candidateValues: readonly number[], incumbentValue
   const improvement = goal === 'minimize' ? -difference : difference;
   const canTest = candidate.n >= 2 && incumbent.n >= 2;
   const welch = canTest ? welchTest(cFinite, iFinite, confidence) : null;
-  const bootstrap = canTest ? bootstrapDifference(cFinite, iFinite, { seed: options.bootstrapSeed ?? 0, resamples: options.resamples ?? 10_000, confidence }) : null;
+  const minN = Math.min(candidate.n, incumbent.n);
+  const canBootstrap = minN >= MIN_BOOTSTRAP_SEEDS;
+  const bootstrap = canBootstrap
+    ? bootstrapDifference(cFinite, iFinite, { seed: options.bootstrapSeed ?? 0, resamples: options.resamples ?? 10_000, confidence })
+    : null;
+  const bootstrapNote = canBootstrap
+    ? null
+    : `No bootstrap interval below ${MIN_BOOTSTRAP_SEEDS} seeds per configuration: resampling ${minN} value${minN === 1 ? '' : 's'} gives only a few distinct means, so its bounds would snap to them and look far narrower than the data allow.`;
   const probability = welch ? probabilityOfImprovement(welch, goal) : null;
 
   const warnings: LaunchWarning[] = [];
   for (const side of ['candidate', 'incumbent'] as const) {
     const k = excluded[side];
-    if (k > 0) warnings.push({ code: 'diverged-runs', text: `${k} ${side} run${k > 1 ? 's' : ''} ended with a non-finite ${metric} (diverged) and ${k > 1 ? 'are' : 'is'} left out of the statistics. A configuration that diverges on some seeds is itself a reason not to launch it.` });
+    if (k > 0)
+      warnings.push({
+        code: 'diverged-runs',
+        text: `${k} ${side} run${k > 1 ? 's' : ''} ended with a non-finite ${metric} (diverged) and ${k > 1 ? 'are' : 'is'} left out of the statistics. A configuration that diverges on some seeds is itself a reason not to launch it.`,
+      });
   }
-  const minN = Math.min(candidate.n, incumbent.n);
   if (minN < MIN_SEEDS) {
     warnings.push({
       code: 'too-few-seeds',
       text: `Too few seeds to say: ${candidate.n} for the candidate and ${incumbent.n} for the incumbent. Run at least ${MIN_SEEDS} of each (5 is better); with 2, the interval is too wide to mean anything.`,
     });
   }
-  for (const [side, s] of [['candidate', candidate], ['incumbent', incumbent]] as const) {
+  for (const [side, s] of [
+    ['candidate', candidate],
+    ['incumbent', incumbent],
+  ] as const) {
     if (s.n >= 2 && s.sd === 0) {
-      warnings.push({ code: 'zero-variance', text: `${s.n === 2 ? 'Both' : `All ${s.n}`} ${side} runs gave exactly the same ${metric}: is the seed reaching the script? Without seed-to-seed variation the retrain variance is unknown.` });
+      warnings.push({
+        code: 'zero-variance',
+        text: `${s.n === 2 ? 'Both' : `All ${s.n}`} ${side} runs gave exactly the same ${metric}: is the seed reaching the script? Without seed-to-seed variation the retrain variance is unknown.`,
+      });
     }
   }
   const retrainSd = Math.max(candidate.sd, incumbent.sd);
@@ -303,8 +354,13 @@ export function compareLaunch(candidateValues: readonly number[], incumbentValue
     incumbent,
     difference,
     improvement,
+    improvementInterval: {
+      welch: welch ? improvementInterval(welch.interval, goal) : null,
+      bootstrap: bootstrap ? improvementInterval(bootstrap.interval, goal) : null,
+    },
     welch,
     bootstrap,
+    bootstrapNote,
     probabilityOfImprovement: probability,
     reading: reading(metric, goal, candidate, incumbent, improvement, welch, probability),
     warnings,
@@ -323,11 +379,12 @@ function reading(
 ): string {
   const direction = goal === 'minimize' ? 'lower is better' : 'higher is better';
   const means = `Mean ${metric}: candidate ${num(candidate.mean)} ± ${num(candidate.sd)} (${candidate.n} seed${candidate.n > 1 ? 's' : ''}), incumbent ${num(incumbent.mean)} ± ${num(incumbent.sd)} (${incumbent.n}); ${direction}.`;
-  const change = improvement === 0 ? 'The means are equal.' : `The candidate is ${improvement > 0 ? 'better' : 'worse'} by ${num(Math.abs(improvement))} on average.`;
+  const change =
+    improvement === 0 ? 'The means are equal.' : `The candidate is ${improvement > 0 ? 'better' : 'worse'} by ${num(Math.abs(improvement))} on average.`;
   if (!welch || probability === null) return `${means} ${change} Too few seeds to estimate the retrain variance, so there is no evidence either way yet.`;
   const pct = Math.round(welch.confidence * 100);
   // The interval is reported in the direction of improvement so that "above zero" always means better.
-  const [lo, hi] = goal === 'minimize' ? [-welch.interval[1], -welch.interval[0]] : welch.interval;
+  const [lo, hi] = improvementInterval(welch.interval, goal);
   const interval = `${pct}% confidence interval of the improvement: ${num(lo)} to ${num(hi)} (Welch's t-test, p = ${num(welch.pValue)}).`;
   const chance = `If the seeds are a fair sample of retrains, the probability that the candidate is truly better than the incumbent is ${percent(probability)}.`;
   return `${means} ${change} ${interval} ${chance} ${verdict(probability)}`;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Project } from '../../../preload/contract';
+import type { Decision, Project } from '../../../preload/contract';
 import type { BaselineInfo, Candidate, LaunchView, StaleStudy } from '../../../preload/contract-launch';
 import { api } from '../api/client';
 import { ConfigDiffTable } from '../components/launch/ConfigDiffTable';
@@ -62,7 +62,14 @@ function BaselineCard({ baseline, stale }: { baseline: BaselineInfo; stale: Stal
             {baseline.objective !== null && (
               <>
                 {' '}
-                · objective <b className="mono">{num(baseline.objective)}</b> (mean over seeds)
+                · objective <b className="mono">{num(baseline.objective)}</b>{' '}
+                <span data-testid="baseline-objective-runs">
+                  {baseline.objectiveRuns === 1
+                    ? '(one run)'
+                    : baseline.objectiveRuns !== null
+                      ? `(mean over ${baseline.objectiveRuns} seeds)`
+                      : '(mean over seeds)'}
+                </span>
               </>
             )}
           </>
@@ -98,7 +105,7 @@ function SeedsCard({ view, onRun }: { view: LaunchView; onRun(n: number): Promis
   const [n, setN] = useState(view.candidate.seeds || 5);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const decided = view.decision !== null;
+  const open = view.candidate.open;
   const side = (name: string, runs: LaunchView['candidateRuns']) => {
     const done = runs.filter((r) => r.status === 'succeeded').length;
     const failed = runs.filter((r) => r.status === 'failed' || r.status === 'killed' || r.status === 'interrupted').length;
@@ -126,10 +133,10 @@ function SeedsCard({ view, onRun }: { view: LaunchView; onRun(n: number): Promis
     <section className="card">
       <h2>Retrain variance</h2>
       <p className="subtle">
-        Both configurations rerun with the same seeds (trials of kind <i>rerun</i>, through the queue). Earlier reruns of the same configuration count, so asking for more seeds only runs
-        the missing ones.
+        Both configurations rerun with the same seeds (trials of kind <i>rerun</i>, through the queue). Earlier reruns of the same configuration count, so
+        asking for more seeds only runs the missing ones.
       </p>
-      {!decided && (
+      {open && (
         <div className="row seeds-row">
           <label className={`field seeds-field${error ? ' has-error' : ''}`}>
             <span className="field-label">Seeds per configuration</span>
@@ -160,8 +167,7 @@ function SeedsCard({ view, onRun }: { view: LaunchView; onRun(n: number): Promis
   );
 }
 
-function DecisionRecord({ view }: { view: LaunchView }) {
-  const d = view.decision!;
+function DecisionRecord({ d, superseded = false }: { d: Decision; superseded?: boolean }) {
   const notify = useStore((s) => s.notify);
   const exp = (format: 'markdown' | 'json') =>
     api
@@ -169,9 +175,19 @@ function DecisionRecord({ view }: { view: LaunchView }) {
       .then(downloadFile)
       .catch((e: Error) => notify('error', e.message));
   return (
-    <div className={`decision-record decision-${d.kind}`} data-testid="decision-record" data-kind={d.kind}>
+    <div
+      className={`decision-record decision-${d.kind}${superseded ? ' superseded' : ''}`}
+      data-testid="decision-record"
+      data-kind={d.kind}
+      data-decision-id={d.id}
+    >
       <div className="row" style={{ justifyContent: 'space-between', alignItems: 'center' }}>
-        <h3 style={{ margin: 0 }}>{d.kind === 'launch' ? `Launched as #${d.launchNumber}` : d.kind === 'reject' ? 'Rejected' : 'Deferred'}</h3>
+        <h3 style={{ margin: 0 }}>
+          {d.kind === 'launch' ? `Launched as #${d.launchNumber}` : d.kind === 'reject' ? 'Rejected' : 'Deferred'}
+          {typeof (d.evidence['statistics'] as { candidate?: { n?: number } } | null)?.candidate?.n === 'number' && (
+            <span className="subtle small"> · on {(d.evidence['statistics'] as { candidate: { n: number } }).candidate.n} seeds</span>
+          )}
+        </h3>
         <div className="actions">
           <button className="btn" onClick={() => void exp('markdown')} data-testid="export-decision-md">
             Export Markdown
@@ -195,7 +211,13 @@ function CandidateView({ view, onChanged }: { view: LaunchView; onChanged(v?: La
   const ids = useMemo(() => [...cIds, ...iIds], [cIds, iIds]);
   const { curves } = useStudyCurves(ids);
   const c = view.candidate;
-  const launchBlocked = view.baselineChanged ?? (view.comparison === null ? 'no statistics yet — run seeds of both configurations' : view.pending > 0 ? `${view.pending} reruns still queued or running` : null);
+  const launchBlocked =
+    view.baselineChanged ??
+    (view.comparison === null
+      ? 'no statistics yet — run seeds of both configurations'
+      : view.pending > 0
+        ? `${view.pending} reruns still queued or running`
+        : null);
   return (
     <>
       <section className="card" data-testid="candidate">
@@ -208,16 +230,23 @@ function CandidateView({ view, onChanged }: { view: LaunchView; onChanged(v?: La
           </dd>
           <dt>Incumbent</dt>
           <dd>
-            {c.incumbentDecisionId === null ? 'the project’s configuration before launch #0' : `the baseline at promotion (decision ${c.incumbentDecisionId})`} · batch size{' '}
-            {c.incumbentBatchSize ?? '—'}
-            {c.batchSize !== null && c.incumbentBatchSize !== null && c.batchSize !== c.incumbentBatchSize && <span className="warn-text"> · different batch sizes: the other hyperparameters were tuned for different runs</span>}
+            {c.incumbentDecisionId === null ? 'the project’s configuration before launch #0' : `the baseline at promotion (decision ${c.incumbentDecisionId})`}{' '}
+            · batch size {c.incumbentBatchSize ?? '—'}
+            {c.batchSize !== null && c.incumbentBatchSize !== null && c.batchSize !== c.incumbentBatchSize && (
+              <span className="warn-text"> · different batch sizes: the other hyperparameters were tuned for different runs</span>
+            )}
           </dd>
           <dt>Objective</dt>
           <dd>
-            <span className="mono">{view.objectiveMetric}</span> ({view.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'}), each run’s best over training
+            <span className="mono">{view.objectiveMetric}</span> ({view.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'}), each run’s best
+            over training
           </dd>
         </dl>
-        {view.baselineChanged && <div className="banner error" style={{ marginTop: 12 }}>{view.baselineChanged}</div>}
+        {view.baselineChanged && (
+          <div className="banner error" style={{ marginTop: 12 }}>
+            {view.baselineChanged}
+          </div>
+        )}
         <h3>Configuration diff</h3>
         <ConfigDiffTable rows={view.diff} />
       </section>
@@ -247,22 +276,36 @@ function CandidateView({ view, onChanged }: { view: LaunchView; onChanged(v?: La
         {view.comparison && <LaunchStats c={view.comparison} metric={view.objectiveMetric} />}
       </section>
 
-      <section className="card">
+      <section className="card" data-testid="decision-card" data-open={c.open}>
         <h2>Decision</h2>
-        {view.decision ? (
-          <DecisionRecord view={view} />
-        ) : (
-          <DecisionForm
-            key={c.id}
-            canLaunch={launchBlocked === null}
-            launchBlocked={launchBlocked}
-            onDecide={async (kind, rationale) => {
-              const d = await api.invoke('launch.decide', { candidateId: c.id, kind, rationale });
-              notify('info', d.kind === 'launch' ? `Launched as #${d.launchNumber}: it is the new baseline.` : `Recorded: ${d.kind}.`);
-              if (d.kind === 'launch') void loadProjects();
-              onChanged();
-            }}
-          />
+        {/* Every decision taken on the candidate stays on record: deferrals first, then the one that closed it. */}
+        {view.decisions.length > 0 && (
+          <div className="decision-history" data-testid="decision-history">
+            {view.decisions.map((d, i) => (
+              <DecisionRecord key={d.id} d={d} superseded={i < view.decisions.length - 1} />
+            ))}
+          </div>
+        )}
+        {!c.open ? null : (
+          <>
+            {c.decisionKind === 'defer' && (
+              <p className="subtle" data-testid="deferred-note">
+                Deferred: the candidate stays open. Run more seeds above, then record a new decision — launch, reject or defer again. The earlier{' '}
+                {view.decisions.length > 1 ? 'deferrals stay' : 'deferral stays'} on record.
+              </p>
+            )}
+            <DecisionForm
+              key={`${c.id}-${c.decisionId ?? 'none'}`}
+              canLaunch={launchBlocked === null}
+              launchBlocked={launchBlocked}
+              onDecide={async (kind, rationale) => {
+                const d = await api.invoke('launch.decide', { candidateId: c.id, kind, rationale });
+                notify('info', d.kind === 'launch' ? `Launched as #${d.launchNumber}: it is the new baseline.` : `Recorded: ${d.kind}.`);
+                if (d.kind === 'launch') void loadProjects();
+                onChanged();
+              }}
+            />
+          </>
         )}
       </section>
     </>
@@ -286,7 +329,9 @@ export function LaunchPage({ project }: { project: Project }) {
       <header className="page-header">
         <div>
           <h1>Launch</h1>
-          <p className="subtle">Adopt a new configuration only on strong evidence: better than the incumbent after the retrain variance of both, and worth the complexity it adds.</p>
+          <p className="subtle">
+            Adopt a new configuration only on strong evidence: better than the incumbent after the retrain variance of both, and worth the complexity it adds.
+          </p>
         </div>
       </header>
       {baseline.baseline && <BaselineCard baseline={baseline.baseline} stale={baseline.staleStudies ?? []} />}
@@ -295,7 +340,8 @@ export function LaunchPage({ project }: { project: Project }) {
       ) : candidates.length === 0 ? (
         <section className="card">
           <p className="empty">
-            No candidate yet. Open a study and use <b>Promote to candidate</b> on its best trial (or on any finished trial’s page) to compare it with the incumbent.
+            No candidate yet. Open a study and use <b>Promote to candidate</b> on its best trial (or on any finished trial’s page) to compare it with the
+            incumbent.
           </p>
           <button className="btn" onClick={() => openStudies('studies')}>
             Go to the studies
@@ -305,10 +351,27 @@ export function LaunchPage({ project }: { project: Project }) {
         <>
           <div className="candidate-tabs" role="tablist" data-testid="candidates">
             {candidates.map((c) => (
-              <button key={c.id} role="tab" aria-selected={c.id === current?.id} className={`chip${c.id === current?.id ? ' active' : ''}`} onClick={() => select(c.id)} data-candidate={c.id}>
+              <button
+                key={c.id}
+                role="tab"
+                aria-selected={c.id === current?.id}
+                className={`chip${c.id === current?.id ? ' active' : ''}`}
+                onClick={() => select(c.id)}
+                data-candidate={c.id}
+              >
                 Candidate {c.id}
                 <span className="subtle"> · trial #{c.trialId ?? '—'}</span>
-                {c.decisionId !== null && <span className="chip-tag">decided</span>}
+                {!c.open ? (
+                  <span className="chip-tag" data-tag="decided">
+                    {c.decisionKind === 'launch' ? 'launched' : 'rejected'}
+                  </span>
+                ) : (
+                  c.decisionKind === 'defer' && (
+                    <span className="chip-tag deferred" data-tag="deferred">
+                      deferred
+                    </span>
+                  )
+                )}
               </button>
             ))}
           </div>

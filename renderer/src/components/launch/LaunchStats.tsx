@@ -8,34 +8,64 @@ export function num(x: number | null | undefined): string {
   return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e6 ? String(Number(x.toPrecision(4))) : x.toExponential(3);
 }
 
+/** About `count` round tick values covering [lo, hi] (steps of 1, 2 or 5 × 10^k), zero included when in range. */
+export function ticks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  const out: number[] = [];
+  for (let k = Math.ceil(lo / step); k * step <= hi + step * 1e-9; k++) out.push(Math.abs(k) < 1e-12 ? 0 : Number((k * step).toPrecision(12)));
+  return out;
+}
+
 /**
  * The improvement's interval drawn against zero (a one-row forest plot): right of zero means
- * better, whatever the goal, so the picture reads the same for a loss and an accuracy.
+ * better, whatever the goal, so the picture reads the same for a loss and an accuracy. The axis
+ * carries the improvement's values, the same numbers as the stat boxes and the reading.
  */
 function IntervalBar({ c }: { c: LaunchComparison }) {
-  if (!c.welch) return null;
-  const flip = c.goal === 'minimize' ? -1 : 1;
-  const welch = [c.welch.interval[0] * flip, c.welch.interval[1] * flip].sort((a, b) => a - b) as [number, number];
-  const boot = c.bootstrap ? ([c.bootstrap.interval[0] * flip, c.bootstrap.interval[1] * flip].sort((a, b) => a - b) as [number, number]) : null;
+  const welch = c.improvementInterval.welch;
+  if (!welch) return null;
+  const boot = c.improvementInterval.bootstrap;
   const lo = Math.min(0, welch[0], boot?.[0] ?? 0);
   const hi = Math.max(0, welch[1], boot?.[1] ?? 0);
   const pad = (hi - lo) * 0.08 || 1e-9;
-  const pos = (x: number) => `${(((x - (lo - pad)) / (hi - lo + 2 * pad)) * 100).toFixed(2)}%`;
+  const frac = (x: number) => (x - (lo - pad)) / (hi - lo + 2 * pad);
+  const pos = (x: number) => `${(frac(x) * 100).toFixed(2)}%`;
   const width = (a: number, b: number) => `${(((b - a) / (hi - lo + 2 * pad)) * 100).toFixed(2)}%`;
   const verdict = welch[0] > 0 ? 'better' : welch[1] < 0 ? 'worse' : 'unclear';
+  const pct = Math.round((c.welch?.confidence ?? 0.95) * 100);
   return (
     <div className="interval" data-testid="interval-bar" data-verdict={verdict}>
       <div className="interval-track">
+        {ticks(lo - pad, hi + pad).map((t) => (
+          <span key={t} className="interval-grid" style={{ left: pos(t) }} />
+        ))}
         <span className="interval-zero" style={{ left: pos(0) }} title="no difference" />
-        <span className="interval-welch" style={{ left: pos(welch[0]), width: width(welch[0], welch[1]) }} title={`Welch ${Math.round(c.welch.confidence * 100)}%: ${num(welch[0])} to ${num(welch[1])}`} />
-        {boot && <span className="interval-boot" style={{ left: pos(boot[0]), width: width(boot[0], boot[1]) }} title={`bootstrap: ${num(boot[0])} to ${num(boot[1])}`} />}
+        <span
+          className="interval-welch"
+          style={{ left: pos(welch[0]), width: width(welch[0], welch[1]) }}
+          title={`Welch ${pct}% interval of the improvement: ${num(welch[0])} to ${num(welch[1])}`}
+        />
+        {boot && (
+          <span
+            className="interval-boot"
+            style={{ left: pos(boot[0]), width: width(boot[0], boot[1]) }}
+            title={`bootstrap ${pct}% interval of the improvement: ${num(boot[0])} to ${num(boot[1])}`}
+          />
+        )}
         <span className="interval-point" style={{ left: pos(c.improvement) }} title={`improvement ${num(c.improvement)}`} />
+      </div>
+      <div className="interval-ticks" data-testid="interval-ticks">
+        {ticks(lo - pad, hi + pad).map((t) => (
+          <span key={t} className={`interval-tick${t === 0 ? ' zero' : ''}`} style={{ left: pos(t) }} data-tick={t}>
+            {num(t)}
+          </span>
+        ))}
       </div>
       <div className="interval-axis">
         <span>← candidate worse</span>
-        <span className="interval-zero-label" style={{ left: pos(0) }}>
-          0
-        </span>
         <span>candidate better →</span>
       </div>
     </div>
@@ -45,6 +75,7 @@ function IntervalBar({ c }: { c: LaunchComparison }) {
 /** Mean, sd and each seed's value per side; the difference with Welch's and the bootstrap interval; the reading; the warnings. */
 export function LaunchStats({ c, metric }: { c: LaunchComparison; metric: string }) {
   const pct = Math.round((c.welch?.confidence ?? 0.95) * 100);
+  const iv = c.improvementInterval;
   return (
     <div data-testid="launch-stats">
       <table className="table stats-table">
@@ -79,16 +110,17 @@ export function LaunchStats({ c, metric }: { c: LaunchComparison; metric: string
           </span>
         </div>
         <div className="stat">
-          <span className="stat-label">Welch {pct}% interval of the difference</span>
+          <span className="stat-label">Welch {pct}% interval of the improvement</span>
           <span className="stat-value mono" data-testid="welch-interval">
-            {c.welch ? `[${num(c.welch.interval[0])}, ${num(c.welch.interval[1])}]` : '—'}
+            {iv.welch ? `[${num(iv.welch[0])}, ${num(iv.welch[1])}]` : '—'}
           </span>
         </div>
-        <div className="stat">
-          <span className="stat-label">bootstrap {pct}% interval</span>
+        <div className="stat" title={c.bootstrapNote ?? undefined}>
+          <span className="stat-label">bootstrap {pct}% interval of the improvement</span>
           <span className="stat-value mono" data-testid="bootstrap-interval">
-            {c.bootstrap ? `[${num(c.bootstrap.interval[0])}, ${num(c.bootstrap.interval[1])}]` : '—'}
+            {iv.bootstrap ? `[${num(iv.bootstrap[0])}, ${num(iv.bootstrap[1])}]` : '—'}
           </span>
+          {c.bootstrapNote && <span className="stat-note">too few seeds: see the note below</span>}
         </div>
         <div className="stat">
           <span className="stat-label">p (Welch, df {num(c.welch?.degreesOfFreedom)})</span>
@@ -101,11 +133,20 @@ export function LaunchStats({ c, metric }: { c: LaunchComparison; metric: string
           </span>
         </div>
       </div>
-      <p className="subtle small">Difference = candidate − incumbent. In the bar below, right of zero always means the candidate is better (thick: Welch, thin: bootstrap).</p>
+      <p className="subtle small">
+        Improvement = how much better the candidate’s mean is (
+        {c.goal === 'minimize' ? 'incumbent − candidate, as lower is better' : 'candidate − incumbent, as higher is better'}): positive means the candidate is
+        better, in the boxes, the reading and the bar below (right of zero = better; thick: Welch{iv.bootstrap ? ', thin: bootstrap' : ''}).
+      </p>
       <IntervalBar c={c} />
       <p className="reading" data-testid="reading">
         {c.reading}
       </p>
+      {c.welch && c.bootstrapNote && (
+        <p className="subtle small" data-testid="bootstrap-note">
+          {c.bootstrapNote}
+        </p>
+      )}
       {c.warnings.length > 0 && (
         <ul className="warnings" data-testid="launch-warnings">
           {c.warnings.map((w) => (
