@@ -61,6 +61,11 @@ export const wizardChoices = z
     /** Step 3: the optimizer and all of its hyperparameters (flag name -> value). */
     optimizer: z.string().max(32),
     optimizerValues: hyperparameters,
+    /**
+     * The flag each optimizer hyperparameter is passed as, keyed by its conventional name
+     * (learning_rate, epsilon, ...): scripts differ (--eps, --epsilon, --adam_eps).
+     */
+    optimizerFlags: z.record(z.string().max(64), flagName),
     /** Step 4: the sweep the batch size was chosen from, and the chosen size. */
     sweepId: id.nullable(),
     batchSize: positiveInt('The batch size', '256').nullable(),
@@ -196,14 +201,17 @@ export const wizardMethods = {
   'sweeps.latest': { input: z.object({ projectId: id }), output: returns<SweepView | null>() },
   /** Stops the running probe and plans nothing more; finished probes stay. */
   'sweeps.cancel': { input: z.object({ id }), output: returns<SweepView>() },
-  /** Saves the initial configuration as launch #0, the first baseline. */
+  /**
+   * Saves the initial configuration as launch #0, the first baseline. Refused unless `trialId`
+   * is a succeeded confirmation run of exactly this configuration (batch size and step budget included).
+   */
   'wizard.saveLaunch0': {
     input: z.object({
       projectId: id,
       config: hyperparameters,
       batchSize: positiveInt('The batch size', '256'),
       stepBudget: positiveInt('The step budget', '600'),
-      /** The confirmation run whose objective is recorded. */
+      /** The succeeded confirmation run of this configuration; its objective is recorded. */
       trialId: id.nullable().default(null),
       sweepId: id.nullable().default(null),
       rationale: z.string().max(4000).default(''),
@@ -211,6 +219,15 @@ export const wizardMethods = {
     output: returns<Decision>(),
   },
 } as const;
+
+/**
+ * Whether two configurations pass the same flags with the same values (order aside): launch #0
+ * may only be saved from a confirmation run of the configuration shown, checked on both sides.
+ */
+export function sameConfig(a: Hyperparameters, b: Hyperparameters): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && Object.is(a[k], b[k]));
+}
 
 /** Events of the wizard: merged into Events in preload/contract.ts. */
 export interface WizardEvents {

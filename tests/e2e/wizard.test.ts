@@ -60,6 +60,19 @@ describe('setup wizard: from the example project to launch #0', () => {
     await page.locator('[data-optimizer=adam]').click();
     const rows = await page.locator('[data-testid=optimizer-table] tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.hparam));
     expect(rows).toEqual(expect.arrayContaining(['learning_rate', 'beta1', 'beta2', 'epsilon']));
+    // The learning rate defaults to the project's own value, shown next to the literature's.
+    await expect(page.locator('[data-value=learning_rate]').inputValue()).resolves.toBe('0.003');
+    await expect(page.locator('[data-project-value=learning_rate]').textContent()).resolves.toMatch(/project: 0\.003/);
+    // Flags are editable and validated as typed; the digits script reads --lr (found) and --eps (not
+    // among the project's names, so the wizard offers --epsilon, which fails in step 5 on purpose).
+    await expect(page.locator('[data-flag=learning_rate]').inputValue()).resolves.toBe('lr');
+    await page.locator('tr[data-hparam=epsilon] input[type=checkbox]').check();
+    await expect(page.locator('[data-flag=epsilon]').inputValue()).resolves.toBe('epsilon');
+    await page.locator('[data-flag=epsilon]').fill('eps!');
+    await expect(page.locator('tr[data-hparam=epsilon] .field-error').textContent()).resolves.toMatch(/letters, digits/);
+    await page.locator('[data-flag=epsilon]').fill('lr');
+    await expect(page.locator('tr[data-hparam=epsilon] .field-error').textContent()).resolves.toMatch(/also the flag of η/);
+    await page.locator('[data-flag=epsilon]').fill('epsilon');
     await page.locator('[data-value=learning_rate]').fill('-1');
     await expect(page.locator('tr[data-hparam=learning_rate] .field-error').textContent()).resolves.toMatch(/must be positive/);
     await page.locator('[data-value=learning_rate]').fill('0.003');
@@ -112,19 +125,54 @@ describe('setup wizard: from the example project to launch #0', () => {
     await expect(page.locator('[data-field=step-budget] .field-error').textContent()).resolves.toMatch(/positive whole number/);
     await field('step-budget').fill('300');
     await expect(page.getByTestId('config-preview').textContent()).resolves.toMatch(/--max_steps=300/);
+    await expect(page.getByTestId('config-preview').textContent()).resolves.toMatch(/--epsilon=1e-8/);
+    await expect(page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
+
+    // --epsilon is not a flag of the digits script: the run fails, says why, and links to the trial.
+    await page.getByTestId('confirm-run').click();
+    await expect(page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
+    await page.locator('[data-testid=confirm-result][data-state=failed]').waitFor({ timeout: 90_000 });
+    await expect(page.getByTestId('confirm-result').textContent()).resolves.toMatch(/unrecognized arguments|code 2/);
+    await expect(page.getByTestId('confirm-open-trial').isVisible()).resolves.toBe(true);
+    await expect(page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
+    await wb.shot('wizard-5-confirm-failed-flag', true);
+
+    // Rename the flag in step 3; back in step 5 the old verdict no longer counts.
+    await page.locator('[data-step-nav="3"]').click();
+    await page.locator('[data-flag=epsilon]').fill('--eps');
+    await expect(page.locator('tr[data-hparam=epsilon] .field-error').count()).resolves.toBe(0);
+    await wb.shot('wizard-3-optimizer-flags', true);
+    await page.locator('[data-step-nav="5"]').click();
+    await field('step-budget').fill('300');
+    await expect(page.getByTestId('config-preview').textContent()).resolves.toMatch(/--eps=1e-8/);
+    await expect(page.getByTestId('config-preview').textContent()).resolves.not.toMatch(/--epsilon/);
+    await page.getByTestId('confirm-stale').waitFor();
+    await expect(page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
+
     await page.getByTestId('confirm-run').click();
     await page.locator('[data-testid=confirm-result][data-state=ok]').waitFor({ timeout: 90_000 }).catch(async (e: Error) => {
       await wb.shot('wizard-5-confirm-failed', true);
       throw new Error(`${e.message}\n${await page.getByTestId('confirm-result').textContent().catch(() => 'no result shown')}`);
     });
     await expect(page.getByTestId('confirm-result').textContent()).resolves.toMatch(/Objective/);
+    await expect(page.getByTestId('save-launch0').isEnabled()).resolves.toBe(true);
+    // Any change makes the confirmation stale again; changing it back restores it.
+    await field('step-budget').fill('301');
+    await expect(page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
+    await field('step-budget').fill('300');
+    await expect(page.getByTestId('save-launch0').isEnabled()).resolves.toBe(true);
     await wb.shot('wizard-5-initial', true);
     await page.getByTestId('save-launch0').click();
     await page.getByTestId('launch0').waitFor();
     const batchText = (await page.getByTestId('launch0-batch').textContent())!.replace(/\D/g, '');
     expect(Number(batchText)).toBe(recommendedSize);
     await expect(page.getByTestId('launch0').textContent()).resolves.toMatch(/examples\/s/);
+    await expect(page.locator('[data-step-nav="0"] .wz-stepper-num').textContent()).resolves.toBe('✓');
     await wb.shot('wizard-5-launch0', true);
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await expect(page.locator('.wz-stepper-item.active .wz-stepper-label').isVisible()).resolves.toBe(true);
+    await wb.shot('wizard-5-launch0-narrow');
+    await page.setViewportSize({ width: 1400, height: 1000 });
 
     // Reopen the window: the wizard resumes at step 5 with launch #0 as the baseline.
     await page.reload();
@@ -134,5 +182,7 @@ describe('setup wizard: from the example project to launch #0', () => {
     await page.getByTitle('Switch theme').click();
     await wb.shot('wizard-5-launch0-dark', true);
     await page.getByTitle('Switch theme').click();
+    await page.getByTestId('first-study').click();
+    await page.locator('[data-nav=studies].active').waitFor({ timeout: 5_000 });
   });
 });

@@ -143,7 +143,7 @@ describe('batch-size sweep on the digits example', () => {
     expect(current).toEqual([256, 512, 1024]);
   }, 300_000);
 
-  it('validates the sweep settings where they are typed and saves launch #0 once', async () => {
+  it('validates the sweep settings where they are typed and saves launch #0 once, from a confirmed configuration', async () => {
     const engine = newEngine();
     const project = engine.projects.create(digitsProject());
     await expect(engine.invoke('sweeps.start', { projectId: project.id, settings: { ...base, start: 0 } })).rejects.toThrow(/start batch size must be a positive whole number/);
@@ -160,12 +160,21 @@ describe('batch-size sweep on the digits example', () => {
     expect(check.message).toMatch(/val_error/);
 
     await expect(engine.invoke('wizard.saveLaunch0', { projectId: project.id, config: {}, batchSize: -4, stepBudget: 600 })).rejects.toThrow(/positive whole number/);
-    const d = (await engine.invoke('wizard.saveLaunch0', { projectId: project.id, config: { lr: 0.003, optimizer: 'adam' }, batchSize: 256, stepBudget: 400, trialId: run.id })) as Decision;
+    // Launch #0 needs a succeeded confirmation run of exactly the configuration saved.
+    const config = { ...project.hyperparameters, lr: 0.003, optimizer: 'adam', batch_size: 256, max_steps: 400 };
+    await expect(engine.invoke('wizard.saveLaunch0', { projectId: project.id, config, batchSize: 256, stepBudget: 400 })).rejects.toThrow(/confirmation run/);
+    await expect(engine.invoke('wizard.saveLaunch0', { projectId: project.id, config, batchSize: 256, stepBudget: 400, trialId: run.id })).rejects.toThrow(/configuration changed since the confirmation run/);
+    const bad = (await engine.invoke('wizard.confirmRun', { projectId: project.id, config: { ...config, epsilon: 1e-8 } })) as Trial;
+    await engine.runner.waitForEnd(bad.id);
+    await expect(engine.invoke('wizard.saveLaunch0', { projectId: project.id, config: { ...config, epsilon: 1e-8 }, batchSize: 256, stepBudget: 400, trialId: bad.id })).rejects.toThrow(/did not succeed/);
+    const confirm = (await engine.invoke('wizard.confirmRun', { projectId: project.id, config })) as Trial;
+    await engine.runner.waitForEnd(confirm.id);
+    const d = (await engine.invoke('wizard.saveLaunch0', { projectId: project.id, config, batchSize: 256, stepBudget: 400, trialId: confirm.id })) as Decision;
     expect(d.launchNumber).toBe(0);
     expect(d.config).toMatchObject({ lr: 0.003, batch_size: 256, max_steps: 400 });
     expect(d.objective).not.toBeNull();
     expect(engine.decisions.baseline(project.id)!.id).toBe(d.id);
     expect(engine.projects.get(project.id)!.hyperparameters.batch_size).toBe(256);
     await expect(engine.invoke('wizard.saveLaunch0', { projectId: project.id, config: {}, batchSize: 256, stepBudget: 400 })).rejects.toThrow(/already saved/);
-  });
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { guessFlag, initialConfig, parseFlag, parsePositiveInt, plannedSizes } from '../../renderer/src/wizard/config';
+import { formatCompact, guessFlag, initialConfig, parseFlag, parsePositiveInt, plannedSizes } from '../../renderer/src/wizard/config';
+import { sameConfig } from '../../preload/contract-wizard';
 
 describe('wizard field validation', () => {
   it('a batch size that is not a positive whole number gets a message that says so', () => {
@@ -36,5 +37,17 @@ describe('initial configuration', () => {
     expect(guessFlag('epsilon', {})).toBe('epsilon');
     expect(plannedSizes(64, 1000)).toEqual([64, 128, 256, 512]);
     expect(plannedSizes(null, 1000)).toEqual([]);
+  });
+});
+
+describe('sweep chart labels and confirmed configurations', () => {
+  it('writes log-axis labels as 100k, 1M, 10M', () => {
+    expect([1e4, 1e5, 1e6, 1e7, 2.5e6, 500].map(formatCompact)).toEqual(['10k', '100k', '1M', '10M', '2.5M', '500']);
+  });
+  it('compares configurations flag by flag, order aside', () => {
+    expect(sameConfig({ lr: 0.003, eps: 1e-8 }, { eps: 1e-8, lr: 0.003 })).toBe(true);
+    expect(sameConfig({ lr: 0.003, eps: 1e-8 }, { lr: 0.003, epsilon: 1e-8 })).toBe(false);
+    expect(sameConfig({ lr: 0.003 }, { lr: 0.003, max_steps: 300 })).toBe(false);
+    expect(sameConfig({ max_steps: 300 }, { max_steps: '300' })).toBe(false);
   });
 });

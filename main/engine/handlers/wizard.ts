@@ -4,7 +4,7 @@
  * batch-size sweep, and launch #0.
  */
 import type { Project, Trial } from '../../../preload/contract';
-import type { RunCheck, wizardMethods, WizardState } from '../../../preload/contract-wizard';
+import { sameConfig, type RunCheck, type wizardMethods, type WizardState } from '../../../preload/contract-wizard';
 import { ApiError } from '../errors';
 import type { Engine } from '../engine';
 import type { HandlersFor } from '../handlerTypes';
@@ -51,7 +51,7 @@ function checkRun(e: Engine, trialId: number): RunCheck {
   const objective = p.objectiveMetric && names.includes(p.objectiveMetric) ? (e.metrics.objectiveOf([trial.id], p.objectiveMetric, p.objectiveGoal).get(trial.id)?.best ?? null) : null;
   if (trial.status === 'queued' || trial.status === 'running') return { trial, metrics, ok: false, objective, message: 'Still running…' };
   if (trial.status !== 'succeeded') {
-    return { trial, metrics, ok: false, objective, message: `The command did not finish: ${trial.failureReason ?? trial.status}. Fix it, then run again.` };
+    return { trial, metrics, ok: false, objective, message: `The command did not finish: ${(trial.failureReason ?? trial.status).replace(/\.+\s*$/, '')}. Fix it, then run again.` };
   }
   if (metrics.length === 0) {
     return {
@@ -131,12 +131,14 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
     const stepsFlag = choices.maxStepsFlag ?? 'max_steps';
     const finalConfig = { ...config, [batchFlag]: batchSize, [stepsFlag]: stepBudget };
 
-    let objective: number | null = null;
-    if (trialId !== null) {
-      const t = e.trials.get(trialId);
-      if (!t || t.projectId !== projectId) throw new ApiError(`trial ${trialId} is not a run of this project`);
-      if (p.objectiveMetric) objective = e.metrics.objectiveOf([trialId], p.objectiveMetric, p.objectiveGoal).get(trialId)?.best ?? null;
-    }
+    // The baseline must be a configuration known to run: a succeeded confirmation run of
+    // exactly this configuration (a typo in a flag fails argparse, which the run shows).
+    if (trialId === null) throw new ApiError('run the short confirmation run of this configuration first; launch #0 is saved only once it has succeeded');
+    const t = e.trials.get(trialId);
+    if (!t || t.projectId !== projectId) throw new ApiError(`trial ${trialId} is not a run of this project`);
+    if (t.status !== 'succeeded') throw new ApiError(`the confirmation run (trial ${trialId}) ${t.status === 'running' || t.status === 'queued' ? 'has not finished yet' : `did not succeed (${t.failureReason ?? t.status})`}; launch #0 needs one that succeeded`);
+    if (!sameConfig(t.hyperparameters, finalConfig)) throw new ApiError(`the configuration changed since the confirmation run (trial ${trialId}); run the confirmation run again, then save launch #0`);
+    const objective = p.objectiveMetric ? (e.metrics.objectiveOf([trialId], p.objectiveMetric, p.objectiveGoal).get(trialId)?.best ?? null) : null;
     let throughput: number | null = null;
     let timePerStep: number | null = null;
     if (sweepId !== null) {
@@ -163,7 +165,7 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
       trialId,
       studyId: null,
       rationale: text,
-      evidence: { source: 'setup-wizard', sweepId, stepBudget, timePerStep, architecture: arch, optimizer: choices.optimizer ?? null, sizeValues: choices.sizeValues ?? {}, optimizerValues: choices.optimizerValues ?? {} },
+      evidence: { source: 'setup-wizard', sweepId, stepBudget, timePerStep, architecture: arch, optimizer: choices.optimizer ?? null, sizeValues: choices.sizeValues ?? {}, optimizerValues: choices.optimizerValues ?? {}, optimizerFlags: choices.optimizerFlags ?? {} },
     });
     // The baseline is what the next Run starts from.
     e.projects.update({ ...p, hyperparameters: finalConfig });

@@ -243,8 +243,17 @@ export function analyseSweep(results: readonly ProbeResult[], options: SweepAnal
     warnings.push(`Batch size${unmeasured.length > 1 ? 's' : ''} ${unmeasured.join(', ')} ran but reported too few steps after the warm-up to be timed; make the script print its step number at least every few steps.`);
   }
   const withNumbers = feasible.filter((r) => r.measurement !== null).sort((a, b) => a.batchSize - b.batchSize);
-  const incomplete = withNumbers.filter((r) => !r.measurement!.complete).map((r) => r.batchSize);
-  if (incomplete.length > 0) warnings.push(`Fewer steps than planned were timed at batch size ${incomplete.join(', ')}; those throughputs are less certain.`);
+  const incomplete = withNumbers.filter((r) => !r.measurement!.complete);
+  if (incomplete.length > 0) {
+    // The plan is "Timed steps", raised so the window lasts "Time each probe at least"; the
+    // window ends at the last step the script reported, so a script that reports every N steps
+    // falls short by up to N, and one that stops early by more.
+    const sizes = incomplete.map((r) => `${r.batchSize} (${r.measurement!.timedSteps} steps timed)`).join(', ');
+    warnings.push(
+      `Fewer steps than planned were timed at batch size ${sizes}. The plan is the “Timed steps”, raised so each probe lasts “Time each probe at least”; the timed window ends at the last step the script reported. ` +
+        `Short by one reporting interval (a script that prints every few steps) is harmless; short by much means the script stopped before the planned steps — check that it honours the max-steps flag. Those throughputs are less certain.`,
+    );
+  }
 
   const safeMax = safeMaximum(
     withNumbers.map((r) => r.batchSize),

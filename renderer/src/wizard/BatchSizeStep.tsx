@@ -120,7 +120,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
         <Field label="Timed steps (at least)" error={errors.timed} testid="sweep-timed">
           <input className="mono" value={timed} onChange={(e) => setTimed(e.target.value)} />
         </Field>
-        <Field label="Time each probe at least (s)" error={errors.minSeconds} hint="More steps where steps are fast" testid="sweep-min-seconds">
+        <Field label="Time each probe at least (s)" error={errors.minSeconds} hint="Sets the steps to time at the next size; a probe timed too briefly is re-measured" testid="sweep-min-seconds">
           <input className="mono" value={minSeconds} onChange={(e) => setMinSeconds(e.target.value)} />
         </Field>
         <Field label="Memory cap (MiB, optional)" error={errors.cap} hint="An OS limit on each probe; empty: none" testid="sweep-cap">
@@ -157,8 +157,10 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
             <div className="wz-progress" data-testid="sweep-progress">
               <span className="wz-spinner" />
               <span>
-                Probe {done + 1}
-                {current ? ` at batch size ${formatCount(current.batchSize)} (${current.steps} steps)` : ''} · up to {sweep.plannedSizes.length} sizes
+                {current?.phase === 're-measure'
+                  ? `Re-measuring batch size ${formatCount(current.batchSize)} with ${formatCount(current.steps)} steps: its first timing was shorter than half of “Time each probe at least”`
+                  : `Probe ${done + 1}${current ? ` at batch size ${formatCount(current.batchSize)} (${formatCount(current.steps)} steps)` : ''}`}{' '}
+                · up to {sweep.plannedSizes.length} sizes
                 {sweep.etaMs !== null ? ` · at most ~${formatDuration(sweep.etaMs)} left` : ''}
               </span>
             </div>
@@ -169,7 +171,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
             <table className="table wz-table wz-probes" data-testid="probe-table">
               <thead>
                 <tr>
-                  <th style={{ width: 86 }}>Batch size</th>
+                  <th style={{ width: 140 }}>Batch size</th>
                   <th style={{ width: 110 }}>Result</th>
                   <th>Examples/s</th>
                   <th>ms/step</th>
@@ -183,8 +185,15 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
                     const m = measured.get(p.batchSize);
                     const w = wall.get(p.batchSize);
                     return (
-                      <tr key={p.trialId} data-probe={p.batchSize} data-outcome={p.outcome ?? p.status} className={p.batchSize === analysis?.recommended ? 'wz-recommended-row' : ''}>
-                        <td className="num"><b>{formatCount(p.batchSize)}</b></td>
+                      <tr key={p.trialId} data-probe={p.batchSize} data-outcome={p.outcome ?? p.status} data-phase={p.phase} className={p.batchSize === analysis?.recommended ? 'wz-recommended-row' : ''}>
+                        <td className="num">
+                          <b>{formatCount(p.batchSize)}</b>
+                          {p.phase === 're-measure' && (
+                            <span className="wz-tag wz-phase" title={`The same size again with more steps (${formatCount(p.steps)}): the first timing lasted less than half of “Time each probe at least”, too short to trust. Once it ends it replaces the first row.`}>
+                              {p.outcome === null && p.status === 'running' ? 're-measuring' : 're-measured'}
+                            </span>
+                          )}
+                        </td>
                         <td>
                           {p.outcome === null ? (
                             <span className={`wz-tag ${p.status === 'running' ? 'run' : ''}`}>{p.status === 'running' ? 'running…' : 'lost'}</span>

@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import type { Decision } from '../../../preload/contract';
+import { sameConfig } from '../../../preload/contract-wizard';
 import { api, ApiError } from '../api/client';
-import { formatCount, initialConfig, parsePositiveInt } from './config';
+import { useStore } from '../store';
+import { formatCount, guessFlag, initialConfig, parsePositiveInt } from './config';
 import { Field, RunVerdict, useRunCheck, type StepProps } from './shared';
 import { Why } from './Why';
 
@@ -17,9 +19,16 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
   const budgetP = parsePositiveInt(budget, 'The step budget', '1000');
   const batch = c.batchSize ?? null;
   const config = initialConfig({ project: project.hyperparameters, size: c.sizeValues, optimizer: c.optimizerValues, batchSizeFlag: batchFlag, batchSize: batch, maxStepsFlag: stepsFlag, stepBudget: budgetP.value });
-  const { check, running } = useRunCheck(c.confirmTrialId);
+  const { check: lastCheck, running } = useRunCheck(c.confirmTrialId);
+  // A confirmation counts only for the configuration it ran: any change makes it stale.
+  const stale = !!lastCheck && !running && !sameConfig(lastCheck.trial.hyperparameters, config);
+  const check = stale ? null : lastCheck;
+  const confirmed = !!check && !running && check.ok && check.trial.status === 'succeeded';
+  const lrFlag = c.optimizerFlags?.learning_rate ?? guessFlag('learning_rate', project.hyperparameters);
+  const lr = config[lrFlag];
   const launch0 = wizard.launch0;
   const missing = [batch === null ? 'a batch size (step 4)' : null, budgetP.value === null ? 'a step budget' : null].filter(Boolean);
+  const saveBlocker = missing.length > 0 ? null : running ? 'Wait for the confirmation run to finish.' : !confirmed ? (check && !check.ok ? 'The confirmation run failed: fix the configuration (or the script) and run it again.' : 'Run the short confirmation run of this configuration first; launch #0 is saved once it succeeds.') : null;
 
   async function confirm() {
     setError(null);
@@ -35,7 +44,7 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
   async function saveLaunch() {
     setError(null);
     try {
-      const d = await api.invoke('wizard.saveLaunch0', { projectId: project.id, config, batchSize: batch!, stepBudget: budgetP.value!, trialId: check?.ok ? check.trial.id : null, sweepId: c.sweepId ?? null, rationale });
+      const d = await api.invoke('wizard.saveLaunch0', { projectId: project.id, config, batchSize: batch!, stepBudget: budgetP.value!, trialId: confirmed ? check!.trial.id : null, sweepId: c.sweepId ?? null, rationale });
       onSaved(d);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -67,7 +76,13 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
             <dt>Why</dt>
             <dd>{launch0.rationale}</dd>
           </dl>
-          <pre className="mono wz-config">{Object.entries(launch0.config).map(([k, v]) => `--${k}=${String(v)}`).join('  ')}</pre>
+          <ConfigFlags config={launch0.config} />
+          <div className="wz-actions">
+            <button className="btn primary" onClick={() => useStore.getState().openProject('studies')} data-testid="first-study">
+              Design your first study →
+            </button>
+            <span className="subtle small">Launch #0 is the baseline: a study varies some of its hyperparameters and compares against it.</span>
+          </div>
         </div>
       ) : (
         <>
@@ -78,11 +93,11 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
             <div className="wz-chosen">
               Batch size: <b>{batch !== null ? formatCount(batch) : 'choose one in step 4'}</b>
               <br />
-              Learning rate: <b>constant</b>, {Object.entries(c.optimizerValues ?? {}).filter(([k]) => /^(lr|learning_rate)$/.test(k)).map(([, v]) => String(v))[0] ?? 'the script’s default'}
+              Learning rate: <b>constant</b>, {lr !== undefined ? <span className="mono">--{lrFlag}={String(lr)}</span> : 'the script’s default'}
             </div>
           </div>
           <h3>The configuration</h3>
-          <pre className="mono wz-config" data-testid="config-preview">{Object.entries(config).map(([k, v]) => `--${k}=${String(v)}`).join('  ')}</pre>
+          <ConfigFlags config={config} testid="config-preview" />
           {error && <div className="wz-note error" role="alert">{error}</div>}
           <div className="wz-actions">
             <button className="btn" disabled={missing.length > 0 || running} onClick={() => void confirm()} data-testid="confirm-run">
@@ -91,17 +106,45 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
             <span className="subtle small">Runs this configuration once and records its objective.</span>
           </div>
           <RunVerdict check={check} running={running} testid="confirm-result" />
+          {check && !running && !check.ok && (
+            <p className="small wz-open-trial">
+              <button className="link" onClick={() => useStore.getState().openTrial(check.trial.id)} data-testid="confirm-open-trial">
+                Open trial #{check.trial.id}
+              </button>{' '}
+              <span className="subtle">to read its log and command line.</span>
+            </p>
+          )}
+          {stale && (
+            <div className="wz-note" data-testid="confirm-stale">
+              The configuration changed since the last confirmation run (trial #{lastCheck!.trial.id}); run it again before saving launch #0.
+            </div>
+          )}
           <Field label="Why this configuration (optional; a sentence is written for you otherwise)" testid="rationale">
             <input value={rationale} onChange={(e) => setRationale(e.target.value)} />
           </Field>
           <div className="wz-actions">
-            <button className="btn primary" disabled={missing.length > 0 || running} onClick={() => void saveLaunch()} data-testid="save-launch0">
+            <button className="btn primary" disabled={missing.length > 0 || !confirmed} onClick={() => void saveLaunch()} data-testid="save-launch0" title={saveBlocker ?? undefined}>
               Save as launch #0
             </button>
             {missing.length > 0 && <span className="field-error">Needs {missing.join(' and ')}.</span>}
+            {saveBlocker && <span className="subtle small" data-testid="save-blocker">{saveBlocker}</span>}
           </div>
         </>
       )}
     </section>
+  );
+}
+
+/** The flags of a configuration, each kept whole when the line wraps (never --se|ed=0). */
+function ConfigFlags({ config, testid }: { config: Record<string, unknown>; testid?: string }) {
+  return (
+    <p className="mono wz-config" data-testid={testid}>
+      {Object.entries(config).map(([k, v], i) => (
+        <Fragment key={k}>
+          {i > 0 ? ' ' : ''}
+          <span className="wz-config-flag">--{k}={String(v)}</span>
+        </Fragment>
+      ))}
+    </p>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Hyperparameters } from '../../../preload/contract';
 import type { ArchitectureFamily, Optimizer } from '../../../preload/contract-wizard';
-import { guessFlag, optimizerFlagValue } from './config';
+import { guessFlag, optimizerFlagValue, parseFlag } from './config';
 import { Field, type StepProps } from './shared';
 import { Why } from './Why';
 
@@ -105,6 +105,8 @@ export function Architecture({ wizard, catalog, save }: StepProps) {
   );
 }
 
+type OptimizerHp = Optimizer['hyperparameters'][number];
+
 /** Step 3: a popular optimizer with every hyperparameter visible and defaulted, and the FAQ's budget rule. */
 export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
   const primaries = catalog.optimizers.filter((o) => o.variantOf === null);
@@ -114,12 +116,32 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
   const stored = wizard.choices.optimizerValues ?? {};
   const [texts, setTexts] = useState<Record<string, string>>({});
   const [included, setIncluded] = useState<Record<string, boolean>>({});
-  const optimizerFlag = 'optimizer' in project.hyperparameters ? 'optimizer' : null;
+  // Flag names as typed, keyed by the conventional name: scripts differ (--eps, --epsilon).
+  const [flagTexts, setFlagTexts] = useState<Record<string, string>>(() => ({ ...(wizard.choices.optimizerFlags ?? {}) }));
+  const known = project.hyperparameters;
+  const optimizerFlag = 'optimizer' in known ? 'optimizer' : null;
 
-  const flagOf = (name: string) => guessFlag(name, project.hyperparameters);
-  const isIncluded = (h: Optimizer['hyperparameters'][number]) => included[h.id] ?? (h.role === 'learning-rate' || flagOf(h.name) in project.hyperparameters || flagOf(h.name) in stored);
-  const textOf = (h: Optimizer['hyperparameters'][number]) => texts[h.id] ?? (flagOf(h.name) in stored && optId === wizard.choices.optimizer ? String(stored[flagOf(h.name)]) : String(h.default));
-  const errorOf = (h: Optimizer['hyperparameters'][number], typed?: Record<string, string>): string | null => {
+  const flagText = (name: string, f: Record<string, string> = flagTexts) => f[name] ?? guessFlag(name, known);
+  const flagOf = (name: string, f: Record<string, string> = flagTexts) => parseFlag(flagText(name, f), name).value ?? guessFlag(name, known);
+  const flagErrorOf = (h: OptimizerHp, o: Optimizer, f: Record<string, string> = flagTexts): string | null => {
+    const p = parseFlag(flagText(h.name, f), h.label);
+    if (p.error) return p.error;
+    if (p.value === optimizerFlag) return `--${p.value} already selects the optimizer.`;
+    const twin = o.hyperparameters.find((x) => x.id !== h.id && flagOf(x.name, f) === p.value);
+    return twin ? `--${p.value} is also the flag of ${twin.symbol}.` : null;
+  };
+  // The project's value counts only for the same optimizer: an SGD learning rate says nothing about Adam's.
+  const projectValueOf = (h: OptimizerHp, o: Optimizer = optimizer) => {
+    const v = known[flagOf(h.name)];
+    const sameOptimizer = !optimizerFlag || known[optimizerFlag] === optimizerFlagValue(o.id);
+    return v !== undefined && typeof v === (h.kind === 'boolean' ? 'boolean' : 'number') && sameOptimizer ? v : undefined;
+  };
+  const defaultOf = (h: OptimizerHp, o: Optimizer = optimizer) => projectValueOf(h, o) ?? h.default;
+  // Stored values are looked up under the flag they were stored with, not the one being typed.
+  const storedFlagOf = (name: string) => wizard.choices.optimizerFlags?.[name] ?? guessFlag(name, known);
+  const isIncluded = (h: OptimizerHp) => included[h.id] ?? (h.role === 'learning-rate' || flagOf(h.name) in known || storedFlagOf(h.name) in stored);
+  const textOf = (h: OptimizerHp) => texts[h.id] ?? (storedFlagOf(h.name) in stored && optId === wizard.choices.optimizer ? String(stored[storedFlagOf(h.name)]) : String(defaultOf(h)));
+  const errorOf = (h: OptimizerHp, typed?: Record<string, string>): string | null => {
     const t = (typed?.[h.id] ?? textOf(h)).trim();
     if (h.kind === 'boolean') return t === 'true' || t === 'false' ? null : 'true or false';
     const n = Number(t);
@@ -131,20 +153,24 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
     return null;
   };
 
-  function values(o: Optimizer, t: Record<string, string>, inc: Record<string, boolean>): Hyperparameters {
+  function values(o: Optimizer, t: Record<string, string>, inc: Record<string, boolean>, f: Record<string, string>): Hyperparameters {
     const out: Hyperparameters = {};
     if (optimizerFlag) out[optimizerFlag] = optimizerFlagValue(o.id);
     for (const h of o.hyperparameters) {
       const on = inc[h.id] ?? isIncluded(h);
       if (!on) continue;
       const text = (t[h.id] ?? textOf(h)).trim();
-      out[flagOf(h.name)] = h.kind === 'boolean' ? text === 'true' : Number(text);
+      out[flagOf(h.name, f)] = h.kind === 'boolean' ? text === 'true' : Number(text);
     }
     return out;
   }
 
-  function persist(o: Optimizer, t: Record<string, string>, inc: Record<string, boolean>) {
-    if (o.hyperparameters.every((h) => errorOf(h, t) === null || !(inc[h.id] ?? isIncluded(h)))) void save({ optimizer: o.id, optimizerValues: values(o, t, inc) });
+  /** The flags of every hyperparameter of `o`, as they are now (stored so step 5 and a revisit use them). */
+  const flagsOf = (o: Optimizer, f: Record<string, string>) => Object.fromEntries(o.hyperparameters.map((h) => [h.name, flagOf(h.name, f)]));
+
+  function persist(o: Optimizer, t: Record<string, string>, inc: Record<string, boolean>, f: Record<string, string> = flagTexts) {
+    const ok = o.hyperparameters.every((h) => !(inc[h.id] ?? isIncluded(h)) || (errorOf(h, t) === null && flagErrorOf(h, o, f) === null));
+    if (ok) void save({ optimizer: o.id, optimizerValues: values(o, t, inc, f), optimizerFlags: flagsOf(o, f) });
   }
 
   function pick(id: string) {
@@ -154,8 +180,8 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
     const o = catalog.optimizers.find((x) => x.id === id)!;
     const fresh: Hyperparameters = {};
     if (optimizerFlag) fresh[optimizerFlag] = optimizerFlagValue(o.id);
-    for (const h of o.hyperparameters) if (h.role === 'learning-rate' || flagOf(h.name) in project.hyperparameters) fresh[flagOf(h.name)] = h.kind === 'boolean' ? Boolean(h.default) : Number(h.default);
-    void save({ optimizer: id, optimizerValues: fresh });
+    for (const h of o.hyperparameters) if (h.role === 'learning-rate' || flagOf(h.name) in known) fresh[flagOf(h.name)] = defaultOf(h, o);
+    void save({ optimizer: id, optimizerValues: fresh, optimizerFlags: flagsOf(o, flagTexts) });
   }
 
   const rule = catalog.budgetRule[optimizer.id] ?? [];
@@ -188,15 +214,17 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
           <tr>
             <th style={{ width: 40 }}>Pass</th>
             <th>Hyperparameter</th>
-            <th style={{ width: 130 }}>Flag</th>
+            <th style={{ width: 170 }}>Flag (as your script reads it)</th>
             <th style={{ width: 150 }}>Value</th>
             <th style={{ width: 150 }}>Early rounds</th>
-            <th>Default from</th>
+            <th>Default, and the project’s value</th>
           </tr>
         </thead>
         <tbody>
           {optimizer.hyperparameters.map((h) => {
             const err = isIncluded(h) ? errorOf(h) : null;
+            const flagErr = flagErrorOf(h, optimizer);
+            const projectValue = projectValueOf(h);
             return (
               <tr key={h.id} data-hparam={h.name}>
                 <td>
@@ -214,7 +242,24 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
                 <td>
                   {h.label.includes(h.symbol) ? <b>{h.label}</b> : (<><b>{h.symbol}</b> {h.label}</>)}
                 </td>
-                <td className="mono">--{flagOf(h.name)}</td>
+                <td className={flagErr ? 'has-error' : ''}>
+                  <span className="wz-flag">
+                    <span className="mono subtle">--</span>
+                    <input
+                      className="mono"
+                      value={flagText(h.name)}
+                      aria-label={`flag of ${h.name}`}
+                      spellCheck={false}
+                      onChange={(e) => {
+                        const f = { ...flagTexts, [h.name]: e.target.value.replace(/^--?/, '') };
+                        setFlagTexts(f);
+                        persist(optimizer, texts, included, f);
+                      }}
+                      data-flag={h.name}
+                    />
+                  </span>
+                  {flagErr && <div className="field-error">{flagErr}</div>}
+                </td>
                 <td className={err ? 'has-error' : ''}>
                   <input
                     className="mono"
@@ -229,17 +274,30 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
                   {err && <div className="field-error">{err}</div>}
                 </td>
                 <td>{h.fixedEarly ? <span className="wz-tag">fixed at default</span> : <span className="wz-tag ok">tune</span>}</td>
-                <td className="subtle small">{h.defaultSource}</td>
+                <td className="subtle small">
+                  <span className="wz-default">default {String(h.default)}</span>
+                  {projectValue !== undefined && (
+                    <span className="wz-project-value" data-project-value={h.name}>
+                      {' · '}project: <b className="mono">{String(projectValue)}</b>
+                    </span>
+                  )}
+                  <br />
+                  {h.defaultSource}
+                </td>
               </tr>
             );
           })}
         </tbody>
       </table>
-      {optimizerFlag && (
-        <p className="subtle small">
-          The script’s <code>--{optimizerFlag}</code> flag selects the optimizer: <code>{optimizerFlagValue(optimizer.id)}</code>. Unticked hyperparameters keep the script’s own default.
-        </p>
-      )}
+      <p className="subtle small">
+        {optimizerFlag && (
+          <>
+            The script’s <code>--{optimizerFlag}</code> flag selects the optimizer: <code>{optimizerFlagValue(optimizer.id)}</code>.{' '}
+          </>
+        )}
+        Each flag is named the way your script reads it (PyTorch scripts often say <code>--eps</code>); a name the script does not
+        know makes the confirmation run in step 5 fail. Unticked hyperparameters keep the script’s own default.
+      </p>
       <h3>Which to tune later, by trial budget (the playbook’s FAQ)</h3>
       <table className="table wz-table wz-budget" data-testid="budget-rule">
         <thead>

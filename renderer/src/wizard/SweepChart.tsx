@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import type { SweepView } from '../../../preload/contract-wizard';
 import { useEChart } from '../components/charts/useEChart';
-import { formatCount } from './config';
+import { formatCompact, formatCount } from './config';
 
 /**
  * Throughput against batch size on log-log axes. On these axes perfect scaling (throughput
@@ -36,7 +36,7 @@ export function SweepChart({ sweep }: { sweep: SweepView }) {
           formatter: (p: { seriesName: string; value: [number, number] }) => `${p.seriesName}<br/>batch ${formatCount(p.value[0])}: ${formatCount(p.value[1])} examples/s`,
         },
         xAxis: { type: 'log', logBase: 2, name: 'batch size', nameLocation: 'middle', nameGap: 28, axisLabel: { formatter: (v: number) => formatCount(v) } },
-        yAxis: { type: 'log', min: yMin, max: yMax, name: 'examples / s', nameLocation: 'middle', nameGap: 54, axisLabel: { formatter: (v: number) => (v >= 1000 ? `${formatCount(v / 1000)}k` : formatCount(v)) } },
+        yAxis: { type: 'log', min: yMin, max: yMax, name: 'examples / s', nameLocation: 'middle', nameGap: 54, axisLabel: { formatter: (v: number) => formatCompact(v) } },
         series: [
           {
             name: 'perfect scaling',

@@ -18,7 +18,15 @@ function stepDone(i: number, w: WizardState): boolean {
   const c = w.choices;
   switch (i) {
     case 0:
-      return !!(c.checklist?.formulated && c.checklist.pipeline && c.checklist.deployedMetric);
+      // The checklist may be skipped: the step is done once it is ticked or the user has moved on
+      // to the work itself (a dry run, a choice in a later step, launch #0).
+      return (
+        !!(c.checklist?.formulated && c.checklist.pipeline && c.checklist.deployedMetric) ||
+        w.step > 0 ||
+        c.dryRunTrialId != null ||
+        c.architecture != null ||
+        w.launch0 !== null
+      );
     case 1:
       return !!c.dryRunOk;
     case 2:
@@ -76,7 +84,7 @@ export function WizardPage({ project }: { project: Project }) {
       <ol className="wz-stepper">
         {STEPS.map((label, i) => (
           <li key={label}>
-            <button className={`wz-stepper-item${i === step ? ' active' : ''}${stepDone(i, wizard) ? ' done' : ''}`} onClick={() => go(i)} data-step-nav={i} aria-current={i === step ? 'step' : undefined}>
+            <button className={`wz-stepper-item${i === step ? ' active' : ''}${stepDone(i, wizard) ? ' done' : ''}`} onClick={() => go(i)} data-step-nav={i} title={`${i}. ${label}`} aria-label={label} aria-current={i === step ? 'step' : undefined}>
               <span className="wz-stepper-num">{stepDone(i, wizard) ? '✓' : i}</span>
               <span className="wz-stepper-label">{label}</span>
             </button>
