@@ -260,6 +260,11 @@ export const methods = {
   'projects.update': { input: z.object({ id, patch: projectPatch }), output: returns<Project>() },
   /** Python interpreters found on this machine, with whether PyTorch and scikit-learn import. */
   'interpreters.detect': { input: z.object({}), output: returns<InterpreterCandidate[]>() },
+  /** Each trial's best and last value of the project's objective metric, by trial id. */
+  'trials.objectives': {
+    input: z.object({ projectId: id }),
+    output: returns<{ metric: string | null; goal: ObjectiveGoal; byTrial: Record<number, { best: number | null; last: number | null; lastStep: number | null }> }>(),
+  },
   /** The trials of a project, newest first. */
   'trials.list': { input: z.object({ projectId: id }), output: returns<Trial[]>() },
   'trials.get': { input: z.object({ id }), output: returns<Trial>() },

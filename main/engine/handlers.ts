@@ -65,6 +65,12 @@ export const handlers: Handlers = {
   'interpreters.detect': () => detectInterpreters(),
   'trials.list': (e, { projectId }) => e.trials.list(project(e, projectId).id),
   'trials.get': (e, { id }) => trial(e, id),
+  'trials.objectives': (e, { projectId }) => {
+    const p = project(e, projectId);
+    if (!p.objectiveMetric) return { metric: null, goal: p.objectiveGoal, byTrial: {} };
+    const ids = e.trials.list(p.id).map((t) => t.id);
+    return { metric: p.objectiveMetric, goal: p.objectiveGoal, byTrial: Object.fromEntries(e.metrics.objectiveOf(ids, p.objectiveMetric, p.objectiveGoal)) };
+  },
   // A Run goes through the queue (ahead of studies' trials), so it never shares a GPU slot with one.
   'trials.start': (e, { projectId, hyperparameters }) => {
     const p = project(e, projectId);

@@ -171,7 +171,8 @@ function interactionOption(it: NonNullable<StudyAnalysisView['interaction']>, go
       {
         type: 'heatmap',
         data: it.cells.map((c) => [c.x, c.y, c.best, c.trialId]),
-        label: { show: true, formatter: (p: { data: [number, number, number] }) => num(p.data[2]), fontSize: 10 },
+        // White with a dark outline reads on every colour of the scale, in both themes.
+        label: { show: true, formatter: (p: { data: [number, number, number] }) => num(p.data[2]), fontSize: 10, color: '#fff', textBorderColor: 'rgba(0,0,0,0.55)', textBorderWidth: 2 },
       },
     ],
   };

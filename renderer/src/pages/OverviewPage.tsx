@@ -4,6 +4,7 @@ import type { OverviewView } from '../../../preload/contract-overview';
 import { api } from '../api/client';
 import { StudyProgressBar } from '../components/StudyProgress';
 import { formatDuration } from '../lib/format';
+import { useNow } from '../lib/useNow';
 import { useStore } from '../store';
 import { PageHeader } from '../components/PageHeader';
 
@@ -36,6 +37,7 @@ export function OverviewPage({ project }: { project: Project }) {
     };
   }, [project.id, load]);
 
+  const now = useNow((o?.running.length ?? 0) > 0);
   const go = (s: Step) => (s.target.section === 'study' ? openStudy(s.target.studyId) : openProject(s.target.section));
   if (!o)
     return (
@@ -103,7 +105,7 @@ export function OverviewPage({ project }: { project: Project }) {
                     trial #{t.id}
                   </button>
                   <span className="subtle">
-                    {t.kind === 'study' ? 'study trial' : t.kind} · {t.startedAt ? formatDuration(Date.now() - t.startedAt) : ''}
+                    {t.kind === 'study' ? 'study trial' : t.kind} · {t.startedAt ? formatDuration(now - t.startedAt) : ''}
                     {t.gpu ? ` · GPU ${t.gpu}` : ''}
                   </span>
                 </li>

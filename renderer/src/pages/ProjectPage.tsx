@@ -164,7 +164,7 @@ export function ProjectPage({ project }: { project: Project }) {
       <header className="page-header">
         <div>
           <h1>{project.name}</h1>
-          <p className="subtle">Run the training command with these values; every metric it prints is kept.</p>
+          <p className="subtle">Run the training command with these values; every metric it prints is kept. Run saves the values as the project’s first.</p>
         </div>
         <div className="actions">
           {dirty && (
@@ -175,7 +175,7 @@ export function ProjectPage({ project }: { project: Project }) {
           <button className="btn" onClick={() => void save().then((ok) => ok && notify('info', 'Saved.'))} disabled={!dirty} title="Save (Ctrl+S)">
             Save
           </button>
-          <button className="btn primary" onClick={() => void run()} disabled={busy} data-testid="run" title="Run a trial (Ctrl+Enter)">
+          <button className="btn primary" onClick={() => void run()} disabled={busy} data-testid="run" title="Save these values as the project's and run a trial with them (Ctrl+Enter)">
             {busy ? 'Starting…' : '▶ Run'}
           </button>
         </div>
@@ -297,7 +297,7 @@ export function ProjectPage({ project }: { project: Project }) {
 
       <section className="card">
         <h2>Trials</h2>
-        {trials ? <TrialTable trials={trials} /> : <p className="empty">Loading…</p>}
+        {trials ? <TrialTable trials={trials} projectId={project.id} current={project.hyperparameters} /> : <p className="empty">Loading…</p>}
       </section>
     </div>
   );

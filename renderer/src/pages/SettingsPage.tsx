@@ -15,6 +15,7 @@ export function SettingsPage() {
   const notify = useStore((s) => s.notify);
 
   useEffect(() => {
+    void api.invoke('interpreters.detect', {}).then(setPythons);
     void api.invoke('settings.get', {}).then((s) => {
       setSettings(s);
       setSlots(String(s.cpuSlots));
@@ -100,7 +101,7 @@ export function SettingsPage() {
         <h2>Python interpreters</h2>
         <p className="subtle">Each project chooses its own; these are the ones found on this machine.</p>
         <button className="btn" onClick={() => void api.invoke('interpreters.detect', {}).then(setPythons)}>
-          Detect
+          Detect again
         </button>
         {pythons && (
           <ul className="candidates">

@@ -6,6 +6,7 @@ import { MetricChart } from '../components/MetricChart';
 import { StatusBadge } from '../components/StatusBadge';
 import { PageHeader } from '../components/PageHeader';
 import { TerminalView } from '../components/TerminalView';
+import { TrialProgress } from '../components/TrialProgress';
 import { useLiveMetrics } from '../live/useLiveMetrics';
 import { formatDuration, formatTime, objectiveFirst } from '../lib/format';
 import { useStore } from '../store';
@@ -27,6 +28,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
   const { names, series } = useLiveMetrics(trialId);
   const trial = fromList ?? fetched;
   const objective = useStore((s) => s.projects.find((p) => p.id === trial?.projectId)?.objectiveMetric ?? null);
+  const goal = useStore((s) => s.projects.find((p) => p.id === trial?.projectId)?.objectiveGoal ?? 'minimize');
   const ordered = objectiveFirst(names, objective);
 
   useEffect(() => {
@@ -121,6 +123,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
 
       <section className="card">
         <h2>Curves</h2>
+        <TrialProgress trial={trial} series={series} objective={objective} goal={goal} />
         {names.length === 0 ? (
           <p className="empty">{running ? 'Waiting for the first metric line…' : 'This trial printed no metrics Tunebench could read.'}</p>
         ) : (

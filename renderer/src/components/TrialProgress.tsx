@@ -1,0 +1,66 @@
+import type { Trial } from '../../../preload/contract';
+import type { LiveSeries } from '../live/series';
+import { formatDuration } from '../lib/format';
+import { useNow } from '../lib/useNow';
+
+/** The hyperparameter names that give a trial's step budget, as scripts commonly spell them. */
+const BUDGET_KEYS = ['max_steps', 'steps', 'num_steps', 'total_steps', 'max_iters', 'iterations', 'train_steps'];
+
+/**
+ * Where a trial stands: how long it has run, the last step it reported, and — where its step
+ * budget is a known hyperparameter — an ETA from its own pace; once ended, the objective's best.
+ */
+export function TrialProgress({
+  trial,
+  series,
+  objective,
+  goal,
+}: {
+  trial: Trial;
+  series: Map<string, LiveSeries>;
+  objective: string | null;
+  goal: 'minimize' | 'maximize';
+}) {
+  const running = trial.status === 'running';
+  const now = useNow(running);
+  if (!trial.startedAt) return null;
+  const elapsed = (trial.endedAt ?? now) - trial.startedAt;
+  const step = Math.max(-Infinity, ...[...series.values()].map((s) => s.lastX));
+  const budgetKey = BUDGET_KEYS.find((k) => typeof trial.hyperparameters[k] === 'number');
+  const budget = budgetKey ? (trial.hyperparameters[budgetKey] as number) : null;
+  const eta = running && budget && Number.isFinite(step) && step > 0 && step < budget ? (elapsed * (budget - step)) / step : null;
+  const obj = objective ? series.get(objective) : undefined;
+  let best: number | null = null;
+  if (obj) {
+    const d = obj.data();
+    for (let i = 1; i < d.length; i += 2) {
+      const v = d[i]!;
+      if (Number.isFinite(v) && (best === null || (goal === 'minimize' ? v < best : v > best))) best = v;
+    }
+  }
+  return (
+    <p className="trial-progress" data-testid="trial-progress">
+      {running ? 'Running for ' : 'Ran '}
+      {formatDuration(elapsed)}
+      {Number.isFinite(step) && (
+        <>
+          {' '}
+          · step <b className="mono">{step.toLocaleString('en-US')}</b>
+          {budget ? ` of ${budget.toLocaleString('en-US')}` : ''}
+        </>
+      )}
+      {eta !== null && <> · about {formatDuration(eta)} left</>}
+      {best !== null && (
+        <>
+          {' '}
+          · best {objective} <b className="mono">{Number(best.toPrecision(4))}</b>
+        </>
+      )}
+      {budget && running && Number.isFinite(step) && (
+        <span className="progress inline" aria-hidden>
+          <span className="p-run" style={{ width: `${Math.min(100, (100 * step) / budget)}%`, opacity: 1 }} />
+        </span>
+      )}
+    </p>
+  );
+}
