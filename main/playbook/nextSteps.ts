@@ -32,8 +32,8 @@ export interface ProjectFacts {
     /** Reasons the study was tuned for another baseline (empty: current). */
     stale: string[];
   }[];
-  /** Candidates without a decision, with how many seeds each side asked for. */
-  openCandidates: { id: number; trialId: number | null; seeds: number }[];
+  /** Candidates not yet launched or rejected, with how many seeds each side asked for, and whether the last decision deferred. */
+  openCandidates: { id: number; trialId: number | null; seeds: number; deferred?: boolean }[];
   /** Trial ids already promoted (so the same best is not suggested twice). */
   promotedTrialIds: number[];
 }
@@ -66,8 +66,9 @@ export function nextSteps(f: ProjectFacts): NextStep[] {
   for (const c of f.openCandidates) {
     out.push({
       kind: 'act',
-      text:
-        c.seeds === 0
+      text: c.deferred
+        ? `Candidate ${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''} was deferred: run more seeds, then decide again.`
+        : c.seeds === 0
           ? `Candidate ${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''} has no seed reruns yet: run them to compare it with the incumbent on evidence.`
           : `Candidate ${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''} awaits a decision: launch, reject or defer, with the rationale.`,
       target: { section: 'launch' },

@@ -55,3 +55,10 @@ describe('the next step of the playbook', () => {
     expect(nextSteps(base).at(-1)!.target).toEqual({ section: 'studies' });
   });
 });
+
+describe('a deferred candidate', () => {
+  it('asks for more seeds rather than a decision', () => {
+    const s = nextSteps({ ...base, openCandidates: [{ id: 3, trialId: 4, seeds: 2, deferred: true }] });
+    expect(s[0]!.text).toBe('Candidate 3 (trial #4) was deferred: run more seeds, then decide again.');
+  });
+});
