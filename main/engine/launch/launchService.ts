@@ -8,6 +8,7 @@ import type { BaselineInfo, Candidate, LaunchView, SeedRun, StaleStudy } from '.
 import { batchSizeOf, configDiff, configKey, nextSeeds, SEED_KEY } from '../../playbook/launch/configDiff';
 import { compareLaunch, type LaunchComparison } from '../../playbook/launch/stats';
 import { newSeed } from '../../playbook/random';
+import { buildCommand } from '../../script/argv';
 import { ApiError } from '../errors';
 import type { Engine } from '../engine';
 import { CandidateRepo } from '../store/candidates';
@@ -36,6 +37,21 @@ function objectiveRuns(d: Decision): number | null {
 const services = new WeakMap<Engine, LaunchService>();
 
 /** Launch candidates, seed reruns, statistics and decisions of an engine's projects. */
+/**
+ * Whether a rerun ran the project's command as it is now: reruns made before the script, the
+ * interpreter or the working folder changed are no evidence about the configuration today.
+ * A trial still queued has no command yet (it is built at launch) and counts.
+ */
+export function ranTheCommandOf(t: Trial, project: Project): boolean {
+  if (t.argv.length === 0) return t.status === 'queued';
+  try {
+    const now = buildCommand({ interpreter: project.interpreter, template: project.argvTemplate, style: project.paramStyle, hyperparameters: t.hyperparameters, jsonPath: '-' });
+    return t.cwd === project.workdir && JSON.stringify(now.argv) === JSON.stringify(t.argv);
+  } catch {
+    return false;
+  }
+}
+
 export class LaunchService {
   readonly candidates: CandidateRepo;
   readonly questions: QuestionRepo;
@@ -165,9 +181,10 @@ export class LaunchService {
   /** Every seed rerun of a configuration in the project (any seed), oldest first. */
   private rerunsOf(projectId: number, config: Hyperparameters): Trial[] {
     const key = configKey(config);
+    const project = this.e.projects.get(projectId);
     return this.e.trials
       .list(projectId)
-      .filter((t) => t.kind === 'rerun' && configKey(t.hyperparameters) === key)
+      .filter((t) => t.kind === 'rerun' && configKey(t.hyperparameters) === key && (!project || ranTheCommandOf(t, project)))
       .sort((a, b) => a.id - b.id);
   }
 
