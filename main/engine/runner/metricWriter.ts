@@ -38,23 +38,6 @@ function newColumns(trialId: number, capacity: number): PointColumns {
   };
 }
 
-/** Stores a batch through MetricStore when no sink is given (in-memory databases in tests). */
-function storeSink(store: MetricStore): PointSink {
-  return {
-    backlog: 0,
-    write(b) {
-      const points = [];
-      for (let i = 0; i < b.n; i++) {
-        const s = b.steps[i]!;
-        points.push({ trialId: b.trialId, metricId: b.metricIds[i]!, seq: b.seqs[i]!, step: Number.isNaN(s) ? null : s, value: b.values[i]!, wallMs: b.wallMs[i]! });
-      }
-      store.insert(points);
-    },
-    drain: async () => {},
-    close: async () => {},
-  };
-}
-
 /**
  * Turns parsed lines into stored points for one trial: numbers each metric's points in
  * order (seq), stamps wall time, writes in batches, and reports each flushed batch (for the
@@ -75,6 +58,8 @@ export class MetricWriter {
   private caughtUp: (() => void)[] = [];
   /** Total points handed to the store so far. */
   written = 0;
+  /** The sink's ticket of this writer's last batch. */
+  private lastTicket = 0;
 
   constructor(
     private readonly store: MetricStore,
@@ -84,7 +69,7 @@ export class MetricWriter {
     sink?: PointSink,
   ) {
     this.seqs = store.nextSeqs(trialId);
-    this.sink = sink ?? storeSink(store);
+    this.sink = sink ?? store.sink;
     this.cols = newColumns(trialId, FLUSH_ROWS);
   }
 
@@ -136,7 +121,7 @@ export class MetricWriter {
       b.values.push(batch.values[i]!);
     }
     const n = batch.n;
-    this.sink.write(batch);
+    this.lastTicket = this.sink.write(batch);
     this.written += n;
     this.onFlush([...byMetric.values()]);
   }
@@ -157,10 +142,10 @@ export class MetricWriter {
     }
   }
 
-  /** Flushes and resolves once every point of this trial is committed. */
+  /** Flushes and resolves once every point of this trial is committed (not what other trials write meanwhile). */
   async close(): Promise<void> {
     this.flush();
-    await this.sink.drain();
+    await this.sink.drain(this.lastTicket);
   }
 
   private wakeCaughtUp(): void {

@@ -32,7 +32,8 @@ function nonFiniteName(v: number | null): NonFinite | null {
 export class MetricStore {
   private readonly ids = new Map<string, number>();
   private readonly stmts;
-  private readonly sink: SyncPointSink;
+  /** Inserts on this thread (tests, in-memory databases, the GPU sampler's few points); the pipeline uses a worker. */
+  readonly sink: SyncPointSink;
   private exportStmt: Database.Statement | null = null;
   private readonly objectiveStmts: Partial<Record<'minimize' | 'maximize', Database.Statement>> = {};
 

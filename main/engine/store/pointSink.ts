@@ -17,12 +17,15 @@ export interface PointColumns {
 
 /** Where a MetricWriter's batches go: the store, on this thread or another. */
 export interface PointSink {
-  /** Takes the batch (and, for a worker, its buffers): the caller must not touch it again. */
-  write(batch: PointColumns): void;
+  /**
+   * Takes the batch (and, for a worker, its buffers): the caller must not touch it again.
+   * Returns the batch's ticket: `drain(ticket)` waits for it (and every batch before it).
+   */
+  write(batch: PointColumns): number;
   /** Batches written but not yet committed. */
   readonly backlog: number;
-  /** Resolves once every batch written so far is committed. */
-  drain(): Promise<void>;
+  /** Resolves once the batch with this ticket (default: the last written) is committed, not what other trials wrote later. */
+  drain(upTo?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,13 +87,15 @@ export function makeInserter(db: import('better-sqlite3').Database): (b: PointCo
 export class SyncPointSink implements PointSink {
   private readonly insert: (b: PointColumns) => void;
   readonly backlog = 0;
+  private tickets = 0;
   constructor(db: import('better-sqlite3').Database) {
     this.insert = makeInserter(db);
   }
-  write(batch: PointColumns): void {
+  write(batch: PointColumns): number {
     if (batch.n > 0) this.insert(batch);
+    return ++this.tickets;
   }
-  async drain(): Promise<void> {}
+  async drain(_upTo?: number): Promise<void> {}
   async close(): Promise<void> {}
 }
 
@@ -131,7 +136,10 @@ function workerMain(req: NodeRequire): void {
 export class ThreadPointSink implements PointSink {
   private readonly worker: Worker;
   private inFlight = 0;
-  private waiters: (() => void)[] = [];
+  /** Batches posted to the worker, and batches it has answered: it commits them in order. */
+  private posted = 0;
+  private answered = 0;
+  private waiters: { upTo: number; resolve: () => void }[] = [];
   private closed: Promise<void> | null = null;
   /** The first insert error, if any: reported on drain rather than lost. */
   private error: string | null = null;
@@ -147,16 +155,16 @@ export class ThreadPointSink implements PointSink {
     this.worker.on('message', (m: { done?: number; error?: string | null }) => {
       if (m.done === undefined) return;
       this.inFlight--;
+      this.answered++;
       if (m.error && !this.error) this.error = m.error;
-      if (this.inFlight === 0) {
-        this.worker.unref();
-        this.wake();
-      }
+      if (this.inFlight === 0) this.worker.unref();
+      this.wake();
     });
     this.worker.on('error', (e) => {
       this.error ??= e.message;
       this.dead = true;
       this.inFlight = 0;
+      this.answered = this.posted;
       this.wake();
     });
     this.worker.on('exit', () => {
@@ -165,6 +173,7 @@ export class ThreadPointSink implements PointSink {
       if (this.inFlight > 0) {
         this.error ??= 'the insert worker stopped';
         this.inFlight = 0;
+        this.answered = this.posted;
         this.wake();
       }
     });
@@ -177,18 +186,20 @@ export class ThreadPointSink implements PointSink {
     return this.inFlight;
   }
 
-  write(batch: PointColumns): void {
-    if (batch.n === 0) return;
+  write(batch: PointColumns): number {
+    if (batch.n === 0) return this.posted;
     if (this.dead) {
       // Said on the next drain, so the trial ends with the reason instead of waiting forever.
       this.error ??= 'the insert worker stopped';
-      return;
+      return this.posted;
     }
     if (this.inFlight++ === 0) this.worker.ref();
+    this.posted++;
     this.worker.postMessage(batch, [batch.metricIds.buffer, batch.seqs.buffer, batch.steps.buffer, batch.values.buffer, batch.wallMs.buffer] as ArrayBuffer[]);
+    return this.posted;
   }
 
-  drain(): Promise<void> {
+  drain(upTo: number = this.posted): Promise<void> {
     const check = () => {
       if (this.error) {
         const e = this.error;
@@ -196,8 +207,8 @@ export class ThreadPointSink implements PointSink {
         throw new Error(`storing metric points failed: ${e}`);
       }
     };
-    if (this.inFlight === 0) return Promise.resolve().then(check);
-    return new Promise<void>((resolve) => this.waiters.push(resolve)).then(check);
+    if (this.answered >= upTo) return Promise.resolve().then(check);
+    return new Promise<void>((resolve) => this.waiters.push({ upTo, resolve })).then(check);
   }
 
   close(): Promise<void> {
@@ -218,8 +229,8 @@ export class ThreadPointSink implements PointSink {
   }
 
   private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
+    const ready = this.waiters.filter((w) => w.upTo <= this.answered);
+    this.waiters = this.waiters.filter((w) => w.upTo > this.answered);
+    for (const w of ready) w.resolve();
   }
 }
