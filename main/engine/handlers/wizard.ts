@@ -24,21 +24,14 @@ function state(e: Engine, projectId: number): WizardState {
 }
 
 /**
- * Starts a wizard run on a slot of its own (it waits for one if studies fill them all, and goes
- * before their queue); created and launched in one step, so the queue never sees it.
+ * Queues a wizard run and starts it if a slot is free: runs outside studies go first in the
+ * queue, so it waits only for running trials, never for a study's queue, and the request
+ * returns at once (the trial's events say when it starts; Stop withdraws it while it waits).
  */
-async function runNow(e: Engine, p: Project, hyperparameters: Project['hyperparameters'], kind: Trial['kind']): Promise<Trial> {
-  const lease = await e.scheduler.reserve();
-  let created: Trial;
-  try {
-    // The project as it is now: it may have been edited while the run waited for a slot.
-    created = e.runner.create(e.projects.get(p.id) ?? p, hyperparameters, { kind });
-  } catch (err) {
-    lease.release();
-    throw err;
-  }
-  lease.bind(created.id);
-  return e.runner.launch(e.projects.get(p.id) ?? p, created.id, lease.gpu);
+function runNow(e: Engine, p: Project, hyperparameters: Project['hyperparameters'], kind: Trial['kind']): Trial {
+  const created = e.runner.create(p, hyperparameters, { kind });
+  e.scheduler.pump();
+  return e.trials.get(created.id)!;
 }
 
 /** The verdict on a dry run or confirmation run, with the objective when it was printed. */
@@ -92,11 +85,11 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
     e.wizard.save(projectId, { step, choices });
     return state(e, projectId);
   },
-  'wizard.dryRun': async (e, { projectId, maxStepsFlag, steps }) => {
+  'wizard.dryRun': (e, { projectId, maxStepsFlag, steps }) => {
     const p = project(e, projectId);
     const flag = maxStepsFlag ?? e.wizard.get(projectId).choices.maxStepsFlag;
     if (!flag) throw new ApiError('say which flag sets the number of training steps (e.g. max_steps) so the dry run stays short');
-    const trial = await runNow(e, p, { ...p.hyperparameters, [flag]: steps }, 'dryrun');
+    const trial = runNow(e, p, { ...p.hyperparameters, [flag]: steps }, 'dryrun');
     e.wizard.save(projectId, { choices: { dryRunTrialId: trial.id, dryRunOk: false, maxStepsFlag: flag } });
     return trial;
   },
@@ -107,9 +100,9 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
     }
     return check;
   },
-  'wizard.confirmRun': async (e, { projectId, config }) => {
+  'wizard.confirmRun': (e, { projectId, config }) => {
     const p = project(e, projectId);
-    const trial = await runNow(e, p, config, 'manual');
+    const trial = runNow(e, p, config, 'manual');
     e.wizard.save(projectId, { choices: { confirmTrialId: trial.id } });
     return trial;
   },
