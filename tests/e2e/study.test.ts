@@ -35,6 +35,9 @@ describe('a study, designed, run and analysed in the browser', () => {
     await page.locator('tr[data-row=max_steps] input[aria-label="value of max_steps"]').fill('200');
     await page.locator('[data-field=budget]').fill('16');
     await page.locator('[data-field=concurrency]').fill('2');
+    // A fixed design seed: its highest learning rates sit in the top 10% of the range for both
+    // optimizers, so the boundary warning below does not depend on the draw.
+    await page.locator('[data-field=seed]').fill('6');
     // A bad range is refused with a clear message and nothing starts
     await page.locator('[data-range-min=lr]').fill('0');
     await page.getByTestId('create-study').click();
@@ -76,7 +79,8 @@ describe('a study, designed, run and analysed in the browser', () => {
     await page.locator('[data-axis-plot=optimizer] canvas').waitFor();
     await page.locator('[data-isolation-plot=optimizer] canvas').waitFor();
     await expect(page.locator('[data-check]').count()).resolves.toBe(4);
-    await expect(page.locator('[data-check=bestAtBoundary]').getAttribute('data-check-status')).resolves.toBe('warn');
+    // The analysis is recomputed as the last trials end: wait for the final one.
+    await page.locator('[data-check=bestAtBoundary][data-check-status=warn]').waitFor({ timeout: 15_000 });
     await expect(page.locator('[data-check=bestAtBoundary]').textContent()).resolves.toMatch(/best lr may lie above the range/);
     await page.getByTestId('analysis').scrollIntoViewIfNeeded();
     await wb.shot('study-analysis', true);

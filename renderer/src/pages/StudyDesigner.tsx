@@ -349,7 +349,7 @@ export function StudyDesigner({ project }: { project: Project }) {
           </label>
           <label className="field">
             <span className="field-label">Seed (empty: random, stored)</span>
-            <input className="mono" value={seed} onChange={(e) => setSeed(e.target.value)} />
+            <input className="mono" value={seed} onChange={(e) => setSeed(e.target.value)} data-field="seed" />
           </label>
         </div>
       </section>
