@@ -51,7 +51,11 @@ describe('a launch decided on evidence, in the browser', () => {
     await setHparam('lr', '0.003');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByTestId('notice').filter({ hasText: 'Saved.' }).waitFor();
-    await page.locator(`[data-testid=trial-table] tr`).filter({ hasText: `${trialId}` }).first().click();
+    await page
+      .locator(`[data-testid=trial-table] tr`)
+      .filter({ hasText: `${trialId}` })
+      .first()
+      .click();
     await page.getByTestId('promote').click();
 
     await page.getByRole('heading', { name: 'Launch' }).waitFor();
@@ -68,9 +72,15 @@ describe('a launch decided on evidence, in the browser', () => {
     await page.getByTestId('run-seeds').click();
     await page.getByTestId('launch-stats').waitFor({ timeout: 240_000 });
     // Wait for every seed to finish (the statistics first appear after one per side).
-    await page.waitForFunction(() => /^3 finished · 3 in all$/.test(document.querySelector('[data-testid=candidate-seed-count]')?.textContent ?? '') && /^3 finished · 3 in all$/.test(document.querySelector('[data-testid=incumbent-seed-count]')?.textContent ?? ''), undefined, {
-      timeout: 240_000,
-    });
+    await page.waitForFunction(
+      () =>
+        /^3 finished · 3 in all$/.test(document.querySelector('[data-testid=candidate-seed-count]')?.textContent ?? '') &&
+        /^3 finished · 3 in all$/.test(document.querySelector('[data-testid=incumbent-seed-count]')?.textContent ?? ''),
+      undefined,
+      {
+        timeout: 240_000,
+      },
+    );
     await page.waitForFunction(() => !document.querySelector('[data-testid=comparison-note]'), undefined, { timeout: 10_000 });
     await expect(page.getByTestId('welch-interval').textContent()).resolves.toMatch(/^\[-?[\d.e-]+, -?[\d.e-]+\]$/);
     // With 3 seeds a side the bootstrap is left out, and the panel says why.
@@ -84,7 +94,11 @@ describe('a launch decided on evidence, in the browser', () => {
     expect(reading).toMatch(/Mean val_error: candidate .* \(3 seeds\), incumbent .* \(3\)/);
     expect(reading).toMatch(/95% confidence interval of the improvement/);
     await expect(page.locator('[data-testid=seed-distribution] .chart-canvas').getAttribute('data-points')).resolves.toBe('6');
-    await page.waitForFunction(() => Number((document.querySelector('[data-launch-curves] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 6, undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => Number((document.querySelector('[data-launch-curves] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 6,
+      undefined,
+      { timeout: 20_000 },
+    );
     await shot('launch-light.png');
   });
 
@@ -102,9 +116,15 @@ describe('a launch decided on evidence, in the browser', () => {
     await expect(page.getByTestId('run-seeds').isVisible()).resolves.toBe(true);
     await page.locator('[data-field=seeds]').fill('4');
     await page.getByTestId('run-seeds').click();
-    await page.waitForFunction(() => /^4 finished · 4 in all$/.test(document.querySelector('[data-testid=candidate-seed-count]')?.textContent ?? '') && /^4 finished · 4 in all$/.test(document.querySelector('[data-testid=incumbent-seed-count]')?.textContent ?? ''), undefined, {
-      timeout: 240_000,
-    });
+    await page.waitForFunction(
+      () =>
+        /^4 finished · 4 in all$/.test(document.querySelector('[data-testid=candidate-seed-count]')?.textContent ?? '') &&
+        /^4 finished · 4 in all$/.test(document.querySelector('[data-testid=incumbent-seed-count]')?.textContent ?? ''),
+      undefined,
+      {
+        timeout: 240_000,
+      },
+    );
     await page.waitForFunction(() => !document.querySelector('[data-testid=comparison-note]'), undefined, { timeout: 10_000 });
     await expect(page.getByTestId('reading').textContent()).resolves.toMatch(/\(4 seeds\), incumbent .* \(4\)/);
     await shot('launch-deferred-light.png');
@@ -122,7 +142,9 @@ describe('a launch decided on evidence, in the browser', () => {
     await expect(page.getByTestId('baseline').textContent()).resolves.toMatch(/Launch #1/);
     await expect(page.getByTestId('baseline-objective-runs').textContent()).resolves.toBe('(mean over 4 seeds)');
     // The deferral stays on record above the launch; a launch closes the candidate.
-    await expect(page.locator('[data-testid=decision-history] [data-testid=decision-record]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind))).resolves.toEqual(['defer', 'launch']);
+    await expect(
+      page.locator('[data-testid=decision-history] [data-testid=decision-record]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind)),
+    ).resolves.toEqual(['defer', 'launch']);
     await expect(page.getByTestId('decision-card').getAttribute('data-open')).resolves.toBe('false');
     await expect(page.getByTestId('decision-form').count()).resolves.toBe(0);
     await expect(page.getByTestId('run-seeds').count()).resolves.toBe(0);
@@ -159,7 +181,11 @@ describe('a launch decided on evidence, in the browser', () => {
     await page.locator('[data-nav=launch]').click();
     await page.getByTestId('decision-record').last().waitFor();
     // 4 seeds a side since the deferral: 8 curves.
-    await page.waitForFunction(() => Number((document.querySelector('[data-launch-curves] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 8, undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => Number((document.querySelector('[data-launch-curves] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 8,
+      undefined,
+      { timeout: 20_000 },
+    );
     await shot('launch-dark.png');
     expect(errors).toEqual([]);
   });

@@ -1,37 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkbench, type Workbench } from '../helpers/workbench';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useWorkbench } from '../helpers/workbench';
 
-let wb: Workbench;
-let page: Page;
-
-beforeAll(async () => {
-  wb = await startWorkbench();
-  page = wb.page;
-});
-
-afterAll(async () => {
-  await wb?.close();
-});
+const wb = useWorkbench();
 
 async function setHparam(name: string, value: string) {
-  await page.locator(`[data-hparam="${name}"]`).fill(value);
+  await wb.page.locator(`[data-hparam="${name}"]`).fill(value);
 }
 
 describe('the workbench in a real browser', () => {
   it('opens the example project from the printed URL', async () => {
     await wb.open();
-    await expect(page.locator('[data-testid=argv-preview] code').first().textContent()).resolves.toMatch(/python/);
+    await expect(wb.page.locator('[data-testid=argv-preview] code').first().textContent()).resolves.toMatch(/python/);
     await wb.shot('project');
   });
 
   it('runs a trial: live curve while it trains, then succeeded', async () => {
     await setHparam('max_steps', '8000');
     await setHparam('eval_every', '200');
-    await page.getByTestId('run').click();
-    await page.getByRole('heading', { name: /Trial #\d+/ }).waitFor();
+    await wb.page.getByTestId('run').click();
+    await wb.page.getByRole('heading', { name: /Trial #\d+/ }).waitFor();
     // The chart must receive points while the trial is still running.
-    const live = await page.waitForFunction(
+    const live = await wb.page.waitForFunction(
       () => {
         const badge = document.querySelector('h1 [data-status]');
         const chart = document.querySelector('[data-metric="train_loss"] .chart-canvas') as HTMLElement | null;
@@ -43,45 +32,53 @@ describe('the workbench in a real browser', () => {
     );
     expect(await live.jsonValue()).toBeGreaterThan(0);
     await wb.shot('trial-running');
-    await page.locator('h1 [data-status="succeeded"]').waitFor({ timeout: 120_000 });
+    await wb.page.locator('h1 [data-status="succeeded"]').waitFor({ timeout: 120_000 });
     // After the end the chart holds every point the script printed: 8000 steps logged every 10.
-    await page.waitForFunction(() => Number((document.querySelector('[data-metric="train_loss"] .chart-canvas') as HTMLElement).dataset.points) === 800, undefined, {
-      timeout: 10_000,
-    });
-    await expect(page.getByTestId('terminal').textContent()).resolves.toContain('"val_error"');
+    await wb.page.waitForFunction(
+      () => Number((document.querySelector('[data-metric="train_loss"] .chart-canvas') as HTMLElement).dataset.points) === 800,
+      undefined,
+      {
+        timeout: 10_000,
+      },
+    );
+    await expect(wb.page.getByTestId('terminal').textContent()).resolves.toContain('"val_error"');
     // The screen is in the address: a reload stays on the trial, Back returns to the project.
-    expect(page.url()).toMatch(/#\/trial\/\d+$/);
-    await page.reload();
-    await page.locator('h1 [data-status="succeeded"]').waitFor();
-    await page.goBack();
-    await page.locator('[data-testid=argv-preview]').waitFor();
-    await page.goForward();
-    await page.locator('h1 [data-status="succeeded"]').waitFor();
+    expect(wb.page.url()).toMatch(/#\/trial\/\d+$/);
+    await wb.page.reload();
+    await wb.page.locator('h1 [data-status="succeeded"]').waitFor();
+    await wb.page.goBack();
+    await wb.page.locator('[data-testid=argv-preview]').waitFor();
+    await wb.page.goForward();
+    await wb.page.locator('h1 [data-status="succeeded"]').waitFor();
     await wb.shot('trial-succeeded', true);
   });
 
   it('stops a running trial and marks it killed', async () => {
-    await page.getByRole('button', { name: '← Project' }).click();
+    await wb.page.getByRole('button', { name: '← Project' }).click();
     await setHparam('max_steps', '10000000');
-    await page.getByTestId('run').click();
-    await page.locator('h1 [data-status="running"]').waitFor();
-    await page.waitForFunction(() => Number((document.querySelector('[data-metric="train_loss"] .chart-canvas') as HTMLElement | null)?.dataset.points ?? 0) > 0, undefined, {
-      timeout: 60_000,
-    });
-    await page.getByTestId('stop').click();
-    await page.locator('h1 [data-status="killed"]').waitFor({ timeout: 15_000 });
-    await expect(page.getByTestId('failure-reason').textContent()).resolves.toContain('stopped by the user');
-    await page.getByRole('button', { name: '← Project' }).click();
-    await expect(page.locator('[data-testid=trial-table] [data-status]').allTextContents()).resolves.toEqual(['killed', 'succeeded']);
+    await wb.page.getByTestId('run').click();
+    await wb.page.locator('h1 [data-status="running"]').waitFor();
+    await wb.page.waitForFunction(
+      () => Number((document.querySelector('[data-metric="train_loss"] .chart-canvas') as HTMLElement | null)?.dataset.points ?? 0) > 0,
+      undefined,
+      {
+        timeout: 60_000,
+      },
+    );
+    await wb.page.getByTestId('stop').click();
+    await wb.page.locator('h1 [data-status="killed"]').waitFor({ timeout: 15_000 });
+    await expect(wb.page.getByTestId('failure-reason').textContent()).resolves.toContain('stopped by the user');
+    await wb.page.getByRole('button', { name: '← Project' }).click();
+    await expect(wb.page.locator('[data-testid=trial-table] [data-status]').allTextContents()).resolves.toEqual(['killed', 'succeeded']);
     await wb.shot('trials');
   });
 
   it('shows a clear error for a bad value and saves nothing', async () => {
     await setHparam('lr', '-1');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByRole('alert').first().textContent()).resolves.toMatch(/learning rate must be a positive number/);
-    await page.reload();
-    await page.getByRole('heading', { name: 'Digits MLP (example)' }).waitFor();
-    await expect(page.locator('[data-hparam="lr"]').inputValue()).resolves.toBe('0.003');
+    await wb.page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(wb.page.getByRole('alert').first().textContent()).resolves.toMatch(/learning rate must be a positive number/);
+    await wb.page.reload();
+    await wb.page.getByRole('heading', { name: 'Digits MLP (example)' }).waitFor();
+    await expect(wb.page.locator('[data-hparam="lr"]').inputValue()).resolves.toBe('0.003');
   });
 });

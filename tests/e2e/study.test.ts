@@ -1,110 +1,119 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkbench, type Workbench } from '../helpers/workbench';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useWorkbench } from '../helpers/workbench';
 
-let wb: Workbench;
-let page: Page;
-
-beforeAll(async () => {
-  wb = await startWorkbench();
-  page = wb.page;
-});
-
-afterAll(async () => {
-  await wb?.close();
-});
+const wb = useWorkbench();
 
 describe('a study, designed, run and analysed in the browser', () => {
   it('designs "Nesterov vs Adam" with the learning rate as nuisance and previews the design', async () => {
     await wb.open();
-    await page.locator('[data-nav=studies]').click();
-    await page.getByTestId('new-study').click();
-    await page.locator('[data-field=study-name]').fill('Nesterov vs Adam');
-    await page.locator('[data-field=study-goal]').fill('Does Adam beat Nesterov momentum at 200 steps?');
+    await wb.page.locator('[data-nav=studies]').click();
+    await wb.page.getByTestId('new-study').click();
+    await wb.page.locator('[data-field=study-name]').fill('Nesterov vs Adam');
+    await wb.page.locator('[data-field=study-goal]').fill('Does Adam beat Nesterov momentum at 200 steps?');
     // optimizer: scientific, two choices
-    await page.locator('[data-role=optimizer]').selectOption('scientific');
-    await page.locator('[data-range-type=optimizer]').selectOption('categorical');
-    await page.locator('[data-range-values=optimizer]').fill('nesterov, adam');
+    await wb.page.locator('[data-role=optimizer]').selectOption('scientific');
+    await wb.page.locator('[data-range-type=optimizer]').selectOption('categorical');
+    await wb.page.locator('[data-range-values=optimizer]').fill('nesterov, adam');
     // lr is nuisance by default (log, a decade each side of the project's value). Deliberately too
     // narrow and too low here: at 200 steps the best lr of both optimizers sits at the top edge.
-    await expect(page.locator('[data-role=lr]').inputValue()).resolves.toBe('nuisance');
-    await page.locator('[data-range-min=lr]').fill('0.0001');
-    await page.locator('[data-range-max=lr]').fill('0.0005');
+    await expect(wb.page.locator('[data-role=lr]').inputValue()).resolves.toBe('nuisance');
+    await wb.page.locator('[data-range-min=lr]').fill('0.0001');
+    await wb.page.locator('[data-range-max=lr]').fill('0.0005');
     // a short budget per trial keeps the study quick on a CPU
-    await page.locator('tr[data-row=max_steps] input[aria-label="value of max_steps"]').fill('200');
-    await page.locator('[data-field=budget]').fill('16');
-    await page.locator('[data-field=concurrency]').fill('2');
+    await wb.page.locator('tr[data-row=max_steps] input[aria-label="value of max_steps"]').fill('200');
+    await wb.page.locator('[data-field=budget]').fill('16');
+    await wb.page.locator('[data-field=concurrency]').fill('2');
     // A fixed design seed: its highest learning rates sit in the top 10% of the range for both
     // optimizers, so the boundary warning below does not depend on the draw.
-    await page.locator('[data-field=seed]').fill('6');
+    await wb.page.locator('[data-field=seed]').fill('6');
     // A bad range is refused with a clear message and nothing starts
-    await page.locator('[data-range-min=lr]').fill('0');
-    await page.getByTestId('create-study').click();
-    await expect(page.getByTestId('study-error').textContent()).resolves.toMatch(/log range must lie above zero/);
-    await page.locator('[data-range-min=lr]').fill('0.0001');
-    await page.getByRole('button', { name: 'Preview design' }).click();
-    await page.getByTestId('design-preview').waitFor();
-    const previewRows = page.locator('[data-testid=design-preview] tbody tr');
+    await wb.page.locator('[data-range-min=lr]').fill('0');
+    await wb.page.getByTestId('create-study').click();
+    await expect(wb.page.getByTestId('study-error').textContent()).resolves.toMatch(/log range must lie above zero/);
+    await wb.page.locator('[data-range-min=lr]').fill('0.0001');
+    await wb.page.getByRole('button', { name: 'Preview design' }).click();
+    await wb.page.getByTestId('design-preview').waitFor();
+    const previewRows = wb.page.locator('[data-testid=design-preview] tbody tr');
     await expect(previewRows.count()).resolves.toBe(16);
-    const headers = await page.locator('[data-testid=design-preview] thead th').allTextContents();
+    const headers = await wb.page.locator('[data-testid=design-preview] thead th').allTextContents();
     const col = headers.indexOf('optimizer') + 1;
-    const optimizers = await page.locator(`[data-testid=design-preview] tbody tr td:nth-child(${col})`).allTextContents();
+    const optimizers = await wb.page.locator(`[data-testid=design-preview] tbody tr td:nth-child(${col})`).allTextContents();
     expect(new Set(optimizers)).toEqual(new Set(['nesterov', 'adam']));
     await wb.shot('study-designer', true);
   });
 
   it('runs the study through the queue with live curves, to the end', async () => {
-    await page.getByTestId('create-study').click();
-    await page.locator('[data-study-status]').waitFor();
+    await wb.page.getByTestId('create-study').click();
+    await wb.page.locator('[data-study-status]').waitFor();
     // While it runs, the objective chart shows curves of several trials at once.
-    await page.waitForFunction(() => Number((document.querySelector('[data-study-metric="train_loss"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) >= 2, undefined, {
-      timeout: 120_000,
-    });
+    await wb.page.waitForFunction(
+      () => Number((document.querySelector('[data-study-metric="train_loss"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) >= 2,
+      undefined,
+      {
+        timeout: 120_000,
+      },
+    );
     await wb.shot('study-running', true);
-    await page.locator('[data-study-status="done"]').waitFor({ timeout: 240_000 });
+    await wb.page.locator('[data-study-status="done"]').waitFor({ timeout: 240_000 });
     // The table refreshes at most once a second: wait for it to show all sixteen ended.
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=study-trials] [data-status]')].filter((e) => e.textContent === 'succeeded').length === 16, undefined, {
-      timeout: 10_000,
-    });
-    await page.waitForFunction(() => Number((document.querySelector('[data-study-metric="val_error"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 16, undefined, {
-      timeout: 10_000,
-    });
+    await wb.page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid=study-trials] [data-status]')].filter((e) => e.textContent === 'succeeded').length === 16,
+      undefined,
+      {
+        timeout: 10_000,
+      },
+    );
+    await wb.page.waitForFunction(
+      () => Number((document.querySelector('[data-study-metric="val_error"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 16,
+      undefined,
+      {
+        timeout: 10_000,
+      },
+    );
     await wb.shot('study-done', true);
   });
 
   it('analyses it: axis plots, isolation plot, a boundary warning for the narrow range, the checklist', async () => {
-    await page.getByTestId('analysis').waitFor({ timeout: 30_000 });
-    await page.locator('[data-axis-plot=lr] canvas').waitFor();
-    await page.locator('[data-axis-plot=optimizer] canvas').waitFor();
-    await page.locator('[data-isolation-plot=optimizer] canvas').waitFor();
-    await expect(page.locator('[data-check]').count()).resolves.toBe(4);
+    await wb.page.getByTestId('analysis').waitFor({ timeout: 30_000 });
+    await wb.page.locator('[data-axis-plot=lr] canvas').waitFor();
+    await wb.page.locator('[data-axis-plot=optimizer] canvas').waitFor();
+    await wb.page.locator('[data-isolation-plot=optimizer] canvas').waitFor();
+    await expect(wb.page.locator('[data-check]').count()).resolves.toBe(4);
     // The analysis is recomputed as the last trials end: wait for the final one.
-    await page.locator('[data-check=bestAtBoundary][data-check-status=warn]').waitFor({ timeout: 15_000 });
-    await expect(page.locator('[data-check=bestAtBoundary]').textContent()).resolves.toMatch(/best lr may lie above the range/);
-    await page.getByTestId('analysis').scrollIntoViewIfNeeded();
+    await wb.page.locator('[data-check=bestAtBoundary][data-check-status=warn]').waitFor({ timeout: 15_000 });
+    await expect(wb.page.locator('[data-check=bestAtBoundary]').textContent()).resolves.toMatch(/best lr may lie above the range/);
+    await wb.page.getByTestId('analysis').scrollIntoViewIfNeeded();
     await wb.shot('study-analysis', true);
     // A selection of trials exports at full resolution.
-    await page.getByLabel(/^select trial /).nth(0).check();
-    await page.getByLabel(/^select trial /).nth(1).check();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-selected').click()]);
+    await wb.page
+      .getByLabel(/^select trial /)
+      .nth(0)
+      .check();
+    await wb.page
+      .getByLabel(/^select trial /)
+      .nth(1)
+      .check();
+    const [download] = await Promise.all([wb.page.waitForEvent('download'), wb.page.getByTestId('export-selected').click()]);
     expect(download.suggestedFilename()).toBe('tunebench-2-trials.csv');
-    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\n');
     expect(csv[0]).toBe('trial,metric,step,seq,value,wall_time_ms');
     // 200 steps logged every 10 (2 metrics) and evaluated every 50 (2 metrics), for each of the two trials
     expect(csv.length - 1).toBe(2 * (20 * 2 + 4 * 2));
     // The conclusion is stored with the study.
-    await page.locator('[data-field=conclusion]').fill('Both optimizers want a larger learning rate than this range allows: widen lr upward.');
-    await page.getByRole('button', { name: 'Save conclusion' }).click();
-    await page.getByText('Conclusion saved.').waitFor();
+    await wb.page.locator('[data-field=conclusion]').fill('Both optimizers want a larger learning rate than this range allows: widen lr upward.');
+    await wb.page.getByRole('button', { name: 'Save conclusion' }).click();
+    await wb.page.getByText('Conclusion saved.').waitFor();
   });
 
-  it('shows the project at a glance with the playbook\'s next step', async () => {
-    await page.locator('[data-nav=overview]').click();
-    const steps = page.getByTestId('next-steps');
+  it("shows the project at a glance with the playbook's next step", async () => {
+    await wb.page.locator('[data-nav=overview]').click();
+    const steps = wb.page.getByTestId('next-steps');
     await steps.getByText(/setup wizard/).waitFor();
     await expect(steps.textContent()).resolves.toMatch(/Nesterov vs Adam's best trial \(#\d+, [\d.]+\) has no baseline to beat yet: promote it/);
-    await expect(page.getByTestId('baseline').textContent()).resolves.toMatch(/project’s own configuration/);
+    await expect(wb.page.getByTestId('baseline').textContent()).resolves.toMatch(/project’s own configuration/);
     await wb.shot('overview');
   });
 });

@@ -3,186 +3,187 @@
  * workspace to launch #0, with a real batch-size sweep (and a real out-of-memory under a
  * memory cap), the recommendation, and the saved baseline surviving a reload.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { startWorkbench, type Workbench } from '../helpers/workbench';
+import { describe, expect, it } from 'vitest';
+import { useWorkbench } from '../helpers/workbench';
 
-let wb: Workbench;
-let page: Page;
+const wb = useWorkbench();
 /** The sweep's recommendation, checked again in the saved baseline. */
 let recommendedSize = 0;
 
-beforeAll(async () => {
-  wb = await startWorkbench();
-  page = wb.page;
-});
-
-afterAll(async () => {
-  await wb?.close();
-});
-
-const field = (name: string) => page.locator(`[data-field=${name}] input`);
+const field = (name: string) => wb.page.locator(`[data-field=${name}] input`);
 
 describe('setup wizard: from the example project to launch #0', () => {
   it('step 0 and step 1: checklist, flags validated where typed, a dry run that prints a metric', async () => {
     await wb.open();
-    await page.locator('[data-nav=wizard]').click();
-    await page.getByTestId('wizard').waitFor();
-    for (const key of ['formulated', 'pipeline', 'deployedMetric']) await page.locator(`[data-check=${key}]`).check();
-    await page.getByText('Why?').first().click();
+    await wb.page.locator('[data-nav=wizard]').click();
+    await wb.page.getByTestId('wizard').waitFor();
+    for (const key of ['formulated', 'pipeline', 'deployedMetric']) await wb.page.locator(`[data-check=${key}]`).check();
+    await wb.page.getByText('Why?').first().click();
     await wb.shot('wizard-0-before-you-start');
-    await page.getByTestId('wizard-next').click();
+    await wb.page.getByTestId('wizard-next').click();
 
     await expect(field('batchSizeFlag').inputValue()).resolves.toBe('batch_size');
     await expect(field('maxStepsFlag').inputValue()).resolves.toBe('max_steps');
     await field('batchSizeFlag').fill('batch size');
-    await expect(page.locator('[data-field=batchSizeFlag] .field-error').textContent()).resolves.toMatch(/letters, digits/);
-    await expect(page.getByTestId('dry-run').isDisabled()).resolves.toBe(true);
+    await expect(wb.page.locator('[data-field=batchSizeFlag] .field-error').textContent()).resolves.toMatch(/letters, digits/);
+    await expect(wb.page.getByTestId('dry-run').isDisabled()).resolves.toBe(true);
     await field('batchSizeFlag').fill('--batch_size');
-    await page.getByTestId('dry-run').click();
-    await page.locator('[data-testid=dry-run-result][data-state=ok]').waitFor({ timeout: 90_000 });
-    await expect(page.getByTestId('dry-run-result').textContent()).resolves.toMatch(/val_error/);
+    await wb.page.getByTestId('dry-run').click();
+    await wb.page.locator('[data-testid=dry-run-result][data-state=ok]').waitFor({ timeout: 90_000 });
+    await expect(wb.page.getByTestId('dry-run-result').textContent()).resolves.toMatch(/val_error/);
     await wb.shot('wizard-1-project', true);
-    await page.getByTestId('wizard-next').click();
+    await wb.page.getByTestId('wizard-next').click();
   });
 
   it('step 2 and step 3: an architecture with its paper, then Adam with all four hyperparameters', async () => {
-    await page.locator('[data-field=taskType] select').selectOption('image-classification');
-    await page.locator('[data-arch=lenet5]').click();
-    await expect(page.locator('.wz-paper-line a').getAttribute('href')).resolves.toMatch(/^https:\/\//);
-    await page.locator('[data-field=size-channels] input').fill('6.5');
-    await expect(page.locator('[data-field=size-channels] .field-error').textContent()).resolves.toMatch(/whole number/);
+    await wb.page.locator('[data-field=taskType] select').selectOption('image-classification');
+    await wb.page.locator('[data-arch=lenet5]').click();
+    await expect(wb.page.locator('.wz-paper-line a').getAttribute('href')).resolves.toMatch(/^https:\/\//);
+    await wb.page.locator('[data-field=size-channels] input').fill('6.5');
+    await expect(wb.page.locator('[data-field=size-channels] .field-error').textContent()).resolves.toMatch(/whole number/);
     await wb.shot('wizard-2-architecture', true);
     // The digits script builds its own MLP: keep it.
-    await page.locator('[data-arch=own-script]').click();
-    await page.getByTestId('wizard-next').click();
+    await wb.page.locator('[data-arch=own-script]').click();
+    await wb.page.getByTestId('wizard-next').click();
 
-    await page.locator('[data-optimizer=adam]').click();
-    const rows = await page.locator('[data-testid=optimizer-table] tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.hparam));
+    await wb.page.locator('[data-optimizer=adam]').click();
+    const rows = await wb.page.locator('[data-testid=optimizer-table] tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.hparam));
     expect(rows).toEqual(expect.arrayContaining(['learning_rate', 'beta1', 'beta2', 'epsilon']));
     // The learning rate defaults to the project's own value, shown next to the literature's.
-    await expect(page.locator('[data-value=learning_rate]').inputValue()).resolves.toBe('0.003');
-    await expect(page.locator('[data-project-value=learning_rate]').textContent()).resolves.toMatch(/project: 0\.003/);
+    await expect(wb.page.locator('[data-value=learning_rate]').inputValue()).resolves.toBe('0.003');
+    await expect(wb.page.locator('[data-project-value=learning_rate]').textContent()).resolves.toMatch(/project: 0\.003/);
     // Flags are editable and validated as typed; the digits script reads --lr (found) and --eps (not
     // among the project's names, so the wizard offers --epsilon, which fails in step 5 on purpose).
-    await expect(page.locator('[data-flag=learning_rate]').inputValue()).resolves.toBe('lr');
-    await page.locator('tr[data-hparam=epsilon] input[type=checkbox]').check();
-    await expect(page.locator('[data-flag=epsilon]').inputValue()).resolves.toBe('epsilon');
-    await page.locator('[data-flag=epsilon]').fill('eps!');
-    await expect(page.locator('tr[data-hparam=epsilon] .field-error').textContent()).resolves.toMatch(/letters, digits/);
-    await page.locator('[data-flag=epsilon]').fill('lr');
-    await expect(page.locator('tr[data-hparam=epsilon] .field-error').textContent()).resolves.toMatch(/also the flag of η/);
-    await page.locator('[data-flag=epsilon]').fill('epsilon');
-    await page.locator('[data-value=learning_rate]').fill('-1');
-    await expect(page.locator('tr[data-hparam=learning_rate] .field-error').textContent()).resolves.toMatch(/must be positive/);
-    await page.locator('[data-value=learning_rate]').fill('0.003');
-    await expect(page.getByTestId('budget-rule').textContent()).resolves.toMatch(/β1/);
+    await expect(wb.page.locator('[data-flag=learning_rate]').inputValue()).resolves.toBe('lr');
+    await wb.page.locator('tr[data-hparam=epsilon] input[type=checkbox]').check();
+    await expect(wb.page.locator('[data-flag=epsilon]').inputValue()).resolves.toBe('epsilon');
+    await wb.page.locator('[data-flag=epsilon]').fill('eps!');
+    await expect(wb.page.locator('tr[data-hparam=epsilon] .field-error').textContent()).resolves.toMatch(/letters, digits/);
+    await wb.page.locator('[data-flag=epsilon]').fill('lr');
+    await expect(wb.page.locator('tr[data-hparam=epsilon] .field-error').textContent()).resolves.toMatch(/also the flag of η/);
+    await wb.page.locator('[data-flag=epsilon]').fill('epsilon');
+    await wb.page.locator('[data-value=learning_rate]').fill('-1');
+    await expect(wb.page.locator('tr[data-hparam=learning_rate] .field-error').textContent()).resolves.toMatch(/must be positive/);
+    await wb.page.locator('[data-value=learning_rate]').fill('0.003');
+    await expect(wb.page.getByTestId('budget-rule').textContent()).resolves.toMatch(/β1/);
     await wb.shot('wizard-3-optimizer', true);
-    await page.getByTestId('wizard-next').click();
+    await wb.page.getByTestId('wizard-next').click();
   });
 
   it('step 4: a real sweep with progress, an out-of-memory under a memory cap, and a recommendation', { timeout: 400_000 }, async () => {
     await field('sweep-start').fill('12.5');
-    await expect(page.locator('[data-field=sweep-start] .field-error').textContent()).resolves.toMatch(/whole number/);
-    await expect(page.getByTestId('run-sweep').isDisabled()).resolves.toBe(true);
+    await expect(wb.page.locator('[data-field=sweep-start] .field-error').textContent()).resolves.toMatch(/whole number/);
+    await expect(wb.page.getByTestId('run-sweep').isDisabled()).resolves.toBe(true);
     await field('sweep-start').fill('128');
     await field('sweep-max').fill('65536');
     await field('sweep-timed').fill('20');
     await field('sweep-min-seconds').fill('1');
     await field('sweep-cap').fill('1000');
     await field('sweep-budget').fill('600');
-    await page.getByTestId('run-sweep').click();
-    await page.getByTestId('sweep-progress').waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=probe-table] tbody tr[data-outcome=feasible]').length >= 3, undefined, { timeout: 120_000 });
+    await wb.page.getByTestId('run-sweep').click();
+    await wb.page.getByTestId('sweep-progress').waitFor();
+    await wb.page.waitForFunction(() => document.querySelectorAll('[data-testid=probe-table] tbody tr[data-outcome=feasible]').length >= 3, undefined, {
+      timeout: 120_000,
+    });
     await wb.shot('wizard-4-sweep-running', true);
-    await page.locator('[data-testid=sweep][data-status=done]').waitFor({ timeout: 300_000 });
+    await wb.page.locator('[data-testid=sweep][data-status=done]').waitFor({ timeout: 300_000 });
 
-    const oom = page.locator('[data-testid=probe-table] tr[data-outcome=out-of-memory]');
+    const oom = wb.page.locator('[data-testid=probe-table] tr[data-outcome=out-of-memory]');
     await expect(oom.count()).resolves.toBe(1);
     await expect(oom.textContent()).resolves.toMatch(/out of memory/);
     const oomSize = Number(await oom.getAttribute('data-probe'));
-    const feasible = await page.locator('[data-testid=probe-table] tr[data-outcome=feasible]').evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.probe)));
+    const feasible = await wb.page
+      .locator('[data-testid=probe-table] tr[data-outcome=feasible]')
+      .evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.probe)));
     expect(feasible.slice(0, 5)).toEqual([128, 256, 512, 1024, 2048]);
     expect(Math.max(...feasible)).toBeLessThan(oomSize);
-    const recommended = Number(await page.getByTestId('recommendation').getAttribute('data-recommended'));
+    const recommended = Number(await wb.page.getByTestId('recommendation').getAttribute('data-recommended'));
     expect(recommended).toBeGreaterThanOrEqual(256);
     expect(recommended).toBeLessThan(oomSize);
     recommendedSize = recommended;
-    await expect(page.getByTestId('sweep-chart').getAttribute('data-first-oom')).resolves.toBe(String(oomSize));
-    await expect(page.locator('.wz-note.warn').filter({ hasText: 'Gradient accumulation' }).count()).resolves.toBe(1);
+    await expect(wb.page.getByTestId('sweep-chart').getAttribute('data-first-oom')).resolves.toBe(String(oomSize));
+    await expect(wb.page.locator('.wz-note.warn').filter({ hasText: 'Gradient accumulation' }).count()).resolves.toBe(1);
     await wb.shot('wizard-4-sweep-light', true);
-    await page.getByTitle('Switch theme').click();
+    await wb.page.getByTitle('Switch theme').click();
     await wb.shot('wizard-4-sweep-dark', true);
-    await page.getByTitle('Switch theme').click();
+    await wb.page.getByTitle('Switch theme').click();
 
-    await page.getByTestId('use-recommended').click();
-    await page.locator(`[data-testid=chosen-batch][data-batch="${recommended}"]`).waitFor();
-    await page.getByTestId('wizard-next').click();
+    await wb.page.getByTestId('use-recommended').click();
+    await wb.page.locator(`[data-testid=chosen-batch][data-batch="${recommended}"]`).waitFor();
+    await wb.page.getByTestId('wizard-next').click();
   });
 
   it('step 5: a confirmation run, then launch #0 saved and still there after a reload', { timeout: 240_000 }, async () => {
     await field('step-budget').fill('0');
-    await expect(page.locator('[data-field=step-budget] .field-error').textContent()).resolves.toMatch(/positive whole number/);
+    await expect(wb.page.locator('[data-field=step-budget] .field-error').textContent()).resolves.toMatch(/positive whole number/);
     await field('step-budget').fill('300');
-    await expect(page.getByTestId('config-preview').textContent()).resolves.toMatch(/--max_steps=300/);
-    await expect(page.getByTestId('config-preview').textContent()).resolves.toMatch(/--epsilon=1e-8/);
-    await expect(page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
+    await expect(wb.page.getByTestId('config-preview').textContent()).resolves.toMatch(/--max_steps=300/);
+    await expect(wb.page.getByTestId('config-preview').textContent()).resolves.toMatch(/--epsilon=1e-8/);
+    await expect(wb.page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
 
     // --epsilon is not a flag of the digits script: the run fails, says why, and links to the trial.
-    await page.getByTestId('confirm-run').click();
-    await expect(page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
-    await page.locator('[data-testid=confirm-result][data-state=failed]').waitFor({ timeout: 90_000 });
-    await expect(page.getByTestId('confirm-result').textContent()).resolves.toMatch(/unrecognized arguments|code 2/);
-    await expect(page.getByTestId('confirm-open-trial').isVisible()).resolves.toBe(true);
-    await expect(page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
+    await wb.page.getByTestId('confirm-run').click();
+    await expect(wb.page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
+    await wb.page.locator('[data-testid=confirm-result][data-state=failed]').waitFor({ timeout: 90_000 });
+    await expect(wb.page.getByTestId('confirm-result').textContent()).resolves.toMatch(/unrecognized arguments|code 2/);
+    await expect(wb.page.getByTestId('confirm-open-trial').isVisible()).resolves.toBe(true);
+    await expect(wb.page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
     await wb.shot('wizard-5-confirm-failed-flag', true);
 
     // Rename the flag in step 3; back in step 5 the old verdict no longer counts.
-    await page.locator('[data-step-nav="3"]').click();
-    await page.locator('[data-flag=epsilon]').fill('--eps');
-    await expect(page.locator('tr[data-hparam=epsilon] .field-error').count()).resolves.toBe(0);
+    await wb.page.locator('[data-step-nav="3"]').click();
+    await wb.page.locator('[data-flag=epsilon]').fill('--eps');
+    await expect(wb.page.locator('tr[data-hparam=epsilon] .field-error').count()).resolves.toBe(0);
     await wb.shot('wizard-3-optimizer-flags', true);
-    await page.locator('[data-step-nav="5"]').click();
+    await wb.page.locator('[data-step-nav="5"]').click();
     await field('step-budget').fill('300');
-    await expect(page.getByTestId('config-preview').textContent()).resolves.toMatch(/--eps=1e-8/);
-    await expect(page.getByTestId('config-preview').textContent()).resolves.not.toMatch(/--epsilon/);
-    await page.getByTestId('confirm-stale').waitFor();
-    await expect(page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
+    await expect(wb.page.getByTestId('config-preview').textContent()).resolves.toMatch(/--eps=1e-8/);
+    await expect(wb.page.getByTestId('config-preview').textContent()).resolves.not.toMatch(/--epsilon/);
+    await wb.page.getByTestId('confirm-stale').waitFor();
+    await expect(wb.page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
 
-    await page.getByTestId('confirm-run').click();
-    await page.locator('[data-testid=confirm-result][data-state=ok]').waitFor({ timeout: 90_000 }).catch(async (e: Error) => {
-      await wb.shot('wizard-5-confirm-failed', true);
-      throw new Error(`${e.message}\n${await page.getByTestId('confirm-result').textContent().catch(() => 'no result shown')}`);
-    });
-    await expect(page.getByTestId('confirm-result').textContent()).resolves.toMatch(/Objective/);
-    await expect(page.getByTestId('save-launch0').isEnabled()).resolves.toBe(true);
+    await wb.page.getByTestId('confirm-run').click();
+    await wb.page
+      .locator('[data-testid=confirm-result][data-state=ok]')
+      .waitFor({ timeout: 90_000 })
+      .catch(async (e: Error) => {
+        await wb.shot('wizard-5-confirm-failed', true);
+        throw new Error(
+          `${e.message}\n${await wb.page
+            .getByTestId('confirm-result')
+            .textContent()
+            .catch(() => 'no result shown')}`,
+        );
+      });
+    await expect(wb.page.getByTestId('confirm-result').textContent()).resolves.toMatch(/Objective/);
+    await expect(wb.page.getByTestId('save-launch0').isEnabled()).resolves.toBe(true);
     // Any change makes the confirmation stale again; changing it back restores it.
     await field('step-budget').fill('301');
-    await expect(page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
+    await expect(wb.page.getByTestId('save-launch0').isDisabled()).resolves.toBe(true);
     await field('step-budget').fill('300');
-    await expect(page.getByTestId('save-launch0').isEnabled()).resolves.toBe(true);
+    await expect(wb.page.getByTestId('save-launch0').isEnabled()).resolves.toBe(true);
     await wb.shot('wizard-5-initial', true);
-    await page.getByTestId('save-launch0').click();
-    await page.getByTestId('launch0').waitFor();
-    const batchText = (await page.getByTestId('launch0-batch').textContent())!.replace(/\D/g, '');
+    await wb.page.getByTestId('save-launch0').click();
+    await wb.page.getByTestId('launch0').waitFor();
+    const batchText = (await wb.page.getByTestId('launch0-batch').textContent())!.replace(/\D/g, '');
     expect(Number(batchText)).toBe(recommendedSize);
-    await expect(page.getByTestId('launch0').textContent()).resolves.toMatch(/examples\/s/);
-    await expect(page.locator('[data-step-nav="0"] .wz-stepper-num').textContent()).resolves.toBe('✓');
+    await expect(wb.page.getByTestId('launch0').textContent()).resolves.toMatch(/examples\/s/);
+    await expect(wb.page.locator('[data-step-nav="0"] .wz-stepper-num').textContent()).resolves.toBe('✓');
     await wb.shot('wizard-5-launch0', true);
-    await page.setViewportSize({ width: 1024, height: 768 });
-    await expect(page.locator('.wz-stepper-item.active .wz-stepper-label').isVisible()).resolves.toBe(true);
+    await wb.page.setViewportSize({ width: 1024, height: 768 });
+    await expect(wb.page.locator('.wz-stepper-item.active .wz-stepper-label').isVisible()).resolves.toBe(true);
     await wb.shot('wizard-5-launch0-narrow');
-    await page.setViewportSize({ width: 1400, height: 1000 });
+    await wb.page.setViewportSize({ width: 1400, height: 1000 });
 
     // Reopen the window: the wizard resumes at step 5 with launch #0 as the baseline.
-    await page.reload();
-    await page.locator('[data-nav=wizard]').click();
-    await page.getByTestId('launch0').waitFor();
-    await expect(page.getByTestId('launch0-batch').textContent()).resolves.toMatch(new RegExp(batchText.split('').join('\\D?')));
-    await page.getByTitle('Switch theme').click();
+    await wb.page.reload();
+    await wb.page.locator('[data-nav=wizard]').click();
+    await wb.page.getByTestId('launch0').waitFor();
+    await expect(wb.page.getByTestId('launch0-batch').textContent()).resolves.toMatch(new RegExp(batchText.split('').join('\\D?')));
+    await wb.page.getByTitle('Switch theme').click();
     await wb.shot('wizard-5-launch0-dark', true);
-    await page.getByTitle('Switch theme').click();
-    await page.getByTestId('first-study').click();
-    await page.locator('[data-nav=studies].active').waitFor({ timeout: 5_000 });
+    await wb.page.getByTitle('Switch theme').click();
+    await wb.page.getByTestId('first-study').click();
+    await wb.page.locator('[data-nav=studies].active').waitFor({ timeout: 5_000 });
   });
 });

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser';
@@ -36,5 +37,37 @@ export async function startWorkbench(env: Record<string, string> = {}): Promise<
       await browser.close();
       await served.stop();
     },
+  };
+}
+
+/**
+ * The workbench for one test file: started before its tests, closed after them. The handle's
+ * members reach the live workbench once it has started.
+ */
+export function useWorkbench(env: Record<string, string> = {}): Workbench {
+  let wb: Workbench | null = null;
+  const live = () => {
+    if (!wb) throw new Error('the workbench starts in beforeAll: use it inside a test');
+    return wb;
+  };
+  beforeAll(async () => {
+    wb = await startWorkbench(env);
+  });
+  afterAll(async () => {
+    await wb?.close();
+  });
+  return {
+    get served() {
+      return live().served;
+    },
+    get browser() {
+      return live().browser;
+    },
+    get page() {
+      return live().page;
+    },
+    open: () => live().open(),
+    shot: (name, fullPage) => live().shot(name, fullPage),
+    close: () => live().close(),
   };
 }

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Project } from '../../../preload/contract';
 import type { OverviewView } from '../../../preload/contract-overview';
 import { api } from '../api/client';
-import { StudyProgressBar } from '../components/StudyProgress';
+import { StudyCard } from '../components/StudyCard';
 import { formatDuration } from '../lib/format';
 import { useNow } from '../lib/useNow';
 import { useStore } from '../store';
@@ -122,28 +122,13 @@ export function OverviewPage({ project }: { project: Project }) {
           <p className="empty">No studies yet.</p>
         ) : (
           o.studies.map((s) => (
-            <div
+            <StudyCard
               key={s.id}
-              className="study-card"
-              onClick={() => openStudy(s.id)}
-              role="button"
-              tabIndex={0}
-              onKeyDown={(e) => e.key === 'Enter' && openStudy(s.id)}
-            >
-              <h3>
-                {s.name} <span className={`badge study-${s.status}`}>{s.status}</span>
-                {s.stale.length > 0 && (
-                  <span className="badge status-killed" title={s.stale.join('; ')}>
-                    other baseline
-                  </span>
-                )}
-              </h3>
-              <span className="subtle">{s.best ? `best ${s.objectiveMetric} ${s.best.value.toPrecision(4)} (trial #${s.best.trialId})` : ''}</span>
-              <p className="subtle" style={{ gridColumn: '1 / -1', margin: 0 }}>
-                {s.conclusion ? `Conclusion: ${s.conclusion}` : s.goal}
-              </p>
-              <StudyProgressBar study={s} />
-            </div>
+              study={s}
+              stale={s.stale}
+              conclusionInline
+              aside={s.best ? `best ${s.objectiveMetric} ${s.best.value.toPrecision(4)} (trial #${s.best.trialId})` : ''}
+            />
           ))
         )}
       </section>

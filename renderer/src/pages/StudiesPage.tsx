@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { Project } from '../../../preload/contract';
-import { StudyProgressBar } from '../components/StudyProgress';
+import { StudyCard } from '../components/StudyCard';
 import { useStudies } from '../lib/useStudies';
 import { useStore } from '../store';
 import { PageHeader } from '../components/PageHeader';
@@ -13,7 +13,6 @@ export function StudiesPage({ project }: { project: Project }) {
   useEffect(() => {
     void api.invoke('launch.baseline', { projectId: project.id }).then((b) => setStale(new Map(b.staleStudies.map((s) => [s.studyId, s.reasons]))));
   }, [project.id, studies]);
-  const openStudy = useStore((s) => s.openStudy);
   const openNewStudy = useStore((s) => s.openNewStudy);
   return (
     <div className="page">
@@ -39,36 +38,7 @@ export function StudiesPage({ project }: { project: Project }) {
           </button>
         </div>
       ) : (
-        studies.map((s) => (
-          <div
-            key={s.id}
-            className="study-card"
-            onClick={() => openStudy(s.id)}
-            role="button"
-            tabIndex={0}
-            onKeyDown={(e) => e.key === 'Enter' && openStudy(s.id)}
-            data-study={s.id}
-          >
-            <h3>
-              {s.name} <span className={`badge study-${s.status}`}>{s.status}</span>
-              {stale.has(s.id) && (
-                <span className="badge status-killed" title={stale.get(s.id)!.join('; ')} data-stale>
-                  tuned for another baseline
-                </span>
-              )}
-            </h3>
-            <span className="subtle">{new Date(s.createdAt).toLocaleDateString()}</span>
-            <p className="subtle" style={{ gridColumn: '1 / -1', margin: 0 }}>
-              {s.goal}
-            </p>
-            <StudyProgressBar study={s} />
-            {s.conclusion && (
-              <p style={{ gridColumn: '1 / -1', margin: 0 }}>
-                <strong>Conclusion:</strong> {s.conclusion}
-              </p>
-            )}
-          </div>
-        ))
+        studies.map((s) => <StudyCard key={s.id} study={s} stale={stale.get(s.id) ?? []} aside={new Date(s.createdAt).toLocaleDateString()} />)
       )}
     </div>
   );
