@@ -73,6 +73,8 @@ export interface Trial {
   endedAt: number | null;
   gpu: string | null;
   diverged: boolean;
+  /** What the trial page should say beyond the status (e.g. the metric-name cap was reached). */
+  notices: string[];
 }
 
 /** The playbook's three roles of a hyperparameter in a study. */

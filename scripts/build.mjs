@@ -2,12 +2,28 @@
 // sandboxed preload and Electron's main load them as they are), and the renderer (Vite).
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 
 const external = ['electron', 'better-sqlite3', 'node-pty'];
 const common = { bundle: true, platform: 'node', target: 'node22', format: 'cjs', external, sourcemap: true, logLevel: 'warning' };
 
 rmSync('dist', { recursive: true, force: true });
+
+// The trial host (main/engine/runner/host/trialHost.c): plain C with no dependencies, built with
+// the machine's compiler, which node-pty's install already needs on Linux.
+mkdirSync('dist/host', { recursive: true });
+const cc = process.env.CC || 'cc';
+try {
+  execFileSync(
+    cc,
+    ['-O2', '-Wall', '-Wextra', '-o', 'dist/host/tunebench-trial-host', 'main/engine/runner/host/trialHost.c', ...(process.platform === 'linux' ? ['-lutil'] : [])],
+    { stdio: 'inherit' },
+  );
+} catch (e) {
+  console.error(`build: could not compile the trial host with ${cc} (${e.message}); install a C compiler (apt install gcc, or Xcode's command line tools) and run npm run build again`);
+  process.exit(1);
+}
 await Promise.all([
   build({ ...common, entryPoints: { main: 'main/electron/main.ts', preload: 'preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
   build({

@@ -80,7 +80,7 @@ export async function runThroughPipeline(name: string, childSource: string, duri
       argv: [process.execPath, '-e', childSource],
       cwd: ws.dir,
       env: { ...(process.env as Record<string, string>) },
-      logPath: join(ws.dir, 'output.log'),
+      dir: ws.dir,
       writer,
       onOutput: () => during?.(),
       onExit: () => resolve(),

@@ -34,7 +34,7 @@ async function pipeline(): Promise<{ ms: number; stored: number }> {
     const have = new Set((ws.db.prepare('SELECT DISTINCT step FROM metric_points WHERE trial_id = ?').all(trialId) as { step: number }[]).map((r) => r.step));
     const missing: number[] = [];
     for (let i = 1; i <= LINES && missing.length < 20; i++) if (!have.has(i)) missing.push(i);
-    console.error(`missing steps (first 20): ${missing.join(' ')}; log: ${join(ws.dir, 'output.log')}`);
+    console.error(`missing steps (first 20): ${missing.join(' ')}; log: ${ws.dir}`);
   }
   ws.db.close();
   return { ms, stored };

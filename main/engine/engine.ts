@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   isMethodName,
@@ -80,7 +81,8 @@ export class Engine {
     this.decisions = new DecisionRepo(this.db);
     this.settings = new SettingsRepo(this.db);
     this.runner = new Runner({
-      onEnded: (t) => this.scheduler.onEnded(t),
+      // Optional chaining: a trial re-attached before the scheduler exists may end at once.
+      onEnded: (t) => this.scheduler?.onEnded(t),
       trials: this.trials,
       metrics: this.metrics,
       dataDir: opts.dataDir,
@@ -95,6 +97,8 @@ export class Engine {
           }),
       },
     });
+    // Before the scheduler exists, so that it adopts the slots of the trials re-attached here.
+    this.resolveInterrupted();
     this.scheduler = this.makeScheduler(opts.gpus ?? []);
     this.studyService = new StudyService({
       studies: this.studies,
@@ -112,7 +116,6 @@ export class Engine {
       reserve: () => this.scheduler.reserve(),
       emit: (sweep) => this.emit('sweep.updated', sweep),
     });
-    this.resolveInterrupted();
   }
 
   /**
@@ -147,10 +150,13 @@ export class Engine {
   }
 
   private makeScheduler(gpus: string[]): Scheduler {
-    return new Scheduler(
+    const scheduler = new Scheduler(
       { trials: this.trials, projects: this.projects, studies: this.studies, runner: this.runner },
       { gpus, cpuSlots: this.cpuSlots },
     );
+    // Re-attached trials hold their slots (their GPUs) as they did under the previous engine.
+    scheduler.adopt(this.runner.running());
+    return scheduler;
   }
 
   get dbPath(): string {
@@ -189,37 +195,53 @@ export class Engine {
   }
 
   /**
-   * Trials a previous engine left running have lost their terminal (the pty died with that
-   * engine), so they cannot be re-attached yet: their process group is ended and they are
-   * marked interrupted; their output and metrics up to then are kept.
+   * Trials a previous engine left running: each has its own trial host, which kept it running,
+   * so it is followed again from its last checkpoint (or, if it ended meanwhile, read to its
+   * end and recorded as it ended). A trial whose host is gone ends interrupted, with every line
+   * its log holds stored. Trials from before trial hosts (a single output.log, the pty owned
+   * by the dead engine) cannot be followed: they are ended and marked interrupted.
    */
   private resolveInterrupted(): void {
     for (const t of this.trials.unfinished()) {
-      if (t.pid) {
-        try {
-          process.kill(-t.pid, 'SIGKILL');
-        } catch {
-          // already gone
+      const project = this.projects.get(t.projectId);
+      const followable = project && t.logPath !== null && existsSync(t.logPath) && statSync(t.logPath).isDirectory();
+      if (!followable) {
+        if (t.pid) {
+          try {
+            process.kill(-t.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
         }
+        this.trials.markEnded(t.id, {
+          status: 'interrupted',
+          exitCode: null,
+          signal: null,
+          failureReason: 'the workbench stopped while this trial was running; output and metrics up to then are kept',
+        });
+        continue;
       }
-      this.trials.markEnded(t.id, {
-        status: 'interrupted',
-        exitCode: null,
-        signal: null,
-        failureReason: 'the workbench stopped while this trial was running; output and metrics up to then are kept',
-      });
+      this.runner.reattach(project, t);
+      // A batch-size probe measures throughput alone on its GPU; its sweep runs it again from
+      // the stored outcomes, so the old one is stopped rather than left to share the GPU.
+      if (t.kind === 'probe') this.runner.stop(t.id);
     }
   }
 
-  /** Stops running trials and closes the database. */
-  async close(): Promise<void> {
+  /**
+   * Closes the workspace. By default running trials are stopped (tests, and a shutdown that
+   * asks for it); with `detach`, they keep running under their hosts and the next engine
+   * re-attaches them — what quitting or upgrading the workbench does.
+   */
+  async close(opts: { detach?: boolean } = {}): Promise<void> {
     // Order matters: sweeps learn they are suspended, then waiting reservations are answered
     // (so a sweep parked on a busy slot returns), and only then is what runs stopped, with
     // the queue no longer starting anything in its place.
     const suspended = this.sweeps.suspendAll();
     this.scheduler.close();
     await suspended;
-    await this.runner.stopAll();
+    if (opts.detach) await this.runner.detachAll();
+    else await this.runner.stopAll();
     await this.points.close();
     this.listeners.clear();
     this.db.close();

@@ -1,6 +1,6 @@
 import type { MethodName, Project, SettingsView } from '../../preload/contract';
 import { availableParallelism } from 'node:os';
-import { readLogTail } from './runner/logFile';
+import { readLogTail } from './runner/trialLog';
 import { previewPoints } from '../script/parse/points';
 import { detectInterpreters } from './interpreters';
 import { ApiError } from './errors';
@@ -91,11 +91,10 @@ export const handlers: Handlers = {
     if (!path) return { text: '', truncated: false, end: 0 };
     // A running trial's tail stops where its output events have got to, so the view that
     // shows this tail and then appends events neither repeats nor skips anything.
-    const unemitted = e.runner.unemittedBytes(id);
+    const emitted = e.runner.emittedBytes(id);
     try {
-      const { bytes, truncated, size } = readLogTail(path, maxBytes + unemitted);
-      const shown = bytes.subarray(0, Math.max(0, bytes.length - unemitted));
-      return { text: shown.toString('utf8'), truncated, end: e.runner.emittedBytes(id) ?? size };
+      const { bytes, truncated, size } = readLogTail(path, maxBytes, emitted ?? undefined);
+      return { text: bytes.toString('utf8'), truncated, end: emitted ?? size };
     } catch {
       return { text: '', truncated: false, end: 0 };
     }

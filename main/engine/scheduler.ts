@@ -153,6 +153,21 @@ export class Scheduler {
     queueMicrotask(() => this.pump());
   }
 
+  /**
+   * Takes in trials already running (re-attached after a restart of the workbench): each holds
+   * a slot on its GPU, or a CPU slot; where there are fewer slots than such trials now (the
+   * setting changed), extra CPU slots exist until they end.
+   */
+  adopt(running: { trialId: number; gpu: string | null }[]): void {
+    for (const r of running) {
+      if (this.slots.some((s) => s.trialId === r.trialId)) continue;
+      const onGpu = r.gpu !== null ? this.slots.find((s) => s.trialId === null && s.gpu === r.gpu) : undefined;
+      const slot = onGpu ?? this.slots.find((s) => s.trialId === null && (r.gpu === null || s.gpu === null));
+      if (slot) slot.trialId = r.trialId;
+      else this.slots.push({ gpu: this.slots.some((s) => s.gpu !== null) ? r.gpu : null, trialId: r.trialId });
+    }
+  }
+
   /** Which trial each slot runs now (for the settings and overview screens). */
   snapshot(): Slot[] {
     return this.slots.map((s) => ({ ...s }));

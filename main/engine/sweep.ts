@@ -5,7 +5,7 @@ import { analyseSweep, type ProbeResult } from '../playbook/batchSize/recommenda
 import { doublingSizes, validateSweepPlan, type SweepEnd } from '../playbook/batchSize/probePlan';
 import { classifyProbe, currentProbes, isSuperseded, planNextProbe, type RunProbe } from '../playbook/batchSize/probeRun';
 import { ApiError } from './errors';
-import { readLogTail } from './runner/logFile';
+import { readLogTail } from './runner/trialLog';
 import type { Runner } from './runner/runner';
 import type { ProjectRepo } from './store/projects';
 import type { StoredProbe, StoredSweep, SweepRepo } from './store/sweeps';

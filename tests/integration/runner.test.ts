@@ -7,6 +7,7 @@ import type { Engine } from '../../main/engine/engine';
 import { Engine as EngineClass } from '../../main/engine/engine';
 import type { Events } from '../../preload/contract';
 import { digitsProject, tempEngine, TORCH_PYTHON } from '../helpers/engine';
+import { readLogTail } from '../../main/engine/runner/trialLog';
 
 function alive(pid: number): boolean {
   try {
@@ -52,7 +53,7 @@ describe('runner with a real pty and real PyTorch', () => {
     expect(statuses).toEqual(['running', 'succeeded']);
 
     // What the script printed, read back from the raw log, versus what the store holds.
-    const log = readFileSync(engine.trials.logPath(started.id)!, 'utf8');
+    const log = readLogTail(engine.trials.logPath(started.id)!, Infinity).bytes.toString('utf8');
     const printed = log
       .split('\r\n')
       .filter((l) => l.startsWith('{'))
@@ -141,14 +142,15 @@ describe('runner with a real pty and real PyTorch', () => {
     expect(s.nonFinite.length).toBeGreaterThan(0);
   });
 
-  it('on start, resolves trials a dead engine left running and ends their processes', async () => {
+  it('on start, ends trials from before trial hosts (their pty died with the engine) and marks them interrupted', async () => {
     const first = tempEngine();
     const dataDir = first.info().dataDir;
     const project = first.projects.create(digitsProject());
     const orphan = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore' });
     orphan.unref();
     const t = first.trials.create({ projectId: project.id, argv: ['sleep'], env: {}, cwd: '/tmp', seed: null, hyperparameters: {}, gpu: null, kind: 'manual' });
-    first.trials.markRunning(t.id, orphan.pid!, join(dataDir, 'x.log'));
+    first.trials.markRunning(t.id, null, join(dataDir, 'x.log'));
+    first.trials.setChildPid(t.id, orphan.pid!);
     first.db.close(); // the engine "dies" without ending its trial
     engine = new EngineClass({ dataDir, mode: 'browser' });
     const resolved = engine.trials.get(t.id)!;

@@ -1,16 +1,16 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hyperparameters, Project, Trial } from '../../../preload/contract';
 import { buildCommand } from '../../script/argv';
 import { explainFailure } from '../../script/failure';
 import type { MetricStore } from '../store/metrics';
-import type { TrialEnd, TrialOrigin, TrialRepo } from '../store/trials';
+import type { RunningTrial, TrialEnd, TrialOrigin, TrialRepo } from '../store/trials';
 import { createLineParser } from '../../script/parse';
 import type { PointSink } from '../store/pointSink';
 import { preflight } from './interpreter';
 import { METRICS_FILE_ENV } from './sideChannel';
 import { MetricWriter, type PointsBatch } from './metricWriter';
-import { TrialSession } from './trialSession';
+import { TrialSession, type Checkpoint, type SessionEnd } from './trialSession';
 import { withMemoryCap, type LaunchLimits } from './memoryCap';
 
 /** What the runner tells the rest of the engine. */
@@ -22,6 +22,38 @@ export interface RunnerEvents {
 
 /** The environment variable that tells a script which trial it is. */
 export const TRIAL_ID_ENV = 'TUNEBENCH_TRIAL_ID';
+
+/**
+ * The workbench's own secrets and settings, never passed on to a training script: a script
+ * (or a package it imports) that can read the browser-mode token can drive the engine.
+ */
+const PRIVATE_ENV = /^TUNEBENCH_(TOKEN|DATA_DIR|TRIAL_HOST)$/;
+
+/** The engine's environment as a trial inherits it, without the workbench's private variables. */
+export function inheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !PRIVATE_ENV.test(k)) env[k] = v;
+  return env;
+}
+
+/**
+ * A storage failure in words that name the fix: a full disk with what is left, a read-only
+ * folder. Anything else keeps its own message.
+ */
+export function describeStorageError(message: string, dir: string): string {
+  if (/ENOSPC|EDQUOT|SQLITE_FULL|disk is full|No space left/i.test(message)) {
+    let free = '';
+    try {
+      const s = statfsSync(dir);
+      free = ` (${Math.floor((s.bavail * s.bsize) / 2 ** 20)} MB free at ${dir})`;
+    } catch {
+      free = ` (at ${dir})`;
+    }
+    return `disk full${free}: free some space, then run the trial again; what was stored up to then is kept`;
+  }
+  if (/EROFS|read-only file system|SQLITE_READONLY/i.test(message)) return `the data folder ${dir} is read-only: ${message}`;
+  return message;
+}
 
 /**
  * Starts and stops trials. Each trial is its own pty session; the runner owns the bookkeeping
@@ -45,6 +77,11 @@ export class Runner {
       onEnded?: (trial: Trial) => void;
     },
   ) {}
+
+  /** Running trials this runner follows, with their GPUs (the scheduler adopts re-attached ones). */
+  running(): { trialId: number; gpu: string | null }[] {
+    return [...this.sessions.keys()].map((id) => ({ trialId: id, gpu: this.deps.trials.get(id)?.gpu ?? null }));
+  }
 
   /** Creates a trial of the project and starts it at once (a manual Run); a trial that cannot start is recorded as failed with the reason. */
   start(project: Project, hyperparameters: Hyperparameters = project.hyperparameters): Trial {
@@ -80,7 +117,6 @@ export class Runner {
     if (gpu !== null) trials.setGpu(trialId, gpu);
     const dir = join(dataDir, 'trials', String(trial.id));
     mkdirSync(dir, { recursive: true });
-    const logPath = join(dir, 'output.log');
 
     let argv: string[];
     let extraEnv: Record<string, string>;
@@ -109,52 +145,102 @@ export class Runner {
     const problem = preflight(project.interpreter, project.workdir);
     if (problem) return this.fail(trial.id, problem);
 
-    const writer = new MetricWriter(
-      this.deps.metrics,
-      trial.id,
-      (batches) => events.points(trial.id, batches),
-      () => {
-        trials.markDiverged(trial.id);
-        events.trialUpdated(trials.get(trial.id)!);
-      },
-      this.deps.points,
-    );
     let session: TrialSession;
     try {
       session = new TrialSession({
+        ...this.sessionCommon(project, trial.id, dir, hyperparameters, extraEnv[METRICS_FILE_ENV]!),
         argv,
         cwd: project.workdir,
-        env: { ...(process.env as Record<string, string>), TERM: 'xterm-256color', ...extraEnv },
-        logPath,
-        writer,
-        parse: createLineParser(project, hyperparameters),
-        sideChannelPath: extraEnv[METRICS_FILE_ENV],
-        onOutput: (text, end) => events.output(trial.id, text, end),
-        onExit: (end) => {
-          this.sessions.delete(trial.id);
-          const result: TrialEnd = end.stoppedByUser
-            ? { status: 'killed', exitCode: end.exitCode, signal: end.signal, failureReason: 'stopped by the user' }
-            : end.exitCode === 0
-              ? { status: 'succeeded', exitCode: 0, signal: null, failureReason: null }
-              : {
-                  status: 'failed',
-                  exitCode: end.exitCode,
-                  signal: end.signal,
-                  failureReason:
-                    explainFailure(end.lastLines, project.interpreter, { exitCode: end.exitCode, signal: end.signal }) ??
-                    (end.signal ? `ended by ${end.signal}` : `exited with code ${end.exitCode}`),
-                };
-          this.finish(trial.id, result);
-        },
+        env: { ...inheritedEnv(), TERM: 'xterm-256color', ...extraEnv },
       });
     } catch (e) {
       return this.fail(trial.id, `could not start the command: ${(e as Error).message}`);
     }
     this.sessions.set(trial.id, session);
-    trials.markRunning(trial.id, session.pid, logPath);
+    trials.markRunning(trial.id, session.hostPid, dir);
     const running = trials.get(trial.id)!;
     events.trialUpdated(running);
     return running;
+  }
+
+  /**
+   * Follows a trial that a previous engine started, from its last checkpoint: its host still
+   * runs it, or has recorded how it ended meanwhile, or is gone (the trial ends interrupted).
+   * Either way every line its log holds is read and stored.
+   */
+  reattach(project: Project, t: RunningTrial): Trial {
+    if (!t.logPath) return this.finish(t.id, { status: 'interrupted', exitCode: null, signal: null, failureReason: 'the workbench stopped while this trial was starting' });
+    let checkpoint: Checkpoint | null = null;
+    try {
+      checkpoint = t.checkpoint ? (JSON.parse(t.checkpoint) as Checkpoint) : null;
+    } catch {
+      checkpoint = null;
+    }
+    const session = new TrialSession({
+      ...this.sessionCommon(project, t.id, t.logPath, t.hyperparameters, t.env[METRICS_FILE_ENV]),
+      hostPid: t.hostPid,
+      checkpoint,
+    });
+    this.sessions.set(t.id, session);
+    return this.deps.trials.get(t.id)!;
+  }
+
+  /** What a new and a re-attached session share: the writer, the parser, the events, the end. */
+  private sessionCommon(project: Project, trialId: number, dir: string, hyperparameters: Hyperparameters, sideChannelPath: string | undefined) {
+    const { trials, events } = this.deps;
+    const writer = new MetricWriter(
+      this.deps.metrics,
+      trialId,
+      (batches) => events.points(trialId, batches),
+      () => {
+        trials.markDiverged(trialId);
+        events.trialUpdated(trials.get(trialId)!);
+      },
+      this.deps.points,
+      (text) => {
+        trials.addNotice(trialId, text);
+        events.trialUpdated(trials.get(trialId)!);
+      },
+    );
+    return {
+      dir,
+      writer,
+      parse: createLineParser(project, hyperparameters),
+      sideChannelPath,
+      onOutput: (text: string, end: number) => events.output(trialId, text, end),
+      onCheckpoint: (cp: Checkpoint) => {
+        // The trial may have ended (and its row moved on) while the points were committed.
+        if (this.sessions.has(trialId)) trials.setCheckpoint(trialId, JSON.stringify(cp));
+      },
+      onChildPid: (pid: number) => trials.setChildPid(trialId, pid),
+      onExit: (end: SessionEnd) => {
+        this.sessions.delete(trialId);
+        this.finish(trialId, this.outcome(project, dir, end));
+      },
+    };
+  }
+
+  /** How a trial ended, in the trial row's terms, with the reason in words. */
+  private outcome(project: Project, dir: string, end: SessionEnd): TrialEnd {
+    const storage = end.hostError ?? end.storageError;
+    if (storage) return { status: 'failed', exitCode: end.exitCode, signal: end.signal, failureReason: describeStorageError(storage, dir) };
+    if (end.hostLost)
+      return {
+        status: 'interrupted',
+        exitCode: null,
+        signal: null,
+        failureReason: `${end.hostLost}; the training process was stopped. Output and metrics up to then are kept.`,
+      };
+    if (end.stoppedByUser) return { status: 'killed', exitCode: end.exitCode, signal: end.signal, failureReason: 'stopped by the user' };
+    if (end.exitCode === 0) return { status: 'succeeded', exitCode: 0, signal: null, failureReason: null };
+    return {
+      status: 'failed',
+      exitCode: end.exitCode,
+      signal: end.signal,
+      failureReason:
+        explainFailure(end.lastLines, project.interpreter, { exitCode: end.exitCode, signal: end.signal }) ??
+        (end.signal ? `ended by ${end.signal}` : `exited with code ${end.exitCode}`),
+    };
   }
 
   /** Withdraws a trial that is still queued: it ends as killed, and its slot was never taken. */
@@ -198,6 +284,18 @@ export class Runner {
     const ids = [...this.sessions.keys()];
     for (const id of ids) this.stop(id);
     await Promise.all(ids.map((id) => this.waitForEnd(id)));
+  }
+
+  /**
+   * Stops following every running trial and leaves them running (the workbench quits or is
+   * upgraded): their hosts go on, and the next engine re-attaches them. Resolves once what was
+   * read is committed and checkpointed.
+   */
+  async detachAll(): Promise<number[]> {
+    const ids = [...this.sessions.keys()];
+    await Promise.all(ids.map((id) => this.sessions.get(id)!.detach()));
+    this.sessions.clear();
+    return ids;
   }
 
   private fail(trialId: number, reason: string): Trial {

@@ -24,7 +24,9 @@ const READ_BYTES = 1 << 20;
  */
 export class SideChannelTail {
   private fd: number | null = null;
-  private offset = 0;
+  private offset: number;
+  /** Bytes up to the end of the last complete line: where reading can resume after a restart. */
+  private lineEnd: number;
   private partial = '';
   private readonly decoder = new StringDecoder('utf8');
   private timer: NodeJS.Timeout | null = null;
@@ -34,7 +36,17 @@ export class SideChannelTail {
     readonly path: string,
     private readonly onRecord: (parsed: ParsedLine) => void,
     private readonly onInvalid: (line: string) => void = () => {},
-  ) {}
+    /** Where to start: the offset of a checkpoint (see `checkpoint`), 0 for the whole file. */
+    startOffset = 0,
+  ) {
+    this.offset = startOffset;
+    this.lineEnd = startOffset;
+  }
+
+  /** The offset just past the last complete line read: every record before it has been handed on. */
+  checkpoint(): number {
+    return this.lineEnd;
+  }
 
   /** Starts polling. */
   start(intervalMs = SIDE_CHANNEL_POLL_MS): void {
@@ -54,6 +66,8 @@ export class SideChannelTail {
     for (;;) {
       const n = readSync(this.fd, this.buf, 0, READ_BYTES, this.offset);
       if (n <= 0) break;
+      const nl = this.buf.lastIndexOf(10, n - 1);
+      if (nl !== -1) this.lineEnd = this.offset + nl + 1;
       this.offset += n;
       this.take(this.decoder.write(this.buf.subarray(0, n)));
       if (n < READ_BYTES) break;

@@ -1,16 +1,31 @@
-import * as pty from 'node-pty';
 import { StringDecoder } from 'node:string_decoder';
 import { parseLine, type ParsedLine } from '../../script/parse';
 import { OutputParser } from '../../script/parse/stream';
-import { LogFile } from './logFile';
 import type { MetricWriter } from './metricWriter';
 import { SideChannelTail } from './sideChannel';
+import { LogReader } from './trialLog';
+import { processAlive, readExitRecord, readHostInfo, signal, spawnTrialHost, type ExitRecord } from './trialHost';
 
 /**
  * How long a stopped trial gets between SIGTERM and SIGKILL: enough for a training script to
- * write a checkpoint or flush a logger, short enough that Stop feels like stop.
+ * write a checkpoint or flush a logger, short enough that Stop feels like stop. The host
+ * enforces it, so a Stop completes even if the engine dies during the grace period.
  */
 export const STOP_GRACE_MS = 3000;
+
+/**
+ * How often the log is looked at when nothing new was there: 20 ms keeps the live chart within
+ * a frame or two of the script, and costs one read() per running trial per tick.
+ */
+const POLL_MS = 20;
+/** Read at most this much per turn of the event loop, so API calls are answered during a flood. */
+const READ_PER_TURN = 4 * 1024 * 1024;
+const READ_CHUNK = 1024 * 1024;
+/** Looking for the exit record and the host's liveness is rarer than looking for output. */
+const EXIT_CHECK_MS = 100;
+const LIVENESS_CHECK_MS = 1000;
+/** A host that has not written host.json in this long never started (a missing binary, a full disk). */
+const HOST_START_MS = 10_000;
 
 /** Output is sent to the UI at most this often, and at most this much per batch (the terminal view shows the tail). */
 const OUTPUT_FLUSH_MS = 50;
@@ -24,31 +39,40 @@ const TAIL_LINES = 60;
  */
 const IDLE_FLUSH_MS = 50;
 /**
- * Longest backpressure pause. When the script exits, node-pty waits 200 ms for its socket to
- * reach EOF and then destroys it, unread bytes and all (DESTROY_SOCKET_TIMEOUT_MS in
- * unixTerminal.js) — and it says nothing of the exit until then. A paused socket never reaches
- * EOF, so a pause must end well inside that window: a flood that outruns the store is slowed
- * by short pauses instead, and the exit's last bytes are always read.
+ * A flood that is never quiet still gets a checkpoint after this many bytes, so a restarted
+ * engine never re-reads more than this (and never starts before a deleted log segment).
  */
-const MAX_PAUSE_MS = 80;
-/** After a pause, read at least this long before pausing again. */
-const MIN_READ_MS = 40;
+const CHECKPOINT_BYTES = 4 * 1024 * 1024;
 
-/** After the exit, output still arriving is waited for until it has been quiet this long. */
-const EXIT_QUIET_MS = 30;
+/**
+ * Where reading can resume after the engine stops: every point from the log's bytes before
+ * `offset` (and the side channel's before `side.offset`) is committed, and `seqs` counts them
+ * per metric id. Persisted only after those points are committed, so after a crash the stored
+ * points of a metric are `seqs[id]` plus those from bytes after the offset, which a restarted
+ * engine skips as it reads them again (see MetricWriter.resumeFrom).
+ */
+export interface Checkpoint {
+  offset: number;
+  seqs: Record<string, number>;
+  side: { offset: number; names: string[] } | null;
+}
 
 export interface SessionEnd {
   exitCode: number | null;
   signal: string | null;
   stoppedByUser: boolean;
   lastLines: string[];
+  /** The host could not keep the output (a full disk) and stopped the trial. */
+  hostError: string | null;
+  /** The host died without recording an exit (killed, or the machine rebooted). */
+  hostLost: string | null;
+  /** A failure of the engine's own storage (the points could not be stored). */
+  storageError: string | null;
 }
 
-export interface SessionOptions {
-  argv: string[];
-  cwd: string;
-  env: Record<string, string>;
-  logPath: string;
+interface SessionCommon {
+  /** The trial's folder: the host's log segments, host.json and exit.json live here. */
+  dir: string;
   writer: MetricWriter;
   /** The project's line parser (its regex, renames and ignores); the built-in formats when omitted. */
   parse?: (line: string) => ParsedLine | null;
@@ -57,28 +81,56 @@ export interface SessionOptions {
   /** `end`: bytes of output up to and including this text (what `emittedBytes` becomes). */
   onOutput: (text: string, end: number) => void;
   onExit: (end: SessionEnd) => void;
+  /** Told once a checkpoint's points are committed (the runner stores it). */
+  onCheckpoint?: (cp: Checkpoint) => void;
+  /** Told once the training process's pid is known (for GPU attribution and the trial row). */
+  onChildPid?: (pid: number) => void;
+}
+
+export interface SpawnOptions extends SessionCommon {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
   cols?: number;
   rows?: number;
 }
 
-const SIGNAL_NAMES: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 15: 'SIGTERM' };
+export interface AttachOptions extends SessionCommon {
+  /** The host that a previous engine started (null when it was never recorded). */
+  hostPid: number | null;
+  /** Where reading resumes (null: from the start of the log). */
+  checkpoint: Checkpoint | null;
+}
 
 /**
- * One training process under a pseudo-terminal: the script sees a terminal (line-buffered
- * prints, progress bars drawn as usual), its raw bytes go to the log, its lines go through
- * the parser into the metric writer, and its output is batched for the live terminal view.
+ * One trial as the engine sees it: a trial host owns the training process and its pty and
+ * writes every byte to the trial's log (host/trialHost.c); this session follows that log, turns
+ * its lines into points through the parser and the metric writer, and sends the output to the
+ * live terminal view. The trial has ended when the host has written its exit record — after
+ * the pty was drained — and the log has been read to its end: never because a timer fired.
+ *
+ * Because the log and the exit record are files, the engine can die at any moment: the host
+ * and the training go on, and a new engine attaches a session from the last checkpoint.
  */
 export class TrialSession {
-  private readonly proc: pty.IPty;
-  private readonly log: LogFile;
+  private readonly reader: LogReader;
+  private readonly buf = Buffer.allocUnsafe(READ_CHUNK);
   private readonly decoder = new StringDecoder('utf8');
   private readonly lines: OutputParser;
   private readonly sideChannel: SideChannelTail | null;
-  private idleTimer: NodeJS.Timeout | null = null;
-  private lastDataMs = 0;
-  private paused = false;
-  /** No backpressure pause before this time (ms since epoch): the reading window after a pause. */
-  private noPauseUntil = 0;
+  readonly hostPid: number | null;
+  private childPid: number | null = null;
+  private readonly startedMs = Date.now();
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private waitingForStore = false;
+  private lastDataMs = Date.now();
+  private idleFlushed = true;
+  private lastExitCheck = 0;
+  private lastLivenessCheck = Date.now();
+  /** The global offset just past the last newline read: where a checkpoint can resume. */
+  private lastNewlineEnd: number;
+  private checkpointedAt: number;
+  private sideCheckpointedAt: number | null = null;
   private readonly tail: string[] = [];
   /**
    * Output not yet sent, as chunks: appending to one string and trimming it with slice copied
@@ -88,16 +140,20 @@ export class TrialSession {
   private outChunks: string[] = [];
   private outChars = 0;
   private outTimer: NodeJS.Timeout | null = null;
-  private killTimer: NodeJS.Timeout | null = null;
   private stoppedByUser = false;
-  private loggedBytes = 0;
+  private storageError: string | null = null;
   /** Output bytes already sent as events; the log tail shown on open stops here, events continue from it. */
-  emittedBytes = 0;
+  emittedBytes: number;
   private ended = false;
-  private exiting = false;
+  private detached: (() => void) | null = null;
 
-  constructor(private readonly opts: SessionOptions) {
-    this.log = new LogFile(opts.logPath);
+  constructor(private readonly opts: SpawnOptions | AttachOptions) {
+    const cp = 'checkpoint' in opts ? opts.checkpoint : null;
+    this.reader = new LogReader(opts.dir, cp?.offset ?? 0);
+    this.lastNewlineEnd = this.reader.offset;
+    this.checkpointedAt = this.reader.offset;
+    this.emittedBytes = this.reader.offset;
+    if (cp) opts.writer.resumeFrom(cp.seqs, cp.side?.names ?? []);
     this.lines = new OutputParser(
       opts.parse ?? parseLine,
       (parsed) => opts.writer.add(parsed),
@@ -108,78 +164,188 @@ export class TrialSession {
         }
       },
     );
-    this.sideChannel = opts.sideChannelPath ? new SideChannelTail(opts.sideChannelPath, (parsed) => opts.writer.add(parsed, Date.now(), 'sideChannel')) : null;
-    this.sideChannel?.start();
-    const [file, ...args] = opts.argv;
-    this.proc = pty.spawn(file!, args, {
-      name: 'xterm-256color',
-      // Wide enough that progress bars and metric lines are not wrapped by the terminal.
-      cols: opts.cols ?? 200,
-      rows: opts.rows ?? 50,
-      cwd: opts.cwd,
-      env: opts.env,
-      encoding: null,
-    } as pty.IPtyForkOptions);
-    this.proc.onData((data: string | Buffer) => this.onData(typeof data === 'string' ? Buffer.from(data) : data));
-    this.proc.onExit(({ exitCode, signal }) => this.drainThenEnd(exitCode, signal ?? 0));
+    this.sideChannel = opts.sideChannelPath
+      ? new SideChannelTail(opts.sideChannelPath, (parsed) => opts.writer.add(parsed, Date.now(), 'sideChannel'), undefined, cp?.side?.offset ?? 0)
+      : null;
+    if ('argv' in opts) {
+      this.hostPid = spawnTrialHost({
+        dir: opts.dir,
+        argv: opts.argv,
+        cwd: opts.cwd,
+        env: opts.env,
+        // Wide enough that progress bars and metric lines are not wrapped by the terminal.
+        cols: opts.cols ?? 200,
+        rows: opts.rows ?? 50,
+        graceMs: STOP_GRACE_MS,
+      });
+    } else {
+      this.hostPid = opts.hostPid;
+    }
+    this.schedule(0);
   }
 
-  /** Bytes logged but not yet sent as events. */
+  /** The training process's pid, once the host has started it. */
+  get pid(): number | null {
+    return this.childPid;
+  }
+
+  /** Bytes read from the log but not yet sent as events. */
   get unemittedBytes(): number {
-    return this.loggedBytes - this.emittedBytes;
+    return this.reader.offset - this.emittedBytes;
   }
 
-  get pid(): number {
-    return this.proc.pid;
-  }
-
-  /** Ends the whole process group (the script and anything it spawned): SIGTERM, then SIGKILL. */
+  /** Ends the whole process group (the script and anything it spawned): SIGTERM, then SIGKILL after the grace period. */
   stop(): void {
     if (this.ended) return;
     this.stoppedByUser = true;
-    this.signalGroup('SIGTERM');
-    this.killTimer ??= setTimeout(() => this.signalGroup('SIGKILL'), STOP_GRACE_MS);
+    if (this.hostPid !== null && processAlive(this.hostPid)) signal(this.hostPid, 'SIGTERM');
+    else if (this.childPid !== null) signal(-this.childPid, 'SIGKILL');
   }
 
-  private signalGroup(sig: NodeJS.Signals): void {
-    try {
-      // The pty made the script a session and group leader, so -pid reaches all its children.
-      process.kill(-this.proc.pid, sig);
-    } catch {
-      try {
-        process.kill(this.proc.pid, sig);
-      } catch {
-        // already gone
+  /**
+   * Stops following the log without touching the trial (the workbench is quitting): what was
+   * read is committed and checkpointed, and the next engine goes on from there.
+   */
+  detach(): Promise<void> {
+    if (this.ended) return Promise.resolve();
+    this.ended = true;
+    this.clearTimer();
+    this.flushOutput();
+    this.sideChannel?.poll();
+    // A checkpoint claims every row before its offset: the rows the terminal model still holds are final now.
+    this.lines.flushIdle();
+    return new Promise((resolve) => {
+      this.detached = resolve;
+      this.checkpoint(true);
+    });
+  }
+
+  private schedule(ms: number): void {
+    if (this.ended) return;
+    this.timer = ms === 0 ? setImmediate(() => this.tick()) : setTimeout(() => this.tick(), ms);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+    }
+    this.timer = null;
+  }
+
+  private tick(): void {
+    this.timer = null;
+    if (this.ended) return;
+    // Backpressure (as Tabby does): while the store is behind, the log is not read. Nothing
+    // waits on the engine: the host keeps writing the log, and the script never blocks.
+    if (this.opts.writer.backlogged) {
+      if (!this.waitingForStore) {
+        this.waitingForStore = true;
+        this.opts.writer.whenCaughtUp(() => {
+          this.waitingForStore = false;
+          this.schedule(0);
+        });
+      }
+      return;
+    }
+    this.noteChildPid();
+    const read = this.readSome();
+    this.sideChannel?.poll();
+    const now = Date.now();
+    if (read > 0) {
+      this.lastDataMs = now;
+      this.idleFlushed = false;
+      if (this.reader.offset - this.checkpointedAt >= CHECKPOINT_BYTES) {
+        this.lines.flushIdle();
+        this.checkpoint();
+      }
+      this.schedule(read >= READ_PER_TURN ? 0 : POLL_MS);
+      return;
+    }
+    if (!this.idleFlushed && now - this.lastDataMs >= IDLE_FLUSH_MS) {
+      this.idleFlushed = true;
+      this.lines.flushIdle();
+      this.checkpoint();
+    }
+    if (now - this.lastExitCheck >= EXIT_CHECK_MS) {
+      this.lastExitCheck = now;
+      const exit = readExitRecord(this.opts.dir);
+      if (exit) return this.finish(exit, null);
+    }
+    if (now - this.lastLivenessCheck >= LIVENESS_CHECK_MS) {
+      this.lastLivenessCheck = now;
+      const lost = this.hostLost(now);
+      if (lost) {
+        // The exit record may have been written just after it was last looked for.
+        const exit = readExitRecord(this.opts.dir);
+        return this.finish(exit, exit ? null : lost);
       }
     }
+    this.schedule(POLL_MS);
   }
 
-  private onData(chunk: Buffer): void {
-    this.log.write(chunk);
-    this.loggedBytes += chunk.length;
-    const text = this.decoder.write(chunk);
-    this.lines.push(text);
-    this.queueOutput(text);
-    this.outTimer ??= setTimeout(() => this.flushOutput(), OUTPUT_FLUSH_MS);
-    this.lastDataMs = Date.now();
-    this.idleTimer ??= setTimeout(() => this.onIdleCheck(), IDLE_FLUSH_MS);
-    // Backpressure (as Tabby does): stop reading the pty while the store is behind, so the
-    // script waits on its own prints instead of the engine buffering them without bound.
-    if (!this.paused && !this.exiting && this.opts.writer.backlogged && Date.now() >= this.noPauseUntil) {
-      this.paused = true;
-      this.proc.pause();
-      const resume = () => {
-        if (!this.paused) return;
-        this.paused = false;
-        clearTimeout(cap);
-        // Read freely for a moment before pausing again, so what is left in the pty when the
-        // script exits is always read within node-pty's window (see MAX_PAUSE_MS).
-        this.noPauseUntil = Date.now() + MIN_READ_MS;
-        if (!this.ended && !this.exiting) this.proc.resume();
-      };
-      const cap = setTimeout(resume, MAX_PAUSE_MS);
-      this.opts.writer.whenCaughtUp(resume);
+  /** Why the host is gone without an exit record, or null while it is (or may yet be) alive. */
+  private hostLost(now: number): string | null {
+    if (this.hostPid === null) return 'no trial host was recorded for it';
+    if (processAlive(this.hostPid, true)) return null;
+    if (!readHostInfo(this.opts.dir)) {
+      if (now - this.startedMs < HOST_START_MS && processAlive(this.hostPid)) return null;
+      return 'its trial host never started';
     }
+    return `its trial host (pid ${this.hostPid}) ended without recording how the training ended`;
+  }
+
+  private noteChildPid(): void {
+    if (this.childPid !== null) return;
+    const info = readHostInfo(this.opts.dir);
+    if (!info) return;
+    this.childPid = info.childPid;
+    this.opts.onChildPid?.(info.childPid);
+  }
+
+  /** Reads what the log has now (bounded per turn); returns the bytes read. */
+  private readSome(): number {
+    let total = 0;
+    while (total < READ_PER_TURN) {
+      const start = this.reader.offset;
+      const chunk = this.reader.read(this.buf);
+      if (!chunk) break;
+      total += chunk.length;
+      const nl = chunk.lastIndexOf(10);
+      if (nl !== -1) this.lastNewlineEnd = start + nl + 1;
+      const text = this.decoder.write(chunk);
+      this.lines.push(text);
+      this.queueOutput(text);
+      this.outTimer ??= setTimeout(() => this.flushOutput(), OUTPUT_FLUSH_MS);
+      if (this.opts.writer.backlogged) break;
+    }
+    return total;
+  }
+
+  /**
+   * Records where reading could resume. The checkpoint is handed on only once its points are
+   * committed; one taken where the cursor sits on an unfinished row resumes at that row's start.
+   */
+  private checkpoint(force = false): void {
+    const side = this.sideChannel?.checkpoint() ?? null;
+    if (!force && this.lastNewlineEnd === this.checkpointedAt && side === this.sideCheckpointedAt) return;
+    this.checkpointedAt = this.lastNewlineEnd;
+    this.sideCheckpointedAt = side;
+    const cp: Checkpoint = {
+      offset: this.lastNewlineEnd,
+      seqs: this.opts.writer.counts(),
+      side: side !== null ? { offset: side, names: this.opts.writer.sideChannelMetrics() } : null,
+    };
+    this.opts.writer.committed().then(
+      () => {
+        this.opts.onCheckpoint?.(cp);
+        this.detached?.();
+      },
+      (e: Error) => {
+        this.storageError ??= e.message;
+        this.detached?.();
+      },
+    );
   }
 
   private queueOutput(text: string): void {
@@ -187,13 +353,6 @@ export class TrialSession {
     this.outChars += text.length;
     // The terminal view shows the tail: chunks wholly before the last OUTPUT_MAX_CHARS are dropped.
     while (this.outChunks.length > 1 && this.outChars - this.outChunks[0]!.length >= OUTPUT_MAX_CHARS) this.outChars -= this.outChunks.shift()!.length;
-  }
-
-  private onIdleCheck(): void {
-    this.idleTimer = null;
-    const quiet = Date.now() - this.lastDataMs;
-    if (quiet >= IDLE_FLUSH_MS) this.lines.flushIdle();
-    else this.idleTimer = setTimeout(() => this.onIdleCheck(), IDLE_FLUSH_MS - quiet);
   }
 
   private flushOutput(): void {
@@ -204,58 +363,51 @@ export class TrialSession {
     if (text.length > OUTPUT_MAX_CHARS) text = text.slice(-OUTPUT_MAX_CHARS);
     this.outChunks = [];
     this.outChars = 0;
-    this.emittedBytes = this.loggedBytes;
+    this.emittedBytes = this.reader.offset;
     this.opts.onOutput(text, this.emittedBytes);
   }
 
   /**
-   * node-pty can report the exit while output is still unread (always so when reading was
-   * paused for backpressure): reading resumes, and the session ends once no data has come for
-   * EXIT_QUIET_MS. Ending at once lost the last lines of a fast printer (measured: 46 of 1M).
+   * The host has recorded the exit (the pty was drained first), or is gone: the log is read to
+   * its end, the parser and side channel finish, and the trial is reported ended once all its
+   * points are committed.
    */
-  private drainThenEnd(exitCode: number, signal: number): void {
-    if (this.ended || this.exiting) return;
-    this.exiting = true;
-    if (this.paused) {
-      this.paused = false;
-      this.proc.resume();
-    }
-    const check = () => {
-      const quiet = Date.now() - this.lastDataMs;
-      if (quiet >= EXIT_QUIET_MS) this.onExit(exitCode, signal);
-      else setTimeout(check, EXIT_QUIET_MS - quiet);
-    };
-    check();
-  }
-
-  private onExit(exitCode: number, signal: number): void {
+  private finish(exit: ExitRecord | null, lost: string | null): void {
     if (this.ended) return;
+    // Everything the host wrote is in the log now: read it all, whatever the backlog.
+    for (;;) {
+      const before = this.reader.offset;
+      this.readSome();
+      if (this.reader.offset === before) break;
+    }
     this.ended = true;
-    if (this.killTimer) clearTimeout(this.killTimer);
-    // Make sure no child of the script outlives it holding the GPU.
-    if (this.stoppedByUser) this.signalGroup('SIGKILL');
+    this.clearTimer();
+    this.noteChildPid();
+    // A lost host may leave the training behind, with no terminal: it cannot be followed.
+    if (lost && this.childPid !== null) signal(-this.childPid, 'SIGKILL');
     const rest = this.decoder.end();
     if (rest) {
       this.lines.push(rest);
       this.queueOutput(rest);
     }
     this.lines.end();
-    if (this.idleTimer) clearTimeout(this.idleTimer);
     // The script has exited, so the side channel is complete: read the rest of it.
     this.sideChannel?.stop();
     this.flushOutput();
-    this.log.close();
+    this.reader.close();
     const end: SessionEnd = {
-      exitCode: signal ? null : exitCode,
-      signal: signal ? (SIGNAL_NAMES[signal] ?? `signal ${signal}`) : null,
-      stoppedByUser: this.stoppedByUser,
+      exitCode: exit ? exit.exitCode : null,
+      signal: exit ? exit.signal : null,
+      stoppedByUser: this.stoppedByUser || (exit?.stopped ?? false),
       lastLines: [...this.tail],
+      hostError: exit?.error ?? null,
+      hostLost: lost,
+      storageError: this.storageError,
     };
-    // The trial is reported ended only once all its points are committed (the store may be on a worker thread).
     this.opts.writer.close().then(
       () => this.opts.onExit(end),
       (e: Error) => {
-        end.lastLines.push(`tunebench: ${e.message}`);
+        end.storageError ??= e.message;
         this.opts.onExit(end);
       },
     );

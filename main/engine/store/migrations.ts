@@ -270,4 +270,17 @@ SELECT trial_id, metric_id, seq / 64, count(*),
 FROM metric_points GROUP BY trial_id, metric_id, seq / 64;
 `,
   },
+  {
+    version: 9,
+    name: 'trial hosts',
+    sql: `
+-- Each trial runs under its own trial host (main/engine/runner/host/trialHost.c), which outlives
+-- the engine: its pid, and where a restarted engine resumes reading the trial's log (a JSON
+-- checkpoint: log offset, points per metric, side-channel offset), stored once those points are.
+ALTER TABLE trials ADD COLUMN host_pid INTEGER;
+ALTER TABLE trials ADD COLUMN log_checkpoint TEXT;
+-- Things the trial page should say about a trial beyond its status (a metric-name cap reached, ...).
+ALTER TABLE trials ADD COLUMN notices TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];

@@ -22,6 +22,17 @@ interface TrialRow {
   study_id: number | null;
   kind: TrialKind;
   design_index: number | null;
+  host_pid: number | null;
+  log_checkpoint: string | null;
+  notices: string;
+}
+
+/** A running trial as a restarted engine needs it: its host, and where to resume its log. */
+export interface RunningTrial extends Trial {
+  pid: number | null;
+  hostPid: number | null;
+  logPath: string | null;
+  checkpoint: string | null;
 }
 
 function fromRow(r: TrialRow): Trial {
@@ -44,6 +55,7 @@ function fromRow(r: TrialRow): Trial {
     studyId: r.study_id,
     kind: r.kind,
     designIndex: r.design_index,
+    notices: JSON.parse(r.notices ?? '[]') as string[],
   };
 }
 
@@ -83,9 +95,13 @@ export class TrialRepo {
       byStudy: db.prepare('SELECT * FROM trials WHERE study_id = ? ORDER BY id'),
       queued: db.prepare(`SELECT * FROM trials WHERE status = 'queued' ORDER BY id`),
       setArgv: db.prepare('UPDATE trials SET argv = ?, env = ? WHERE id = ?'),
-      start: db.prepare(`UPDATE trials SET status = 'running', started_at = ?, pid = ?, log_path = ? WHERE id = ?`),
+      start: db.prepare(`UPDATE trials SET status = 'running', started_at = ?, host_pid = ?, log_path = ?, log_checkpoint = NULL WHERE id = ?`),
+      childPid: db.prepare('UPDATE trials SET pid = ? WHERE id = ?'),
+      checkpoint: db.prepare('UPDATE trials SET log_checkpoint = ? WHERE id = ?'),
+      notices: db.prepare('SELECT notices FROM trials WHERE id = ?'),
+      setNotices: db.prepare('UPDATE trials SET notices = ? WHERE id = ?'),
       end: db.prepare(`UPDATE trials SET status = @status, exit_code = @exitCode, signal = @signal,
-        failure_reason = @failureReason, ended_at = @endedAt, pid = NULL WHERE id = @id`),
+        failure_reason = @failureReason, ended_at = @endedAt, pid = NULL, host_pid = NULL WHERE id = @id`),
       diverged: db.prepare('UPDATE trials SET diverged = 1 WHERE id = ?'),
       get: db.prepare('SELECT * FROM trials WHERE id = ?'),
       logPath: db.prepare('SELECT log_path FROM trials WHERE id = ?'),
@@ -125,8 +141,28 @@ export class TrialRepo {
     return (this.stmts.queued.all() as TrialRow[]).map(fromRow);
   }
 
-  markRunning(id: number, pid: number | null, logPath: string): void {
-    this.stmts.start.run(Date.now(), pid, logPath, id);
+  /** The trial's host has started; `logPath` is the trial's folder, where the host writes its log. */
+  markRunning(id: number, hostPid: number | null, logPath: string): void {
+    this.stmts.start.run(Date.now(), hostPid, logPath, id);
+  }
+
+  /** The training process's pid, once its host has started it. */
+  setChildPid(id: number, pid: number): void {
+    this.stmts.childPid.run(pid, id);
+  }
+
+  /** Where a restarted engine resumes reading the trial's log (stored once the points before it are). */
+  setCheckpoint(id: number, checkpoint: string): void {
+    this.stmts.checkpoint.run(checkpoint, id);
+  }
+
+  /** Adds a notice the trial page shows (once: the same text is not repeated). */
+  addNotice(id: number, text: string): void {
+    const r = this.stmts.notices.get(id) as { notices: string } | undefined;
+    if (!r) return;
+    const list = JSON.parse(r.notices) as string[];
+    if (list.includes(text)) return;
+    this.stmts.setNotices.run(JSON.stringify([...list, text]), id);
   }
 
   markEnded(id: number, end: TrialEnd): void {
@@ -152,7 +188,7 @@ export class TrialRepo {
   }
 
   /** Trials a previous engine left running (it died without ending them); queued ones stay queued. */
-  unfinished(): (Trial & { pid: number | null })[] {
-    return (this.stmts.running.all() as TrialRow[]).map((r) => ({ ...fromRow(r), pid: r.pid }));
+  unfinished(): RunningTrial[] {
+    return (this.stmts.running.all() as TrialRow[]).map((r) => ({ ...fromRow(r), pid: r.pid, hostPid: r.host_pid, logPath: r.log_path, checkpoint: r.log_checkpoint }));
   }
 }
