@@ -75,16 +75,17 @@ async function main(): Promise<void> {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-/** Long enough to stop trials gracefully (their own 3 s grace) and commit the last points. */
+/** Long enough to commit and checkpoint what was read of each running trial (they keep running). */
 const CLOSE_TIMEOUT_MS = 8000;
 let closed = false;
 app.on('before-quit', (e) => {
   if (closed || !engine) return;
-  // Quit only once the engine has stopped the trials and committed their last points.
+  // Quit only once the engine has committed what it read; trials keep running under their
+  // hosts and are re-attached at the next start (an update must not end a days-long run).
   e.preventDefault();
   closed = true;
   const timeout = new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS));
-  void Promise.race([engine.close(), timeout]).finally(() => app.exit(0));
+  void Promise.race([engine.close({ detach: true }), timeout]).finally(() => app.exit(0));
 });
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (e) => e.preventDefault());

@@ -42,7 +42,11 @@ export async function serve(argv: string[], note?: string): Promise<void> {
     if (closing) return;
     closing = true;
     await srv.close();
-    await engine.close();
+    // Trials keep running under their hosts: quitting or upgrading the workbench must not end
+    // a days-long run. The next start re-attaches them (Stop ends a trial for good).
+    const running = engine.runner.running().length;
+    await engine.close({ detach: true });
+    if (running > 0) console.log(`${running} trial${running > 1 ? 's keep' : ' keeps'} running; Tunebench re-attaches ${running > 1 ? 'them' : 'it'} when it starts again.`);
     process.exit(0);
   };
   process.on('SIGINT', shutdown);
