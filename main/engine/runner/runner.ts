@@ -210,7 +210,11 @@ export class Runner {
       onOutput: (text: string, end: number) => events.output(trialId, text, end),
       onCheckpoint: (cp: Checkpoint) => {
         // The trial may have ended (and its row moved on) while the points were committed.
-        if (this.sessions.has(trialId)) trials.setCheckpoint(trialId, JSON.stringify(cp));
+        try {
+          if (this.sessions.has(trialId)) trials.setCheckpoint(trialId, JSON.stringify(cp));
+        } catch {
+          // A full disk: the previous checkpoint stays valid (it only ever lags behind).
+        }
       },
       onChildPid: (pid: number) => trials.setChildPid(trialId, pid),
       onExit: (end: SessionEnd) => {
@@ -303,8 +307,24 @@ export class Runner {
   }
 
   private finish(trialId: number, end: TrialEnd): Trial {
-    this.deps.trials.markEnded(trialId, end);
-    const t = this.deps.trials.get(trialId)!;
+    let t: Trial;
+    try {
+      this.deps.trials.markEnded(trialId, end);
+      t = this.deps.trials.get(trialId)!;
+    } catch {
+      // The workspace cannot be written now (a full disk): the end is told as it is and stored
+      // once there is room again, so nothing waits forever on a trial that has ended.
+      t = { ...this.deps.trials.get(trialId)!, ...end, endedAt: Date.now() };
+      const retry = setInterval(() => {
+        try {
+          this.deps.trials.markEnded(trialId, end);
+          clearInterval(retry);
+        } catch {
+          // still full
+        }
+      }, 2000);
+      retry.unref();
+    }
     this.deps.events.trialUpdated(t);
     for (const w of this.waiters.get(trialId) ?? []) w(t);
     this.waiters.delete(trialId);

@@ -342,7 +342,12 @@ export class TrialSession {
         this.detached?.();
       },
       (e: Error) => {
-        this.storageError ??= e.message;
+        // The points cannot be stored (a full disk): the trial cannot be recorded, so it is
+        // stopped, and ends failed with the reason.
+        if (this.storageError === null) {
+          this.storageError = e.message;
+          if (!this.detached && this.hostPid !== null) signal(this.hostPid, 'SIGTERM');
+        }
         this.detached?.();
       },
     );

@@ -1,0 +1,217 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Engine } from '../../main/engine/engine';
+import { readHostInfo } from '../../main/engine/runner/trialHost';
+import { readLogTail } from '../../main/engine/runner/trialLog';
+import type { Trial } from '../../preload/contract';
+import { digitsProject } from '../helpers/engine';
+
+/** The Python that starts fastest here (no PyTorch needed): these scripts only print. */
+const PY = '/usr/bin/python3';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function scriptProject(engine: Engine, source: string, argv: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-host-'));
+  writeFileSync(join(dir, 'script.py'), source);
+  return engine.projects.create(digitsProject({ workdir: dir, interpreter: PY, argvTemplate: ['script.py', ...argv], paramStyle: 'hydra', hyperparameters: {}, objectiveMetric: 'loss' }));
+}
+
+function stored(engine: Engine, trialId: number, metric: string): number {
+  return (
+    engine.db
+      .prepare('SELECT count(*) AS n FROM metric_points p JOIN metric_names m ON m.id = p.metric_id WHERE p.trial_id = ? AND m.name = ?')
+      .get(trialId, metric) as { n: number }
+  ).n;
+}
+
+function logLines(engine: Engine, trialId: number, prefix: string): number {
+  return readLogTail(engine.trials.logPath(trialId)!, Infinity)
+    .bytes.toString('utf8')
+    .split('\r\n')
+    .filter((l) => l.startsWith(prefix)).length;
+}
+
+let engines: Engine[] = [];
+let burners: ChildProcess[] = [];
+afterEach(async () => {
+  for (const b of burners) b.kill('SIGKILL');
+  burners = [];
+  for (const e of engines) await e.close();
+  engines = [];
+});
+
+function newEngine(dataDir = mkdtempSync(join(tmpdir(), 'tb-host-ws-')), cpuSlots = 2): Engine {
+  const e = new Engine({ dataDir, mode: 'browser', gpus: [], cpuSlots });
+  engines.push(e);
+  return e;
+}
+
+const BURST = `import sys
+sys.stdout.write(''.join('{"step": %d, "loss": %d}\\n' % (i, i) for i in range(200)))
+sys.stdout.flush()
+`;
+
+describe('the trial host: no byte lost', () => {
+  it('500 trials that print 200 lines in one burst and exit at once, 4 at a time under CPU load: every line stored, every log complete', async () => {
+    const engine = newEngine(undefined, 4);
+    const project = scriptProject(engine, BURST);
+    // Another process loads every core, as a busy workstation would.
+    for (let i = 0; i < 2; i++) burners.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    const ids: number[] = [];
+    for (let i = 0; i < 500; i++) ids.push(engine.runner.create(project, {}).id);
+    engine.scheduler.pump();
+    const ended: Trial[] = await Promise.all(
+      ids.map(async (id) => {
+        await waitFor(() => engine.trials.get(id)!.status !== 'queued', 600_000);
+        return engine.runner.waitForEnd(id);
+      }),
+    );
+    const load = readFileSync('/proc/loadavg', 'utf8').trim();
+    const short = ended.filter((t) => t.status !== 'succeeded' || stored(engine, t.id, 'loss') !== 200);
+    const shortLogs = ended.filter((t) => logLines(engine, t.id, '{"step"') !== 200);
+    console.log(`500 burst trials under load (loadavg ${load}): ${short.length} with lines missing, ${shortLogs.length} with an incomplete log`);
+    expect(short.map((t) => [t.id, t.status, stored(engine, t.id, 'loss')])).toEqual([]);
+    expect(shortLogs.map((t) => t.id)).toEqual([]);
+  });
+
+  it('a trial whose host is killed ends interrupted with the reason, and every line its log holds is stored', async () => {
+    const engine = newEngine();
+    const project = scriptProject(engine, `import time\nfor i in range(1000000):\n    print('{"step": %d, "loss": 1.0}' % i, flush=True)\n    time.sleep(0.001)\n`);
+    const t = engine.runner.start(project);
+    const dir = engine.trials.logPath(t.id)!;
+    await waitFor(() => readHostInfo(dir) !== null && stored(engine, t.id, 'loss') > 50);
+    const info = readHostInfo(dir)!;
+    process.kill(info.hostPid, 'SIGKILL');
+    const end = await engine.runner.waitForEnd(t.id);
+    expect(end.status).toBe('interrupted');
+    expect(end.failureReason).toMatch(/trial host \(pid \d+\) ended without recording/);
+    // Its training process had no terminal left: it was ended too.
+    await waitFor(() => !alive(info.childPid));
+    expect(stored(engine, t.id, 'loss')).toBe(logLines(engine, t.id, '{"step"'));
+  });
+
+  it('a trial goes on while the workbench is closed and re-opened, and the live view continues', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tb-host-ws-'));
+    const first = new Engine({ dataDir, mode: 'browser', gpus: [], cpuSlots: 2 });
+    const project = scriptProject(first, `import time\nfor i in range(40):\n    print('{"step": %d, "loss": %f}' % (i, 1 / (i + 1)), flush=True)\n    time.sleep(0.05)\n`);
+    const t = first.runner.start(project);
+    const dir = first.trials.logPath(t.id)!;
+    await waitFor(() => stored(first, t.id, 'loss') >= 5);
+    await first.close({ detach: true });
+    const childPid = readHostInfo(dir)!.childPid;
+    expect(alive(childPid)).toBe(true);
+    await new Promise((r) => setTimeout(r, 400)); // it prints while no engine reads
+
+    const second = newEngine(dataDir);
+    expect(second.trials.get(t.id)!.status).toBe('running');
+    expect(second.scheduler.snapshot().some((s) => s.trialId === t.id)).toBe(true);
+    const seen: number[] = [];
+    second.subscribe((event, payload) => {
+      if (event === 'trial.points') for (const s of (payload as { series: { steps: number[] }[] }).series) seen.push(...s.steps);
+    });
+    const end = await second.runner.waitForEnd(t.id);
+    expect(end.status).toBe('succeeded');
+    expect(stored(second, t.id, 'loss')).toBe(40);
+    const steps = (second.db.prepare('SELECT step FROM metric_points WHERE trial_id = ? ORDER BY seq').all(t.id) as { step: number }[]).map((r) => r.step);
+    expect(steps).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    // The live chart got what was printed after the first engine left.
+    expect(Math.max(...seen)).toBe(39);
+  });
+
+  it('Stop ends a re-attached trial, and what its script printed on SIGTERM is kept', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tb-host-ws-'));
+    const first = new Engine({ dataDir, mode: 'browser', gpus: [], cpuSlots: 2 });
+    const project = scriptProject(
+      first,
+      `import signal, sys, time\ndef bye(*a):\n    print('{"step": 999, "loss": 0.5}', flush=True)\n    sys.exit(0)\nsignal.signal(signal.SIGTERM, bye)\nprint('{"step": 0, "loss": 1.0}', flush=True)\ntime.sleep(600)\n`,
+    );
+    const t = first.runner.start(project);
+    await waitFor(() => stored(first, t.id, 'loss') === 1);
+    await first.close({ detach: true });
+    const second = newEngine(dataDir);
+    second.runner.stop(t.id);
+    const end = await second.runner.waitForEnd(t.id);
+    expect(end.status).toBe('killed');
+    expect(end.failureReason).toBe('stopped by the user');
+    expect(stored(second, t.id, 'loss')).toBe(2);
+  });
+
+  it('the browser-mode token is not in a trial environment', async () => {
+    const before = process.env.TUNEBENCH_TOKEN;
+    process.env.TUNEBENCH_TOKEN = 'secret-token-123';
+    try {
+      const engine = newEngine();
+      const project = scriptProject(engine, `import os\nprint('token=' + repr(os.environ.get('TUNEBENCH_TOKEN')))\nprint('trial=' + os.environ['TUNEBENCH_TRIAL_ID'])\n`);
+      const end = await engine.runner.waitForEnd(engine.runner.start(project).id);
+      const log = readLogTail(engine.trials.logPath(end.id)!, Infinity).bytes.toString('utf8');
+      expect(log).toContain('token=None');
+      expect(log).toContain(`trial=${end.id}`);
+      expect(JSON.stringify(end.env)).not.toContain('secret-token-123');
+    } finally {
+      if (before === undefined) delete process.env.TUNEBENCH_TOKEN;
+      else process.env.TUNEBENCH_TOKEN = before;
+    }
+  });
+});
+
+describe('storage faults end trials honestly', () => {
+  /** A small tmpfs where mounting is permitted (root here), so the disk really fills. */
+  function smallDisk(): { dir: string; unmount: () => void } | null {
+    const dir = mkdtempSync(join(tmpdir(), 'tb-full-'));
+    const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', dir]);
+    if (r.status !== 0) return null;
+    return { dir, unmount: () => spawnSync('umount', ['-l', dir]) };
+  }
+
+  it('a full disk ends the trial failed with "disk full", keeps what was stored, and leaves the engine up', async () => {
+    const disk = smallDisk();
+    let engine: Engine;
+    let trialId: number;
+    const chatty = `import sys\nfor i in range(2000000):\n    sys.stdout.write('{"step": %d, "loss": 1.0}' % i + ' ' * 200 + '\\n')\n`;
+    if (disk) {
+      engine = newEngine(disk.dir);
+      trialId = engine.runner.start(scriptProject(engine, chatty)).id;
+    } else {
+      // No mount permitted: the trial's first log segment is /dev/full, a real ENOSPC on write.
+      console.log('mount not permitted: using /dev/full as the log segment');
+      engine = newEngine();
+      const t = engine.runner.create(scriptProject(engine, chatty), {});
+      const dir = join(engine.info().dataDir, 'trials', String(t.id));
+      mkdirSync(dir, { recursive: true });
+      symlinkSync('/dev/full', join(dir, 'output-0.log'));
+      trialId = engine.runner.launch(engine.projects.get(t.projectId)!, t.id, null).id;
+    }
+    try {
+      const end = await engine.runner.waitForEnd(trialId);
+      expect(end.status).toBe('failed');
+      expect(end.failureReason).toMatch(/^disk full \(\d+ MB free at .+\)/);
+      // The engine still answers, and the points stored before the disk filled are there.
+      const projects = (await engine.invoke('projects.list', {})) as unknown[];
+      expect(projects.length).toBe(1);
+      if (disk) expect(stored(engine, trialId, 'loss')).toBeGreaterThan(0);
+    } finally {
+      await engine.close();
+      engines = engines.filter((e) => e !== engine);
+      disk?.unmount();
+    }
+  });
+});
