@@ -120,6 +120,11 @@ export function TrialPage({ trialId }: { trialId: number }) {
           {trial.failureReason}
         </div>
       )}
+      {(trial.notices ?? []).map((n) => (
+        <div key={n} className="banner info" role="status" data-testid="trial-notice">
+          {n}
+        </div>
+      ))}
 
       <section className="card">
         <h2>Curves</h2>

@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readExitRecord, readHostInfo, trialHostPath } from '../../main/engine/runner/trialHost';
+import { LogReader, segments } from '../../main/engine/runner/trialLog';
+
+/** Runs the real host with tiny segments, so rotation happens within a few hundred bytes. */
+function runHost(segmentBytes: number, keep: number, program: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-log-'));
+  const r = spawnSync(trialHostPath(), [dir, String(segmentBytes), String(keep), '80', '24', '1000', '--', ...program]);
+  expect(r.status).toBe(0);
+  return dir;
+}
+
+describe('trial log segments', () => {
+  it('split the output at exact byte offsets, keep the last ones, and a reader skips what was deleted', () => {
+    const text = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const dir = runHost(64, 3, ['printf', '%s', text]);
+    const bytes = Buffer.from(text.replace(/\n/g, '\r\n')); // the pty turns \n into \r\n
+    const exit = readExitRecord(dir)!;
+    expect(exit).toMatchObject({ exitCode: 0, signal: null, stopped: false, bytes: bytes.length, error: null });
+    expect(readHostInfo(dir)!.segmentBytes).toBe(64);
+    const segs = segments(dir);
+    const last = Math.floor((bytes.length - 1) / 64);
+    expect(segs).toEqual([last - 2, last - 1, last]);
+    expect(readdirSync(dir).filter((f) => f.startsWith('output-')).length).toBe(3);
+
+    const reader = new LogReader(dir, 0, 64);
+    const buf = Buffer.alloc(1000);
+    const got: Buffer[] = [];
+    for (let c = reader.read(buf); c; c = reader.read(buf)) got.push(Buffer.from(c));
+    const start = (last - 2) * 64;
+    expect(reader.skipped).toBe(start);
+    expect(Buffer.concat(got).equals(bytes.subarray(start))).toBe(true);
+  });
+
+  it('records a signal death and a program that cannot be run', () => {
+    const killed = runHost(1 << 20, 2, ['sh', '-c', 'echo before; kill -9 $$']);
+    expect(readExitRecord(killed)).toMatchObject({ exitCode: null, signal: 'SIGKILL' });
+    const missing = runHost(1 << 20, 2, ['/nonexistent/program', '--flag']);
+    expect(readExitRecord(missing)).toMatchObject({ exitCode: 127 });
+    const reader = new LogReader(missing, 0);
+    expect(reader.read(Buffer.alloc(4096))!.toString()).toContain('cannot run /nonexistent/program: No such file or directory');
+  });
+});
