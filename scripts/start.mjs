@@ -1,5 +1,11 @@
 // `npm start`: the Electron window where Electron can run; otherwise one line saying why, and
 // browser mode instead (the same workbench, served on 127.0.0.1 with a token).
+// Before anything that loads a native module (the same line main/requireNode22.ts prints). ESM
+// imports run before this check, so this file imports Node builtins only.
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  console.error(`Tunebench needs Node 22 or newer, but this is Node ${process.versions.node} (${process.execPath}): start it with \`npm start\`, which runs the project's own Node 22 (a devDependency), or install Node 22.`);
+  process.exit(1);
+}
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 

@@ -6,6 +6,8 @@
  * (prepared statement, 5,000-row transactions). Prints both rates and, last,
  * `ingest: R of raw insert rate` (R = pipeline / raw). Every point must be stored.
  */
+// First, before anything loads a native module: see main/requireNode22.ts.
+import '../requireNode22';
 import { join } from 'node:path';
 import { MetricStore } from '../engine/store/metrics';
 import { FLUSH_ROWS } from '../engine/runner/metricWriter';

@@ -4,6 +4,8 @@
  * pty, raw log with rotation, terminal model, parser, worker-thread inserts. Prints the peak
  * RSS last: `memory: peak RSS N MB while a trial printed 1 GB`. The target is under 300 MB.
  */
+// First, before anything loads a native module: see main/requireNode22.ts.
+import '../requireNode22';
 import { machine, runThroughPipeline } from './common';
 
 const BYTES = Number(process.env.BENCH_BYTES ?? 1024 ** 3);

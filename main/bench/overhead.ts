@@ -6,6 +6,8 @@
  * warm-up, left out); prints the medians and, last, `overhead: R` (R = under Tunebench / bare).
  * BENCH_PYTHON picks the interpreter (Debian's /usr/bin/python3 has PyTorch here).
  */
+// First, before anything loads a native module: see main/requireNode22.ts.
+import '../requireNode22';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Engine } from '../engine/engine';

@@ -4,6 +4,8 @@
  * (at most 2,000 points, min and max per bucket) is timed, median of several reads, next to a
  * plain read of every point for scale. Target: under 100 ms for the chart's read.
  */
+// First, before anything loads a native module: see main/requireNode22.ts.
+import '../requireNode22';
 import { performance } from 'node:perf_hooks';
 import { MetricStore, type MetricPoint } from '../engine/store/metrics';
 import { benchWorkspace, machine } from './common';

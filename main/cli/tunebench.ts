@@ -4,6 +4,8 @@
  *   sample ...   print the points of a search space's quasi-random design (main/cli/sample.ts)
  *   export ...   print trials' metric points at full resolution (main/cli/export.ts)
  */
+// First, before anything loads a native module: see main/requireNode22.ts.
+import '../requireNode22';
 import { parseCommand, PARSE_USAGE } from './parse';
 import { sampleCommand } from './sample';
 import { EXPORT_USAGE } from './exportUsage';

@@ -2,6 +2,8 @@
  * `npm run serve`: browser mode. The engine plus the built renderer on 127.0.0.1, guarded by
  * a random token in the printed URL. `--port N` picks the port; TUNEBENCH_DATA_DIR the workspace.
  */
+// First, before anything loads a native module: see main/requireNode22.ts.
+import '../requireNode22';
 import { join, resolve } from 'node:path';
 import { Engine } from '../engine/engine';
 import { defaultDataDir } from '../engine/paths';
