@@ -63,7 +63,9 @@ describe('database', () => {
     expect(trial.status).toBe('queued');
     trials.markRunning(trial.id, 1234, '/tmp/log');
     expect(trials.get(trial.id)!.status).toBe('running');
-    expect(trials.unfinished().map((t) => t.pid)).toEqual([1234]);
+    trials.setChildPid(trial.id, 4321);
+    trials.setCheckpoint(trial.id, '{"offset":10}');
+    expect(trials.unfinished().map((t) => [t.hostPid, t.pid, t.logPath, t.checkpoint])).toEqual([[1234, 4321, '/tmp/log', '{"offset":10}']]);
     trials.markEnded(trial.id, { status: 'failed', exitCode: 3, signal: null, failureReason: 'boom' });
     const ended = trials.get(trial.id)!;
     expect([ended.status, ended.exitCode, ended.failureReason]).toEqual(['failed', 3, 'boom']);
