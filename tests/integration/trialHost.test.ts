@@ -137,6 +137,23 @@ describe('the trial host: no byte lost', () => {
     expect(Math.max(...seen)).toBe(39);
   });
 
+  it('side-channel records written while no engine runs are stored once the next one re-attaches', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tb-host-ws-'));
+    const first = new Engine({ dataDir, mode: 'browser', gpus: [], cpuSlots: 2 });
+    const project = scriptProject(
+      first,
+      `import json, os, time\nf = open(os.environ['TUNEBENCH_METRICS_FILE'], 'a')\nfor i in range(200):\n    f.write(json.dumps({'step': i, 'val_loss': 1 / (i + 1)}) + '\\n')\n    f.flush()\n    time.sleep(0.004)\n`,
+    );
+    const t = first.runner.start(project);
+    await waitFor(() => stored(first, t.id, 'val_loss') >= 10);
+    await first.close({ detach: true });
+    const second = newEngine(dataDir);
+    const end = await second.runner.waitForEnd(t.id);
+    expect(end.status).toBe('succeeded');
+    const steps = (second.db.prepare('SELECT step FROM metric_points WHERE trial_id = ? ORDER BY seq').all(t.id) as { step: number }[]).map((r) => r.step);
+    expect(steps).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
   it('Stop ends a re-attached trial, and what its script printed on SIGTERM is kept', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tb-host-ws-'));
     const first = new Engine({ dataDir, mode: 'browser', gpus: [], cpuSlots: 2 });

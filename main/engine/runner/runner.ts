@@ -106,7 +106,7 @@ export class Runner {
     } catch (e) {
       // A full disk or a vanished data folder ends the trial with the reason; it never takes the engine down.
       if (this.sessions.has(trialId)) throw e;
-      return this.fail(trialId, `could not start the trial: ${(e as Error).message}`);
+      return this.fail(trialId, `could not start the trial: ${describeStorageError((e as Error).message, join(this.deps.dataDir, 'trials'))}`);
     }
   }
 
