@@ -5,7 +5,9 @@ import { build as viteBuild } from 'vite';
 import { mkdirSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
-const external = ['electron', 'better-sqlite3', 'node-pty'];
+// recheck (the ReDoS checker) is loaded from node_modules: its 2.9 MB Scala.js bundle need not be
+// copied into every entry point, and its unused synchronous path trips esbuild's require.resolve check.
+const external = ['electron', 'better-sqlite3', 'node-pty', 'recheck'];
 const common = { bundle: true, platform: 'node', target: 'node22', format: 'cjs', external, sourcemap: true, logLevel: 'warning' };
 
 rmSync('dist', { recursive: true, force: true });

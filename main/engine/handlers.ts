@@ -13,8 +13,20 @@ import { wizardHandlers } from './handlers/wizard';
 import { buildOverview } from './overview';
 import { analyzeStoredStudy } from './studyAnalysis';
 import { exportTrials } from './exportTrial';
+import { checkMetricRegex } from '../script/parse/customCheck';
 
 type Handlers = HandlersFor<MethodName>;
+
+/**
+ * Refuses a regex that could hold the engine (ReDoS, or too slow on a worst-case line), as the
+ * contract refuses any invalid field: nothing saved, the field named. The check is
+ * asynchronous (worker threads), so it runs here rather than in the contract's schema.
+ */
+async function refuseCostlyRegex(source: string | null | undefined, path: string, method: string): Promise<void> {
+  if (!source) return;
+  const problem = await checkMetricRegex(source);
+  if (problem) throw new ApiError(`invalid input for ${method}: ${path}: ${problem}`, [{ path, message: problem }]);
+}
 
 function project(engine: Engine, id: number): Project {
   const p = engine.projects.get(id);
@@ -43,8 +55,9 @@ export const handlers: Handlers = {
     return settingsView(e);
   },
   'projects.list': (e) => e.projects.list(),
-  'projects.create': (e, input) =>
-    e.projects.create({
+  'projects.create': async (e, input) => {
+    await refuseCostlyRegex(input.metricRegex, 'metricRegex', 'projects.create');
+    return e.projects.create({
       name: input.name,
       workdir: input.workdir,
       interpreter: input.interpreter,
@@ -56,9 +69,11 @@ export const handlers: Handlers = {
       metricRegex: input.metricRegex || null,
       metricRenames: input.metricRenames ?? {},
       ignoredMetrics: input.ignoredMetrics ?? [],
-    }),
-  'projects.update': (e, { id, patch }) => {
+    });
+  },
+  'projects.update': async (e, { id, patch }) => {
     const current = project(e, id);
+    await refuseCostlyRegex(patch.metricRegex, 'patch.metricRegex', 'projects.update');
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     return e.projects.update({ ...current, ...defined });
   },
@@ -152,8 +167,10 @@ export const handlers: Handlers = {
     const t = trial(e, id);
     return e.studyService.retry(project(e, t.projectId), t);
   },
-  'parse.preview': (e, { projectId, text, settings }) => {
+  'parse.preview': async (e, { projectId, text, settings }) => {
     const p = project(e, projectId);
+    const regex = settings?.metricRegex !== undefined ? settings.metricRegex : p.metricRegex;
+    await refuseCostlyRegex(regex, settings?.metricRegex !== undefined ? 'settings.metricRegex' : 'metricRegex', 'parse.preview');
     return previewPoints(text, { metricRegex: p.metricRegex, metricRenames: p.metricRenames, ignoredMetrics: p.ignoredMetrics, ...settings });
   },
   'trials.export': (e, { ids, format }) => exportTrials(ids.map((id) => trial(e, id)), e.metrics, format),

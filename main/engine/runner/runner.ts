@@ -188,6 +188,10 @@ export class Runner {
   /** What a new and a re-attached session share: the writer, the parser, the events, the end. */
   private sessionCommon(project: Project, trialId: number, dir: string, hyperparameters: Hyperparameters, sideChannelPath: string | undefined) {
     const { trials, events } = this.deps;
+    const onNotice = (text: string) => {
+      trials.addNotice(trialId, text);
+      events.trialUpdated(trials.get(trialId)!);
+    };
     const writer = new MetricWriter(
       this.deps.metrics,
       trialId,
@@ -197,15 +201,13 @@ export class Runner {
         events.trialUpdated(trials.get(trialId)!);
       },
       this.deps.points,
-      (text) => {
-        trials.addNotice(trialId, text);
-        events.trialUpdated(trials.get(trialId)!);
-      },
+      onNotice,
     );
     return {
       dir,
       writer,
-      parse: createLineParser(project, hyperparameters),
+      // The project's regex tells the trial when lines were not given to it (its time budget).
+      parse: createLineParser(project, hyperparameters, { onNotice }),
       sideChannelPath,
       onOutput: (text: string, end: number) => events.output(trialId, text, end),
       onCheckpoint: (cp: Checkpoint) => {

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { REGEX_STEP_GROUPS } from '../../../preload/parseSettings';
 import { fromFields } from './fields';
 import type { LineFormat } from './types';
@@ -10,30 +11,205 @@ import { parseNumber } from './values';
  */
 export const CUSTOM_REGEX_MAX_LINE = 4096;
 
+/**
+ * How a project's regex is kept from blocking the engine (issue 10: "no API call waits more
+ * than 100 ms for a regex"). Measured on Node 22 (BENCHMARKS.md, "User regexes"):
+ *
+ * - A worker thread with a deadline truly preempts, but a synchronous round trip per line
+ *   costs 27 µs (5 s for 200k lines), and `vm` with `timeout` starts a watchdog thread per
+ *   call: 102 µs per line. Both would make the common case (0.05 µs for the regex) hundreds of
+ *   times slower, since the parser hands over one line at a time and must answer at once.
+ * - V8's own bound costs nothing until it is needed: with
+ *   `--enable-experimental-regexp-engine-on-excessive-backtracks`, an exec that backtracks
+ *   more than `--regexp-backtracks-before-fallback` times is re-run by V8's linear-time engine
+ *   (same result: it implements the same semantics). `(a+)+b` on 28 `a`s: 1.2 s -> 0.13 ms.
+ *   It covers every pattern that engine can run, which `new RegExp(source, 'l')` tells exactly
+ *   (lookaheads, backreferences and large counted repeats it cannot: those are refused where
+ *   the pattern is saved, see customCheck.ts, and not used if an old project has one).
+ * - Linear is not small for a long pattern (its cost grows with line length times pattern
+ *   size), so the pattern's measured cost on worst-case lines is checked when it is saved, and
+ *   at run time the time it takes beyond LINE_ALLOWANCE_MS a line is metered across all
+ *   trials: once that has reached WINDOW_BUDGET_MS of a WINDOW_MS window, lines go to the
+ *   built-in formats only until the window ends, and the trial gets a notice. One turn of the
+ *   event loop then holds the regex for at most the budget plus one line beyond what an
+ *   ordinary expression would cost.
+ *
+ * 10,000 rather than V8's default 50,000: at 50,000 a cubic pattern on one 4096-character
+ * line took 88 ms before the fallback, at 10,000 21 ms; the common case never comes near it.
+ *
+ * **Important**: V8 flags are process-wide, so this changes every regex of the engine's
+ * process, including ours and libraries': one that backtracks 10,000 times now finishes in
+ * linear time with the same result instead of taking as long as it takes.
+ */
+export const REGEX_BACKTRACKS_BEFORE_LINEAR = 10_000;
+
+/** True when V8 took the flags above (Node and Electron's main process do; a frozen-flags build would not). */
+export const linearFallback: boolean = (() => {
+  try {
+    setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+    setFlagsFromString(`--regexp-backtracks-before-fallback=${REGEX_BACKTRACKS_BEFORE_LINEAR}`);
+    // Only so that `new RegExp(source, 'l')` can say whether the fallback covers a pattern.
+    setFlagsFromString('--enable-experimental-regexp-engine');
+    new RegExp('a', 'l');
+    return true;
+  } catch {
+    console.warn('tunebench: V8 did not accept its regexp flags; a project regex runs without the linear-time fallback (only the time budget limits it)');
+    return false;
+  }
+})();
+
+/**
+ * Why V8's linear-time fallback cannot run this expression (so nothing bounds one exec of it),
+ * or null when it can. Null too where the fallback is unavailable: there is nothing to ask.
+ */
+export function linearEngineRefusal(jsSource: string): string | null {
+  if (!linearFallback) return null;
+  try {
+    new RegExp(jsSource, 'l');
+    return null;
+  } catch (e) {
+    const m = (e as Error).message;
+    if (!/linear time/i.test(m)) return null;
+    if (/\(\?[=!]/.test(jsSource)) return 'a lookahead ((?=…) or (?!…)) cannot be run with a time limit; match the text itself instead, e.g. loss=(?<loss>\\S+)\\s rather than loss=(?<loss>\\S+)(?=\\s)';
+    if (/\\[1-9]|\\k</.test(jsSource)) return 'a backreference (\\1 or \\k<name>) cannot be run with a time limit; write out what it should match instead';
+    if (/\{\d*,?\d*\}/.test(jsSource)) return 'a counted repeat such as {1,300} is too large to run with a time limit; use + or * instead, e.g. [\\d.]+ rather than [\\d.]{1,300}';
+    return 'the expression uses a construct that cannot be run with a time limit (a lookahead, a backreference or a large counted repeat); write it without one';
+  }
+}
+
+/** Budget window: the regex may use WINDOW_BUDGET_MS of every WINDOW_MS, across all trials of the process. */
+export const WINDOW_MS = 100;
+/** 40 of 100 ms: with one line's worth of overshoot (at most LINE_BUDGET_MS, checked at save) a turn stays well under 100 ms. */
+export const WINDOW_BUDGET_MS = 40;
+/**
+ * What a line may cost the regex without being charged: within it, the regex costs about what
+ * the built-in formats do on the same line (0.5–1.3 µs here), so it can make a flood's turns
+ * at most about twice as long, and a tight loop over a file (a preview, `tunebench parse`) is
+ * never cut short for an ordinary expression. Only time above it is charged to the budget.
+ */
+export const LINE_ALLOWANCE_MS = 0.001;
+/** The most one line may cost the regex: checked when the pattern is saved, and where a line has many matches, at run time. */
+export const LINE_BUDGET_MS = 20;
+/**
+ * The regex's time across every parser in this process (a trial's, a preview's): they share
+ * one event loop, so they share one budget.
+ */
+const meter = {
+  windowStart: 0,
+  spent: 0,
+  /** While the budget is spent: when lines may be given to the regex again. */
+  resumeAt: 0,
+};
+
+/** Forgets the time spent so far (tests that measure one case at a time). */
+export function resetRegexBudget(): void {
+  meter.windowStart = 0;
+  meter.spent = 0;
+  meter.resumeAt = 0;
+}
+
+/** Whether the regex may read a line now; false while the budget is spent. */
+function mayRun(): boolean {
+  if (meter.resumeAt === 0) return true;
+  const now = performance.now();
+  if (now < meter.resumeAt) return false;
+  meter.resumeAt = 0;
+  meter.windowStart = now;
+  meter.spent = 0;
+  return true;
+}
+
+function charge(ms: number, end: number): void {
+  if (end - meter.windowStart >= WINDOW_MS) {
+    meter.windowStart = end - ms;
+    meter.spent = 0;
+  }
+  meter.spent += ms;
+  // The pause keeps the regex to its share of the time even when one line cost more than a window.
+  if (meter.spent >= WINDOW_BUDGET_MS) meter.resumeAt = meter.windowStart + (meter.spent * WINDOW_MS) / WINDOW_BUDGET_MS;
+}
+
 const STEP_GROUPS = new Set<string>(REGEX_STEP_GROUPS);
+
+/** What the project's regex tells the trial (a notice on the trial page) when lines were not given to it. */
+export interface CustomRegexOptions {
+  onNotice?: (text: string) => void;
+}
+
+function excerpt(line: string): string {
+  return line.length > 60 ? `${line.slice(0, 60)}…` : line;
+}
 
 /**
  * A project's own format, from a compiled regex (see `compileMetricRegex`). Two styles:
  * each named group is a metric (`loss=(?<loss>\S+)`, a `step` group gives the step), or, with
  * groups `name` and `value`, every match on the line is one metric (`(?<name>\w+)=(?<value>\S+)`).
+ *
+ * Runs under the time budget above: a line the regex is not given (the budget is spent, or
+ * the line is too long) returns null, so the built-in formats still read it.
  */
-export function customRegex(regex: RegExp): LineFormat {
-  const pairStyle = regex.global;
+export function customRegex(regex: RegExp, options: CustomRegexOptions = {}): LineFormat {
+  const refusal = linearEngineRefusal(regex.source);
+  let noticed = false;
+  const notice = (text: string) => {
+    if (noticed) return;
+    noticed = true;
+    console.warn(`tunebench: project regex /${regex.source}/: ${text}`);
+    options.onNotice?.(text);
+  };
+  if (refusal !== null) {
+    // Saved before patterns were checked: one exec of it could hold the engine for ever.
+    return () => {
+      notice(`The project's regular expression was not used: ${refusal}. The built-in formats read every line; fix the expression under Reading the output.`);
+      return null;
+    };
+  }
+  const skipped = (line: string): null => {
+    notice(
+      `Some lines were not given to the project's regular expression, because it used more than ${WINDOW_BUDGET_MS} ms of every ${WINDOW_MS} ms (first at "${excerpt(line)}"); the built-in formats still read them. Make the expression cheaper under Reading the output, e.g. anchor it with ^ or make its repeated parts more specific.`,
+    );
+    return null;
+  };
+  return regex.global ? pairs(regex, skipped) : groups(regex, skipped);
+}
+
+// Both styles time every exec (about 40 ns a clock read). Timing one line in eight and charging
+// it eight times over was cheaper, but a moment the process was descheduled then counted eight
+// times and spent the budget of a legitimate expression on a loaded machine.
+
+/** `(?<name>…)(?<value>…)`: every match is one metric; a line with very many costly matches is cut off at LINE_BUDGET_MS. */
+function pairs(regex: RegExp, skipped: (line: string) => null): LineFormat {
   return (line) => {
     if (line.length > CUSTOM_REGEX_MAX_LINE) return null;
+    if (!mayRun()) return skipped(line);
+    const fields: [string, number][] = [];
+    regex.lastIndex = 0;
+    let n = 0;
+    const start = performance.now();
+    for (const m of line.matchAll(regex)) {
+      const name = m.groups?.name;
+      const v = m.groups?.value === undefined ? null : parseNumber(m.groups.value.trim());
+      if (name && v !== null) fields.push([name, v]);
+      if (++n % 16 === 0 && performance.now() - start > LINE_BUDGET_MS) break;
+    }
+    const end = performance.now();
+    if (end - start > LINE_ALLOWANCE_MS) charge(end - start - LINE_ALLOWANCE_MS, end);
+    return fromFields(fields);
+  };
+}
+
+/** Each named group is a metric; a step group gives the step. */
+function groups(regex: RegExp, skipped: (line: string) => null): LineFormat {
+  return (line) => {
+    if (line.length > CUSTOM_REGEX_MAX_LINE) return null;
+    if (!mayRun()) return skipped(line);
+    const start = performance.now();
+    const m = regex.exec(line);
+    const end = performance.now();
+    if (end - start > LINE_ALLOWANCE_MS) charge(end - start - LINE_ALLOWANCE_MS, end);
+    if (!m?.groups) return null;
     const fields: [string, number][] = [];
     let step: number | null = null;
-    if (pairStyle) {
-      regex.lastIndex = 0;
-      for (const m of line.matchAll(regex)) {
-        const name = m.groups?.name;
-        const v = m.groups?.value === undefined ? null : parseNumber(m.groups.value.trim());
-        if (name && v !== null) fields.push([name, v]);
-      }
-      return fromFields(fields);
-    }
-    const m = regex.exec(line);
-    if (!m?.groups) return null;
     for (const [g, text] of Object.entries(m.groups)) {
       if (text === undefined) continue;
       const v = parseNumber(text.trim());
@@ -42,7 +218,6 @@ export function customRegex(regex: RegExp): LineFormat {
         if (step === null && Number.isFinite(v)) step = v;
       } else fields.push([g, v]);
     }
-    const parsed = fromFields(fields, step);
-    return parsed;
+    return fromFields(fields, step);
   };
 }

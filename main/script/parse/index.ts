@@ -1,5 +1,5 @@
 import { compileMetricRegex, type ParseSettings } from '../../../preload/parseSettings';
-import { customRegex } from './custom';
+import { customRegex, type CustomRegexOptions } from './custom';
 import { jsonLine } from './json';
 import { kerasProgress } from './keras';
 import { freeTextPairs } from './pairs';
@@ -44,14 +44,18 @@ function ignoreMatcher(patterns: readonly string[]): (name: string) => boolean {
  * With the trial's `hyperparameters`, a line without a step that echoes one of them at its
  * exact value (a banner such as `adam lr=0.003 batch_size=64`) is configuration, not a metric,
  * so those fields are left out; a schedule's changing lr printed with its step is kept.
+ *
+ * The regex runs under a time budget (./custom.ts); `options.onNotice` hears when lines were
+ * not given to it (a notice for the trial page).
  */
 export function createLineParser(
   settings?: Partial<ParseSettings> | null,
   hyperparameters?: Readonly<Record<string, string | number | boolean>>,
+  options?: CustomRegexOptions,
 ): (line: string) => ParsedLine | null {
   const regexSource = settings?.metricRegex;
   const compiled = regexSource ? compileMetricRegex(regexSource) : null;
-  const custom = compiled && 'regex' in compiled ? customRegex(compiled.regex) : null;
+  const custom = compiled && 'regex' in compiled ? customRegex(compiled.regex, options) : null;
   const renames = new Map(Object.entries(settings?.metricRenames ?? {}));
   const ignored = ignoreMatcher(settings?.ignoredMetrics ?? []);
   const echo = new Map(Object.entries(hyperparameters ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'));
