@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alive } from '../helpers/process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readHostInfo, readExitRecord } from '../../main/engine/runner/trialHost';
 import { readLogTail } from '../../main/engine/runner/trialLog';
@@ -18,15 +19,6 @@ function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const engines: ChildProcess[] = [];

@@ -2,29 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alive, waitFor } from '../helpers/process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/engine';
 import { Engine as EngineClass } from '../../main/engine/engine';
 import type { Events } from '../../preload/contract';
 import { digitsProject, tempEngine, TORCH_PYTHON } from '../helpers/engine';
 import { readLogTail } from '../../main/engine/runner/trialLog';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 let engine: Engine | null = null;
 afterEach(async () => {

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alive, waitFor } from '../helpers/process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../main/engine/engine';
 import { readHostInfo } from '../../main/engine/runner/trialHost';
@@ -11,23 +12,6 @@ import { digitsProject } from '../helpers/engine';
 
 /** The Python that starts fastest here (no PyTorch needed): these scripts only print. */
 const PY = '/usr/bin/python3';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function scriptProject(engine: Engine, source: string, argv: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'tb-host-'));
