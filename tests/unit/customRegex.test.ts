@@ -1,0 +1,73 @@
+// A project's own regex runs under V8's linear-time fallback and a shared time budget
+// (main/script/parse/custom.ts). Real regexes, real clocks: the bounds asserted are ten times
+// what the mechanism gives, and the figures measured are logged for BENCHMARKS.md.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { compileMetricRegex } from '../../preload/parseSettings';
+import { createLineParser } from '../../main/script/parse';
+import { customRegex, linearEngineRefusal, linearFallback, resetRegexBudget, WINDOW_BUDGET_MS, WINDOW_MS } from '../../main/script/parse/custom';
+
+function compiled(source: string): RegExp {
+  const c = compileMetricRegex(source);
+  if (!('regex' in c)) throw new Error(c.error);
+  return c.regex;
+}
+
+beforeEach(() => resetRegexBudget());
+
+describe('a project regex at run time', () => {
+  it('cannot backtrack for ever: V8 re-runs an exec that backtracks too much in linear time', () => {
+    expect(linearFallback).toBe(true);
+    // Without the fallback, 28 a's took 2.6 s and each further one doubles it: 32 would take about 40 s.
+    const read = customRegex(compiled(String.raw`(?<loss>(a+)+)b`));
+    const t0 = performance.now();
+    expect(read('a'.repeat(32))).toBeNull();
+    const ms = performance.now() - t0;
+    console.log(`(a+)+b on 32 a's: ${ms.toFixed(2)} ms (without the fallback about 40,000 ms)`);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('skips a slow pattern for the rest of its budget window, tells the trial once, and leaves the line to the built-in formats', async () => {
+    // Quadratic on a long run of letters (each start position scans to the end): about 5-10 ms
+    // a line here, so 400 lines would hold the engine for seconds without the budget.
+    const notices: string[] = [];
+    const parse = createLineParser({ metricRegex: String.raw`(?<name>[a-z_]+)~(?<value>\S+)` }, undefined, { onNotice: (t) => notices.push(t) });
+    const line = `${'a'.repeat(4000)} loss=0.5`;
+    const probe = compiled(String.raw`(?<name>[a-z_]+)~(?<value>\S+)`);
+    const p0 = performance.now();
+    for (let i = 0; i < 3; i++) [...line.matchAll(probe)];
+    const perLine = (performance.now() - p0) / 3;
+
+    const t0 = performance.now();
+    let read = 0;
+    for (let i = 0; i < 400; i++) if (parse(line)?.metrics.some(([k, v]) => k === 'loss' && v === 0.5)) read++;
+    const ms = performance.now() - t0;
+    console.log(`400 slow lines: ${ms.toFixed(0)} ms with the budget; the regex alone costs ${perLine.toFixed(1)} ms a line, ${(perLine * 400).toFixed(0)} ms for all (ratio ${((perLine * 400) / ms).toFixed(1)})`);
+    expect(read).toBe(400);
+    expect(ms).toBeLessThan(Math.max(1000, perLine * 40));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(new RegExp(`used more than ${WINDOW_BUDGET_MS} ms of every ${WINDOW_MS} ms`));
+
+    // Once its share of time is back, the regex reads lines again.
+    await new Promise((r) => setTimeout(r, WINDOW_MS * 3));
+    const fast = createLineParser({ metricRegex: String.raw`^#(?<step>\d+) err (?<error>\S+)` });
+    expect(fast('#7 err 0.25')).toEqual({ step: 7, metrics: [['error', 0.25]] });
+  });
+
+  it('does not cut an ordinary pattern short in a tight loop over 200k lines', () => {
+    const notices: string[] = [];
+    const parse = createLineParser({ metricRegex: String.raw`^#(?<step>\d+) err (?<error>\S+)` }, undefined, { onNotice: (t) => notices.push(t) });
+    let read = 0;
+    for (let i = 0; i < 200_000; i++) if (parse(`#${i} err ${(1 / (i + 1)).toFixed(6)}`)?.metrics[0]?.[0] === 'error') read++;
+    // A moment the process is descheduled inside an exec is charged too; on a loaded machine
+    // that may, rarely, cost a window's lines, never more.
+    expect(read).toBeGreaterThan(199_000);
+  });
+
+  it('does not run a saved pattern that V8 cannot bound (a lookahead from before the check), and says so', () => {
+    expect(linearEngineRefusal(String.raw`loss=(?<loss>\S+)(?=\s)`)).toMatch(/lookahead/);
+    const notices: string[] = [];
+    const parse = createLineParser({ metricRegex: String.raw`loss=(?<loss>\S+)(?=\s)` }, undefined, { onNotice: (t) => notices.push(t) });
+    expect(parse('loss=0.5 acc=0.9')).toEqual({ step: null, metrics: [['loss', 0.5], ['acc', 0.9]] });
+    expect(notices).toEqual([expect.stringMatching(/regular expression was not used: a lookahead/)]);
+  });
+});
