@@ -147,4 +147,47 @@ describe('an engine killed at random moments during heavy ingest', () => {
         `engine start ${Math.min(...rounds.map((r) => r.startMs))}-${Math.max(...rounds.map((r) => r.startMs))} ms; load ${require('node:fs').readFileSync('/proc/loadavg', 'utf8').trim()}`,
     );
   });
+
+  it('a script that never pauses (no idle checkpoint) killed early and often: still every line exactly once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tb-crash-'));
+    const n = 60_000;
+    const project = {
+      name: 'steady',
+      workdir: join(ROOT, 'tests', 'fixtures', 'scripts'),
+      interpreter: 'python3',
+      argvTemplate: ['flood.py', String(n), '20', '0.002'],
+      paramStyle: 'hydra',
+      hyperparameters: {},
+      objectiveMetric: 'loss',
+      objectiveGoal: 'minimize',
+    };
+    let { proc, ready } = await startEngine(dataDir, project);
+    const trialId = ready.trialId!;
+    const random = rng(7);
+    for (let round = 0; round < 6; round++) {
+      await new Promise((r) => setTimeout(r, 100 + random() * 500));
+      await killHard(proc);
+      ({ proc } = await startEngine(dataDir));
+    }
+    const db = () => new Database(join(dataDir, 'workspace.sqlite'), { readonly: true });
+    const until = Date.now() + 120_000;
+    for (;;) {
+      const d = db();
+      const t = d.prepare('SELECT status FROM trials WHERE id = ?').get(trialId) as { status: string };
+      d.close();
+      if (t.status !== 'running') break;
+      if (Date.now() > until) throw new Error('the trial did not end');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await killHard(proc);
+    const d = db();
+    const row = d
+      .prepare(
+        `SELECT count(*) AS n, count(DISTINCT step) AS steps, max(seq) AS maxSeq
+         FROM metric_points p JOIN metric_names m ON m.id = p.metric_id WHERE p.trial_id = ? AND m.name = 'loss'`,
+      )
+      .get(trialId);
+    d.close();
+    expect(row).toEqual({ n, steps: n, maxSeq: n - 1 });
+  });
 });

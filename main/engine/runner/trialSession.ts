@@ -43,6 +43,12 @@ const IDLE_FLUSH_MS = 50;
  * engine never re-reads more than this (and never starts before a deleted log segment).
  */
 const CHECKPOINT_BYTES = 4 * 1024 * 1024;
+/**
+ * A script that prints without ever pausing also gets a checkpoint this often, where what was
+ * read ends at a line and holds no escape sequence (no cursor move can come back to a row it
+ * finished), so a restarted engine re-reads seconds of output, not the whole run.
+ */
+const CHECKPOINT_MS = 2000;
 
 /**
  * Where reading can resume after the engine stops: every point from the log's bytes before
@@ -130,6 +136,9 @@ export class TrialSession {
   /** The global offset just past the last newline read: where a checkpoint can resume. */
   private lastNewlineEnd: number;
   private checkpointedAt: number;
+  private checkpointMs = Date.now();
+  /** What was read last ends with a newline and had no escape sequence in its chunk. */
+  private endsClean = false;
   private sideCheckpointedAt: number | null = null;
   private readonly tail: string[] = [];
   /**
@@ -153,7 +162,9 @@ export class TrialSession {
     this.lastNewlineEnd = this.reader.offset;
     this.checkpointedAt = this.reader.offset;
     this.emittedBytes = this.reader.offset;
-    if (cp) opts.writer.resumeFrom(cp.seqs, cp.side?.names ?? []);
+    // Re-attached without a checkpoint, the log is read from its start, and every point stored
+    // so far comes round again: all of them are skipped.
+    if ('checkpoint' in opts) opts.writer.resumeFrom(cp?.seqs ?? {}, cp?.side?.names ?? []);
     this.lines = new OutputParser(
       opts.parse ?? parseLine,
       (parsed) => opts.writer.add(parsed),
@@ -255,7 +266,7 @@ export class TrialSession {
     if (read > 0) {
       this.lastDataMs = now;
       this.idleFlushed = false;
-      if (this.reader.offset - this.checkpointedAt >= CHECKPOINT_BYTES) {
+      if (this.reader.offset - this.checkpointedAt >= CHECKPOINT_BYTES || (this.endsClean && now - this.checkpointMs >= CHECKPOINT_MS)) {
         this.lines.flushIdle();
         this.checkpoint();
       }
@@ -313,6 +324,7 @@ export class TrialSession {
       total += chunk.length;
       const nl = chunk.lastIndexOf(10);
       if (nl !== -1) this.lastNewlineEnd = start + nl + 1;
+      this.endsClean = nl === chunk.length - 1 && chunk.indexOf(27) === -1;
       const text = this.decoder.write(chunk);
       this.lines.push(text);
       this.queueOutput(text);
@@ -331,6 +343,7 @@ export class TrialSession {
     if (!force && this.lastNewlineEnd === this.checkpointedAt && side === this.sideCheckpointedAt) return;
     this.checkpointedAt = this.lastNewlineEnd;
     this.sideCheckpointedAt = side;
+    this.checkpointMs = Date.now();
     const cp: Checkpoint = {
       offset: this.lastNewlineEnd,
       seqs: this.opts.writer.counts(),
