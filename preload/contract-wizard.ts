@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type { Decision, Hyperparameters, MetricSummary, Trial, TrialStatus } from './contract';
-import { hyperparameters, id, returns } from './schemas';
+import { hyperparameters, id, noControlCharacters, returns, safeRecord } from './schemas';
 import type { SweepAnalysis } from '../main/playbook/batchSize/recommendation';
 import type { ProbeOutcome, SweepEnd } from '../main/playbook/batchSize/probePlan';
 import type { SteadyState } from '../main/playbook/batchSize/throughput';
@@ -55,17 +55,17 @@ export const wizardChoices = z
     dryRunTrialId: id.nullable(),
     dryRunOk: z.boolean(),
     /** Step 2: task type and architecture family (or 'own-script'), with its size hyperparameters. */
-    taskType: z.string().max(64),
-    architecture: z.string().max(64),
+    taskType: z.string().max(64).superRefine(noControlCharacters('the choice')),
+    architecture: z.string().max(64).superRefine(noControlCharacters('the choice')),
     sizeValues: hyperparameters,
     /** Step 3: the optimizer and all of its hyperparameters (flag name -> value). */
-    optimizer: z.string().max(32),
+    optimizer: z.string().max(32).superRefine(noControlCharacters('the choice')),
     optimizerValues: hyperparameters,
     /**
      * The flag each optimizer hyperparameter is passed as, keyed by its conventional name
      * (learning_rate, epsilon, ...): scripts differ (--eps, --epsilon, --adam_eps).
      */
-    optimizerFlags: z.record(z.string().max(64), flagName),
+    optimizerFlags: safeRecord(z.string().max(64), flagName, 'an optimizer hyperparameter'),
     /** Step 4: the sweep the batch size was chosen from, and the chosen size. */
     sweepId: id.nullable(),
     batchSize: positiveInt('The batch size', '256').nullable(),

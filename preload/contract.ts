@@ -14,7 +14,7 @@ import { parseSettingsSchema, type ParseSettings } from './parseSettings';
 
 export type { ParseSettings } from './parseSettings';
 import { searchSpaceSchema } from './space';
-import { hyperparameters, id, returns } from './schemas';
+import { absolutePathProblem, hyperparameters, id, MAX_PREVIEW_TEXT, noControlCharacters, returns, safeRecord } from './schemas';
 import { launchMethods } from './contract-launch';
 import { overviewMethods } from './contract-overview';
 import { wizardMethods, type WizardEvents } from './contract-wizard';
@@ -205,13 +205,24 @@ export interface ParsedPoint {
 
 export const projectPatch = z
   .object({
-    name: z.string().trim().min(1, 'a project needs a name').max(200),
-    workdir: z.string().min(1, 'choose the working directory of the training script').max(4096),
-    interpreter: z.string().min(1, 'choose a Python interpreter').max(4096),
-    argvTemplate: z.array(z.string().max(4096)).min(1, 'the command needs at least the script, e.g. train.py').max(512),
+    name: z.string().trim().min(1, 'a project needs a name').max(200).superRefine(noControlCharacters('the name')),
+    workdir: z
+      .string()
+      .min(1, 'choose the working directory of the training script')
+      .max(4096)
+      .superRefine(noControlCharacters('the folder'))
+      .superRefine((p, ctx) => {
+        const problem = absolutePathProblem(p);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    interpreter: z.string().min(1, 'choose a Python interpreter').max(4096).superRefine(noControlCharacters('the interpreter')),
+    argvTemplate: z
+      .array(z.string().max(4096).superRefine(noControlCharacters('this part of the command')))
+      .min(1, 'the command needs at least the script, e.g. train.py')
+      .max(512),
     paramStyle: z.enum(paramStyles),
     hyperparameters,
-    objectiveMetric: z.string().max(200).nullable(),
+    objectiveMetric: z.string().max(200).superRefine(noControlCharacters('the metric name')).nullable(),
     objectiveGoal: z.enum(objectiveGoals),
     ...parseSettingsSchema,
   })
@@ -220,12 +231,12 @@ export type ProjectPatch = z.infer<typeof projectPatch>;
 
 export const studyInput = z.object({
   projectId: id,
-  name: z.string().trim().min(1, 'a study needs a name').max(200),
+  name: z.string().trim().min(1, 'a study needs a name').max(200).superRefine(noControlCharacters('the name')),
   goal: z.string().trim().min(1, 'write the goal of the study, e.g. "does NAdam beat Nesterov momentum at this step budget?"').max(4000),
   space: searchSpaceSchema,
-  roles: z.record(z.string(), z.enum(hyperRoles)),
+  roles: safeRecord(z.string(), z.enum(hyperRoles), 'a hyperparameter name'),
   fixed: hyperparameters,
-  objectiveMetric: z.string().trim().min(1, 'choose the objective metric, e.g. val_error').max(200),
+  objectiveMetric: z.string().trim().min(1, 'choose the objective metric, e.g. val_error').max(200).superRefine(noControlCharacters('the metric name')),
   objectiveGoal: z.enum(objectiveGoals),
   budget: z.number().int('the trial budget is a whole number').min(1, 'the trial budget must be at least 1').max(10_000),
   seed: z.number().int().min(0).max(0xffff_ffff).optional(),
@@ -290,7 +301,7 @@ export const methods = {
   'parse.preview': {
     input: z.object({
       projectId: id,
-      text: z.string().max(4 * 1024 * 1024, 'paste at most 4 MB of output'),
+      text: z.string().max(MAX_PREVIEW_TEXT, 'paste at most 4 MB of output'),
       settings: z.object(parseSettingsSchema).partial().optional(),
     }),
     output: returns<{ points: ParsedPoint[]; lines: number; truncated: boolean }>(),

@@ -26,6 +26,7 @@
  * not set for that value (momentum has no meaning for Adam).
  */
 import { z } from 'zod';
+import { noControlCharacters, reservedNameProblem, safeRecord } from './schemas';
 
 /**
  * The most hyperparameters one space may vary. A tuning study with more than a handful of
@@ -189,7 +190,7 @@ const discreteRange = z
   }, fields('type, values'))
   .superRefine((r, ctx) => checkValues(r.values, ctx));
 
-const categoricalValue = z.union([z.string().min(1, 'a value cannot be empty text').max(4096), finite('each value'), z.boolean()], {
+const categoricalValue = z.union([z.string().min(1, 'a value cannot be empty text').max(4096).superRefine(noControlCharacters('the value')), finite('each value'), z.boolean()], {
   error: 'each value must be text, a number, or true/false',
 });
 const categoricalRange = z
@@ -226,8 +227,7 @@ const conditionalRange = z.strictObject(
   {
     type: z.literal('conditional'),
     on: z.string({ error: '"on" is missing: name the categorical hyperparameter this range depends on, e.g. "optimizer"' }),
-    cases: z
-      .record(z.string(), plainRange, { error: 'cases must be an object: value of "on" -> range' })
+    cases: safeRecord(z.string(), plainRange, 'a case of a conditional range')
       .refine((c) => Object.keys(c).length > 0, 'cases is empty: give a range for at least one value'),
   },
   fields('type, on, cases'),
@@ -247,6 +247,13 @@ export const searchSpaceSchema = z
     (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
     'a search space is a JSON object: hyperparameter name -> range, e.g. {"lr": {"type": "log", "min": 1e-4, "max": 1}}',
   )
+  // On the raw object: the record below would drop `__proto__` before any later check saw it.
+  .superRefine((space, ctx) => {
+    for (const name of Object.keys(space)) {
+      const problem = reservedNameProblem(name, 'a hyperparameter name');
+      if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+    }
+  })
   .pipe(
     z.record(hyperparameterName, searchRange, {
       error: (iss) => (iss.code === 'invalid_key' ? 'a hyperparameter name is letters, digits, _ . - and starts with a letter or _' : undefined),

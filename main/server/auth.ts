@@ -21,17 +21,48 @@ function cookieToken(req: IncomingMessage): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === TOKEN_COOKIE) return decodeURIComponent(v.join('='));
+    if (k !== TOKEN_COOKIE) continue;
+    // A malformed escape (`tunebench_token=%`) is a wrong token, not an exception: a URIError
+    // thrown here once ended the engine for anyone who could reach the port.
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return null;
+    }
   }
   return null;
 }
 
+/**
+ * The request target as a URL, or null when it cannot be one (`http://[`, `http://a:b:c/`):
+ * such a request is answered 400 before anything else reads it. Only its path and query are
+ * used; an absolute-form target's host is ignored, the Host header is what is checked.
+ */
+export function requestTarget(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
 /** The token a request carries: `?token=` in the URL (first visit) or the cookie set then. */
-export function requestToken(req: IncomingMessage): { token: string | null; fromQuery: boolean } {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const q = url.searchParams.get('token');
+export function requestToken(req: IncomingMessage, target: URL): { token: string | null; fromQuery: boolean } {
+  const q = target.searchParams.get('token');
   if (q !== null) return { token: q, fromQuery: true };
   return { token: cookieToken(req), fromQuery: false };
+}
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Whether a Host header names this machine's loopback address, on any port (an SSH tunnel may
+ * forward another local port). A page on a rebinding name (`evil.example` made to resolve to
+ * 127.0.0.1) sends that name as Host, so it is refused on HTTP pages as on the WebSocket.
+ */
+export function hostAllowed(host: string | undefined): boolean {
+  // Exactly host[:port]: `127.0.0.1@evil.example` or `localhost.evil.example` are other hosts.
+  return typeof host === 'string' && /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i.test(host);
 }
 
 /**
@@ -48,6 +79,5 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   } catch {
     return false;
   }
-  const loopback = o.hostname === '127.0.0.1' || o.hostname === 'localhost' || o.hostname === '[::1]';
-  return loopback && o.protocol === 'http:' && o.host === host;
+  return LOOPBACK_NAMES.has(o.hostname) && o.protocol === 'http:' && o.host === host;
 }

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { onConnectionChange } from './api/client';
+import { onConnectionChange, onProtocolError } from './api/client';
 import { Sidebar } from './components/Sidebar';
 import { ProjectPage } from './pages/ProjectPage';
 import { TrialPage } from './pages/TrialPage';
@@ -35,6 +35,7 @@ export function App() {
         if (selectedProjectId !== null) void loadTrials(selectedProjectId);
       });
     });
+    onProtocolError((message) => notify('error', `The workbench could not read a request: ${message}`));
     const initialHash = window.location.hash;
     let offRouter = () => {};
     let unmounted = false;

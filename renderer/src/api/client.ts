@@ -1,5 +1,5 @@
 import type { ApiErrorShape, EventName, Events, MethodInput, MethodName, MethodOutput, TunebenchApi } from '../../../preload/contract';
-import type { ClientMessage, ServerMessage } from '../../../preload/wire';
+import { CLOSE_TOO_BIG, encodeClientMessage, formatBytes, MAX_MESSAGE_BYTES, type ClientMessage, type ServerMessage } from '../../../preload/wire';
 
 declare global {
   interface Window {
@@ -35,6 +35,8 @@ class SocketApi implements TunebenchApi {
   private resolveReady: (ws: WebSocket) => void = () => {};
   private retryMs = 250;
   onConnectionChange: (connected: boolean) => void = () => {};
+  /** A server `error` reply that names no pending call (see ServerMessage in preload/wire.ts). */
+  onProtocolError: (message: string) => void = (message) => console.error(`workbench protocol error: ${message}`);
 
   constructor() {
     this.ready = this.pendingReady();
@@ -58,15 +60,29 @@ class SocketApi implements TunebenchApi {
       this.onConnectionChange(true);
       this.resolveReady(ws);
     };
-    ws.onmessage = (m) => this.receive(JSON.parse(String(m.data)) as ServerMessage);
-    ws.onclose = () => {
+    ws.onmessage = (m) => {
+      let msg: ServerMessage;
+      try {
+        msg = JSON.parse(String(m.data)) as ServerMessage;
+      } catch {
+        this.onProtocolError('the workbench sent a message that is not JSON');
+        return;
+      }
+      this.receive(msg);
+    };
+    ws.onclose = (ev) => {
       if (this.ws === ws) {
         // Calls made from now on wait for the next socket instead of going to this closed one.
         this.ready = this.pendingReady();
         this.onConnectionChange(false);
       }
       this.ws = null;
-      for (const p of this.pending.values()) p.reject(new ApiError('lost the connection to the workbench; retrying'));
+      // 1009: the server refused a message as too big (one not checked here, e.g. from an older page).
+      const why =
+        ev.code === CLOSE_TOO_BIG
+          ? `a request was over the workbench's limit of ${formatBytes(MAX_MESSAGE_BYTES)}; the connection is reopened, send less`
+          : 'lost the connection to the workbench; retrying';
+      for (const p of this.pending.values()) p.reject(new ApiError(why));
       this.pending.clear();
       setTimeout(() => this.connect(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 5000);
@@ -80,6 +96,14 @@ class SocketApi implements TunebenchApi {
       this.pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.value);
       else p.reject(new ApiError(msg.error.message, msg.error.issues));
+    } else if (msg.type === 'error') {
+      // The server could not read a message as a call: fail that call if it says which, else
+      // report it (a bug in this client, never a user's input: those are results with issues).
+      const p = msg.id === null ? undefined : this.pending.get(msg.id);
+      if (p) {
+        this.pending.delete(msg.id!);
+        p.reject(new ApiError(msg.error.message, msg.error.issues));
+      } else this.onProtocolError(msg.error.message);
     } else {
       for (const l of this.listeners.get(msg.event) ?? []) l(msg.payload);
     }
@@ -89,9 +113,12 @@ class SocketApi implements TunebenchApi {
     const ws = this.ws && this.ws.readyState === WebSocket.OPEN ? this.ws : await this.ready;
     const id = this.nextId++;
     const msg: ClientMessage = { type: 'invoke', id, method, input };
+    const frame = encodeClientMessage(msg);
+    // Refused here with the reason rather than sent for the server to close the socket on.
+    if ('error' in frame) throw new ApiError(frame.error);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      ws.send(JSON.stringify(msg));
+      ws.send(frame.data);
     });
   }
 
@@ -122,4 +149,9 @@ export const api: TunebenchApi = window.tunebench ? wrapDesktop(window.tunebench
 /** Called with false when browser mode loses its server, true when it is back. */
 export function onConnectionChange(cb: (connected: boolean) => void): void {
   if (socket) socket.onConnectionChange = cb;
+}
+
+/** Called with the message of a server `error` reply that no pending call could take. */
+export function onProtocolError(cb: (message: string) => void): void {
+  if (socket) socket.onProtocolError = cb;
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { paramStyles, type InterpreterCandidate, type Project, type ProjectPatch } from '../../../preload/contract';
+import { absolutePathProblem } from '../../../preload/schemas';
 import { api, ApiError } from '../api/client';
 import { joinArgv, parseHyperValue, splitArgv } from '../lib/argvText';
 import { useStore } from '../store';
@@ -42,6 +43,7 @@ function validate(d: Draft): { errors: Record<string, string>; patch: ProjectPat
   const errors: Record<string, string> = {};
   if (!d.name.trim()) errors.name = 'A project needs a name.';
   if (!d.workdir.trim()) errors.workdir = 'Choose the folder the script runs in.';
+  else if (absolutePathProblem(d.workdir)) errors.workdir = `${absolutePathProblem(d.workdir)}.`;
   if (!d.interpreter.trim()) errors.interpreter = 'Choose a Python interpreter, e.g. /usr/bin/python3 or a venv’s bin/python.';
   const { argv, error } = splitArgv(d.command);
   if (error) errors.command = `The command cannot be read: ${error}.`;

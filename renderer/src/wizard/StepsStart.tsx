@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { paramStyles, type InterpreterCandidate, type Project } from '../../../preload/contract';
+import { absolutePathProblem } from '../../../preload/schemas';
 import { api, ApiError } from '../api/client';
 import { joinArgv, splitArgv } from '../lib/argvText';
 import { useStore } from '../store';
@@ -75,7 +76,7 @@ export function ProjectAndCommand({ project, wizard, save }: StepProps) {
   const batch = parseFlag(batchFlag, 'the batch size');
   const steps = parseFlag(stepsFlag, 'the number of training steps');
   const errors = {
-    workdir: workdir.trim() ? null : 'Choose the folder the script runs in.',
+    workdir: !workdir.trim() ? 'Choose the folder the script runs in.' : absolutePathProblem(workdir) ? `${absolutePathProblem(workdir)}.` : null,
     interpreter: interpreter.trim() ? null : 'Choose a Python interpreter, e.g. /usr/bin/python3 or a venv’s bin/python.',
     command: argv.error ? `The command cannot be read: ${argv.error}.` : argv.argv.length === 0 ? 'Give the script to run, e.g. train.py.' : null,
     batch: batch.error,
