@@ -41,7 +41,9 @@ describe('a project regex at run time', () => {
     let read = 0;
     for (let i = 0; i < 400; i++) if (parse(line)?.metrics.some(([k, v]) => k === 'loss' && v === 0.5)) read++;
     const ms = performance.now() - t0;
-    console.log(`400 slow lines: ${ms.toFixed(0)} ms with the budget; the regex alone costs ${perLine.toFixed(1)} ms a line, ${(perLine * 400).toFixed(0)} ms for all (ratio ${((perLine * 400) / ms).toFixed(1)})`);
+    console.log(
+      `400 slow lines: ${ms.toFixed(0)} ms with the budget; the regex alone costs ${perLine.toFixed(1)} ms a line, ${(perLine * 400).toFixed(0)} ms for all (ratio ${((perLine * 400) / ms).toFixed(1)})`,
+    );
     expect(read).toBe(400);
     expect(ms).toBeLessThan(Math.max(1000, perLine * 40));
     expect(notices).toHaveLength(1);
@@ -67,7 +69,13 @@ describe('a project regex at run time', () => {
     expect(linearEngineRefusal(String.raw`loss=(?<loss>\S+)(?=\s)`)).toMatch(/lookahead/);
     const notices: string[] = [];
     const parse = createLineParser({ metricRegex: String.raw`loss=(?<loss>\S+)(?=\s)` }, undefined, { onNotice: (t) => notices.push(t) });
-    expect(parse('loss=0.5 acc=0.9')).toEqual({ step: null, metrics: [['loss', 0.5], ['acc', 0.9]] });
+    expect(parse('loss=0.5 acc=0.9')).toEqual({
+      step: null,
+      metrics: [
+        ['loss', 0.5],
+        ['acc', 0.9],
+      ],
+    });
     expect(notices).toEqual([expect.stringMatching(/regular expression was not used: a lookahead/)]);
   });
 });

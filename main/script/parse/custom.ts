@@ -70,9 +70,11 @@ export function linearEngineRefusal(jsSource: string): string | null {
   } catch (e) {
     const m = (e as Error).message;
     if (!/linear time/i.test(m)) return null;
-    if (/\(\?[=!]/.test(jsSource)) return 'a lookahead ((?=…) or (?!…)) cannot be run with a time limit; match the text itself instead, e.g. loss=(?<loss>\\S+)\\s rather than loss=(?<loss>\\S+)(?=\\s)';
+    if (/\(\?[=!]/.test(jsSource))
+      return 'a lookahead ((?=…) or (?!…)) cannot be run with a time limit; match the text itself instead, e.g. loss=(?<loss>\\S+)\\s rather than loss=(?<loss>\\S+)(?=\\s)';
     if (/\\[1-9]|\\k</.test(jsSource)) return 'a backreference (\\1 or \\k<name>) cannot be run with a time limit; write out what it should match instead';
-    if (/\{\d*,?\d*\}/.test(jsSource)) return 'a counted repeat such as {1,300} is too large to run with a time limit; use + or * instead, e.g. [\\d.]+ rather than [\\d.]{1,300}';
+    if (/\{\d*,?\d*\}/.test(jsSource))
+      return 'a counted repeat such as {1,300} is too large to run with a time limit; use + or * instead, e.g. [\\d.]+ rather than [\\d.]{1,300}';
     return 'the expression uses a construct that cannot be run with a time limit (a lookahead, a backreference or a large counted repeat); write it without one';
   }
 }

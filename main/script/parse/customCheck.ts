@@ -58,10 +58,13 @@ async function check(source: string): Promise<string | null> {
   const js = compiled.regex.source;
   const unbounded = linearEngineRefusal(js);
   if (unbounded) return unbounded;
-  const [diagnostics, cost] = await Promise.all([recheck(js), measure(compiled.regex, js)]);
+  const diagnostics = await recheck(js);
   const complexity = diagnostics && complexityProblem(js, diagnostics);
   if (complexity) return complexity;
-  if (cost.ms === null) return `reading one ${CUSTOM_REGEX_MAX_LINE}-character line such as ${show(cost.line)} takes over ${MEASURE_DEADLINE_MS / 1000} s (a line may take ${LINE_BUDGET_MS} ms); shorten the expression or make its repeated parts more specific, e.g. [^,]+ rather than .*`;
+  // A quadratic pattern passes recheck; its attack string is then the line to time it on.
+  const cost = await measure(compiled.regex, js, diagnostics?.status === 'vulnerable' ? [attackLine(diagnostics.attack)] : []);
+  if (cost.ms === null)
+    return `reading one ${CUSTOM_REGEX_MAX_LINE}-character line such as ${show(cost.line)} takes over ${MEASURE_DEADLINE_MS / 1000} s (a line may take ${LINE_BUDGET_MS} ms); shorten the expression or make its repeated parts more specific, e.g. [^,]+ rather than .*`;
   if (cost.ms > LINE_BUDGET_MS) {
     return `reading one ${CUSTOM_REGEX_MAX_LINE}-character line such as ${show(cost.line)} takes ${Math.round(cost.ms)} ms, over the ${LINE_BUDGET_MS} ms a line may take; shorten the expression or make its repeated parts more specific, e.g. [^,]+ rather than .*`;
   }
@@ -202,9 +205,9 @@ function worstLines(js: string): string[] {
   return lines;
 }
 
-/** The slowest worst-case line's cost for the fastest of MEASURE_RUNS reads (null: the worker hit its deadline). */
-async function measure(regex: RegExp, js: string): Promise<{ ms: number | null; line: string }> {
-  const lines = worstLines(js);
+/** The slowest worst-case line's cost (`extra` first), for the fastest of MEASURE_RUNS reads; null: the worker hit its deadline. */
+async function measure(regex: RegExp, js: string, extra: string[]): Promise<{ ms: number | null; line: string }> {
+  const lines = [...extra, ...worstLines(js)];
   return new Promise((resolve) => {
     // A worker, because this is the one place an unchecked pattern runs: ending it at the
     // deadline stops any exec, where the engine's own thread could not be interrupted.
