@@ -131,7 +131,7 @@ export interface RawSocket {
 export function rawWebSocket(port: number, token: string): Promise<RawSocket> {
   return new Promise((resolve, reject) => {
     const sock = connect(port, '127.0.0.1');
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     let upgraded = false;
     let isClosed = false;
     const queue: Frame[] = [];
