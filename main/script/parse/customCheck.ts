@@ -101,21 +101,25 @@ function complexityProblem(js: string, d: Diagnostics): string | null {
   const line = attackLine(d.attack);
   if (d.complexity.type === 'exponential') {
     const nested = nestedRepeat(js, spots);
+    if (nested?.kind === 'alternation') {
+      return `the alternatives of ${nested.group} can match the same text, so a line such as ${show(line)} can be read in exponentially many ways; make them match different text, e.g. a+ rather than (a|aa)+`;
+    }
+    if (nested?.kind === 'ends')
+      return `nested quantifier ${nested.group} can take exponential time (a line such as ${show(line)}); write ${nested.inner} instead`;
     if (nested) {
-      return nested.alternation
-        ? `the alternatives of ${nested.group} can match the same text, so a line such as ${show(line)} can be read in exponentially many ways; make them match different text, e.g. a+ rather than (a|aa)+`
-        : `nested quantifier ${nested.group} can take exponential time (a line such as ${show(line)}); write ${nested.inner} instead`;
+      return `nested quantifier ${nested.group} can take exponential time (a line such as ${show(line)}): what repeats inside it can split the same text many ways; make each repetition need a separator, e.g. \\w+(?:\\s\\w+)* rather than (?:\\w+\\s?)+`;
     }
     return `${parts(js, spots)} can take exponential time on a line such as ${show(line)}; make each repeated part match text in one way only, e.g. a+ rather than (a+)+ or (a|aa)+`;
   }
   if (d.complexity.degree >= 3) {
-    return `${parts(js, spots)} can take time growing with the ${ordinal(d.complexity.degree)} power of the line's length (a ${CUSTOM_REGEX_MAX_LINE}-character line such as ${show(line)}); make neighbouring repeats unable to match the same characters, e.g. \\S+ rather than \\S+\\S+, or [^=]+= rather than .*=`;
+    return `${parts(js, spots)} can take time growing with the ${ordinal(d.complexity.degree)} power of the line's length (a line such as ${show(line)}); make neighbouring repeats unable to match the same characters, e.g. \\S+ rather than \\S+\\S+, or [^=]+= rather than .*=`;
   }
   return null;
 }
 
 function ordinal(n: number): string {
-  return n === 3 ? '3rd' : `${n}th`;
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  return `${n}${teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;
 }
 
 function parts(js: string, spots: Hotspot[]): string {
@@ -144,7 +148,7 @@ function show(line: string): string {
  * The innermost repeated group around a hot spot whose body itself ends in a repeat
  * (`(a+)+`) or holds alternatives (`(a|aa)+`) — only to word the message; recheck decided.
  */
-function nestedRepeat(js: string, spots: Hotspot[]): { group: string; inner: string; alternation: boolean } | null {
+function nestedRepeat(js: string, spots: Hotspot[]): { group: string; inner: string; kind: 'ends' | 'alternation' | 'inside' } | null {
   const groups = groupSpans(js);
   for (const h of spots) {
     const around = groups.filter((g) => g.open < h.start && g.close >= h.end - 1).sort((a, b) => b.open - a.open);
@@ -153,8 +157,10 @@ function nestedRepeat(js: string, spots: Hotspot[]): { group: string; inner: str
       if (!q) continue;
       const body = js.slice(g.open + 1, g.close).replace(/^\?(?::|<[A-Za-z_$][\w$]*>)/, '');
       const group = js.slice(g.open, g.close + 1) + q[0];
-      if (/(?:[+*}])\??$/.test(body)) return { group, inner: body, alternation: false };
-      if (topLevelAlternation(body)) return { group, inner: body, alternation: true };
+      if (/(?:[+*}])\??$/.test(body)) return { group, inner: body, kind: 'ends' };
+      const top = topLevel(body);
+      if (top.alternation) return { group, inner: body, kind: 'alternation' };
+      if (top.repeat) return { group, inner: body, kind: 'inside' };
     }
   }
   return null;
@@ -176,7 +182,9 @@ function groupSpans(js: string): { open: number; close: number }[] {
   return spans;
 }
 
-function topLevelAlternation(body: string): boolean {
+/** Whether a group's body has alternatives, or a + or * of its own, outside nested groups. */
+function topLevel(body: string): { alternation: boolean; repeat: boolean } {
+  const found = { alternation: false, repeat: false };
   let depth = 0;
   let inClass = false;
   for (let i = 0; i < body.length; i++) {
@@ -186,9 +194,10 @@ function topLevelAlternation(body: string): boolean {
     else if (c === '[') inClass = true;
     else if (c === '(') depth++;
     else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return true;
+    else if (depth === 0 && c === '|') found.alternation = true;
+    else if (depth === 0 && (c === '+' || c === '*')) found.repeat = true;
   }
-  return false;
+  return found;
 }
 
 /** Worst-case lines for a pattern: long runs of what it, and typical output, are made of. */
