@@ -110,22 +110,40 @@ export function resetRegexBudget(): void {
   meter.resumeAt = 0;
 }
 
-/** Whether the regex may read a line now; false while the budget is spent. */
-function mayRun(): boolean {
+/**
+ * One parser's own share of the current window. When the budget is spent, only the parsers
+ * that spent a real part of it (MAJOR_SHARE_MS) wait: a trial whose expression is cheap is not
+ * cut short, nor blamed in a notice, because another project's expression is slow.
+ */
+interface Share {
+  windowStart: number;
+  spent: number;
+}
+const MAJOR_SHARE_MS = 1;
+
+/** Whether the regex may read a line now; false while the budget is spent and this parser spent a real part of it. */
+function mayRun(share: Share): boolean {
   if (meter.resumeAt === 0) return true;
   const now = performance.now();
-  if (now < meter.resumeAt) return false;
-  meter.resumeAt = 0;
-  meter.windowStart = now;
-  meter.spent = 0;
-  return true;
+  if (now >= meter.resumeAt) {
+    meter.resumeAt = 0;
+    meter.windowStart = now;
+    meter.spent = 0;
+    return true;
+  }
+  return share.windowStart !== meter.windowStart || share.spent < MAJOR_SHARE_MS;
 }
 
-function charge(ms: number, end: number): void {
-  if (end - meter.windowStart >= WINDOW_MS) {
+function charge(share: Share, ms: number, end: number): void {
+  if (end - meter.windowStart >= WINDOW_MS && meter.resumeAt === 0) {
     meter.windowStart = end - ms;
     meter.spent = 0;
   }
+  if (share.windowStart !== meter.windowStart) {
+    share.windowStart = meter.windowStart;
+    share.spent = 0;
+  }
+  share.spent += ms;
   meter.spent += ms;
   // The pause keeps the regex to its share of the time even when one line cost more than a window.
   if (meter.spent >= WINDOW_BUDGET_MS) meter.resumeAt = meter.windowStart + (meter.spent * WINDOW_MS) / WINDOW_BUDGET_MS;
@@ -172,7 +190,8 @@ export function customRegex(regex: RegExp, options: CustomRegexOptions = {}): Li
     );
     return null;
   };
-  return regex.global ? pairs(regex, skipped) : groups(regex, skipped);
+  const share: Share = { windowStart: -1, spent: 0 };
+  return regex.global ? pairs(regex, share, skipped) : groups(regex, share, skipped);
 }
 
 // Both styles time every exec (about 40 ns a clock read). Timing one line in eight and charging
@@ -180,10 +199,10 @@ export function customRegex(regex: RegExp, options: CustomRegexOptions = {}): Li
 // times and spent the budget of a legitimate expression on a loaded machine.
 
 /** `(?<name>…)(?<value>…)`: every match is one metric; a line with very many costly matches is cut off at LINE_BUDGET_MS. */
-function pairs(regex: RegExp, skipped: (line: string) => null): LineFormat {
+function pairs(regex: RegExp, share: Share, skipped: (line: string) => null): LineFormat {
   return (line) => {
     if (line.length > CUSTOM_REGEX_MAX_LINE) return null;
-    if (!mayRun()) return skipped(line);
+    if (!mayRun(share)) return skipped(line);
     const fields: [string, number][] = [];
     regex.lastIndex = 0;
     let n = 0;
@@ -195,20 +214,20 @@ function pairs(regex: RegExp, skipped: (line: string) => null): LineFormat {
       if (++n % 16 === 0 && performance.now() - start > LINE_BUDGET_MS) break;
     }
     const end = performance.now();
-    if (end - start > LINE_ALLOWANCE_MS) charge(end - start - LINE_ALLOWANCE_MS, end);
+    if (end - start > LINE_ALLOWANCE_MS) charge(share, end - start - LINE_ALLOWANCE_MS, end);
     return fromFields(fields);
   };
 }
 
 /** Each named group is a metric; a step group gives the step. */
-function groups(regex: RegExp, skipped: (line: string) => null): LineFormat {
+function groups(regex: RegExp, share: Share, skipped: (line: string) => null): LineFormat {
   return (line) => {
     if (line.length > CUSTOM_REGEX_MAX_LINE) return null;
-    if (!mayRun()) return skipped(line);
+    if (!mayRun(share)) return skipped(line);
     const start = performance.now();
     const m = regex.exec(line);
     const end = performance.now();
-    if (end - start > LINE_ALLOWANCE_MS) charge(end - start - LINE_ALLOWANCE_MS, end);
+    if (end - start > LINE_ALLOWANCE_MS) charge(share, end - start - LINE_ALLOWANCE_MS, end);
     if (!m?.groups) return null;
     const fields: [string, number][] = [];
     let step: number | null = null;

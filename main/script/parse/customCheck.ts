@@ -42,7 +42,13 @@ const MEASURE_RUNS = 3;
 export function checkMetricRegex(source: string): Promise<string | null> {
   let p = cache.get(source);
   if (!p) {
-    p = check(source);
+    // One check at a time: a burst of previews with new patterns queues up instead of starting
+    // a measuring worker each (each holds a V8 isolate, and they would share two cores).
+    p = queue.then(() => check(source));
+    queue = p.then(
+      () => undefined,
+      () => undefined,
+    );
     cache.set(source, p);
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   }
@@ -51,6 +57,7 @@ export function checkMetricRegex(source: string): Promise<string | null> {
 
 const CACHE_SIZE = 256;
 const cache = new Map<string, Promise<string | null>>();
+let queue: Promise<unknown> = Promise.resolve();
 
 async function check(source: string): Promise<string | null> {
   const compiled = compileMetricRegex(source);
