@@ -27,7 +27,10 @@ const CONTENT_TYPES: Record<string, string> = {
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 function plain(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }).end(text + '\n');
+  const body = Buffer.from(text + '\n');
+  res
+    .writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' })
+    .end(body);
 }
 
 /** A fault of the server itself: logged here, answered without its text (no paths or stack to a client). */
@@ -89,6 +92,7 @@ export async function startBrowserServer(engine: Engine, opts: { port: number; t
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
+      'Content-Length': String(body.length),
     };
     if (setCookie) headers['Set-Cookie'] = `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     res.writeHead(200, headers).end(body);

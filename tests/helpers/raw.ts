@@ -53,6 +53,12 @@ export function rawHttp(port: number, bytes: Buffer | string, timeoutMs = 3000):
     sock.on('data', (d) => {
       chunks.push(d);
       clearTimeout(quiet);
+      // A whole response with its Content-Length is the end of it: no need to wait for quiet.
+      const all = Buffer.concat(chunks);
+      const head = all.indexOf('\r\n\r\n');
+      const len = head === -1 ? null : /\r\ncontent-length: *(\d+)/i.exec(all.subarray(0, head).toString('latin1'));
+      if (len && !/^HTTP\/1\.1 100/.test(all.toString('latin1', 0, 12)) && all.length >= head + 4 + Number(len[1])) return finish(false);
+      if (head !== -1 && all.subarray(all.length - 5).toString('latin1') === '0\r\n\r\n') return finish(false);
       quiet = setTimeout(() => finish(false), 200);
     });
     sock.on('error', () => finish(false));
