@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { alive, waitFor } from '../helpers/process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../main/engine/engine';
-import { readHostInfo } from '../../main/engine/runner/trialHost';
+import { readExitRecord, readHostInfo } from '../../main/engine/runner/trialHost';
 import { readLogTail } from '../../main/engine/runner/trialLog';
 import type { Trial } from '../../preload/contract';
 import { digitsProject } from '../helpers/engine';
@@ -136,6 +136,24 @@ describe('the trial host: no byte lost', () => {
     expect(end.status).toBe('succeeded');
     const steps = (second.db.prepare('SELECT step FROM metric_points WHERE trial_id = ? ORDER BY seq').all(t.id) as { step: number }[]).map((r) => r.step);
     expect(steps).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it('points read late (after a re-attach) carry the time their line was printed, not when they were read', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tb-host-ws-'));
+    const first = new Engine({ dataDir, mode: 'browser', gpus: [], cpuSlots: 2 });
+    const project = scriptProject(first, `import time\nfor i in range(4):\n    print('{"step": %d, "loss": 1.0}' % i, flush=True)\n    time.sleep(0.3)\n`);
+    const t = first.runner.start(project);
+    const dir = first.trials.logPath(t.id)!;
+    await first.close({ detach: true }); // nothing read yet
+    await waitFor(() => readExitRecord(dir) !== null);
+    const second = newEngine(dataDir);
+    await second.runner.waitForEnd(t.id);
+    const walls = (second.db.prepare('SELECT wall_ms AS w FROM metric_points WHERE trial_id = ? ORDER BY seq').all(t.id) as { w: number }[]).map((r) => r.w);
+    expect(walls).toHaveLength(4);
+    const gaps = walls.slice(1).map((w, i) => w - walls[i]!);
+    // Printed 300 ms apart, all read in one go long after: the gaps are the printing's.
+    for (const g of gaps) expect(g).toBeGreaterThan(200);
+    expect(Date.now() - walls[3]!).toBeGreaterThan(0);
   });
 
   it('Stop ends a re-attached trial, and what its script printed on SIGTERM is kept', async () => {

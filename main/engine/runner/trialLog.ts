@@ -20,6 +20,11 @@ export function segmentPath(dir: string, n: number): string {
   return join(dir, `output-${n}.log`);
 }
 
+/** The time index of segment `n` (see host/trialHost.c: when the bytes ending there were read). */
+export function timesPath(dir: string, n: number): string {
+  return join(dir, `output-${n}.times`);
+}
+
 /** The segment numbers present in a trial's folder, ascending. */
 export function segments(dir: string): number[] {
   let names: string[];
@@ -103,6 +108,86 @@ export class LogReader {
       return true;
     } catch {
       return false;
+    }
+  }
+}
+
+const RECORD_BYTES = 16;
+
+/**
+ * When each byte of a trial's log was printed, from the host's time index: records of (global
+ * offset just past a read, Unix ms), ascending, in one file per segment. `timeOf(p)` answers
+ * for the byte at offset p with the first record past it; queries must not go backwards, so
+ * records behind them are dropped as the log is followed. Null where no record covers p yet
+ * (the host writes one within a few ms): the caller then uses the time it read the bytes.
+ */
+export class TimeIndex {
+  private segment: number;
+  private pos = 0;
+  private records: { off: number; ms: number }[] = [];
+  /** Records before this index are behind the queries (an index, not shift(): O(1) per record). */
+  private head = 0;
+  private readonly buf = Buffer.alloc(RECORD_BYTES * 4096);
+
+  constructor(
+    readonly dir: string,
+    startOffset = 0,
+    private readonly segmentBytes = SEGMENT_BYTES,
+  ) {
+    this.segment = Math.floor(startOffset / segmentBytes);
+  }
+
+  /** The time of the byte at offset p, and the offset where that record's coverage ends. */
+  timeOf(p: number): { ms: number; until: number } | null {
+    for (;;) {
+      while (this.head < this.records.length && this.records[this.head]!.off <= p) this.head++;
+      if (this.head < this.records.length) return { ms: this.records[this.head]!.ms, until: this.records[this.head]!.off };
+      this.records = [];
+      this.head = 0;
+      if (!this.load()) return null;
+    }
+  }
+
+  /** Reads more records; false when none are there now. */
+  private load(): boolean {
+    for (;;) {
+      // Once the next segment's index exists, this one gets no more records: read it once more
+      // (a record may have landed since it was last read), then move on.
+      const final = existsSync(timesPath(this.dir, this.segment + 1));
+      const got = this.readSegment();
+      if (got === null) {
+        // Not written yet, or deleted: a later segment may have records already.
+        const later = segments(this.dir).find((s) => s > this.segment);
+        if (later === undefined || !existsSync(timesPath(this.dir, later))) return false;
+        this.segment = later;
+        this.pos = 0;
+        continue;
+      }
+      if (got > 0) return true;
+      if (!final) return false;
+      this.segment++;
+      this.pos = 0;
+    }
+  }
+
+  /** Records read from the current segment's index (null: it is not there). */
+  private readSegment(): number | null {
+    let fd: number;
+    try {
+      fd = openSync(timesPath(this.dir, this.segment), 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const n = readSync(fd, this.buf, 0, this.buf.length, this.pos);
+      const whole = n - (n % RECORD_BYTES);
+      for (let i = 0; i < whole; i += RECORD_BYTES) {
+        this.records.push({ off: Number(this.buf.readBigInt64LE(i)), ms: Number(this.buf.readBigInt64LE(i + 8)) });
+      }
+      this.pos += whole;
+      return whole / RECORD_BYTES;
+    } finally {
+      closeSync(fd);
     }
   }
 }

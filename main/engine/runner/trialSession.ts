@@ -3,7 +3,7 @@ import { parseLine, type ParsedLine } from '../../script/parse';
 import { OutputParser } from '../../script/parse/stream';
 import type { MetricWriter } from './metricWriter';
 import { SideChannelTail } from './sideChannel';
-import { LogReader } from './trialLog';
+import { LogReader, TimeIndex } from './trialLog';
 import { processAlive, readExitRecord, readHostInfo, signal, spawnTrialHost, type ExitRecord } from './trialHost';
 
 /**
@@ -18,9 +18,9 @@ export const STOP_GRACE_MS = 3000;
  * a frame or two of the script, and costs one read() per running trial per tick.
  */
 const POLL_MS = 20;
-/** Read at most this much per turn of the event loop, so API calls are answered during a flood. */
-const READ_PER_TURN = 4 * 1024 * 1024;
-const READ_CHUNK = 1024 * 1024;
+/** Read at most this much per turn of the event loop, so API calls are answered during a flood (4 MiB of 4 KB lines held a turn for up to 172 ms; 1 MiB keeps a turn well under 100 ms). */
+const READ_PER_TURN = 1024 * 1024;
+const READ_CHUNK = 256 * 1024;
 /** Looking for the exit record and the host's liveness is rarer than looking for output. */
 const EXIT_CHECK_MS = 100;
 const LIVENESS_CHECK_MS = 1000;
@@ -120,6 +120,11 @@ export interface AttachOptions extends SessionCommon {
  */
 export class TrialSession {
   private readonly reader: LogReader;
+  /** When each byte was printed (the host's time index): points get that time, not when they were read. */
+  private readonly times: TimeIndex;
+  /** The time given to the points of the lines being parsed now. */
+  private clockMs = Date.now();
+  private lastPieceMs = 0;
   private readonly buf = Buffer.allocUnsafe(READ_CHUNK);
   private readonly decoder = new StringDecoder('utf8');
   private readonly lines: OutputParser;
@@ -159,6 +164,7 @@ export class TrialSession {
   constructor(private readonly opts: SpawnOptions | AttachOptions) {
     const cp = 'checkpoint' in opts ? opts.checkpoint : null;
     this.reader = new LogReader(opts.dir, cp?.offset ?? 0);
+    this.times = new TimeIndex(opts.dir, cp?.offset ?? 0);
     this.lastNewlineEnd = this.reader.offset;
     this.checkpointedAt = this.reader.offset;
     this.emittedBytes = this.reader.offset;
@@ -167,7 +173,7 @@ export class TrialSession {
     if ('checkpoint' in opts) opts.writer.resumeFrom(cp?.seqs ?? {}, cp?.side?.names ?? []);
     this.lines = new OutputParser(
       opts.parse ?? parseLine,
-      (parsed) => opts.writer.add(parsed),
+      (parsed) => opts.writer.add(parsed, this.clockMs),
       (line) => {
         if (line.length > 0) {
           this.tail.push(line);
@@ -325,13 +331,34 @@ export class TrialSession {
       const nl = chunk.lastIndexOf(10);
       if (nl !== -1) this.lastNewlineEnd = start + nl + 1;
       this.endsClean = nl === chunk.length - 1 && chunk.indexOf(27) === -1;
-      const text = this.decoder.write(chunk);
-      this.lines.push(text);
-      this.queueOutput(text);
+      this.parseTimed(chunk, start);
       this.outTimer ??= setTimeout(() => this.flushOutput(), OUTPUT_FLUSH_MS);
       if (this.opts.writer.backlogged) break;
     }
     return total;
+  }
+
+  /**
+   * Parses a chunk read from the log in pieces of the host's time index, so each line's points
+   * carry the time it was printed. Where the index shows the output was quiet for longer than
+   * IDLE_FLUSH_MS between two pieces, the terminal model is flushed there, as it would have been
+   * live: a chunk read late (a catch-up, a re-attach) gives the same lines as it did live.
+   */
+  private parseTimed(chunk: Buffer, start: number): void {
+    let pos = start;
+    const end = start + chunk.length;
+    while (pos < end) {
+      const t = this.times.timeOf(pos);
+      const pieceEnd = t ? Math.min(t.until, end) : end;
+      const ms = t ? t.ms : Date.now();
+      if (this.lastPieceMs > 0 && ms - this.lastPieceMs >= IDLE_FLUSH_MS) this.lines.flushIdle();
+      this.clockMs = ms;
+      this.lastPieceMs = ms;
+      const text = this.decoder.write(chunk.subarray(pos - start, pieceEnd - start));
+      this.lines.push(text);
+      this.queueOutput(text);
+      pos = pieceEnd;
+    }
   }
 
   /**

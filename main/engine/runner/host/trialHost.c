@@ -20,6 +20,11 @@
  *   output-N.log  the raw bytes, in segments of exactly SEGMENT_BYTES (segment N holds global
  *                 bytes [N*S, (N+1)*S)), so a byte offset names a file and a position; only the
  *                 last KEEP_SEGMENTS are kept, which caps the disk a chatty run can fill.
+ *   output-N.times  when the bytes were read: records of two little-endian int64s, (global offset
+ *                 just past a read, Unix time in ms), one per read but at most one per TIMES_MS
+ *                 (a later record then covers the reads before it), in the file of the segment its
+ *                 offset ends in, deleted with that segment. Points get the time their line was
+ *                 printed, even when the engine reads them later (a restart, a catch-up).
  *   host.json     {"hostPid":..,"childPid":..,"segmentBytes":..} once the child exists.
  *   exit.json     created at start as spaces (so it needs no new disk block at the end, when
  *                 the disk may be full), overwritten with the exit status once the output is
@@ -60,6 +65,9 @@
 #define LINGER_MS 10000
 /* After that kill, how long to wait for the last holder of the terminal before giving up. */
 #define LINGER_KILL_MS 5000
+/* Time records are at most this far apart while output flows: 5 ms is below what a step time
+ * measured over seconds can notice, and bounds the index to 200 records a second. */
+#define TIMES_MS 5
 
 static volatile sig_atomic_t stop_requested = 0;
 
@@ -80,6 +88,11 @@ static long keep_segments;
 static long long total_bytes = 0;
 static int log_fd = -1;
 static long long log_segment = -1;
+static int times_fd = -1;
+static long long times_segment = -1;
+/* The read not yet recorded in the time index: its end offset and when it was read. */
+static long long pending_off = -1;
+static int64_t pending_ms = 0, last_record_ms = 0;
 /* The first write error (a full disk): the trial is stopped and the error reported. */
 static char write_error[256] = "";
 
@@ -89,6 +102,18 @@ static void segment_path(char *out, size_t size, long long n) {
   char name[64];
   snprintf(name, sizeof name, "output-%lld.log", n);
   path_in_dir(out, size, name);
+}
+
+static void times_path(char *out, size_t size, long long n) {
+  char name[64];
+  snprintf(name, sizeof name, "output-%lld.times", n);
+  path_in_dir(out, size, name);
+}
+
+static int64_t wall_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Writes a small file atomically (temporary name, then rename), so a reader never sees half. */
@@ -137,6 +162,8 @@ static void log_write(const char *buf, size_t len) {
       if (seg >= keep_segments) {
         segment_path(path, sizeof path, seg - keep_segments);
         unlink(path);
+        times_path(path, sizeof path, seg - keep_segments);
+        unlink(path);
       }
     }
     long long room = (seg + 1) * segment_bytes - total_bytes;
@@ -151,6 +178,28 @@ static void log_write(const char *buf, size_t len) {
     len -= (size_t)w;
     total_bytes += w;
   }
+}
+
+/* Writes the pending time record, in the file of the segment its offset ends in. A failure only
+ * costs precision (the engine falls back to when it read the bytes), so it is not an error. */
+static void flush_time_record(void) {
+  if (pending_off <= 0) return;
+  long long seg = (pending_off - 1) / segment_bytes;
+  if (seg != times_segment) {
+    if (times_fd >= 0) close(times_fd);
+    char path[PATH_MAX];
+    times_path(path, sizeof path, seg);
+    times_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    times_segment = seg;
+  }
+  if (times_fd >= 0) {
+    int64_t rec[2] = {(int64_t)pending_off, pending_ms};
+    if (write(times_fd, rec, sizeof rec) != (ssize_t)sizeof rec) {
+      /* see above */
+    }
+  }
+  last_record_ms = pending_ms;
+  pending_off = -1;
 }
 
 static const char *signal_name(int sig) {
@@ -296,15 +345,23 @@ int main(int argc, char **argv) {
     if (reaped && kill_at == -2 && linger_killed_at < 0) linger_killed_at = t; /* a Stop's SIGKILL counts as the linger kill */
 
     struct pollfd p = {.fd = master, .events = POLLIN};
-    int pr = poll(&p, 1, 100);
+    int pr = poll(&p, 1, pending_off > 0 ? TIMES_MS : 100);
     if (pr < 0) {
       if (errno == EINTR) continue;
       break;
     }
-    if (pr == 0) continue;
+    if (pr == 0) {
+      flush_time_record();
+      continue;
+    }
     ssize_t n = read(master, buf, sizeof buf);
     if (n > 0) {
-      if (!write_error[0]) log_write(buf, (size_t)n);
+      if (!write_error[0]) {
+        log_write(buf, (size_t)n);
+        pending_off = total_bytes;
+        pending_ms = wall_ms();
+        if (pending_ms - last_record_ms >= TIMES_MS) flush_time_record();
+      }
       continue;
     }
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
@@ -314,6 +371,8 @@ int main(int argc, char **argv) {
     master = -1;
   }
   if (master >= 0) close(master);
+  flush_time_record();
+  if (times_fd >= 0) close(times_fd);
   if (log_fd >= 0 && close(log_fd) != 0) record_write_error("closing the output log", errno);
 
   char err[300] = "null";
