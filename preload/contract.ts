@@ -49,9 +49,19 @@ export interface Project extends ParseSettings {
   createdAt: number;
 }
 
-/** Where a trial comes from. */
-export const trialKinds = ['manual', 'study', 'probe', 'rerun', 'dryrun'] as const;
+/** Where a trial comes from: a Run, a study's design point, a batch-size probe, a seed rerun, the wizard's dry or confirmation run. */
+export const trialKinds = ['manual', 'study', 'probe', 'rerun', 'dryrun', 'confirmation'] as const;
 export type TrialKind = (typeof trialKinds)[number];
+
+/** What every trials table calls a kind of trial. */
+export const TRIAL_KIND_LABELS: Record<TrialKind, string> = {
+  manual: 'run',
+  study: 'study trial',
+  probe: 'batch-size probe',
+  rerun: 'seed rerun',
+  dryrun: 'dry run',
+  confirmation: 'confirmation run',
+};
 
 export interface Trial {
   id: number;

@@ -2,11 +2,12 @@
  * The desktop shell: one hardened window and the IPC adapter. This is the only module that
  * imports Electron; the engine it drives runs the same under plain Node.
  */
-import { app, BrowserWindow, ipcMain, shell, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, shell, session, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { Engine } from '../engine/engine';
 import { errorShape } from '../engine/errors';
 import { defaultDataDir } from '../engine/paths';
+import { WorkspaceError } from '../engine/store/workspaceLock';
 import { IPC_EVENT, IPC_INVOKE } from '../../preload/wire';
 
 const appRoot = join(__dirname, '..', '..');
@@ -93,5 +94,9 @@ app.on('web-contents-created', (_e, contents) => {
 
 main().catch((e: unknown) => {
   console.error(e);
+  // A window-less app that just vanishes says nothing: the reason goes in a dialog (another
+  // engine holds the workspace, or its folder cannot be written), then the app quits.
+  if (e instanceof WorkspaceError) dialog.showErrorBox('Tunebench cannot open this workspace', e.message);
+  else dialog.showErrorBox('Tunebench could not start', e instanceof Error ? e.message : String(e));
   app.quit();
 });

@@ -11,6 +11,7 @@ import {
   type WorkspaceInfo,
 } from '../../preload/contract';
 import { openDatabase, type Db } from './store/database';
+import { WorkspaceLock } from './store/workspaceLock';
 import { ProjectRepo } from './store/projects';
 import { TrialRepo } from './store/trials';
 import { MetricStore } from './store/metrics';
@@ -53,6 +54,8 @@ type Listener = (event: EventName, payload: Events[EventName]) => void;
  */
 export class Engine {
   readonly db: Db;
+  /** This engine's hold on its workspace (one engine per data folder); see store/workspaceLock.ts. */
+  readonly lock: WorkspaceLock;
   readonly projects: ProjectRepo;
   readonly trials: TrialRepo;
   readonly metrics: MetricStore;
@@ -72,7 +75,14 @@ export class Engine {
   private readonly listeners = new Set<Listener>();
 
   constructor(private readonly opts: EngineOptions) {
-    this.db = openDatabase(this.dbPath);
+    // Before the database opens: a second engine on this folder must not touch its trials.
+    this.lock = WorkspaceLock.acquire(opts.dataDir, { mode: opts.mode, version: opts.version ?? '0.0.0', files: ['workspace.sqlite', 'workspace.sqlite-wal', 'workspace.sqlite-shm'] });
+    try {
+      this.db = openDatabase(this.dbPath);
+    } catch (e) {
+      this.lock.release();
+      throw e;
+    }
     this.projects = new ProjectRepo(this.db);
     this.trials = new TrialRepo(this.db);
     this.metrics = new MetricStore(this.db);
@@ -245,5 +255,6 @@ export class Engine {
     await this.points.close();
     this.listeners.clear();
     this.db.close();
+    this.lock.release();
   }
 }

@@ -7,6 +7,7 @@ import '../requireNode22';
 import { join, resolve } from 'node:path';
 import { Engine } from '../engine/engine';
 import { defaultDataDir } from '../engine/paths';
+import { WorkspaceError } from '../engine/store/workspaceLock';
 import { newToken } from './auth';
 import { startBrowserServer } from './server';
 
@@ -25,7 +26,17 @@ function parsePort(argv: string[]): number {
 export async function serve(argv: string[], note?: string): Promise<void> {
   const appRoot = resolve(__dirname, '..', '..');
   const dataDir = defaultDataDir();
-  const engine = await Engine.open({ dataDir, mode: 'browser', examplesDir: join(appRoot, 'examples'), version: process.env.npm_package_version });
+  let engine: Engine;
+  try {
+    engine = await Engine.open({ dataDir, mode: 'browser', examplesDir: join(appRoot, 'examples'), version: process.env.npm_package_version });
+  } catch (e) {
+    // Another engine holds the workspace, or the folder cannot be written: one line, no stack.
+    if (e instanceof WorkspaceError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
   const token = process.env.TUNEBENCH_TOKEN || newToken();
   let srv;
   try {
@@ -33,9 +44,12 @@ export async function serve(argv: string[], note?: string): Promise<void> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     console.error(err.code === 'EADDRINUSE' ? `Port ${parsePort(argv)} is in use: choose another with --port N (0 picks a free one).` : String(err));
-    await engine.close();
+    // Detach: trials this start re-attached must not end because the port was taken.
+    await engine.close({ detach: true });
     process.exit(1);
   }
+  // Named by a second engine's refusal; the token stays out of the file.
+  engine.lock.announce(`http://127.0.0.1:${srv.port}/`);
   if (note) console.log(note);
   console.log(`Tunebench (browser mode) workspace: ${dataDir}`);
   console.log(`Open: ${srv.url}`);

@@ -8,8 +8,13 @@ import { ROOT } from './serve';
 /** The Python with PyTorch and scikit-learn: Debian's, where apt installs python3-torch (not the pyenv python3 first on PATH). */
 export const TORCH_PYTHON = process.env.TUNEBENCH_TEST_PYTHON ?? '/usr/bin/python3';
 
+/** A fresh, empty workspace folder. */
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'tb-engine-'));
+}
+
 export function tempEngine(): Engine {
-  return new Engine({ dataDir: mkdtempSync(join(tmpdir(), 'tb-engine-')), mode: 'browser', examplesDir: join(ROOT, 'examples') });
+  return new Engine({ dataDir: tempDataDir(), mode: 'browser', examplesDir: join(ROOT, 'examples') });
 }
 
 export function digitsProject(overrides: Partial<NewProject> = {}): NewProject {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../main/engine/engine';
 import type { Decision, Project } from '../../preload/contract';
 import type { Candidate, ExportFile, Journal, LaunchView } from '../../preload/contract-launch';
-import { digitsProject, tempEngine } from '../helpers/engine';
+import { digitsProject, tempDataDir, tempEngine } from '../helpers/engine';
 
 let engine: Engine | null = null;
 afterEach(async () => {
@@ -35,7 +35,7 @@ async function seedsDone(candidateId: number): Promise<LaunchView> {
 
 describe('launch on evidence with the real digits example', () => {
   it('reruns candidate and incumbent with seeds, reuses earlier reruns, records the launch, and the launch becomes the baseline', async () => {
-    engine = new Engine({ ...tempEngine().info(), mode: 'browser', cpuSlots: 2 });
+    engine = new Engine({ dataDir: tempDataDir(), mode: 'browser', cpuSlots: 2 });
     const project = engine.projects.create(digitsProject({ hyperparameters: SHORT }));
     // A study tuned at another batch size, before any launch: after the launch it is stale.
     const study = engine.studies.create({
@@ -185,7 +185,7 @@ describe('launch on evidence with the real digits example', () => {
   });
 
   it("promotes a study's best trial: the diff carries the study's roles, and the journal reads the study's sensitivity", async () => {
-    engine = new Engine({ ...tempEngine().info(), mode: 'browser', cpuSlots: 2 });
+    engine = new Engine({ dataDir: tempDataDir(), mode: 'browser', cpuSlots: 2 });
     const project = engine.projects.create(digitsProject({ hyperparameters: SHORT }));
     const study = (await call<{ id: number }>('studies.create', {
       projectId: project.id,

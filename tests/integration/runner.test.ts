@@ -136,6 +136,7 @@ describe('runner with a real pty and real PyTorch', () => {
     first.trials.markRunning(t.id, null, join(dataDir, 'x.log'));
     first.trials.setChildPid(t.id, orphan.pid!);
     first.db.close(); // the engine "dies" without ending its trial
+    first.lock.release(); // as the OS releases a dead engine's workspace lock
     engine = new EngineClass({ dataDir, mode: 'browser' });
     const resolved = engine.trials.get(t.id)!;
     expect(resolved.status).toBe('interrupted');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../main/engine/engine';
 import { sampleSearchSpace } from '../../main/playbook/sample';
 import type { MethodInput, StudyWithProgress, Trial } from '../../preload/contract';
-import { digitsProject, tempEngine } from '../helpers/engine';
+import { digitsProject, tempDataDir, tempEngine } from '../helpers/engine';
 
 let engine: Engine | null = null;
 afterEach(async () => {
@@ -44,7 +44,7 @@ async function until<T>(f: () => T | undefined | false, ms = 120_000): Promise<T
 
 describe('studies through the scheduler', () => {
   it('runs the whole design, at most `concurrency` at once, and records each objective', async () => {
-    engine = new Engine({ ...tempEngine().info(), mode: 'browser', cpuSlots: 3 });
+    engine = new Engine({ dataDir: tempDataDir(), mode: 'browser', cpuSlots: 3 });
     const project = engine.projects.create(digitsProject());
     let running = 0;
     let maxRunning = 0;
@@ -86,7 +86,7 @@ describe('studies through the scheduler', () => {
   });
 
   it('pauses, resumes and cancels; the queue survives a restart', async () => {
-    const first = new Engine({ ...tempEngine().info(), mode: 'browser', cpuSlots: 1 });
+    const first = new Engine({ dataDir: tempDataDir(), mode: 'browser', cpuSlots: 1 });
     const project = first.projects.create(digitsProject());
     const study = (await first.invoke('studies.create', studyInput(project.id, { concurrency: 1 }))) as StudyWithProgress;
     first.studyService.pause(study.id);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations as defaultMigrations, type Migration } from './migrations';
+import { cannotWrite } from './workspaceLock';
 
 export type Db = Database.Database;
 
@@ -19,8 +20,16 @@ function checksum(m: Migration): string {
  */
 export function openDatabase(path: string, migrations: readonly Migration[] = defaultMigrations): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
+  let db: Db | undefined;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+  } catch (e) {
+    db?.close();
+    // SQLite's "unable to open database file" names neither the file nor the cause.
+    if (/^SQLITE_(CANTOPEN|READONLY|PERM|IOERR|FULL)/.test((e as { code?: string }).code ?? '')) throw cannotWrite(path, e);
+    throw e;
+  }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
