@@ -55,6 +55,8 @@ describe('the workbench in a real browser', () => {
 
   it('stops a running trial and marks it killed', async () => {
     await wb.page.getByRole('button', { name: '← Project' }).click();
+    // Run used the values shown without making them the project's: the form shows the project's own again.
+    await expect(wb.page.locator('[data-hparam="max_steps"]').inputValue()).resolves.not.toBe('8000');
     await setHparam('max_steps', '10000000');
     await wb.page.getByTestId('run').click();
     await wb.page.locator('h1 [data-status="running"]').waitFor();
@@ -70,6 +72,7 @@ describe('the workbench in a real browser', () => {
     await expect(wb.page.getByTestId('failure-reason').textContent()).resolves.toContain('stopped by the user');
     await wb.page.getByRole('button', { name: '← Project' }).click();
     await expect(wb.page.locator('[data-testid=trial-table] [data-status]').allTextContents()).resolves.toEqual(['killed', 'succeeded']);
+    await expect(wb.page.locator('[data-testid=trial-table] [data-kind]').allTextContents()).resolves.toEqual(['run', 'run']);
     await wb.shot('trials');
   });
 

@@ -102,7 +102,7 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
   },
   'wizard.confirmRun': (e, { projectId, config }) => {
     const p = project(e, projectId);
-    const trial = runNow(e, p, config, 'manual');
+    const trial = runNow(e, p, config, 'confirmation');
     e.wizard.save(projectId, { choices: { confirmTrialId: trial.id } });
     return trial;
   },

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useNow } from '../lib/useNow';
-import type { Hyperparameters, MethodOutput, Trial } from '../../../preload/contract';
+import { TRIAL_KIND_LABELS, type Hyperparameters, type MethodOutput, type Trial } from '../../../preload/contract';
 import { api } from '../api/client';
 import { formatDuration, formatTime } from '../lib/format';
 import { useStore } from '../store';
@@ -53,6 +53,7 @@ export function TrialTable({ trials, projectId, current }: { trials: Trial[]; pr
       <thead>
         <tr>
           <th>#</th>
+          <th>Kind</th>
           <th>Status</th>
           <th>Started</th>
           <th>Duration</th>
@@ -69,6 +70,9 @@ export function TrialTable({ trials, projectId, current }: { trials: Trial[]; pr
           return (
             <tr key={t.id} onClick={() => openTrial(t.id)} tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && openTrial(t.id)} data-trial={t.id}>
               <td className="num">{t.id}</td>
+              <td className="subtle" data-kind={t.kind}>
+                {t.kind === 'study' && t.studyId !== null ? `study ${t.studyId}` : TRIAL_KIND_LABELS[t.kind]}
+              </td>
               <td>
                 <StatusBadge trial={t} />
               </td>

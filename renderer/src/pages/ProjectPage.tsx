@@ -130,18 +130,28 @@ export function ProjectPage({ project }: { project: Project }) {
 
   const run = useCallback(async () => {
     if (busy) return;
+    const { errors: errs, patch } = validate(draft);
+    setErrors(errs);
+    if (!patch) return;
     setBusy(true);
     try {
-      if (!(await save())) return;
-      const t = await startTrial(project.id);
+      // Run uses the values shown and leaves the project's own values as they are (Save is
+      // the explicit way to change them); an edited command, folder or interpreter is part of
+      // what runs, so those are saved first.
+      const { hyperparameters, ...setup } = patch;
+      const setupChanged = JSON.stringify({ ...toDraft(project), hparams: [] }) !== JSON.stringify({ ...draft, hparams: [] });
+      if (setupChanged) await saveProject(project.id, setup);
+      const t = await startTrial(project.id, hyperparameters);
       if (t.status === 'failed') notify('error', `Trial #${t.id} could not start: ${t.failureReason ?? 'unknown reason'}`);
       else openTrial(t.id);
     } catch (e) {
-      notify('error', (e as Error).message);
+      const err = e as ApiError;
+      if (err.issues) setErrors(Object.fromEntries(err.issues.map((i) => [i.path.replace(/^patch\./, ''), i.message])));
+      notify('error', err.message);
     } finally {
       setBusy(false);
     }
-  }, [busy, save, startTrial, project.id, notify, openTrial]);
+  }, [busy, draft, project, saveProject, startTrial, notify, openTrial]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -166,7 +176,7 @@ export function ProjectPage({ project }: { project: Project }) {
       <header className="page-header">
         <div>
           <h1>{project.name}</h1>
-          <p className="subtle">Run the training command with these values; every metric it prints is kept. Run saves the values as the project’s first.</p>
+          <p className="subtle">Run the training command with the values shown; every metric it prints is kept. Save makes them the project’s values.</p>
         </div>
         <div className="actions">
           {dirty && (
@@ -177,7 +187,7 @@ export function ProjectPage({ project }: { project: Project }) {
           <button className="btn" onClick={() => void save().then((ok) => ok && notify('info', 'Saved.'))} disabled={!dirty} title="Save (Ctrl+S)">
             Save
           </button>
-          <button className="btn primary" onClick={() => void run()} disabled={busy} data-testid="run" title="Save these values as the project's and run a trial with them (Ctrl+Enter)">
+          <button className="btn primary" onClick={() => void run()} disabled={busy} data-testid="run" title="Run a trial with the values shown, without changing the project's values (Ctrl+Enter)">
             {busy ? 'Starting…' : '▶ Run'}
           </button>
         </div>

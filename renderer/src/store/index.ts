@@ -1,5 +1,5 @@
 import { create, type StateCreator } from 'zustand';
-import type { Project, ProjectPatch, Trial } from '../../../preload/contract';
+import type { Hyperparameters, Project, ProjectPatch, Trial } from '../../../preload/contract';
 import { api } from '../api/client';
 
 type Theme = 'light' | 'dark';
@@ -25,7 +25,8 @@ interface TrialsSlice {
   trials: Record<number, Trial[]>;
   loadTrials(projectId: number): Promise<void>;
   upsertTrial(t: Trial): void;
-  startTrial(projectId: number): Promise<Trial>;
+  /** Starts a trial of the project, with these hyperparameters (default: the project's own). */
+  startTrial(projectId: number, hyperparameters?: Hyperparameters): Promise<Trial>;
   stopTrial(id: number): Promise<void>;
 }
 
@@ -83,8 +84,8 @@ const trialsSlice: StateCreator<State, [], [], TrialsSlice> = (set, get) => ({
     const next = list.some((x) => x.id === t.id) ? list.map((x) => (x.id === t.id ? t : x)) : [t, ...list];
     set({ trials: { ...get().trials, [t.projectId]: next } });
   },
-  async startTrial(projectId) {
-    const t = await api.invoke('trials.start', { projectId });
+  async startTrial(projectId, hyperparameters) {
+    const t = await api.invoke('trials.start', hyperparameters ? { projectId, hyperparameters } : { projectId });
     get().upsertTrial(t);
     return t;
   },
