@@ -54,8 +54,16 @@ export class OutputParser {
     const bar = BAR_EPOCH.exec(line);
     if (bar) this.closeEpoch(bar[1]!);
     this.lastBar = null;
-    const parsed = this.parse(line);
-    if (parsed) this.onParsed(parsed);
+    this.emit(this.parse(line));
+  }
+
+  /** Hands on a parsed line, after the earlier lines it resolved (see ParsedLine.earlier). */
+  private emit(parsed: ParsedLine | null): void {
+    if (!parsed) return;
+    if (parsed.earlier) {
+      for (const e of parsed.earlier) this.onParsed({ step: e.step, metrics: e.metrics });
+      if (parsed.metrics.length > 0) this.onParsed({ step: parsed.step, metrics: parsed.metrics });
+    } else this.onParsed(parsed);
   }
 
   private redraw(previous: string): void {
@@ -68,8 +76,7 @@ export class OutputParser {
   /** The bar reached `epoch`: the remembered state of an earlier epoch was that epoch's last. */
   private closeEpoch(epoch: string): void {
     if (this.lastBar && this.lastBar.epoch !== epoch) {
-      const parsed = this.parse(this.lastBar.text);
-      if (parsed) this.onParsed(parsed);
+      this.emit(this.parse(this.lastBar.text));
     }
     this.lastBar = null;
   }

@@ -1,0 +1,72 @@
+import { FieldSet, type Reading } from './reading';
+import { NUMBER_SRC, parseNumber } from './values';
+
+/**
+ * Progress bars in a line, as the terminal finally shows them (the line assembler has
+ * resolved carriage-return redraws): tqdm's `desc: 45%|████▌     | 450/1000 [00:05<00:06,
+ * 89.3it/s, loss=0.5]` (or `450it [00:05, 89.3it/s]` without a total), and rich's
+ * `Epoch 2/9 ━━━━━━━━ 32/32 0:00:01 • 0:00:00 28.35it/s v_num: 0 train_loss: 0.3`.
+ * A bar's counter counts within the bar (an epoch's batches, often), so it gives no step;
+ * the epoch in its description does. Text printed onto a bar's row after it (a `print()`
+ * while the bar is drawn) is the line's real content.
+ */
+const TQDM = /(?:^|(?<=[\s:]))(\d{1,3})%\|[^|]*\|\s*[\d.]+[kMG]?\/[\d.?]+[kMG]?\s*\[([^\]]*)\]|(?:^|(?<=\s))\d+it\s*\[([^\]]*)\]/;
+const RICH = /[━╸╺─]*━[━╸╺─ ]*\s+\d+\/\d+\s+[\d:-]+\s*•\s*[\d:-]+\s+[\d.]+(?:it\/s|s\/it)\s*/;
+const POSTFIX = new RegExp(String.raw`^([A-Za-z_][\w./@-]*)=(${NUMBER_SRC})$`, 'i');
+const DESC_EPOCH = /\bepoch\s+(\d+)\s*(?::|\/\s*\d+)?/i;
+
+export interface Bar {
+  /** The description before the percentage (without its `: `). */
+  desc: string;
+  /** The postfix fields after the rate. */
+  postfix: [string, number][];
+  /** What the line says after the bar (glued on by a print while the bar was drawn). */
+  after: string;
+}
+
+/** The tqdm bar in a line, or null. */
+export function findBar(line: string): Bar | null {
+  if (line.indexOf('|') === -1 && line.indexOf('it [') === -1) return null;
+  const m = TQDM.exec(line);
+  if (!m) return null;
+  const inside = (m[2] ?? m[3] ?? '').split(',');
+  const postfix: [string, number][] = [];
+  for (const part of inside.slice(2)) {
+    const kv = POSTFIX.exec(part.trim());
+    const v = kv ? parseNumber(kv[2]!) : null;
+    if (kv && v !== null) postfix.push([kv[1]!, v]);
+  }
+  // Without a total the bracket holds elapsed and rate only: the postfix starts at its second part.
+  if (m[3] !== undefined) {
+    postfix.length = 0;
+    for (const part of inside.slice(1)) {
+      const kv = POSTFIX.exec(part.trim());
+      const v = kv ? parseNumber(kv[2]!) : null;
+      if (kv && v !== null) postfix.push([kv[1]!, v]);
+    }
+  }
+  return { desc: line.slice(0, m.index).replace(/:\s*$/, ''), postfix, after: line.slice(m.index + m[0].length) };
+}
+
+/** The epoch a bar's description names (`Epoch 3`, Lightning's `Epoch 3:`), or null. */
+export function descEpoch(desc: string): number | null {
+  const e = DESC_EPOCH.exec(desc);
+  return e ? Number(e[1]) : null;
+}
+
+/** A bar's postfix as a reading (with the description's epoch), or null when it has none. */
+export function barReading(bar: Bar): Reading | null {
+  if (bar.postfix.length === 0) return null;
+  const fields = new FieldSet();
+  const epoch = descEpoch(bar.desc);
+  if (epoch !== null) fields.setEpoch(epoch, true);
+  for (const [k, v] of bar.postfix) fields.add(k, v);
+  return fields.build('record');
+}
+
+/** The line with a rich progress bar cut out (its counter, times and rate), or null when it has none. */
+export function cutRichBar(line: string): string | null {
+  if (line.indexOf('━') === -1) return null;
+  const m = RICH.exec(line);
+  return m ? `${line.slice(0, m.index)}  ${line.slice(m.index + m[0].length)}` : null;
+}
