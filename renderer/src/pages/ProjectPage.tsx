@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { paramStyles, type InterpreterCandidate, type Project, type ProjectPatch } from '../../../preload/contract';
-import { absolutePathProblem } from '../../../preload/schemas';
+import { absolutePathProblem, controlCharacterProblem } from '../../../preload/schemas';
 import { api, ApiError } from '../api/client';
 import { joinArgv, parseHyperValue, splitArgv } from '../lib/argvText';
 import { useStore } from '../store';
@@ -44,6 +44,8 @@ function validate(d: Draft): { errors: Record<string, string>; patch: ProjectPat
   if (!d.name.trim()) errors.name = 'A project needs a name.';
   if (!d.workdir.trim()) errors.workdir = 'Choose the folder the script runs in.';
   else if (absolutePathProblem(d.workdir)) errors.workdir = `${absolutePathProblem(d.workdir)}.`;
+  else if (controlCharacterProblem(d.workdir)) errors.workdir = `The folder ${controlCharacterProblem(d.workdir)}.`;
+  if (controlCharacterProblem(d.interpreter)) errors.interpreter = `The interpreter ${controlCharacterProblem(d.interpreter)}.`;
   if (!d.interpreter.trim()) errors.interpreter = 'Choose a Python interpreter, e.g. /usr/bin/python3 or a venv’s bin/python.';
   const { argv, error } = splitArgv(d.command);
   if (error) errors.command = `The command cannot be read: ${error}.`;
@@ -55,6 +57,7 @@ function validate(d: Draft): { errors: Record<string, string>; patch: ProjectPat
     if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) errors[`hparam.${i}`] = `“${name || '(empty)'}” is not a valid name: use letters, digits, _ . - (e.g. lr).`;
     else if (name in hyperparameters) errors[`hparam.${i}`] = `${name} is set twice.`;
     else if (h.value.trim() === '') errors[`hparam.${i}`] = `Give ${name} a value, or remove the row.`;
+    else if (controlCharacterProblem(h.value)) errors[`hparam.${i}`] = `The value of ${name} ${controlCharacterProblem(h.value)}.`;
     else hyperparameters[name] = parseHyperValue(h.value);
   });
   const lr = hyperparameters.lr ?? hyperparameters.learning_rate;
@@ -75,6 +78,18 @@ function validate(d: Draft): { errors: Record<string, string>; patch: ProjectPat
       objectiveGoal: d.objectiveGoal,
     },
   };
+}
+
+/** The engine's field issues on the form: `patch.workdir` under its field, `hyperparameters.lr` under that row. */
+function issueFields(issues: { path: string; message: string }[], d: Draft): Record<string, string> {
+  return Object.fromEntries(
+    issues.map((i) => {
+      const path = i.path.replace(/^patch\./, '');
+      const m = /^hyperparameters\.(.+)$/.exec(path);
+      const row = m ? d.hparams.findIndex((h) => h.name.trim() === m[1]) : -1;
+      return [row >= 0 ? `hparam.${row}` : path, i.message];
+    }),
+  );
 }
 
 function Field({ label, error, hint, children }: { label: string; error?: string | undefined; hint?: string; children: React.ReactNode }) {
@@ -122,7 +137,7 @@ export function ProjectPage({ project }: { project: Project }) {
       return true;
     } catch (e) {
       const err = e as ApiError;
-      setErrors(Object.fromEntries((err.issues ?? []).map((i) => [i.path.replace(/^patch\./, ''), i.message])));
+      setErrors(issueFields(err.issues ?? [], draft));
       notify('error', err.message);
       return false;
     }
@@ -146,7 +161,7 @@ export function ProjectPage({ project }: { project: Project }) {
       else openTrial(t.id);
     } catch (e) {
       const err = e as ApiError;
-      if (err.issues) setErrors(Object.fromEntries(err.issues.map((i) => [i.path.replace(/^patch\./, ''), i.message])));
+      if (err.issues) setErrors(issueFields(err.issues, draft));
       notify('error', err.message);
     } finally {
       setBusy(false);
