@@ -7,7 +7,7 @@
  * written is named with its cause instead of "unable to open database file".
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -160,6 +160,12 @@ describe('one engine per workspace (in one process)', () => {
     await first.close();
     const second = new Engine({ dataDir, mode: 'browser', cpuSlots: 1 });
     await second.close();
+  });
+
+  it('creates a new workspace folder readable by its user only', async () => {
+    const dataDir = join(tempDataDir(), 'new', 'workspace');
+    await new Engine({ dataDir, mode: 'browser', cpuSlots: 1 }).close();
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
   });
 });
 

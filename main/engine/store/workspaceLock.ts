@@ -83,7 +83,9 @@ export function cannotWrite(path: string, err: unknown): WorkspaceError {
  */
 export function checkWritable(dataDir: string, files: readonly string[] = []): void {
   try {
-    mkdirSync(dataDir, { recursive: true });
+    // 0700 where it is created here: other local users are not trusted, and the workspace holds
+    // every command, value and line a script printed. An existing folder keeps its mode.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (e) {
     throw cannotWrite(dataDir, realMkdirError(dataDir, e));
   }
