@@ -22,10 +22,13 @@ export interface CorpusCase {
   hyperparameters: Record<string, string | number | boolean>;
   expected: Expected[];
   text: string;
+  /** `fresh`: written after the reader was tuned on the rest (make_corpus.py says which). */
+  set: 'tuned' | 'fresh';
 }
 
 export interface CaseScore {
   name: string;
+  set: CorpusCase['set'];
   expected: number;
   emitted: number;
   found: number;
@@ -61,8 +64,9 @@ export function loadCorpus(dir = CORPUS_DIR): CorpusCase[] {
     .sort()
     .map((f) => {
       const name = f.slice(0, -'.json'.length);
-      const meta = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { source: string; hyperparameters?: CorpusCase['hyperparameters']; points: Expected[] };
-      return { name, source: meta.source, hyperparameters: meta.hyperparameters ?? {}, expected: meta.points, text: readFileSync(join(dir, `${name}.txt`), 'utf8') };
+      const meta = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { source: string; hyperparameters?: CorpusCase['hyperparameters']; points: Expected[]; set?: string };
+      const text = readFileSync(join(dir, `${name}.txt`), 'utf8');
+      return { name, source: meta.source, hyperparameters: meta.hyperparameters ?? {}, expected: meta.points, text, set: meta.set === 'fresh' ? 'fresh' : 'tuned' };
     });
 }
 
@@ -95,6 +99,7 @@ export function scoreCase(c: CorpusCase): CaseScore {
   const got0 = stepless(got);
   return {
     name: c.name,
+    set: c.set,
     expected: want.size,
     emitted: got.size,
     found: want.size - missing.length,
@@ -108,9 +113,11 @@ export function scoreCase(c: CorpusCase): CaseScore {
   };
 }
 
-/** Scores the whole corpus: recall and precision over all points, and the cases that yield nothing. */
-export function scoreCorpus(dir = CORPUS_DIR): CorpusScore {
-  const cases = loadCorpus(dir).map(scoreCase);
+/** Scores the whole corpus (or one set of it): recall and precision over all points, and the cases that yield nothing. */
+export function scoreCorpus(dir = CORPUS_DIR, set?: CorpusCase['set']): CorpusScore {
+  const cases = loadCorpus(dir)
+    .filter((c) => !set || c.set === set)
+    .map(scoreCase);
   const sum = (f: (s: CaseScore) => number) => cases.reduce((a, s) => a + f(s), 0);
   const emitted = sum((s) => s.emitted);
   return {
