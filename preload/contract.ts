@@ -16,6 +16,7 @@ export type { ParseSettings } from './parseSettings';
 import { searchSpaceSchema } from './space';
 import { absolutePathProblem, hyperparameters, id, MAX_PREVIEW_TEXT, noControlCharacters, returns, safeRecord } from './schemas';
 import { launchMethods } from './contract-launch';
+import { projectMethods, seedFlagSchema } from './contract-projects';
 import { overviewMethods } from './contract-overview';
 import { wizardMethods, type WizardEvents } from './contract-wizard';
 
@@ -47,6 +48,16 @@ export interface Project extends ParseSettings {
   objectiveMetric: string | null;
   objectiveGoal: ObjectiveGoal;
   createdAt: number;
+  /**
+   * How the script takes its seed, written as it precedes the value: `--seed`, `--random-seed`,
+   * `seed=` (a Hydra override); null where none was found (the script has no seed flag).
+   * Detected from the script's help when the project is created; editable.
+   */
+  seedFlag: string | null;
+  /** When the project was archived (hidden from the sidebar, kept whole); null while it is active. */
+  archivedAt: number | null;
+  /** When the metrics of its first run were reviewed (kept, renamed, ignored, an objective chosen); null before. */
+  metricsReviewedAt: number | null;
 }
 
 /** Where a trial comes from: a Run, a study's design point, a batch-size probe, a seed rerun, the wizard's dry or confirmation run. */
@@ -178,11 +189,19 @@ export interface Series {
   downsampled: boolean;
 }
 
+/** Where an interpreter was found: an environment in or above the script's folder, the active env, conda's envs, PATH. */
+export type InterpreterSource = 'nearby' | 'active' | 'conda' | 'path';
+
 export interface InterpreterCandidate {
   path: string;
   version: string;
   hasTorch: boolean;
   hasSklearn: boolean;
+  hasJax: boolean;
+  hasTensorflow: boolean;
+  source: InterpreterSource;
+  /** The environment's folder (a venv or conda env), null for a Python found on PATH. */
+  env: string | null;
 }
 
 /** The workspace's settings and the machine's slots, for the Settings screen. */
@@ -234,6 +253,7 @@ export const projectPatch = z
     hyperparameters,
     objectiveMetric: z.string().max(200).superRefine(noControlCharacters('the metric name')).nullable(),
     objectiveGoal: z.enum(objectiveGoals),
+    seedFlag: seedFlagSchema.nullable(),
     ...parseSettingsSchema,
   })
   .partial();
@@ -281,8 +301,11 @@ export const methods = {
   },
   /** Change some of a project's fields; the whole patch is validated before anything is saved. */
   'projects.update': { input: z.object({ id, patch: projectPatch }), output: returns<Project>() },
-  /** Python interpreters found on this machine, with whether PyTorch and scikit-learn import. */
-  'interpreters.detect': { input: z.object({}), output: returns<InterpreterCandidate[]>() },
+  /**
+   * Python interpreters found on this machine, with whether PyTorch, JAX, TensorFlow and
+   * scikit-learn import; with a project, the environments in or above its folder come first.
+   */
+  'interpreters.detect': { input: z.object({ projectId: id.optional() }), output: returns<InterpreterCandidate[]>() },
   /** Each trial's best and last value of the project's objective metric, by trial id. */
   'trials.objectives': {
     input: z.object({ projectId: id }),
@@ -347,6 +370,7 @@ export const methods = {
   'studies.analysis': { input: z.object({ id }), output: returns<StudyAnalysisView>() },
   /** Queues the same design point again (a crashed trial worth another try). */
   'trials.retry': { input: z.object({ id }), output: returns<Trial>() },
+  ...projectMethods,
   ...launchMethods,
   ...wizardMethods,
   ...overviewMethods,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Engine } from '../engine/engine';
 import { errorShape } from '../engine/errors';
 import { defaultDataDir } from '../engine/paths';
+import { setScriptPicker } from '../engine/handlers/projects';
 import { WorkspaceError } from '../engine/store/workspaceLock';
 import { IPC_EVENT, IPC_INVOKE } from '../../preload/wire';
 
@@ -56,6 +57,12 @@ async function main(): Promise<void> {
     version: app.getVersion(),
   });
   const eng = engine;
+  // New project's "Choose…": the system's dialog, so the path comes from the user's own pick.
+  setScriptPicker(async () => {
+    const options = { title: 'Choose the training script', properties: ['openFile' as const], filters: [{ name: 'Python', extensions: ['py'] }, { name: 'All files', extensions: ['*'] }] };
+    const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  });
   ipcMain.handle(IPC_INVOKE, async (e, method: unknown, input: unknown) => {
     if (!trustedSender(e)) throw new Error('untrusted sender');
     try {

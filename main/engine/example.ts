@@ -15,5 +15,6 @@ export function exampleProject(examplesDir: string, interpreter: string): NewPro
     hyperparameters: { optimizer: 'adam', lr: 0.003, batch_size: 64, max_steps: 600, eval_every: 50, seed: 0 },
     objectiveMetric: 'val_error',
     objectiveGoal: 'minimize',
+    seedFlag: '--seed',
   };
 }

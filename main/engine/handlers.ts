@@ -10,6 +10,7 @@ import { newSeed } from '../playbook/random';
 import { sampleSearchSpace } from '../playbook/sample';
 import { launchHandlers } from './handlers/launch';
 import { wizardHandlers } from './handlers/wizard';
+import { projectHandlers } from './handlers/projects';
 import { buildOverview } from './overview';
 import { analyzeStoredStudy } from './studyAnalysis';
 import { exportTrials } from './exportTrial';
@@ -69,6 +70,7 @@ export const handlers: Handlers = {
       metricRegex: input.metricRegex || null,
       metricRenames: input.metricRenames ?? {},
       ignoredMetrics: input.ignoredMetrics ?? [],
+      seedFlag: input.seedFlag ?? null,
     });
   },
   'projects.update': async (e, { id, patch }) => {
@@ -77,7 +79,8 @@ export const handlers: Handlers = {
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     return e.projects.update({ ...current, ...defined });
   },
-  'interpreters.detect': () => detectInterpreters(),
+  // With a project, its folder's own environment (.venv, venv, a conda env) is listed first.
+  'interpreters.detect': (e, { projectId }) => detectInterpreters(projectId === undefined ? {} : { near: project(e, projectId).workdir }),
   'trials.list': (e, { projectId }) => e.trials.list(project(e, projectId).id),
   'trials.get': (e, { id }) => trial(e, id),
   'trials.objectives': (e, { projectId }) => {
@@ -176,6 +179,7 @@ export const handlers: Handlers = {
   'trials.export': (e, { ids, format }) => exportTrials(ids.map((id) => trial(e, id)), e.metrics, format),
   'trials.metrics': (e, { id }) => e.metrics.summaries(trial(e, id).id),
   'trials.series': (e, { id, metric, maxPoints }) => e.metrics.series(trial(e, id).id, metric, maxPoints),
+  ...projectHandlers,
   ...launchHandlers,
   ...wizardHandlers,
   'overview.get': (e, { projectId }) => buildOverview(e, projectId),

@@ -283,4 +283,20 @@ ALTER TABLE trials ADD COLUMN log_checkpoint TEXT;
 ALTER TABLE trials ADD COLUMN notices TEXT NOT NULL DEFAULT '[]';
 `,
   },
+  {
+    version: 10,
+    name: 'project seed flag, archive, metric review',
+    sql: `
+-- How the script takes its seed (--seed, --random-seed, seed= for Hydra); NULL: none found.
+-- Projects from before this migration that pass a seed value did so as a flag or override
+-- named seed (reruns relied on it), so that is what they get.
+ALTER TABLE projects ADD COLUMN seed_flag TEXT;
+UPDATE projects SET seed_flag = CASE param_style WHEN 'hydra' THEN 'seed=' ELSE '--seed' END
+  WHERE json_type(hyperparameters, '$.seed') IS NOT NULL AND param_style IN ('flags', 'hydra');
+-- Archived projects are hidden from the sidebar and kept whole; NULL while active.
+ALTER TABLE projects ADD COLUMN archived_at INTEGER;
+-- When the first run's metric review was done; NULL before.
+ALTER TABLE projects ADD COLUMN metrics_reviewed_at INTEGER;
+`,
+  },
 ];

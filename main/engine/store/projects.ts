@@ -16,10 +16,16 @@ interface ProjectRow {
   metric_regex: string | null;
   metric_renames: string;
   ignored_metrics: string;
+  seed_flag: string | null;
+  archived_at: number | null;
+  metrics_reviewed_at: number | null;
 }
 
+/** Fields a new project may leave out: no seed flag, active, its metrics not reviewed yet. */
+type Optional = 'seedFlag' | 'archivedAt' | 'metricsReviewedAt';
+
 /** A new project; its parse settings default to none (built-in formats only). */
-export type NewProject = Omit<Project, 'id' | 'createdAt' | keyof ParseSettings> & Partial<ParseSettings>;
+export type NewProject = Omit<Project, 'id' | 'createdAt' | keyof ParseSettings | Optional> & Partial<ParseSettings> & Partial<Pick<Project, Optional>>;
 
 function fromRow(r: ProjectRow): Project {
   return {
@@ -36,6 +42,9 @@ function fromRow(r: ProjectRow): Project {
     metricRegex: r.metric_regex,
     metricRenames: JSON.parse(r.metric_renames) as Record<string, string>,
     ignoredMetrics: JSON.parse(r.ignored_metrics) as string[],
+    seedFlag: r.seed_flag,
+    archivedAt: r.archived_at,
+    metricsReviewedAt: r.metrics_reviewed_at,
   };
 }
 
@@ -49,13 +58,14 @@ export class ProjectRepo {
   constructor(db: Db) {
     this.insertStmt = db.prepare(`INSERT INTO projects
       (name, workdir, interpreter, argv_template, param_style, hyperparameters, objective_metric, objective_goal, created_at,
-       metric_regex, metric_renames, ignored_metrics)
+       metric_regex, metric_renames, ignored_metrics, seed_flag, archived_at, metrics_reviewed_at)
       VALUES (@name, @workdir, @interpreter, @argv_template, @param_style, @hyperparameters, @objective_metric, @objective_goal, @created_at,
-       @metric_regex, @metric_renames, @ignored_metrics)`);
+       @metric_regex, @metric_renames, @ignored_metrics, @seed_flag, @archived_at, @metrics_reviewed_at)`);
     this.updateStmt = db.prepare(`UPDATE projects SET name=@name, workdir=@workdir, interpreter=@interpreter,
       argv_template=@argv_template, param_style=@param_style, hyperparameters=@hyperparameters,
       objective_metric=@objective_metric, objective_goal=@objective_goal,
-      metric_regex=@metric_regex, metric_renames=@metric_renames, ignored_metrics=@ignored_metrics WHERE id=@id`);
+      metric_regex=@metric_regex, metric_renames=@metric_renames, ignored_metrics=@ignored_metrics,
+      seed_flag=@seed_flag, archived_at=@archived_at, metrics_reviewed_at=@metrics_reviewed_at WHERE id=@id`);
     this.getStmt = db.prepare('SELECT * FROM projects WHERE id = ?');
     this.listStmt = db.prepare('SELECT * FROM projects ORDER BY id DESC');
   }
@@ -73,6 +83,9 @@ export class ProjectRepo {
       metric_regex: p.metricRegex || null,
       metric_renames: JSON.stringify(p.metricRenames ?? {}),
       ignored_metrics: JSON.stringify(p.ignoredMetrics ?? []),
+      seed_flag: p.seedFlag ?? null,
+      archived_at: p.archivedAt ?? null,
+      metrics_reviewed_at: p.metricsReviewedAt ?? null,
     };
   }
 
