@@ -56,6 +56,18 @@ const METRIC_LIKE = /[A-Za-z][\w ./-]{0,40}?\s*[:=]\s*[-+]?(?:\d|nan\b|inf\b)|\b
 /** Lines that are not metrics and never were (tracebacks, warnings, paths). */
 const NOT_WORTH_LISTING = /^\s*(?:File "|Traceback|\w+Warning:|warnings\.warn)/;
 
+/** The `name=value` pairs of a line that are the run's own hyperparameters at their values (`lr=0.1` for --lr 0.1); dashes and underscores alike. */
+function configurationEcho(line: string, hp: Hyperparameters): string[] {
+  const values = new Map(Object.entries(hp).map(([k, v]) => [k.replace(/-/g, '_').toLowerCase(), v]));
+  const out: string[] = [];
+  for (const m of line.matchAll(/([A-Za-z_][\w.-]*)\s*[=:]\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|\w+\b(?!\s*[=:]))/gi)) {
+    const v = values.get(m[1]!.replace(/-/g, '_').toLowerCase());
+    if (v === undefined) continue;
+    if (typeof v === 'number' ? Number(m[2]) === v : String(v) === m[2]) out.push(`${m[1]}=${m[2]}`);
+  }
+  return out;
+}
+
 interface Collected {
   printed: string;
   count: number;
@@ -146,7 +158,9 @@ export function reviewTrial(project: Project, trial: Trial & { logPath?: string 
       (line) => {
         lineNumber++;
         if (kept.byLine.has(lineNumber) || raw.byLine.has(lineNumber) || !METRIC_LIKE.test(line) || NOT_WORTH_LISTING.test(line)) return;
-        drop(line, lineNumber, [], 'has numbers but gave no metric: a count, a setting, a time, or a format the reader does not know (a regular expression under “Reading the output” can take it)');
+        const echoed = configurationEcho(line, hp);
+        if (echoed.length > 0) drop(line, lineNumber, echoed.map((e) => e.split('=')[0]!), `repeats the run's configuration (${echoed.join(', ')}): the values it was started with, not measurements`);
+        else drop(line, lineNumber, [], 'has numbers but gave no metric: a count, a setting, a time, or a format the reader does not know (a regular expression under “Reading the output” can take it)');
       },
     );
     readTrialOutput(logPath, { push: (t) => parser.push(t), flushIdle: () => parser.flushIdle() }, maxBytes);
