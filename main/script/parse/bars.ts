@@ -10,10 +10,12 @@ import { NUMBER_SRC, parseNumber } from './values';
  * the epoch in its description does. Text printed onto a bar's row after it (a `print()`
  * while the bar is drawn) is the line's real content.
  */
-const TQDM = /(?:^|(?<=[\s:]))(\d{1,3})%\|[^|]*\|\s*[\d.]+[kMG]?\/[\d.?]+[kMG]?\s*\[([^\]]*)\]|(?:^|(?<=\s))\d+it\s*\[([^\]]*)\]/;
+const TQDM = /(?:^|(?<=[\s:]))(\d{1,3})%\|[^|]*\|\s*([\d.]+)[kMG]?\/[\d.?]+[kMG]?\s*\[([^\]]*)\]|(?:^|(?<=\s))\d+it\s*\[([^\]]*)\]/;
 const RICH = /[━╸╺─]*━[━╸╺─ ]*\s+\d+\/\d+\s+[\d:-]+\s*•\s*[\d:-]+\s+[\d.]+(?:it\/s|s\/it)\s*/;
 const POSTFIX = new RegExp(String.raw`^([A-Za-z_][\w./@-]*)=(${NUMBER_SRC})$`, 'i');
 const DESC_EPOCH = /\bepoch\s+(\d+)\s*(?::|\/\s*\d+)?/i;
+/** A description that says the bar counts steps (diffusers' `Steps`, `Training steps`, `global step`): its counter is the step. */
+const DESC_STEPS = /(?:^|\s)(?:training\s+|global\s+|optimi[sz]ation\s+)?(?:steps?|iterations?|iters?|updates?)\s*$/i;
 
 export interface Bar {
   /** The description before the percentage (without its `: `). */
@@ -22,6 +24,8 @@ export interface Bar {
   postfix: [string, number][];
   /** What the line says after the bar (glued on by a print while the bar was drawn). */
   after: string;
+  /** The bar's position (`450` of `450/1000`), when it has a total. */
+  n: number | null;
 }
 
 /** The tqdm bar in a line, or null. */
@@ -29,7 +33,7 @@ export function findBar(line: string): Bar | null {
   if (line.indexOf('|') === -1 && line.indexOf('it [') === -1) return null;
   const m = TQDM.exec(line);
   if (!m) return null;
-  const inside = (m[2] ?? m[3] ?? '').split(',');
+  const inside = (m[3] ?? m[4] ?? '').split(',');
   const postfix: [string, number][] = [];
   for (const part of inside.slice(2)) {
     const kv = POSTFIX.exec(part.trim());
@@ -37,7 +41,7 @@ export function findBar(line: string): Bar | null {
     if (kv && v !== null) postfix.push([kv[1]!, v]);
   }
   // Without a total the bracket holds elapsed and rate only: the postfix starts at its second part.
-  if (m[3] !== undefined) {
+  if (m[4] !== undefined) {
     postfix.length = 0;
     for (const part of inside.slice(1)) {
       const kv = POSTFIX.exec(part.trim());
@@ -45,7 +49,8 @@ export function findBar(line: string): Bar | null {
       if (kv && v !== null) postfix.push([kv[1]!, v]);
     }
   }
-  return { desc: line.slice(0, m.index).replace(/:\s*$/, ''), postfix, after: line.slice(m.index + m[0].length) };
+  const n = m[2] !== undefined && /^\d+$/.test(m[2]) ? Number(m[2]) : null;
+  return { desc: line.slice(0, m.index).replace(/:\s*$/, ''), postfix, after: line.slice(m.index + m[0].length), n };
 }
 
 /** The epoch a bar's description names (`Epoch 3`, Lightning's `Epoch 3:`), or null. */
@@ -60,6 +65,7 @@ export function barReading(bar: Bar): Reading | null {
   const fields = new FieldSet();
   const epoch = descEpoch(bar.desc);
   if (epoch !== null) fields.setEpoch(epoch, true);
+  else if (bar.n !== null && DESC_STEPS.test(bar.desc)) fields.step = bar.n;
   for (const [k, v] of bar.postfix) fields.add(k, v);
   return fields.build('record');
 }

@@ -47,6 +47,8 @@ export class StreamContext {
   private firstEpoch: number | null = null;
   private perEpoch: number | null = null;
   private counterEpoch: number | null = null;
+  /** The total of the last counter read as a step (a training loop's). */
+  private counterTotal: number | null = null;
   private begun = false;
   private pendingEpoch: number | null = null;
   private carryPhase: string | null = null;
@@ -126,10 +128,11 @@ export class StreamContext {
     }
     let counter = r.counter;
     // An evaluation loop's own counter (`Test: [ 10/196]` while training counts 5005 a epoch) is no step.
-    if (counter && phase && this.perEpoch !== null && counter.total !== this.perEpoch) counter = null;
+    if (counter && phase && this.counterTotal !== null && counter.total !== this.counterTotal) counter = null;
     const epoch = this.epoch;
     if (counter) {
       this.sawStep = true;
+      if (!phase) this.counterTotal = counter.total;
       if (epoch === null) return counter.n;
       this.firstEpoch ??= epoch;
       this.perEpoch = counter.total;

@@ -25,11 +25,11 @@ const RATE = /(?:\/|_per_|\bper\b|Per)(?:s|sec|secs|second|seconds|batch|step|it
 /** Units a time is measured in, as the first word of a rate (`ms/batch`, `s/it`): a time, not a throughput. */
 const TIME_UNIT = new Set(['ms', 's', 'sec', 'secs', 'seconds', 'min', 'mins', 'minutes', 'h', 'hours']);
 /** Words that make a name a time or a timestamp (`data_time`, `eval_runtime`, `elapsed time per iteration`, `eta`). */
-const TIME_WORDS = new Set(['time', 'elapsed', 'eta', 'runtime', 'wall', 'timestamp', 'date', 'datetime', 'clock', 'remaining', 'duration', 'uptime', 'dt', 'cost']);
+const TIME_WORDS = new Set(['time', 'elapsed', 'eta', 'runtime', 'wall', 'timestamp', 'date', 'datetime', 'clock', 'remaining', 'duration', 'uptime', 'dt']);
 /** Words that make a name a count of things (`param_count`, `eval_samples`, `Images`, `num_samples_in_batch`). */
 const COUNT_WORDS = new Set([
   'samples', 'examples', 'images', 'instances', 'labels', 'count', 'params', 'parameters', 'tensors', 'features', 'classes', 'bins',
-  'tokens', 'characters', 'chars', 'words', 'files', 'shards', 'batches', 'gpus', 'workers', 'layers', 'nodes', 'edges',
+  'tokens', 'sentences', 'sen', 'files', 'shards', 'batches', 'gpus', 'workers', 'layers', 'nodes', 'edges',
 ]);
 /** Names that are the run's configuration wherever they appear (an image size column, a version). */
 const CONFIG_NAMES = new Set(['size', 'img_size', 'imgsz', 'image_size', 'v_num', 'version', 'seed', 'rank', 'local_rank', 'world_size', 'pid']);
@@ -78,6 +78,8 @@ export function isNotMetric(name: string): boolean {
  */
 export function stepPriority(name: string): number {
   const lower = name.toLowerCase();
+  // `Up.`: Marian's count of updates.
+  if (lower === 'up.') return STEP_NAMES.length;
   const exact = STEP_PRIORITY.get(lower);
   if (exact !== undefined) return exact;
   if (/(?:^|[_\s])(?:step|iter|iteration|num_updates|timesteps)$/.test(lower) || /[a-z](?:Step|Iter|Iteration)$/.test(name)) return STEP_NAMES.length;
@@ -86,6 +88,8 @@ export function stepPriority(name: string): number {
 
 /** True for a name that is the epoch (`epoch`, `Epoch`, `Train Epoch`, `EPOCH`). */
 export function isEpochName(name: string): boolean {
+  // `Ep.`: Marian's abbreviation.
+  if (name === 'Ep.') return true;
   return /(?:^|[_\s])epoch$/i.test(name) && !/(?:^|[_\s])(?:per|max|min|num|n|total|steps|batches|iters|every|warmup|start|last)[_\s](?:\w+[_\s])?epoch$/i.test(name);
 }
 

@@ -18,16 +18,18 @@ const PREFIXES: RegExp[] = [
   new RegExp(String.raw`^\[${LEVEL}\|[\w.-]+:\d+\]\s*`),
   // A bracket holding a date or a time, with whatever else: [2024-05-01 12:00:00,000 INFO], [05/01 12:00:00 d2.utils.events]:
   /^\[[^\]]*\d\d:\d\d:\d\d[^\]]*\]:?\s*/,
+  // time.ctime() and `date`: Mon May  1 12:00:00 2024
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?: [A-Z]{3,4})? \d{4}\s*/,
   // A bare timestamp: 2024-05-01 12:00:00,000 | 2024/05/01 12:00:00 | 05/01/2024 12:00:00
   /^(?:\d{4}[-/]\d\d[-/]\d\d|\d\d\/\d\d\/\d{4})[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\s*/,
   // A level, bracketed or between separators: [INFO], | INFO |, - INFO -
   new RegExp(String.raw`^(?:[-|:>]\s*)?(?:${BRACKET_LEVEL}|${LEVEL}(?=[\s:|-]))\s*`),
   // A logger name between separators after (or before) the level: - mmengine -, - __main__ -, | fairseq.trainer |
-  /^[-|]\s*(?!(?:train|valid|val|test|eval|dev)\s)[\w.<>]+\s*[-|]\s+(?=\S)/,
+  /^[-|]\s*(?!(?:train|valid|val|test|eval|dev)\s)[\w.<>]+(?::[\w<>]+)*\s*[-|]\s+(?=\S)/,
   // A file:line location in brackets: [logging.py:96:log_dist]
   /^\[[\w.-]+\.py:\d+(?::\w+)?\]\s*/,
   // Rank tags and bracketed tags without digits: [Rank 0], [LightGBM], [Hyperparameters]
-  /^\[(?:Rank \d+|[A-Za-z][A-Za-z _-]*)\]\s*/,
+  /^\[(?:Rank \d+|(?!(?:train|valid|val|test|eval|dev)\])[A-Za-z][A-Za-z _-]*)\]\s*/,
 ];
 
 const WARNING = new RegExp(String.raw`(?:^|[\s\[])(?:\w*Warning|WARNING|WARN)\b\]?:?|^\s*warnings\.warn\(|^[W]\d{4} \d\d:\d\d:\d\d`);

@@ -77,6 +77,14 @@ export function createReader(hyperparameters?: Readonly<Record<string, string | 
 
   return (line) => {
     const out: ParsedLine[] = [];
+    // The hot path: a JSON line (what a side channel or a logger writes by the million) needs no prefix, table or bar.
+    if (!pending && line.charCodeAt(0) === 123 /* { */ && line.charCodeAt(line.length - 1) === 125 /* } */) {
+      const fields = new FieldSet();
+      if (readRecord(line, 0, fields)) {
+        take(fields.build('record'), line, out);
+        return combine(out);
+      }
+    }
     if (isWarningOrTraceback(line)) return null;
     const { rest: message } = stripLogPrefix(line);
     if (pending) {

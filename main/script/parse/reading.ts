@@ -51,6 +51,38 @@ export function withPhase(metrics: [string, number][], phase: string | null): [s
 /** Words that make a name configuration when printed before training starts (`Total steps = 375`, `Batch size = 8`). */
 const CONFIGISH = /(?:^|_)(?:size|steps|epochs|accumulation|warmup|seed|device|devices|threads|dim|heads|vocab|length|len|max|min|num|number|total|n|layers?|embd|hidden|workers)(?:_|$)/i;
 
+/** What a printed name is, worked out once per name. */
+export interface NameRole {
+  name: string;
+  role: 'step' | 'epoch' | 'metric' | 'skip' | 'config';
+  rank: number;
+  configish: boolean;
+}
+
+/**
+ * Per-name answers, cached: a script prints the same few names millions of times, and this is
+ * on the ingest hot path (several regexes a name). Bounded, since names come from untrusted output.
+ */
+const ROLE_CACHE_MAX = 10_000;
+const roles = new Map<string, NameRole>();
+
+/** What a printed name is (cached): its normalised form, and whether it is a step, the epoch, a metric, or neither. */
+export function roleOf(raw: string): NameRole {
+  let r = roles.get(raw);
+  if (r) return r;
+  const name = normaliseName(raw);
+  const kind = name === '' ? 'time' : nameKind(name);
+  const rank = kind === 'time' ? -1 : stepPriority(name);
+  r = {
+    name,
+    role: kind === 'time' ? 'skip' : rank >= 0 ? 'step' : isEpochName(name) ? 'epoch' : kind === 'metric' ? 'metric' : 'config',
+    rank,
+    configish: CONFIGISH.test(name),
+  };
+  if (roles.size < ROLE_CACHE_MAX) roles.set(raw, r);
+  return r;
+}
+
 /** Collects a line's fields, sorting them into step, epoch, metrics and bookkeeping by name. */
 export class FieldSet {
   readonly metrics: [string, number][] = [];
@@ -65,27 +97,27 @@ export class FieldSet {
 
   /** A named numeric field as printed. */
   add(rawName: string, value: number): void {
-    const name = normaliseName(rawName);
-    if (name === '') return;
-    const kind = nameKind(name);
-    // A time is never the step, even when it names one (`elapsed time per iteration (ms)`).
-    if (kind === 'time') return;
-    const rank = stepPriority(name);
-    if (rank >= 0) {
-      if (Number.isFinite(value) && rank < this.stepRank) {
-        this.stepRank = rank;
-        this.step = value;
-      }
-      return;
+    const r = roleOf(rawName);
+    switch (r.role) {
+      case 'skip':
+        // A time is never the step, even when it names one (`elapsed time per iteration (ms)`).
+        return;
+      case 'step':
+        if (Number.isFinite(value) && r.rank < this.stepRank) {
+          this.stepRank = r.rank;
+          this.step = value;
+        }
+        return;
+      case 'epoch':
+        this.setEpoch(value, true);
+        return;
+      case 'metric':
+        this.metrics.push([r.name, value]);
+        if (r.configish) this.configish++;
+        return;
+      default:
+        this.config++;
     }
-    if (isEpochName(name)) {
-      this.setEpoch(value, true);
-      return;
-    }
-    if (kind === 'metric') {
-      this.metrics.push([name, value]);
-      if (CONFIGISH.test(name)) this.configish++;
-    } else this.config++;
   }
 
   /** The epoch; `named` when the line prints it as a field (then it is also a point). */

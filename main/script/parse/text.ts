@@ -1,5 +1,5 @@
-import { isEpochName, normaliseName, stepPriority } from './names';
-import { FieldSet, phaseOf, type Reading } from './reading';
+import { normaliseName } from './names';
+import { FieldSet, phaseOf, roleOf, type Reading } from './reading';
 import { NUMBER_SRC, parseNumber, WRAPPED_SRC } from './values';
 
 /**
@@ -23,8 +23,8 @@ const VALUE = String.raw`${WRAPPED_SRC}|(${COUNTER_VALUE})|(${NUMBER_SRC})`;
 function pairRe(words: number): RegExp {
   return new RegExp(String.raw`(?<![\w./@)'"%-])(${WORD}(?: ${WORD}){0,${words - 1}}${NOTE})(\s*[=:]\s*|\s+)(?:${VALUE})(\s?%)?`, 'gi');
 }
-/** Pairs in free text: names of up to four words. */
-const PAIR = pairRe(4);
+/** Pairs in free text: names of up to five words (`New best EMA pseudo Dice: 0.89`). */
+const PAIR = pairRe(5);
 /** Pairs inside `|` segments, where a name may be a phrase: `elapsed time per iteration (ms): 512`. */
 const SEGMENT_PAIR = pairRe(7);
 
@@ -37,7 +37,13 @@ const RATE_AFTER = /^\s+[A-Za-z]+\/(?:s|sec|second)\b/;
 const STOPWORDS = new Set(['the', 'a', 'an', 'of', 'on', 'in', 'for', 'to', 'at', 'with', 'from', 'and', 'or', 'is', 'are', 'was', 'be', 'will', 'by', 'as', 'into', 'than', 'not', 'did', 'has', 'have', 'now', 'after', 'before', 'took', 'using', 'found', 'got', 'but']);
 
 /** `Epoch: [0][ 10/5005]`, `Epoch(train)  [1][ 50/100]`, `Epoch [1][50/7330]`, `Train: 0 [ 500/1251 ( 40%)]`: an epoch, then a batch counter. */
-const EPOCH_AND_COUNTER = /\b(?:epoch\s*(?:\((\w+)\))?|train)\s*:?\s*\[?\s*(\d+)\s*(?:\/\s*\d+\s*)?\]?\s*\[\s*(\d+)\s*\/\s*(\d+)\s*(?:\([^)]*\))?\s*\]/i;
+const EPOCH_AND_COUNTER = /\b(?:epoch\s*(?:\((\w+)\))?|train)\s*:?\s*\[?\s*(\d+)\s*(?:\/\s*\d+\s*)?\]?\s*[[(]\s*(\d+)\s*\/\s*(\d+)\s*(?:\([^)]*\))?\s*[\])]/i;
+/** `Iter(train) [ 50/80000]`, `Iter(val) [500/500]`: mmengine's iteration loops, with their phase. */
+const LOOP_PHASE = /\b(?:iter|iteration|step)\((\w+)\)/i;
+/** A tag naming the split first in the message: Marian's `[valid]`. */
+const PHASE_TAG = /^\s*\[(valid|val|test|eval|dev)\]\s*/i;
+/** A rate before its unit in free text: `12345.67 words/s`, `9984 tok/s`. */
+const RATE_FIRST = new RegExp(String.raw`(?<![\w./])(${NUMBER_SRC})\s+([A-Za-z]+\/(?:s|sec))\b`, 'gi');
 /** `Epoch[0]`, `Epoch(val) [1][625]`, `Epoch: [3]`: an epoch in brackets. */
 const EPOCH_BRACKET = /\bepoch\s*(?:\((\w+)\))?\s*:?\s*\[\s*(\d+)\s*(?:\/\s*\d+\s*)?\](?:\s*\[\s*\d+\s*\])?/i;
 /** `[0/25][400/1583]` (DCGAN): epoch of epochs, then batch of batches. */
@@ -71,7 +77,19 @@ interface Candidate {
   glued?: boolean;
 }
 
+const trimmed = new Map<string, { name: string; dropped: number }>();
+
+/** A name with the prose before it cut off at its last stopword (cached per name). */
 function trimProse(name: string): { name: string; dropped: number } {
+  let t = trimmed.get(name);
+  if (!t) {
+    t = trimWords(name);
+    if (trimmed.size < 10_000) trimmed.set(name, t);
+  }
+  return t;
+}
+
+function trimWords(name: string): { name: string; dropped: number } {
   const words = name.split(' ');
   // `Number of positive`, `num of ...`: a count's name, not a sentence.
   if (words.length > 2 && /^(?:number|num)$/i.test(words[0]!) && words[1]!.toLowerCase() === 'of') return { name, dropped: 0 };
@@ -84,6 +102,7 @@ function trimProse(name: string): { name: string; dropped: number } {
 function scan(text: string, re: RegExp, prose: boolean, out: Candidate[]): number {
   let loose = 0;
   let last = 0;
+  let gaps = '';
   re.lastIndex = 0;
   for (const m of text.matchAll(re)) {
     const [whole, rawName, sep] = m as unknown as [string, string, string];
@@ -93,7 +112,7 @@ function scan(text: string, re: RegExp, prose: boolean, out: Candidate[]): numbe
     const pct = m[7];
     const end = m.index + whole.length;
     const after = text.slice(end, end + 24);
-    loose += countWords(text.slice(last, m.index));
+    if (prose) gaps += ` ${text.slice(last, m.index)}`;
     last = end;
     // What may follow a value: the end, a space, a delimiter; a letter or digit glued on is a unit or a longer token.
     const next = text.charAt(end);
@@ -124,7 +143,7 @@ function scan(text: string, re: RegExp, prose: boolean, out: Candidate[]): numbe
     if (value === null) continue;
     out.push({ name, value, counter, space, rest: text.slice(end), glued: !space && sep === ':' });
   }
-  return loose + countWords(text.slice(last));
+  return prose ? loose + countWords(`${gaps} ${text.slice(last)}`) : 0;
 }
 
 /** Words of prose in a piece of text (not numbers, not punctuation). */
@@ -141,32 +160,42 @@ function countWords(s: string): number {
 export function readText(message: string): Reading | null {
   const fields = new FieldSet();
   let text = message;
+  // Each construct is looked for only where its sign is in the line: this runs on every line printed.
+  const has = (c: string) => text.indexOf(c) !== -1;
   if (CONFIG_LABEL.test(text)) fields.config++;
-  for (const _ of text.matchAll(TEXT_ASSIGNMENT)) fields.config++;
+  if (has('=')) for (const _ of text.matchAll(TEXT_ASSIGNMENT)) fields.config++;
 
+  const tag = has('[') ? PHASE_TAG.exec(text) : null;
+  if (tag) {
+    fields.phase = tag[1]!.toLowerCase();
+    text = text.slice(tag[0].length);
+  }
+  const loop = has('(') ? LOOP_PHASE.exec(text) : null;
+  if (loop) fields.phase = phaseOf(loop[1]!) ?? fields.phase;
   const label = PHASE_LABEL.exec(text);
   if (label) {
     fields.phase = phaseOf(label[1]!);
     text = text.slice(label[0].length);
   }
-  const subset = SUBSET.exec(text);
+  const subset = has(' subset') ? SUBSET.exec(text) : null;
   if (subset) {
     fields.phase = subset[1]!;
     text = text.replace(subset[0], ' | ');
   }
 
-  const lead = LEADING_STEP.exec(text);
+  const lead = has('[') || has(':\t') ? LEADING_STEP.exec(text) : null;
   if (lead) {
     fields.step = Number(lead[1] ?? lead[2]);
     text = text.slice(lead[0].length);
   }
-  const ec = EPOCH_AND_COUNTER.exec(text);
+  const brackets = has('[') || (has('(') && has('/'));
+  const ec = brackets ? EPOCH_AND_COUNTER.exec(text) : null;
   if (ec) {
     if (ec[1]) fields.phase = phaseOf(ec[1]) ?? fields.phase;
     fields.setEpoch(Number(ec[2]), /epoch/i.test(ec[0]));
     fields.counter = { n: Number(ec[3]), total: Number(ec[4]) };
     text = text.replace(ec[0], ' | ');
-  } else {
+  } else if (brackets || has(' batches')) {
     const two = TWO_COUNTERS.exec(text);
     if (two) {
       fields.setEpoch(Number(two[1]), false);
@@ -187,7 +216,7 @@ export function readText(message: string): Reading | null {
   }
 
   // DeepSpeed chains pairs with slashes: `epoch=0/micro_step=10/global_step=10`.
-  text = text.replace(/(?<=\d)\/(?=[A-Za-z_]\w*=)/g, ' ');
+  if (has('/') && has('=')) text = text.replace(/(?<=\d)\/(?=[A-Za-z_]\w*=)/g, ' ');
   const piped = PIPE.test(text);
   const candidates: Candidate[] = [];
   let loose = 0;
@@ -206,16 +235,23 @@ export function readText(message: string): Reading | null {
       // A segment that is only a split word names the line's phase (`eval | step: 1000 | ...`).
       if (candidates.length === before && !fields.phase) fields.phase = /^\w+$/.test(s) ? phaseOf(s) : null;
     }
-  } else loose = scan(text, PAIR, true, candidates);
+  } else {
+    loose = scan(text, PAIR, true, candidates);
+    if (has('/s')) for (const m of text.matchAll(RATE_FIRST)) {
+      const v = parseNumber(m[1]!);
+      if (v !== null) candidates.push({ name: m[2]!, value: v, counter: null, space: false, rest: '' });
+    }
+  }
 
   let spaceOnly = 0;
   let stepCounter: { n: number; total: number } | null = null;
   let pairs = 0;
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i]!;
-    const normal = normaliseName(c.name);
-    const isEpoch = isEpochName(normal);
-    const isStep = stepPriority(normal) >= 0;
+    const role = roleOf(c.name);
+    const normal = role.name;
+    const isEpoch = role.role === 'epoch';
+    const isStep = role.role === 'step';
     if (c.space && !isEpoch && !isStep) {
       // `name value` with only a space: where delimiters mark it off, or followed by another pair.
       const nextStarts = i + 1 < candidates.length;
@@ -238,8 +274,14 @@ export function readText(message: string): Reading | null {
   // A sentence with numbers in it, not a list of values: more loose words than values.
   const values = fields.metrics.filter(([k]) => k !== 'epoch').length;
   if (pairs > 0 && loose >= 3 && loose > values) return null;
-  // `cuda:0`, `http:80`: one glued `name:integer` alone is an address, not a metric.
-  if (pairs === 1 && candidates.length === 1 && candidates[0]!.glued && Number.isInteger(candidates[0]!.value)) return null;
+  // `cuda:0`, `http:80`: a lone glued `name:integer` is an address, not a metric (Lingvo and torchtune glue many).
+  const glued = candidates.filter((c) => c.glued);
+  if (glued.length === 1 && Number.isInteger(glued[0]!.value)) {
+    const name = normaliseName(glued[0]!.name);
+    const i = fields.metrics.findIndex(([k]) => k === name);
+    if (i >= 0) fields.metrics.splice(i, 1);
+    if (fields.metrics.length === 0 && fields.step === null && fields.epoch === null && fields.counter === null) return null;
+  }
   // One `name value` with only a space, mid-sentence, says little (`GPU 0: NVIDIA A100`), unless it ends the line.
   if (fields.metrics.length === 1 && spaceOnly === 1 && fields.step === null && fields.epoch === null && fields.counter === null) {
     const last = candidates[candidates.length - 1];
