@@ -1,4 +1,5 @@
 import { FieldSet, type Reading } from './reading';
+import { readText } from './text';
 import { NUMBER_SRC, parseNumber } from './values';
 
 /**
@@ -59,14 +60,26 @@ export function descEpoch(desc: string): number | null {
   return e ? Number(e[1]) : null;
 }
 
-/** A bar's postfix as a reading (with the description's epoch), or null when it has none. */
+/**
+ * Metrics a script put in the description (`set_description(f"loss {loss:.3f}")`): values that
+ * are not whole numbers, so `Validation DataLoader 0` or `GPU 1` (indices) are none.
+ */
+function descMetrics(desc: string): [string, number][] {
+  if (!/\d\.\d|\d[eE]-?\d/.test(desc)) return [];
+  const r = readText(desc);
+  return r ? r.metrics.filter(([k, v]) => k !== 'epoch' && !Number.isInteger(v)) : [];
+}
+
+/** A bar's postfix and description metrics as a reading (with the description's epoch), or null when it has none. */
 export function barReading(bar: Bar): Reading | null {
-  if (bar.postfix.length === 0) return null;
+  const fromDesc = descMetrics(bar.desc);
+  if (bar.postfix.length === 0 && fromDesc.length === 0) return null;
   const fields = new FieldSet();
   const epoch = descEpoch(bar.desc);
   if (epoch !== null) fields.setEpoch(epoch, true);
   else if (bar.n !== null && DESC_STEPS.test(bar.desc)) fields.step = bar.n;
   for (const [k, v] of bar.postfix) fields.add(k, v);
+  fields.metrics.push(...fromDesc.filter(([k]) => !fields.metrics.some(([m]) => m === k)));
   return fields.build('record');
 }
 

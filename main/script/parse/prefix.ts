@@ -34,6 +34,8 @@ const PREFIXES: RegExp[] = [
 
 const WARNING = new RegExp(String.raw`(?:^|[\s\[])(?:\w*Warning|WARNING|WARN)\b\]?:?|^\s*warnings\.warn\(|^[W]\d{4} \d\d:\d\d:\d\d`);
 const TRACEBACK = /^\s*(?:File "|Traceback \(most recent call last\))/;
+/** Weights & Biases' own status lines (`wandb: Run summary:`, `wandb:   train_loss 0.12`): a summary of what was logged, not new points. */
+const TOOL_STATUS = /^\s*wandb:/;
 
 /** The message of a log line (its prefixes removed) and where it starts. */
 export function stripLogPrefix(line: string): { rest: string; at: number } {
@@ -65,7 +67,7 @@ export function stripLogPrefix(line: string): { rest: string; at: number } {
   return { rest, at };
 }
 
-/** True for a warning (Python's `UserWarning: ...`, a `WARNING` level, `[Warning]`) or a traceback line. */
+/** True for a warning (Python's `UserWarning: ...`, a `WARNING` level, `[Warning]`), a traceback line, or a tracker's status line. */
 export function isWarningOrTraceback(line: string): boolean {
-  return TRACEBACK.test(line) || WARNING.test(line);
+  return TRACEBACK.test(line) || WARNING.test(line) || TOOL_STATUS.test(line);
 }

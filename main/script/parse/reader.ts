@@ -8,6 +8,8 @@ import { Tables } from './table';
 import { readText } from './text';
 import type { ParsedLine } from './types';
 
+/** What before a record says it is configuration: a label, or a sentence (several words and no values before the record). */
+const CONFIG_BEFORE = /(?:param(?:eter)?s|config(?:uration)?|args|arguments|hyperparameters?|options|settings)\s*[:=]?\s*$|(?:^|\s)(?:[A-Za-z]+\s+){4,}[A-Za-z]+:?\s*$/i;
 /** A record printed over several lines (`json.dumps(..., indent=4)`, pprint) is read whole, up to this many lines. */
 const MAX_RECORD_LINES = 200;
 
@@ -35,7 +37,11 @@ export function readMessage(message: string): Reading | null {
     const fields = new FieldSet();
     if (readRecord(message, start, fields)) {
       const rec = fields.build('record');
-      const head = start > 0 ? readText(message.slice(0, start)) : null;
+      const before = message.slice(0, start);
+      // A record after a sentence or a `parameters:` label is the run's configuration (Optuna's
+      // `Trial 0 finished with value: 0.91 and parameters: {'lr': 0.01}`), not metrics.
+      if (CONFIG_BEFORE.test(before) && rec) rec.config += rec.metrics.length + 1;
+      const head = start > 0 ? readText(before) : null;
       return merge(head, rec);
     }
   }
