@@ -46,9 +46,10 @@ describe('a launch decided on evidence, in the browser', () => {
     await page.locator('h1 [data-status="succeeded"]').waitFor({ timeout: 120_000 });
     const trialHeading = await page.getByRole('heading', { name: /Trial #\d+/ }).textContent();
     const trialId = Number(/#(\d+)/.exec(trialHeading ?? '')![1]);
-    // Back to the project: the incumbent keeps the old learning rate.
+    // Back to the project: Run did not change its values; the incumbent is the short run at the old learning rate.
     await page.getByRole('button', { name: '← Project' }).click();
-    await setHparam('lr', '0.003');
+    await expect(page.locator('[data-hparam="lr"]').inputValue()).resolves.toBe('0.003');
+    await setHparam('max_steps', '150');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByTestId('notice').filter({ hasText: 'Saved.' }).waitFor();
     await page

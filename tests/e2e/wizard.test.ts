@@ -39,8 +39,16 @@ describe('setup wizard: from the example project to launch #0', () => {
     await wb.page.locator('[data-field=taskType] select').selectOption('image-classification');
     await wb.page.locator('[data-arch=lenet5]').click();
     await expect(wb.page.locator('.wz-paper-line a').getAttribute('href')).resolves.toMatch(/^https:\/\//);
-    await wb.page.locator('[data-field=size-channels] input').fill('6.5');
+    // The digits script takes none of LeNet's size flags: none is proposed until ticked.
+    await expect(wb.page.locator('[data-testid=pass-channels]').isChecked()).resolves.toBe(false);
+    await expect(wb.page.locator('[data-field=size-channels] input.mono').isDisabled()).resolves.toBe(true);
+    await wb.page.locator('[data-testid=pass-channels]').check();
+    await wb.page.locator('[data-field=size-channels] input.mono').fill('6.5');
     await expect(wb.page.locator('[data-field=size-channels] .field-error').textContent()).resolves.toMatch(/whole number/);
+    // Below the paper's range is allowed (a small first experiment), with a note rather than an error.
+    await wb.page.locator('[data-field=size-channels] input.mono').fill('2');
+    await expect(wb.page.locator('[data-field=size-channels] .field-error').count()).resolves.toBe(0);
+    await expect(wb.page.locator('[data-field=size-channels] .field-hint').textContent()).resolves.toMatch(/Smaller than the paper/);
     await wb.shot('wizard-2-architecture', true);
     // The digits script builds its own MLP: keep it.
     await wb.page.locator('[data-arch=own-script]').click();

@@ -217,6 +217,24 @@ export class LaunchService {
     return this.e.decisions.list(c.projectId).filter((d) => d.evidence['candidateId'] === c.id);
   }
 
+  /**
+   * Why the comparison cannot be made when a side's reruns all ended without succeeding, in
+   * words: how many failed and the first one's reason (a script that rejects the seed flag
+   * fails every rerun; "waiting" would never end).
+   */
+  private rerunFailures(cRuns: SeedRun[], iRuns: SeedRun[]): string | null {
+    const done = (r: SeedRun) => r.status !== 'queued' && r.status !== 'running';
+    for (const [side, runs] of [['candidate', cRuns], ['incumbent', iRuns]] as const) {
+      if (runs.length === 0 || !runs.every(done) || runs.some((r) => r.status === 'succeeded')) continue;
+      const first = runs.map((r) => this.e.trials.get(r.trialId)).find((t) => t?.failureReason);
+      const counts = new Map<string, number>();
+      for (const r of runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+      const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+      return `Every ${side} rerun ended without succeeding (${tally})${first ? `; trial #${first.id}: ${first.failureReason}` : ''}. Fix the cause (the trial page shows its output), then run seeds again.`;
+    }
+    return null;
+  }
+
   /** Why a candidate takes no more seeds or decisions: launched or rejected (a deferral keeps it open). */
   private closedReason(c: Candidate): string {
     return `candidate ${c.id} is already decided (${c.decisionKind === 'launch' ? 'launched' : 'rejected'}, decision ${c.decisionId}): a launch or a reject is final; promote the trial again for a new comparison`;
@@ -241,7 +259,8 @@ export class LaunchService {
       comparisonNote =
         cRuns.length + iRuns.length === 0
           ? 'No seed reruns yet: run N seeds of each configuration to measure the retrain variance.'
-          : `Waiting for seeds: ${cv.length} of ${cRuns.length} candidate and ${iv.length} of ${iRuns.length} incumbent reruns have finished.`;
+          : (this.rerunFailures(cRuns, iRuns) ??
+            `Waiting for seeds: ${cv.length} of ${cRuns.length} candidate and ${iv.length} of ${iRuns.length} incumbent reruns have finished.`);
     } else {
       try {
         comparison = compareLaunch(cv, iv, goal, { metric, bootstrapSeed: c.bootstrapSeed });

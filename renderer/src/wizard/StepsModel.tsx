@@ -5,17 +5,33 @@ import { guessFlag, optimizerFlagValue, parseFlag } from './config';
 import { Field, type StepProps } from './shared';
 import { Why } from './Why';
 
-function sizeError(h: ArchitectureFamily['size'][number], text: string): string | null {
+type SizeHp = ArchitectureFamily['size'][number];
+
+/** What makes a size value unusable (it then blocks only its own field). */
+function sizeError(h: SizeHp, text: string): string | null {
   if (h.kind === 'categorical') return h.choices.includes(text) ? null : `Choose one of ${h.choices.join(', ')}.`;
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n)) return `${h.label} must be a number, e.g. ${h.start}.`;
   if (h.kind === 'integer' && !Number.isInteger(n)) return `${h.label} must be a whole number, e.g. ${h.start}.`;
-  if (n < h.min || n > h.max) return `Between ${h.min} and ${h.max} for this family (start: ${h.start}).`;
+  if (h.kind === 'integer' && n < 1) return `${h.label} must be at least 1.`;
+  if (n < 0) return `${h.label} cannot be negative.`;
+  return null;
+}
+
+/**
+ * The paper's range is a guide, not a limit: a small experiment (n_embd=64) is what the playbook
+ * recommends starting with. Outside it, the field says so and still counts.
+ */
+function sizeNote(h: SizeHp, text: string): string | null {
+  if (h.kind === 'categorical') return null;
+  const n = Number(text);
+  if (n < h.min) return `Smaller than the paper’s range (${h.min} – ${h.max}): fine for a fast first experiment.`;
+  if (n > h.max) return `Larger than the paper’s range (${h.min} – ${h.max}).`;
   return null;
 }
 
 /** Step 2: a proven architecture for the task, with the paper to reproduce and its size hyperparameters. */
-export function Architecture({ wizard, catalog, save }: StepProps) {
+export function Architecture({ project, wizard, catalog, save }: StepProps) {
   const [task, setTask] = useState(wizard.choices.taskType ?? catalog.taskTypes[0]!.id);
   const [archId, setArchId] = useState(wizard.choices.architecture ?? catalog.ownScript.id);
   const families = catalog.architectures.filter((f) => f.taskTypes.includes(task as never));
@@ -23,24 +39,38 @@ export function Architecture({ wizard, catalog, save }: StepProps) {
   const [values, setValues] = useState<Record<string, string>>(() =>
     Object.fromEntries(Object.entries(wizard.choices.sizeValues ?? {}).map(([k, v]) => [k, String(v)])),
   );
-  const valueOf = (h: ArchitectureFamily['size'][number]) => values[h.name] ?? String(h.start);
+  const valueOf = (h: SizeHp) => values[h.name] ?? String(h.start);
+  // A preset proposes only what the script takes: a size flag is passed when the project already
+  // passes it (or it was saved so before); the rest are shown, off, for the researcher to add.
+  const takes = (h: SizeHp) => h.name in project.hyperparameters || h.name in (wizard.choices.sizeValues ?? {});
+  const [passed, setPassed] = useState<Record<string, boolean>>({});
+  const isPassed = (h: SizeHp) => passed[h.name] ?? takes(h);
 
   function choose(id: string, f: ArchitectureFamily | null) {
     setArchId(id);
     const fresh = f ? Object.fromEntries(f.size.map((h) => [h.name, String(h.start)])) : {};
     setValues(fresh);
-    void save({ taskType: task, architecture: id, sizeValues: f ? toValues(f, fresh) : {} });
+    setPassed({});
+    const proposed = f ? f.size.filter((h) => h.name in project.hyperparameters) : [];
+    void save({ taskType: task, architecture: id, sizeValues: f ? toValues(proposed, fresh) : {} });
   }
 
-  function toValues(f: ArchitectureFamily, v: Record<string, string>): Hyperparameters {
-    return Object.fromEntries(f.size.map((h) => [h.name, h.kind === 'categorical' ? (v[h.name] ?? h.start) : Number(v[h.name] ?? h.start)]));
+  /** The values to pass: the ticked fields that are usable; a field in error keeps only itself out. */
+  function toValues(size: readonly SizeHp[], v: Record<string, string>): Hyperparameters {
+    const usable = size.filter((h) => sizeError(h, v[h.name] ?? String(h.start)) === null);
+    return Object.fromEntries(usable.map((h) => [h.name, h.kind === 'categorical' ? (v[h.name] ?? h.start) : Number(v[h.name] ?? h.start)]));
   }
 
-  function edit(name: string, text: string) {
-    const next = { ...values, [name]: text };
-    setValues(next);
-    if (family && family.size.every((h) => sizeError(h, next[h.name] ?? String(h.start)) === null)) void save({ sizeValues: toValues(family, next) });
+  function update(nextValues: Record<string, string>, nextPassed: Record<string, boolean>) {
+    setValues(nextValues);
+    setPassed(nextPassed);
+    if (!family) return;
+    const on = family.size.filter((h) => nextPassed[h.name] ?? takes(h));
+    void save({ sizeValues: toValues(on, nextValues) });
   }
+
+  const edit = (name: string, text: string) => update({ ...values, [name]: text }, passed);
+  const toggle = (name: string, on: boolean) => update(values, { ...passed, [name]: on });
 
   return (
     <section className="card wz-step">
@@ -85,20 +115,40 @@ export function Architecture({ wizard, catalog, save }: StepProps) {
           <h3>Size hyperparameters (starting values from the paper’s smallest configuration)</h3>
           <div className="wz-grid wz-grid-4">
             {family.size.map((h) => (
-              <Field key={h.name} label={`${h.label} (--${h.name})`} error={sizeError(h, valueOf(h))} hint={h.note ?? (h.kind === 'categorical' ? h.choices.join(' · ') : `${h.min} – ${h.max}`)} testid={`size-${h.name}`}>
-                {h.kind === 'categorical' ? (
-                  <select value={valueOf(h)} onChange={(e) => edit(h.name, e.target.value)}>
-                    {h.choices.map((c) => (
-                      <option key={c}>{c}</option>
-                    ))}
-                  </select>
-                ) : (
-                  <input className="mono" value={valueOf(h)} onChange={(e) => edit(h.name, e.target.value)} />
-                )}
+              <Field
+                key={h.name}
+                label={`${h.label} (--${h.name})`}
+                error={isPassed(h) ? sizeError(h, valueOf(h)) : null}
+                hint={(isPassed(h) ? sizeNote(h, valueOf(h)) : null) ?? h.note ?? (h.kind === 'categorical' ? h.choices.join(' · ') : `the paper: ${h.min} – ${h.max}`)}
+                testid={`size-${h.name}`}
+              >
+                <span className="wz-size-row">
+                  {h.kind === 'categorical' ? (
+                    <select value={valueOf(h)} onChange={(e) => edit(h.name, e.target.value)} disabled={!isPassed(h)}>
+                      {h.choices.map((c) => (
+                        <option key={c}>{c}</option>
+                      ))}
+                    </select>
+                  ) : (
+                    <input className="mono" value={valueOf(h)} onChange={(e) => edit(h.name, e.target.value)} disabled={!isPassed(h)} />
+                  )}
+                  {/* After the value: a click on the field's label focuses the value, not this. */}
+                  <input
+                    type="checkbox"
+                    checked={isPassed(h)}
+                    onChange={(e) => toggle(h.name, e.target.checked)}
+                    title={`Pass --${h.name} to the script`}
+                    aria-label={`pass --${h.name} to the script`}
+                    data-testid={`pass-${h.name}`}
+                  />
+                </span>
               </Field>
             ))}
           </div>
-          <p className="subtle small">These reach the script as flags with these names in the initial configuration; rename them in your script or drop them in step 5 if it reads others.</p>
+          <p className="subtle small">
+            Ticked sizes reach the script as these flags in the initial configuration. Only flags the project already passes are ticked: tick
+            another only if your script takes it (an unknown flag makes argparse stop the run).
+          </p>
         </div>
       )}
     </section>
