@@ -11,6 +11,7 @@ import { OverviewPage } from './pages/OverviewPage';
 import { LaunchPage } from './pages/LaunchPage';
 import { JournalPage } from './pages/JournalPage';
 import { WizardPage } from './wizard/WizardPage';
+import { NewProjectPage } from './projects/NewProjectPage';
 import { connectEvents, useStore } from './store';
 import { applyInitialHash, connectRouter } from './store/router';
 
@@ -80,13 +81,15 @@ export function App() {
         )}
         {view.kind === 'settings' ? (
           <SettingsPage />
+        ) : view.kind === 'newProject' ? (
+          <NewProjectPage />
         ) : view.kind === 'trial' ? (
           <TrialPage key={`${view.trialId}:${epoch}`} trialId={view.trialId} />
         ) : view.kind === 'study' ? (
           <StudyPage key={`${view.studyId}:${epoch}`} studyId={view.studyId} />
         ) : !project ? (
           <div className="page">
-            <p className="empty">{projects.length === 0 ? 'Loading the workspace…' : 'Choose a project on the left.'}</p>
+            <p className="empty">{projects.length === 0 ? 'Loading the workspace…' : 'Choose a project on the left, or start a new one.'}</p>
           </div>
         ) : view.kind === 'newStudy' ? (
           <StudyDesigner key={project.id} project={project} />

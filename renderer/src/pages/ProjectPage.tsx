@@ -6,6 +6,7 @@ import { joinArgv, parseHyperValue, splitArgv } from '../lib/argvText';
 import { useStore } from '../store';
 import { TrialTable } from '../components/TrialTable';
 import { ParsePreview } from '../components/ParsePreview';
+import { FirstRunReview } from '../projects/MetricReview';
 
 interface Draft {
   name: string;
@@ -15,6 +16,8 @@ interface Draft {
   paramStyle: Project['paramStyle'];
   objectiveMetric: string;
   objectiveGoal: Project['objectiveGoal'];
+  /** How the script takes its seed (`--seed`, `seed=`); empty: it has none. */
+  seedFlag: string;
   hparams: { name: string; value: string }[];
 }
 
@@ -34,6 +37,7 @@ function toDraft(p: Project): Draft {
     paramStyle: p.paramStyle,
     objectiveMetric: p.objectiveMetric ?? '',
     objectiveGoal: p.objectiveGoal,
+    seedFlag: p.seedFlag ?? '',
     hparams: Object.entries(p.hyperparameters).map(([name, v]) => ({ name, value: String(v) })),
   };
 }
@@ -64,6 +68,8 @@ function validate(d: Draft): { errors: Record<string, string>; patch: ProjectPat
   if (typeof lr === 'number' && !(lr > 0)) errors.lr = 'The learning rate must be a positive number, e.g. 0.001.';
   const bs = hyperparameters.batch_size;
   if (bs !== undefined && !(typeof bs === 'number' && Number.isInteger(bs) && bs > 0)) errors.batch_size = 'The batch size must be a positive whole number, e.g. 128.';
+  const seed = d.seedFlag.trim();
+  if (seed && !/^(--?[A-Za-z_][\w.-]*|[A-Za-z_][\w.-]*=)$/.test(seed)) errors.seedFlag = 'Write the flag as it comes before the value: --seed, --random-seed, or seed= for a Hydra override; leave it empty if the script has none.';
   if (Object.keys(errors).length > 0) return { errors, patch: null };
   return {
     errors,
@@ -76,6 +82,7 @@ function validate(d: Draft): { errors: Record<string, string>; patch: ProjectPat
       hyperparameters,
       objectiveMetric: d.objectiveMetric.trim() || null,
       objectiveGoal: d.objectiveGoal,
+      seedFlag: seed || null,
     },
   };
 }
@@ -224,7 +231,7 @@ export function ProjectPage({ project }: { project: Project }) {
           >
             <div className="row">
               <input className="mono grow" value={draft.interpreter} onChange={(e) => set('interpreter', e.target.value)} list="interpreters" />
-              <button className="btn" type="button" onClick={() => void api.invoke('interpreters.detect', {}).then(setCandidates)}>
+              <button className="btn" type="button" onClick={() => void api.invoke('interpreters.detect', { projectId: project.id }).then(setCandidates)}>
                 Detect
               </button>
             </div>
@@ -262,6 +269,9 @@ export function ProjectPage({ project }: { project: Project }) {
                 </option>
               ))}
             </select>
+          </Field>
+          <Field label="Seed flag" error={errors.seedFlag} hint={draft.seedFlag.trim() ? 'How the script takes its seed; seed reruns set it.' : 'None: the script takes no seed flag, so seed reruns repeat the same configuration.'}>
+            <input className="mono" value={draft.seedFlag} onChange={(e) => set('seedFlag', e.target.value)} placeholder="none (e.g. --seed or seed=)" aria-label="seed flag" />
           </Field>
           <div className="row">
             <Field label="Objective metric" hint="The metric a study optimizes, e.g. val_error.">
@@ -319,6 +329,8 @@ export function ProjectPage({ project }: { project: Project }) {
           <p className="subtle">Each box is one argument; values never pass through a shell.</p>
         </section>
       </div>
+
+      <FirstRunReview project={project} />
 
       <ParsePreview project={project} />
 

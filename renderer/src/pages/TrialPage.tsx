@@ -11,6 +11,7 @@ import { useLiveMetrics } from '../live/useLiveMetrics';
 import { formatDuration, formatTime, objectiveFirst } from '../lib/format';
 import { useStore } from '../store';
 import { promoteTrial } from '../launch/selection';
+import { TrialReview } from '../projects/MetricReview';
 
 /** One trial: live curves, the terminal, the exact command, and why it ended. */
 export function TrialPage({ trialId }: { trialId: number }) {
@@ -29,6 +30,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
   const trial = fromList ?? fetched;
   const objective = useStore((s) => s.projects.find((p) => p.id === trial?.projectId)?.objectiveMetric ?? null);
   const goal = useStore((s) => s.projects.find((p) => p.id === trial?.projectId)?.objectiveGoal ?? 'minimize');
+  const project = useStore((s) => s.projects.find((p) => p.id === trial?.projectId));
   const ordered = objectiveFirst(names, objective);
 
   useEffect(() => {
@@ -139,6 +141,8 @@ export function TrialPage({ trialId }: { trialId: number }) {
           </div>
         )}
       </section>
+
+      {project && <TrialReview project={project} trial={trial} />}
 
       <section className="card">
         <h2>Output</h2>

@@ -10,6 +10,7 @@ export type View =
   | { kind: 'trial'; trialId: number }
   | { kind: 'study'; studyId: number }
   | { kind: 'newStudy' }
+  | { kind: 'newProject' }
   | { kind: 'settings' };
 
 interface ProjectsSlice {
@@ -43,6 +44,8 @@ interface UiSlice {
   openProject(tab?: ProjectTab): void;
   openStudy(studyId: number): void;
   openNewStudy(): void;
+  /** "New project": the form that takes a training script and proposes the rest. */
+  openNewProject(): void;
   openSettings(): void;
   back(): void;
   toggleTheme(): void;
@@ -61,7 +64,9 @@ const projectsSlice: StateCreator<State, [], [], ProjectsSlice> = (set, get) => 
   async loadProjects() {
     const projects = await api.invoke('projects.list', {});
     const sel = get().selectedProjectId;
-    set({ projects, selectedProjectId: sel !== null && projects.some((p) => p.id === sel) ? sel : (projects[0]?.id ?? null) });
+    // Archived projects are kept but not opened unless asked for.
+    const first = projects.find((p) => p.archivedAt === null) ?? projects[0];
+    set({ projects, selectedProjectId: sel !== null && projects.some((p) => p.id === sel) ? sel : (first?.id ?? null) });
   },
   selectProject(id) {
     set({ selectedProjectId: id, view: { kind: 'project', tab: get().view.kind === 'project' ? (get().view as { tab: ProjectTab }).tab : 'runs' } });
@@ -112,6 +117,9 @@ const uiSlice: StateCreator<State, [], [], UiSlice> = (set, get) => ({
   },
   openNewStudy() {
     set({ previous: get().view, view: { kind: 'newStudy' } });
+  },
+  openNewProject() {
+    set({ previous: get().view, view: { kind: 'newProject' } });
   },
   openSettings() {
     set({ previous: get().view, view: { kind: 'settings' } });

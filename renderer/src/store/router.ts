@@ -11,6 +11,8 @@ export function hashOf(view: View, projectId: number | null): string {
       return `#/study/${view.studyId}`;
     case 'settings':
       return '#/settings';
+    case 'newProject':
+      return '#/new-project';
     case 'newStudy':
       return projectId === null ? '#/' : `#/project/${projectId}/new-study`;
     case 'project':
@@ -25,6 +27,7 @@ export function parseHash(hash: string): { view: View; projectId: number | null 
   if (parts[0] === 'trial' && n(parts[1])) return { view: { kind: 'trial', trialId: n(parts[1])! }, projectId: null };
   if (parts[0] === 'study' && n(parts[1])) return { view: { kind: 'study', studyId: n(parts[1])! }, projectId: null };
   if (parts[0] === 'settings') return { view: { kind: 'settings' }, projectId: null };
+  if (parts[0] === 'new-project') return { view: { kind: 'newProject' }, projectId: null };
   if (parts[0] === 'project' && n(parts[1])) {
     if (parts[2] === 'new-study') return { view: { kind: 'newStudy' }, projectId: n(parts[1]) };
     const tab = TABS.find((t) => t === parts[2]) ?? 'runs';
