@@ -174,6 +174,41 @@ describe('the trial host: no byte lost', () => {
     expect(stored(second, t.id, 'loss')).toBe(2);
   });
 
+  it('hostile output (random bytes, a 50 MB line, 5M carriage returns, escape and NUL floods) keeps the good lines around it and the whole log', async () => {
+    const engine = newEngine();
+    const project = scriptProject(
+      engine,
+      String.raw`import os, random, sys
+random.seed(7)
+w = sys.stdout.buffer.write
+def good(i):
+    w(b'{"step": %d, "loss": 0.5}\n' % i); sys.stdout.flush()
+good(0)
+w(bytes(random.getrandbits(8) for _ in range(2_000_000))); w(b'\n'); good(1)
+w(b'x' * 50_000_000); w(b'\n'); good(2)
+w(b'\r' * 5_000_000); w(b'\n'); good(3)
+w(b'\x1b[31m\x1b[2J\x1b[999;999H\x1b[0m' * 200_000); w(b'\n'); good(4)
+w(b'\x00' * 3_000_000); w(b'\n'); good(5)
+sys.stdout.flush()
+`,
+    );
+    const before = process.memoryUsage().rss;
+    const t = engine.runner.start(project);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const end = await engine.runner.waitForEnd(t.id);
+    clearInterval(sampler);
+    expect(end.status, end.failureReason ?? '').toBe('succeeded');
+    const steps = (engine.db.prepare("SELECT step FROM metric_points p JOIN metric_names m ON m.id = p.metric_id WHERE trial_id = ? AND m.name = 'loss' ORDER BY seq").all(t.id) as { step: number }[]).map((r) => r.step);
+    expect(steps).toEqual([0, 1, 2, 3, 4, 5]);
+    // The log holds every byte the host counted (segments of 64 MiB: this run fills two).
+    const exit = readExitRecord(engine.trials.logPath(t.id)!)!;
+    expect(exit.bytes).toBeGreaterThan(50_000_000 + 5_000_000 + 3_000_000);
+    expect(readLogTail(engine.trials.logPath(t.id)!, Infinity).size).toBe(exit.bytes);
+    console.log(`hostile output: ${(exit.bytes / 1e6).toFixed(1)} MB through the pty, engine RSS +${((peak - before) / 2 ** 20).toFixed(0)} MiB at peak`);
+    expect(await engine.invoke('projects.list', {})).toHaveLength(1);
+  });
+
   it('the browser-mode token is not in a trial environment', async () => {
     const before = process.env.TUNEBENCH_TOKEN;
     process.env.TUNEBENCH_TOKEN = 'secret-token-123';
