@@ -29,7 +29,7 @@ const TIME_WORDS = new Set(['time', 'elapsed', 'eta', 'runtime', 'wall', 'timest
 /** Words that make a name a count of things (`param_count`, `eval_samples`, `Images`, `num_samples_in_batch`). */
 const COUNT_WORDS = new Set([
   'samples', 'examples', 'images', 'instances', 'labels', 'count', 'params', 'parameters', 'tensors', 'features', 'classes', 'bins',
-  'tokens', 'sentences', 'sen', 'files', 'shards', 'batches', 'gpus', 'workers', 'layers', 'nodes', 'edges',
+  'tokens', 'sentences', 'sen', 'support', 'files', 'shards', 'batches', 'gpus', 'workers', 'layers', 'nodes', 'edges',
 ]);
 /** Names that are the run's configuration wherever they appear (an image size column, a version). */
 const CONFIG_NAMES = new Set(['size', 'img_size', 'imgsz', 'image_size', 'v_num', 'version', 'seed', 'rank', 'local_rank', 'world_size', 'pid']);

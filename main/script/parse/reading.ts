@@ -75,7 +75,8 @@ export function roleOf(raw: string): NameRole {
   const rank = kind === 'time' ? -1 : stepPriority(name);
   r = {
     name,
-    role: kind === 'time' ? 'skip' : rank >= 0 ? 'step' : isEpochName(name) ? 'epoch' : kind === 'metric' ? 'metric' : 'config',
+    // A count (`support`, `eval_samples`) is bookkeeping, left out without saying anything about the line.
+    role: kind === 'time' || kind === 'count' ? 'skip' : rank >= 0 ? 'step' : isEpochName(name) ? 'epoch' : kind === 'metric' ? 'metric' : 'config',
     rank,
     configish: CONFIGISH.test(name),
   };
@@ -100,7 +101,7 @@ export class FieldSet {
     const r = roleOf(rawName);
     switch (r.role) {
       case 'skip':
-        // A time is never the step, even when it names one (`elapsed time per iteration (ms)`).
+        // A time is never the step, even when it names one (`elapsed time per iteration (ms)`); nor is a count.
         return;
       case 'step':
         if (Number.isFinite(value) && r.rank < this.stepRank) {

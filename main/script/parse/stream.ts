@@ -67,6 +67,8 @@ export class OutputParser {
   }
 
   private redraw(previous: string): void {
+    // A row cleared to blanks: the bar was erased for a print, so its state is no epoch's last.
+    if (previous.trim() === '') this.lastBar = null;
     const bar = BAR_EPOCH.exec(previous);
     if (!bar) return;
     this.closeEpoch(bar[1]!);

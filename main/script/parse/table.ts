@@ -24,6 +24,18 @@ const CONFIG_HEADER = /param|setting|option|config|argument|hyperparam|flag/i;
 
 interface Column {
   name: string;
+  /** Where the header cell ends in its line (right-aligned values end there too). */
+  end: number;
+}
+
+/** The header cells with the column each one ends at. */
+function cellEnds(line: string, cells: string[]): number[] {
+  let from = 0;
+  return cells.map((c) => {
+    const at = line.indexOf(c, from);
+    from = at + c.length;
+    return from;
+  });
 }
 
 function cellsOf(line: string): { cells: string[]; piped: boolean } {
@@ -35,9 +47,9 @@ function cellsOf(line: string): { cells: string[]; piped: boolean } {
 }
 
 /** Header names with groups resolved: `Box(P`, `R`, `mAP50-95)` -> `Box_P`, `Box_R`, `Box_mAP50-95`. */
-function headerNames(cells: string[]): Column[] {
+function headerNames(cells: string[], ends: number[]): Column[] {
   let group = '';
-  return cells.map((c) => {
+  return cells.map((c, i) => {
     let name = c;
     const open = /^(\w+)\((.+)$/.exec(name);
     if (open && !name.includes(')')) {
@@ -51,7 +63,7 @@ function headerNames(cells: string[]): Column[] {
     }
     const full = group ? `${group}_${name}` : name;
     if (closing) group = '';
-    return { name: full };
+    return { name: full, end: ends[i] ?? 0 };
   });
 }
 
@@ -122,8 +134,10 @@ export class Tables {
       }
     }
     if (this.kv) this.closeKv(out);
+    // A blank line inside a table (scikit-learn's classification_report has them) keeps it open.
+    if (this.columns && line.trim() === '') return { out, consumed: true };
     if (this.columns) {
-      const row = this.row(cells, piped);
+      const row = this.row(cells, piped, line);
       if (row) {
         this.rowsSeen++;
         out.push(row);
@@ -135,7 +149,7 @@ export class Tables {
     if (cells.length >= 2 && isHeader(cells) && /\s{2,}|\|/.test(line.trim())) {
       // Two columns: a name/value table (`Test metric  DataLoader 0`) or a narrow header table; rows tell.
       this.kvHeader = cells.length === 2 && !piped ? { config: CONFIG_HEADER.test(cells[0]!) } : null;
-      this.columns = headerNames(cells);
+      this.columns = headerNames(cells, cellEnds(line.replace(BAR_TAIL, ''), cells));
       this.columnsPiped = piped;
       return { out, consumed: true };
     }
@@ -150,11 +164,11 @@ export class Tables {
     return out;
   }
 
-  private row(cells: string[], piped: boolean): Reading | null {
+  private row(cells: string[], piped: boolean, line: string): Reading | null {
     const cols = this.columns!;
     if (piped !== this.columnsPiped) return null;
     const tokens = piped ? cells : cells.join('  ').split(/\s+/);
-    if (tokens.length !== cols.length) return null;
+    if (tokens.length !== cols.length) return piped ? null : this.labelledRow(line);
     const fields = new FieldSet();
     let numbers = 0;
     for (let i = 0; i < cols.length; i++) {
@@ -164,6 +178,28 @@ export class Tables {
       fields.add(cols[i]!.name, v);
     }
     return numbers > 0 ? fields.build('record') : null;
+  }
+
+  /**
+   * A row led by a label the header does not name (`   macro avg   0.88   0.88   0.88   1000`),
+   * its values placed under the columns they end under (so a row may leave cells empty).
+   */
+  private labelledRow(line: string): Reading | null {
+    const m = /^\s*([A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*)?)\s{2,}(?=\S)/.exec(line.replace(BAR_TAIL, ''));
+    if (!m) return null;
+    const label = m[1]!;
+    const fields = new FieldSet();
+    let placed = 0;
+    for (const t of line.slice(m[0].length).matchAll(/\S+/g)) {
+      const v = cellValue(t[0]);
+      if (v === null) return null;
+      const end = m[0].length + t.index + t[0].length;
+      const col = this.columns!.find((c) => Math.abs(c.end - end) <= 1);
+      if (!col) return null;
+      fields.add(`${label} ${col.name}`, v);
+      placed++;
+    }
+    return placed > 0 ? fields.build('record') : null;
   }
 
   private closeKv(out: Reading[]): void {

@@ -50,8 +50,8 @@ const EPOCH_BRACKET = /\bepoch\s*(?:\((\w+)\))?\s*:?\s*\[\s*(\d+)\s*(?:\/\s*\d+\
 const TWO_COUNTERS = /\[\s*(\d+)\s*\/\s*\d+\s*\]\s*\[\s*(\d+)\s*\/\s*(\d+)\s*\]/;
 /** A batch counter: `[640/60000 (1%)]`, `[ 64/60000]`, `200/ 2983 batches`. */
 const COUNTER = /\[\s*(\d+)\s*\/\s*(\d+)\s*(?:\([^)]*\))?\s*\]|(?<![\w/.])(\d+)\s*\/\s*(\d+)\s+batches\b/;
-/** A step first in the message: XGBoost's and CLU's `[12]`, CatBoost's `12:` before a tab. */
-const LEADING_STEP = /^\s*(?:\[(\d+)\](?=[\s\]:])|(\d+):(?=\t))/;
+/** A step first in the message: XGBoost's and CLU's `[12]`, gpt-2's `[12 | 3.10]`, CatBoost's `12:` before a tab. */
+const LEADING_STEP = /^\s*(?:\[(\d+)(?:\s*\|[^\]]*)?\](?=[\s\]:])|(\d+):(?=\t))/;
 
 /** A label that says the line is configuration. */
 const CONFIG_LABEL = /^\s*(?:overriding\b|hyperparameters?\s*:|config(?:uration)?\s*:|args\s*:|arguments\s*:|options\s*:|settings\s*:|flags\s*:|namespace\(|\w*(?:config|arguments|args)\()/i;
