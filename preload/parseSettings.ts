@@ -4,6 +4,7 @@
  * contract (validated where typed) and the engine's parser; no Node or DOM in here.
  */
 import { z } from 'zod';
+import { safeRecord } from './schemas';
 
 export interface ParseSettings {
   /** A JavaScript regular expression with named groups, tried before the built-in formats; null for none. */
@@ -55,6 +56,7 @@ export const parseSettingsSchema = {
       const r = compileMetricRegex(s);
       if ('error' in r) ctx.addIssue({ code: 'custom', message: r.error });
     }),
-  metricRenames: z.record(metricName, metricName).refine((r) => Object.keys(r).length <= 500, 'at most 500 renames'),
+  // safeRecord: a `__proto__` key would be dropped silently by a plain record; it is refused with the reason.
+  metricRenames: safeRecord(metricName, metricName, 'a metric name').refine((r) => Object.keys(r).length <= 500, 'at most 500 renames'),
   ignoredMetrics: z.array(metricName).max(500, 'at most 500 ignored names'),
 };

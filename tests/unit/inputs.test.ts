@@ -56,6 +56,11 @@ describe('reserved names', () => {
     expect(issues(study)).toEqual([expect.stringMatching(/^roles\.__proto__: "__proto__" cannot be a hyperparameter name/)]);
   });
 
+  it('a metric rename from __proto__ is refused, not dropped', () => {
+    const r = methods['projects.update'].input.safeParse(JSON.parse('{"id":1,"patch":{"metricRenames":{"__proto__":"loss","Loss":"train_loss"}}}'));
+    expect(issues(r)).toEqual([expect.stringMatching(/^patch\.metricRenames\.__proto__: "__proto__" cannot be a metric name/)]);
+  });
+
   it('a placeholder named like an Object property is not taken as set', () => {
     expect(() => buildCommand({ interpreter: 'python3', template: ['train.py', '{constructor}'], style: 'placeholders', hyperparameters: {} })).toThrow(/uses \{constructor\} but no value is set/);
   });
