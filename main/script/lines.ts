@@ -19,7 +19,7 @@ export const MAX_OPEN_ROWS = 64;
 const CURSOR_UP = /\x1b\[(\d*)([AF])/y;
 /** An escape sequence cut off at the end of a chunk: kept for the next one, so a cursor move is not missed. */
 const CUT_ESCAPE = /\x1b(?:\[[\d;]*)?$/;
-const SPECIAL = /[\n\r\x1b]/g;
+const SPECIAL = /[\n\r\x1b\x08]/g;
 
 /**
  * Reassembles the lines a pty delivers in arbitrary chunks, the way a terminal shows them:
@@ -29,7 +29,8 @@ const SPECIAL = /[\n\r\x1b]/g;
  *
  * It keeps a small model of the screen's last rows: `\r` returns to column 0 so the next text
  * replaces the row (a progress bar's redraw: only the final state is a line), `\n` moves down,
- * `ESC[A` moves up. tqdm draws an inner bar as `\n\r<bar>ESC[A`; a splitter that only looks for
+ * `ESC[A` moves up, a backspace takes back the character before it (a counter redrawn as
+ * `10%\b\b\b20%` shows `20%`; what follows overwrites it, which is how such redraws use it). tqdm draws an inner bar as `\n\r<bar>ESC[A`; a splitter that only looks for
  * `\n` would emit the outer bar once per inner update (fake, repeated lines). Here a row is
  * emitted once it is final: it was above the cursor when one chunk ended and the cursor did
  * not come back to it during the whole next chunk (a pty may cut tqdm's `\n ... ESC[A` between
@@ -115,6 +116,11 @@ export class LineAssembler {
         start = at + 1;
       } else if (c === 13) {
         this.col0 = true;
+        start = at + 1;
+      } else if (c === 8) {
+        // Backspace: the next text overwrites the last character (Keras 2 backs over its whole bar before `\r`).
+        const row = this.rows[this.cur]!;
+        if (!this.col0 && row.length > 0) this.rows[this.cur] = row.slice(0, -1);
         start = at + 1;
       } else {
         CURSOR_UP.lastIndex = at;

@@ -36,6 +36,12 @@ describe('LineAssembler', () => {
     expect(collect(['10%|#   |\r50%|#### |\r100%|########| done\r\n'])).toEqual(['100%|########| done']);
   });
 
+  it('takes back a character for each backspace, as a counter redrawn with backspaces shows', () => {
+    expect(collect(['progress 10%\b\b\b20%\b\b\b30%\n'])).toEqual(['progress 30%']);
+    // Keras 2 backs over its whole bar, then returns the carriage.
+    expect(collect(['1/9 [==>...]\b\b\b\b\b\b\b\b\b\b\b\b\r9/9 [======] - loss: 0.5\n'])).toEqual(['9/9 [======] - loss: 0.5']);
+  });
+
   it('strips colours and cursor moves for parsing', () => {
     expect(collect(['\x1b[32m{"loss": 1}\x1b[0m\x1b[K\n'])).toEqual(['{"loss": 1}']);
     expect(stripAnsi('\x1b]0;title\x07text')).toBe('text');
