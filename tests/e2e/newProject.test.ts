@@ -72,6 +72,7 @@ describe('a new project from a researcher’s own script', () => {
     await wb.page.locator('[data-nav=new-project]').click();
     await wb.page.getByRole('heading', { name: 'New project' }).waitFor();
     expect(wb.page.url()).toMatch(/#\/new-project$/);
+    await bothThemes('new-project-empty', false);
     // A relative path is refused where it is typed, with what would be right.
     await wb.page.getByLabel('script path').fill('mnist-mlp/train.py');
     await wb.page.getByTestId('inspect-script').click();
@@ -131,6 +132,7 @@ describe('a new project from a researcher’s own script', () => {
     await expect(metric('val_acc').getByLabel('goal for val_acc').inputValue()).resolves.toBe('maximize');
     await metric('val_acc').getByRole('button', { name: 'Objective' }).click();
     await metric('val_acc').filter({ hasText: 'objective · higher is better' }).waitFor();
+    await bothThemes('metric-review-decided');
 
     // The decisions are the project's parse settings; the trial itself is re-read on request.
     await review.getByTestId('reread').click();

@@ -66,6 +66,9 @@ function MetricRow({ m, review, project, decide }: { m: ReviewedMetric; review: 
           {m.stored !== m.printed && <span className="from">printed as {m.printed}</span>}
           {m.source === 'sideChannel' && <span className="from">from the side channel</span>}
           {isObjective && <span className="objective-mark">objective · {review.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'}</span>}
+          <code className="review-line" title={`line ${m.lineNumber}: ${m.line}`}>
+            {m.line}
+          </code>
         </div>
       </td>
       <td>
@@ -81,11 +84,6 @@ function MetricRow({ m, review, project, decide }: { m: ReviewedMetric; review: 
       </td>
       <td>
         <Sparkline points={m.chart} />
-      </td>
-      <td>
-        <code className="review-line" title={`line ${m.lineNumber}: ${m.line}`}>
-          {m.line}
-        </code>
       </td>
       <td>
         {m.ignoredBy ? (
@@ -116,15 +114,15 @@ function MetricRow({ m, review, project, decide }: { m: ReviewedMetric; review: 
               Ignore
             </button>
             {!isObjective && (
-              <>
-                <select value={goal} onChange={(e) => setGoal(e.target.value as ObjectiveGoal)} aria-label={`goal for ${m.stored}`} title="The objective's goal">
-                  <option value="minimize">lower</option>
-                  <option value="maximize">higher</option>
-                </select>
-                <button className="btn" onClick={() => void decide({ objectiveMetric: m.stored, objectiveGoal: goal }, `${m.stored} is the objective (${goal === 'minimize' ? 'lower' : 'higher'} is better).`)} title="Make this the metric studies optimize">
+              <span className="joined" title="Make this the metric a study optimizes, with its goal">
+                <button className="btn" onClick={() => void decide({ objectiveMetric: m.stored, objectiveGoal: goal }, `${m.stored} is the objective (${goal === 'minimize' ? 'lower' : 'higher'} is better).`)}>
                   Objective
                 </button>
-              </>
+                <select value={goal} onChange={(e) => setGoal(e.target.value as ObjectiveGoal)} aria-label={`goal for ${m.stored}`}>
+                  <option value="minimize">lower is better</option>
+                  <option value="maximize">higher is better</option>
+                </select>
+              </span>
             )}
           </div>
         )}
@@ -206,10 +204,9 @@ export function MetricReview({ project, trialId, onDone }: { project: Project; t
         <table className="table review-table">
           <thead>
             <tr>
-              <th>Metric</th>
+              <th>Metric, and the first line it came from</th>
               <th>Values</th>
               <th>Chart</th>
-              <th>First line it came from</th>
               <th />
             </tr>
           </thead>

@@ -328,8 +328,9 @@ export function NewProjectPage() {
                       <label className={`interpreter${c.path === interpreter.trim() ? ' chosen' : ''}`}>
                         <input type="radio" name="interpreter" checked={c.path === interpreter.trim()} onChange={() => setInterpreter(c.path)} />
                         <span className="interpreter-text">
-                          <span className="mono ellipsis" title={c.path}>
-                            {c.path}
+                          <span className="mono ellipsis interpreter-path" title={c.path}>
+                            {/* A left-to-right mark keeps the leading / in place inside the right-to-left box that cuts the start. */}
+                            {`\u200e${c.path}`}
                           </span>
                           <span className="interpreter-meta">
                             <span className={`tag${c.source === 'nearby' ? ' tag-accent' : ''}`}>{SOURCE_LABEL[c.source]}</span>
