@@ -148,6 +148,24 @@ describe('tables', () => {
   });
 });
 
+describe('a log as a notebook saved it (YOLOv5 in Colab: the bars are not drawn)', () => {
+  it('reads the header tables, splits a fixed-width header cell by its row, and keeps the config lines out', () => {
+    const out = [
+      'hyperparameters: lr0=0.01, lrf=0.01, momentum=0.937, weight_decay=0.0005, warmup_epochs=3.0, box=0.05',
+      'train: Scanning /content/train/labels... 153 found, 0 missing, 0 empty, 0 corrupt: 100% 153/153 [00:00<00:00, 2177.95it/s]',
+      '     Epoch   gpu_mem       box       obj       cls    labels  img_size',
+      '    0/3999     14.2G    0.1169    0.1121   0.04101       618       640: 100% 3/3 [00:05<00:00,  1.81s/it]',
+      '               Class     Images     Labels          P          R     mAP@.5 mAP@.5:.95: 100% 1/1 [00:02<00:00,  2.04s/it]',
+      '                 all         14        150    0.00602      0.143    0.00573    0.00178',
+    ].join('\n');
+    expect(read(`${out}\n`)).toEqual(['epoch@0=0', 'box@0=0.1169', 'obj@0=0.1121', 'cls@0=0.04101', 'P@0=0.00602', 'R@0=0.143', 'mAP@.5@0=0.00573', 'mAP@.5:.95@0=0.00178']);
+  });
+
+  it('leaves out a YAML section of a config dump, even after training started', () => {
+    expect(read('step 0, loss: 10.9\ntrainer:\n    batch_size: 64\n    learning_rate: 0.0005\nstep 1, loss: 10.7\n')).toEqual(['loss@0=10.9', 'loss@1=10.7']);
+  });
+});
+
 describe('an epoch header and evaluation phases', () => {
   it('places Keras metrics by the `Epoch 3/10` above them', () => {
     const out = 'Epoch 1/2\n469/469 [==============================] - 3s 6ms/step - loss: 0.36 - val_loss: 0.18\nEpoch 2/2\n469/469 [==============================] - 3s 6ms/step - loss: 0.16 - val_loss: 0.12\n';

@@ -6,12 +6,13 @@ import { NUMBER_SRC, parseNumber } from './values';
  * Progress bars in a line, as the terminal finally shows them (the line assembler has
  * resolved carriage-return redraws): tqdm's `desc: 45%|████▌     | 450/1000 [00:05<00:06,
  * 89.3it/s, loss=0.5]` (or `450it [00:05, 89.3it/s]` without a total), and rich's
- * `Epoch 2/9 ━━━━━━━━ 32/32 0:00:01 • 0:00:00 28.35it/s v_num: 0 train_loss: 0.3`.
+ * `Epoch 2/9 ━━━━━━━━ 32/32 0:00:01 • 0:00:00 28.35it/s v_num: 0 train_loss: 0.3`; a notebook's
+ * log of a tqdm bar has no bar drawn (`100% 153/153 [00:00<00:00, 2177.95it/s]`).
  * A bar's counter counts within the bar (an epoch's batches, often), so it gives no step;
  * the epoch in its description does. Text printed onto a bar's row after it (a `print()`
  * while the bar is drawn) is the line's real content.
  */
-const TQDM = /(?:^|(?<=[\s:]))(\d{1,3})%\|[^|]*\|\s*([\d.]+)[kMG]?\/[\d.?]+[kMG]?\s*\[([^\]]*)\]|(?:^|(?<=\s))\d+it\s*\[([^\]]*)\]/;
+const TQDM = /(?:^|(?<=[\s:]))(\d{1,3})%(?:\|[^|]*\||\s)\s*([\d.]+)[kMG]?\/[\d.?]+[kMG]?\s*\[([^\]]*)\]|(?:^|(?<=\s))\d+it\s*\[([^\]]*)\]/;
 const RICH = /[━╸╺─]*━[━╸╺─ ]*\s+\d+\/\d+\s+[\d:-]+\s*•\s*[\d:-]+\s+[\d.]+(?:it\/s|s\/it)\s*/;
 const POSTFIX = new RegExp(String.raw`^([A-Za-z_][\w./@-]*)=(${NUMBER_SRC})$`, 'i');
 const DESC_EPOCH = /\bepoch\s+(\d+)\s*(?::|\/\s*\d+)?/i;
@@ -31,7 +32,7 @@ export interface Bar {
 
 /** The tqdm bar in a line, or null. */
 export function findBar(line: string): Bar | null {
-  if (line.indexOf('|') === -1 && line.indexOf('it [') === -1) return null;
+  if (line.indexOf('%') === -1 && line.indexOf('it [') === -1) return null;
   const m = TQDM.exec(line);
   if (!m) return null;
   const inside = (m[3] ?? m[4] ?? '').split(',');

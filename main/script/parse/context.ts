@@ -18,8 +18,9 @@ import type { ParsedLine } from './types';
  *   comes again (then at the first step after it); lines with text values, counts or
  *   configuration names (`Total steps = 375`) are dropped, and so are lines of several values
  *   none of which is named like a metric (`pavg=0.5 -> initscore=0`).
- *   A banner block such as `***** Running training *****` is configuration too, and so is a
- *   line without a step that echoes the run's own hyperparameters.
+ *   A banner block such as `***** Running training *****` is configuration too, so are the
+ *   indented rows under a `trainer:` section heading (a YAML dump), and so is a line without a
+ *   step that echoes the run's own hyperparameters.
  * - The phase: a line below a `Test Error:` heading, or a ` * Acc@1 ...` summary under
  *   `Test:` lines, belongs to that evaluation, whose names it prefixes.
  */
@@ -32,6 +33,10 @@ const HEADING = /^\s*(test|testing|val|valid|validation|eval|evaluation|dev)\b(?
 const BANNER = /^\s*\*{3,}\s*(.+?)\s*\*{3,}\s*$/;
 /** A `Key words = value` line, as banners list them. */
 const BANNER_ROW = /^\s*[A-Za-z][\w .()&,/-]*=\s*\S+\s*$/;
+/** `trainer:` alone on a line: a section of a YAML or config dump (minGPT's, Hydra's); not a split's heading. */
+const CONFIG_SECTION = /^\s*(?!(?:test|val|valid|validation|eval|evaluation|dev|train|training)\s*:)[A-Za-z_][\w.-]*:\s*$/i;
+/** An indented `key: value` row of such a section. */
+const SECTION_ROW = /^\s+[A-Za-z_][\w.-]*:\s+\S/;
 
 interface Held {
   key: string;
@@ -54,6 +59,7 @@ export class StreamContext {
   private carryPhase: string | null = null;
   private headingPhase: string | null = null;
   private configBanner = false;
+  private configSection = false;
   private held: Held[] = [];
   private readonly echo: Map<string, number>;
 
@@ -186,6 +192,12 @@ export class StreamContext {
     }
     if (this.configBanner && BANNER_ROW.test(message)) return true;
     this.configBanner = false;
+    if (CONFIG_SECTION.test(message)) {
+      this.configSection = true;
+      return true;
+    }
+    if (this.configSection && (SECTION_ROW.test(message) || CONFIG_SECTION.test(message))) return true;
+    this.configSection = false;
     return false;
   }
 }

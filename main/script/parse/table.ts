@@ -16,9 +16,9 @@ import { parseNumber } from './values';
 const BOX_CHARS = /[│┃]/g;
 /** A rule: `-----`, `+---+---+`, `|:---:|:---:|`, `---  ------`, box drawing. */
 const RULE = /^\s*[-+=|:─━┏┓┗┛┡┩┳┻╇└┘┴┬├┤┼ ]{3,}\s*$/;
-/** A progress bar glued after a header or a row (YOLO): `...  mAP50-95: 100%|██| 4/4 [...]`. */
-const BAR_TAIL = /:\s+\d{1,3}%\|.*$/;
-const NAME_CELL = /^(?:[A-Za-z#][\w@%./()-]*(?: [A-Za-z0-9][\w@%./()-]*)?)$/;
+/** A progress bar glued after a header or a row (YOLO): `...  mAP50-95: 100%|██| 4/4 [...]`, or `100% 4/4 [...]` where the bar is not drawn (a notebook's log). */
+const BAR_TAIL = /:\s+\d{1,3}%(?:\||\s+\d+\/\d+\s*\[).*$/;
+const NAME_CELL = /^(?:[A-Za-z#][\w@%./()-]*(?::[\w@%./()-]+)*(?: [A-Za-z0-9][\w@%./()-]*(?::[\w@%./()-]+)*)?)$/;
 const KV_ROW = /^\s*\|\s*([^|]*?)\s*\|\s*([^|]*?)\s*\|\s*$/;
 const CONFIG_HEADER = /param|setting|option|config|argument|hyperparam|flag/i;
 
@@ -84,6 +84,8 @@ function cellValue(cell: string): number | null {
 
 export class Tables {
   private columns: Column[] | null = null;
+  /** The same header split at every space, for rows that have a value per word (`mAP@.5 mAP@.5:.95` printed in a fixed width). */
+  private words: Column[] | null = null;
   private columnsPiped = false;
   private rowsSeen = 0;
   /** A name/value table being collected. */
@@ -149,7 +151,10 @@ export class Tables {
     if (cells.length >= 2 && isHeader(cells) && /\s{2,}|\|/.test(line.trim())) {
       // Two columns: a name/value table (`Test metric  DataLoader 0`) or a narrow header table; rows tell.
       this.kvHeader = cells.length === 2 && !piped ? { config: CONFIG_HEADER.test(cells[0]!) } : null;
-      this.columns = headerNames(cells, cellEnds(line.replace(BAR_TAIL, ''), cells));
+      const bare = line.replace(BAR_TAIL, '');
+      this.columns = headerNames(cells, cellEnds(bare, cells));
+      const words = cells.flatMap((c) => c.split(' '));
+      this.words = words.length > cells.length && !piped ? headerNames(words, cellEnds(bare, words)) : null;
       this.columnsPiped = piped;
       return { out, consumed: true };
     }
@@ -168,14 +173,15 @@ export class Tables {
     const cols = this.columns!;
     if (piped !== this.columnsPiped) return null;
     const tokens = piped ? cells : cells.join('  ').split(/\s+/);
-    if (tokens.length !== cols.length) return piped ? null : this.labelledRow(line);
+    const names = tokens.length === cols.length ? cols : tokens.length === this.words?.length ? this.words : null;
+    if (!names) return piped ? null : this.labelledRow(line);
     const fields = new FieldSet();
     let numbers = 0;
-    for (let i = 0; i < cols.length; i++) {
+    for (let i = 0; i < names.length; i++) {
       const v = cellValue(tokens[i]!);
       if (v === null) continue;
       numbers++;
-      fields.add(cols[i]!.name, v);
+      fields.add(names[i]!.name, v);
     }
     return numbers > 0 ? fields.build('record') : null;
   }
