@@ -94,6 +94,8 @@ export interface LaunchView {
   baselineChanged: string | null;
   /** Seed reruns of either side queued or running. */
   pending: number;
+  /** How a rerun's seed reaches this project's script, in words (a flag, a placeholder, or none). */
+  seeding: string;
 }
 
 /** A question a study left open, until it is answered. */

@@ -27,6 +27,7 @@ export function digitsProject(overrides: Partial<NewProject> = {}): NewProject {
     hyperparameters: { lr: 0.003, batch_size: 64, max_steps: 300, eval_every: 50, log_every: 5 },
     objectiveMetric: 'val_error',
     objectiveGoal: 'minimize',
+    seedFlag: '--seed',
     ...overrides,
   };
 }

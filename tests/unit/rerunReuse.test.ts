@@ -13,6 +13,7 @@ const project: Project = {
   objectiveMetric: 'loss',
   objectiveGoal: 'minimize',
   createdAt: 0,
+  seedFlag: '--seed',
 } as Project;
 
 function rerun(argv: string[], over: Partial<Trial> = {}): Trial {
@@ -31,6 +32,8 @@ describe('reusing earlier seed reruns', () => {
     expect(ranTheCommandOf(old, { ...project, interpreter: '/opt/venv/bin/python' })).toBe(false);
     expect(ranTheCommandOf(old, { ...project, workdir: '/work/q' })).toBe(false);
     expect(ranTheCommandOf(old, { ...project, paramStyle: 'hydra' })).toBe(false);
+    // A rerun that passed --seed does not count once the project says its script takes no seed flag.
+    expect(ranTheCommandOf(old, { ...project, seedFlag: null })).toBe(false);
     expect(ranTheCommandOf(rerun([], { status: 'failed' }), project)).toBe(false);
   });
 });

@@ -6,9 +6,9 @@
 import type { Decision, DecisionKind, Hyperparameters, ObjectiveGoal, Project, Study, Trial } from '../../../preload/contract';
 import type { BaselineInfo, Candidate, LaunchView, SeedRun, StaleStudy } from '../../../preload/contract-launch';
 import { batchSizeOf, configDiff, configKey, nextSeeds, SEED_KEY } from '../../playbook/launch/configDiff';
+import { projectCommand, seedingInWords } from '../../script/seed';
 import { compareLaunch, type LaunchComparison } from '../../playbook/launch/stats';
 import { newSeed } from '../../playbook/random';
-import { buildCommand } from '../../script/argv';
 import { ApiError } from '../errors';
 import type { Engine } from '../engine';
 import { CandidateRepo } from '../store/candidates';
@@ -45,7 +45,7 @@ const services = new WeakMap<Engine, LaunchService>();
 export function ranTheCommandOf(t: Trial, project: Project): boolean {
   if (t.argv.length === 0) return t.status === 'queued';
   try {
-    const now = buildCommand({ interpreter: project.interpreter, template: project.argvTemplate, style: project.paramStyle, hyperparameters: t.hyperparameters, jsonPath: '-' });
+    const now = projectCommand(project, t.hyperparameters, '-');
     return t.cwd === project.workdir && JSON.stringify(now.argv) === JSON.stringify(t.argv);
   } catch {
     return false;
@@ -282,6 +282,7 @@ export class LaunchService {
       decisions: this.decisionsOf(c),
       baselineChanged: this.baselineChanged(c, project),
       pending,
+      seeding: seedingInWords(project.seedFlag ?? null, project.paramStyle, project.argvTemplate),
     };
   }
 

@@ -1,7 +1,7 @@
 import { mkdirSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hyperparameters, Project, Trial } from '../../../preload/contract';
-import { buildCommand } from '../../script/argv';
+import { projectCommand } from '../../script/seed';
 import { explainFailure } from '../../script/failure';
 import type { MetricStore } from '../store/metrics';
 import type { RunningTrial, TrialEnd, TrialOrigin, TrialRepo } from '../store/trials';
@@ -121,13 +121,8 @@ export class Runner {
     let argv: string[];
     let extraEnv: Record<string, string>;
     try {
-      const cmd = buildCommand({
-        interpreter: project.interpreter,
-        template: project.argvTemplate,
-        style: project.paramStyle,
-        hyperparameters,
-        jsonPath: join(dir, 'hyperparameters.json'),
-      });
+      // The seed goes the way the project says its script takes one (or not at all).
+      const cmd = projectCommand(project, hyperparameters, join(dir, 'hyperparameters.json'));
       if (cmd.jsonFile) writeFileSync(cmd.jsonFile.path, cmd.jsonFile.content);
       argv = withMemoryCap(cmd.argv, limits, project.workdir);
       extraEnv = {

@@ -136,6 +136,9 @@ function SeedsCard({ view, onRun }: { view: LaunchView; onRun(n: number): Promis
         Both configurations rerun with the same seeds (trials of kind <i>rerun</i>, through the queue). Earlier reruns of the same configuration count, so
         asking for more seeds only runs the missing ones.
       </p>
+      <p className="subtle small" data-testid="seeding">
+        {view.seeding}
+      </p>
       {open && (
         <div className="row seeds-row">
           <label className={`field seeds-field${error ? ' has-error' : ''}`}>
