@@ -167,6 +167,12 @@ describe('a log as a notebook saved it (YOLOv5 in Colab: the bars are not drawn)
 });
 
 describe('an epoch header and evaluation phases', () => {
+  it('does not take a Keras callback’s message about an epoch for a header', () => {
+    // As Keras 1 printed it: the message comes between the header and the epoch's line.
+    const out = 'Epoch 9/10\nEpoch 00008: early stopping\n3124s - loss: 0.0516 - acc: 0.9841 - val_loss: 0.0787\n';
+    expect(read(out)).toEqual(['epoch@9=9', 'loss@9=0.0516', 'acc@9=0.9841', 'val_loss@9=0.0787']);
+  });
+
   it('places Keras metrics by the `Epoch 3/10` above them', () => {
     const out = 'Epoch 1/2\n469/469 [==============================] - 3s 6ms/step - loss: 0.36 - val_loss: 0.18\nEpoch 2/2\n469/469 [==============================] - 3s 6ms/step - loss: 0.16 - val_loss: 0.12\n';
     expect(read(out)).toEqual(['epoch@1=1', 'loss@1=0.36', 'val_loss@1=0.18', 'epoch@2=2', 'loss@2=0.16', 'val_loss@2=0.12']);

@@ -271,6 +271,12 @@ export function readText(message: string): Reading | null {
     else if (fields.step === null) fields.step = stepCounter.n;
   }
   fields.spacePairs = spaceOnly;
+  // `Epoch 00008: early stopping`, `Epoch 00005: ReduceLROnPlateau reducing learning rate`: a callback's
+  // message about an epoch (Keras numbers them from 0), not a header that starts one.
+  if (fields.metrics.length === 1 && fields.metrics[0]![0] === 'epoch' && fields.step === null && fields.counter === null) {
+    const e = candidates.find((c) => roleOf(c.name).role === 'epoch');
+    if (e && /^\s*:\s*[A-Za-z]/.test(e.rest)) return null;
+  }
   // A sentence with numbers in it, not a list of values: more loose words than values.
   const values = fields.metrics.filter(([k]) => k !== 'epoch').length;
   if (pairs > 0 && loose >= 3 && loose > values) return null;
