@@ -260,6 +260,12 @@ export function NewProjectPage() {
             <span className="field-hint">{mode === 'browser' ? 'Type or paste the absolute path (browser mode cannot open a file dialog on the workbench’s machine).' : 'The absolute path, typed, pasted or chosen.'}</span>
           )}
         </label>
+        {!inspection && (
+          <p className="subtle small">
+            From it Tunebench proposes the working directory (the script’s folder), the Python to run it with (a <span className="mono">.venv</span>, <span className="mono">venv</span> or conda env beside it
+            first), the hyperparameters its <span className="mono">--help</span> lists, and the flag that sets its seed. Of the script itself only <span className="mono">--help</span> runs until you press Run.
+          </p>
+        )}
       </section>
 
       {inspection && (
