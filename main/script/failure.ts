@@ -21,6 +21,18 @@ export function explainFailure(lastLines: readonly string[], interpreter: string
   if (usage || absl) {
     return `The script rejected its arguments (${(usage?.[1] ?? absl![1])!.trim()}). Check the hyperparameter names and values against the script's flags, and how values are passed, in the project settings.`;
   }
+  // Python could not find the script: the command or the working directory is wrong.
+  const noScript = /can't open file '([^']+)': \[Errno 2\] No such file or directory/.exec(text);
+  if (noScript) return `The script ${noScript[1]} does not exist. Fix the Command (the script's path is relative to the working directory) or the Working directory in the project settings.`;
+  // Configurator-style scripts (nanoGPT's configurator.py) refuse keys they do not define.
+  const unknownKey = /Unknown config key: ['"]?([\w.\-]+)/.exec(text);
+  if (unknownKey) {
+    const key = unknownKey[1]!;
+    return `The script does not know the setting ${key} (Unknown config key). Remove ${key} from the values${key.includes('seed') ? ", or set the project's seed flag to “none” if the script takes no seed" : ''}, in the project settings.`;
+  }
+  // Hydra refuses an override of a key its config does not have.
+  const hydraKey = /Could not override '([^']+)'/.exec(text);
+  if (hydraKey) return `Hydra's config has no key ${hydraKey[1]}: remove it from the values, or write it as +${hydraKey[1]}=… to add it (project settings).`;
   const oom = recogniseOom(text, end);
   if (oom) return oom.reason;
   const tb = /^(\w+(?:\.\w+)*(?:Error|Exception)): (.*)$/m.exec([...lastLines].reverse().join('\n'));

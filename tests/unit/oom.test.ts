@@ -171,3 +171,21 @@ describe('a script that rejects its arguments', () => {
     expect(explainFailure(['step 10: error: 0.25'], 'python3')).toBeNull();
   });
 });
+
+describe('failures that name the field to fix', () => {
+  it('a script path that does not exist (Python\'s own message)', () => {
+    expect(explainFailure(["/usr/bin/python3: can't open file '/home/me/proj/trian.py': [Errno 2] No such file or directory"], '/usr/bin/python3')).toBe(
+      "The script /home/me/proj/trian.py does not exist. Fix the Command (the script's path is relative to the working directory) or the Working directory in the project settings.",
+    );
+  });
+
+  it('a key a configurator-style script does not define (nanoGPT)', () => {
+    const lines = ['Traceback (most recent call last):', '  File "configurator.py", line 47, in <module>', 'ValueError: Unknown config key: seed'];
+    expect(explainFailure(lines, 'python3')).toMatch(/^The script does not know the setting seed \(Unknown config key\)\. Remove seed from the values, or set the project's seed flag to “none”/);
+  });
+
+  it('a Hydra override of a key the config does not have', () => {
+    const lines = ["Could not override 'optim.lr'.", 'To append to your config use +optim.lr=0.1', "Key 'lr' is not in struct", '    full_key: optim.lr', '    object_type=dict'];
+    expect(explainFailure(lines, 'python3')).toBe("Hydra's config has no key optim.lr: remove it from the values, or write it as +optim.lr=… to add it (project settings).");
+  });
+});
