@@ -57,7 +57,14 @@ function checkRun(e: Engine, trialId: number): RunCheck {
   }
   const found = `It printed ${names.join(', ')}.`;
   if (p.objectiveMetric && objective === null) {
-    return { trial, metrics, ok: true, objective, message: `${found} The objective ${p.objectiveMetric} was not among them: choose one of these as the objective, or make the script print it.` };
+    // A short dry run often ends before the script's first evaluation: say so before suggesting
+    // another objective (a validation metric printed every 500 steps never shows in 20).
+    const steps = Math.max(0, ...metrics.map((m) => e.metrics.objectiveOf([trial.id], m.name, 'minimize').get(trial.id)?.lastStep ?? 0));
+    const evalLike = /val|valid|eval|test|dev|acc|error|ppl|perplexity|bleu|f1|auc|map/i.test(p.objectiveMetric);
+    const advice = evalLike
+      ? `The run reached step ${steps}; a script that evaluates every N steps prints ${p.objectiveMetric} only then. Run the dry run for more steps than the evaluation interval (or lower the script's eval interval for it), or make the objective one of the metrics it printed.`
+      : `Choose one of these as the objective, or make the script print it.`;
+    return { trial, metrics, ok: true, objective, message: `${found} The objective ${p.objectiveMetric} was not among them. ${advice}` };
   }
   return { trial, metrics, ok: true, objective, message: `The command starts and prints metrics. ${found}` };
 }
