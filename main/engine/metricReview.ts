@@ -8,6 +8,8 @@ import type { DroppedLine, MetricReview, ReviewedMetric } from '../../preload/co
 import { createLineParser, type ParsedLine } from '../script/parse';
 import { jsonValue } from '../script/parse/points';
 import { OutputParser } from '../script/parse/stream';
+import { readMessage } from '../script/parse/reader';
+import { isWarningOrTraceback, stripLogPrefix } from '../script/parse/prefix';
 import { METRICS_FILE_ENV } from './runner/sideChannel';
 import { readSideChannel, readTrialOutput } from './trialOutput';
 
@@ -53,8 +55,24 @@ function shape(line: string): string {
 
 /** Looks like it holds a metric: a name then `=`/`:` and a number, or a word and a decimal number. */
 const METRIC_LIKE = /[A-Za-z][\w ./-]{0,40}?\s*[:=]\s*[-+]?(?:\d|nan\b|inf\b)|\b[A-Za-z_]{2,}\s+[-+]?\d+\.\d+/i;
-/** Lines that are not metrics and never were (tracebacks, warnings, paths). */
-const NOT_WORTH_LISTING = /^\s*(?:File "|Traceback|\w+Warning:|warnings\.warn)/;
+/** Lines that are not metrics and never were: a traceback's frames. */
+const NOT_WORTH_LISTING = /^\s*(?:File "|Traceback)/;
+
+/**
+ * Why the reader took no point from a line, in its own terms: what its line reader
+ * (main/script/parse/reader.ts readMessage) makes of the line alone, against what the stream
+ * kept. The stream's context decides in the end (a value held back before training becomes a
+ * point if it comes again), so the words say what the line looked like, not a verdict.
+ */
+function whyDropped(line: string): string {
+  if (isWarningOrTraceback(line)) return 'a warning or a traceback: the values it names are not measurements';
+  const r = readMessage(stripLogPrefix(line).rest);
+  if (!r) return 'no metric in it as the reader reads it: prose, a count or a setting, or a format it does not know (then a regular expression under “Reading the output” can take it)';
+  if (r.metrics.every(([name]) => /(?:^|[_\s])epoch$/i.test(name))) return 'only an epoch or a step in it, no metric';
+  if (r.config > 0) return 'read as the run’s configuration: text values, counts or a configuration label beside the numbers';
+  if (r.configish > 0) return 'configuration names printed before training started (such as Total steps or Batch size)';
+  return 'printed once, apart from the training’s steps: read as a setting, not a measurement (it counts if it is printed again)';
+}
 
 /** The `name=value` pairs of a line that are the run's own hyperparameters at their values (`lr=0.1` for --lr 0.1); dashes and underscores alike. */
 function configurationEcho(line: string, hp: Hyperparameters): string[] {
@@ -160,7 +178,7 @@ export function reviewTrial(project: Project, trial: Trial & { logPath?: string 
         if (kept.byLine.has(lineNumber) || raw.byLine.has(lineNumber) || !METRIC_LIKE.test(line) || NOT_WORTH_LISTING.test(line)) return;
         const echoed = configurationEcho(line, hp);
         if (echoed.length > 0) drop(line, lineNumber, echoed.map((e) => e.split('=')[0]!), `repeats the run's configuration (${echoed.join(', ')}): the values it was started with, not measurements`);
-        else drop(line, lineNumber, [], 'has numbers but gave no metric: a count, a setting, a time, or a format the reader does not know (a regular expression under “Reading the output” can take it)');
+        else drop(line, lineNumber, [], whyDropped(line));
       },
     );
     readTrialOutput(logPath, { push: (t) => parser.push(t), flushIdle: () => parser.flushIdle() }, maxBytes);

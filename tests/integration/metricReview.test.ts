@@ -24,6 +24,9 @@ const SCRIPT = String.raw`
 import json, os, sys
 lr = float(sys.argv[sys.argv.index("--lr") + 1]) if "--lr" in sys.argv else 0.1
 print(f"config: lr={lr} batch_size=32", flush=True)
+print("Overriding: eval_iters = 5", flush=True)
+print("tokens per iteration will be: 1,024", flush=True)
+print("UserWarning: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=0.2 and num_layers=1", flush=True)
 for step in range(1, 31):
     print(f"step={step} loss={1.0 / step:.4f} lr={lr}", flush=True)
     if step % 10 == 0:
@@ -74,6 +77,12 @@ describe('the first run’s metric review', () => {
     const echo = r.dropped.find((d) => d.line.startsWith('config:'));
     expect(echo).toMatchObject({ line: 'config: lr=0.1 batch_size=32', lineNumber: 1, names: ['lr', 'batch_size'], repeats: 1 });
     expect(echo!.why).toBe("repeats the run's configuration (lr=0.1, batch_size=32): the values it was started with, not measurements");
+    // Lines the reader took nothing from are listed with what they looked like to it.
+    const why = (start: string) => r.dropped.find((d) => d.line.startsWith(start))?.why;
+    expect(why('Overriding:')).toMatch(/configuration/);
+    expect(why('tokens per iteration')).toMatch(/no metric in it/);
+    expect(why('UserWarning:')).toMatch(/a warning/);
+    expect(r.metrics.map((m) => m.printed)).not.toContain('num_layers');
     expect(r.rereadable).toBe(1);
   });
 
