@@ -29,7 +29,7 @@ describe('numbers as scripts print them', () => {
 
 describe('key=value and Key: value in free text', () => {
   it('reads a hand-written loop line, with Step N as the step', () => {
-    expect(show(freeTextPairs('Epoch 3, Step 400, Loss: 0.4213, GradNorm: 1.02'))).toEqual({ step: 400, metrics: { epoch: 3, Loss: 0.4213, GradNorm: 1.02 } });
+    expect(show(freeTextPairs('Epoch 3, Step 400, Loss: 0.4213, GradNorm: 1.02'))).toEqual({ step: 400, metrics: { Epoch: 3, Loss: 0.4213, GradNorm: 1.02 } });
   });
 
   it("reads nanoGPT's line: a percentage is a value, a time is not a metric", () => {
@@ -52,7 +52,7 @@ describe('key=value and Key: value in free text', () => {
   it('takes a [N/M] counter as the step, unless it counts batches within an epoch', () => {
     expect(show(freeTextPairs('[100/1000] loss: 0.5'))).toEqual({ step: 100, metrics: { loss: 0.5 } });
     // PyTorch's MNIST example: 640 is examples within epoch 1, not a step.
-    expect(show(freeTextPairs('Train Epoch: 1 [640/60000 (1%)]\tLoss: 0.306411'))).toEqual({ step: null, metrics: { epoch: 1, Loss: 0.306411 } });
+    expect(show(freeTextPairs('Train Epoch: 1 [640/60000 (1%)]\tLoss: 0.306411'))).toEqual({ step: null, metrics: { Epoch: 1, Loss: 0.306411 } });
     // MMDetection: the epoch in brackets.
     expect(show(freeTextPairs('Epoch [1][50/500]\tlr: 2.000e-02, eta: 0:30:00, time: 0.512, data_time: 0.101, memory: 3000, loss: 1.9'))).toEqual({
       step: null,
@@ -61,7 +61,7 @@ describe('key=value and Key: value in free text', () => {
   });
 
   it('records the epoch of a line that has only an epoch, with or without its total', () => {
-    expect(show(freeTextPairs('Epoch 3'))).toEqual({ step: null, metrics: { epoch: 3 } });
+    expect(show(freeTextPairs('Epoch 3'))).toEqual({ step: null, metrics: { Epoch: 3 } });
     // Keras's header before each epoch's bar: its metrics carry no step, so the epoch places them.
     expect(show(freeTextPairs('Epoch 1/10'))).toEqual({ step: null, metrics: { epoch: 1 } });
     expect(freeTextPairs('Epoch 1/10.5')).toBeNull();

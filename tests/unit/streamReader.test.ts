@@ -158,7 +158,7 @@ describe('a log as a notebook saved it (YOLOv5 in Colab: the bars are not drawn)
       '               Class     Images     Labels          P          R     mAP@.5 mAP@.5:.95: 100% 1/1 [00:02<00:00,  2.04s/it]',
       '                 all         14        150    0.00602      0.143    0.00573    0.00178',
     ].join('\n');
-    expect(read(`${out}\n`)).toEqual(['epoch@0=0', 'box@0=0.1169', 'obj@0=0.1121', 'cls@0=0.04101', 'P@0=0.00602', 'R@0=0.143', 'mAP@.5@0=0.00573', 'mAP@.5:.95@0=0.00178']);
+    expect(read(`${out}\n`)).toEqual(['Epoch@0=0', 'box@0=0.1169', 'obj@0=0.1121', 'cls@0=0.04101', 'P@0=0.00602', 'R@0=0.143', 'mAP@.5@0=0.00573', 'mAP@.5:.95@0=0.00178']);
   });
 
   it('leaves out a YAML section of a config dump, even after training started', () => {
@@ -180,6 +180,6 @@ describe('an epoch header and evaluation phases', () => {
 
   it('prefixes the names of a labelled evaluation, so they never join the training curve', () => {
     const out = 'Train Epoch: 1 [0/60000 (0%)]\tLoss: 2.3\n\nTest set: Average loss: 0.0326, Accuracy: 9890/10000 (99%)\n';
-    expect(read(out)).toEqual(['epoch@0=1', 'Loss@0=2.3', 'test_Average_loss@60000=0.0326', 'test_Accuracy@60000=99']);
+    expect(read(out)).toEqual(['Epoch@0=1', 'Loss@0=2.3', 'test_Average_loss@60000=0.0326', 'test_Accuracy@60000=99']);
   });
 });

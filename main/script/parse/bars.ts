@@ -1,4 +1,4 @@
-import { FieldSet, type Reading } from './reading';
+import { FieldSet, isEpochField, type Reading } from './reading';
 import { readText } from './text';
 import { NUMBER_SRC, parseNumber } from './values';
 
@@ -68,7 +68,7 @@ export function descEpoch(desc: string): number | null {
 function descMetrics(desc: string): [string, number][] {
   if (!/\d\.\d|\d[eE]-?\d/.test(desc)) return [];
   const r = readText(desc);
-  return r ? r.metrics.filter(([k, v]) => k !== 'epoch' && !Number.isInteger(v)) : [];
+  return r ? r.metrics.filter(([k, v]) => !isEpochField(k) && !Number.isInteger(v)) : [];
 }
 
 /** A bar's postfix and description metrics as a reading (with the description's epoch), or null when it has none. */
@@ -77,7 +77,7 @@ export function barReading(bar: Bar): Reading | null {
   if (bar.postfix.length === 0 && fromDesc.length === 0) return null;
   const fields = new FieldSet();
   const epoch = descEpoch(bar.desc);
-  if (epoch !== null) fields.setEpoch(epoch, true);
+  if (epoch !== null) fields.setEpoch(epoch, 'epoch');
   else if (bar.n !== null && DESC_STEPS.test(bar.desc)) fields.step = bar.n;
   for (const [k, v] of bar.postfix) fields.add(k, v);
   fields.metrics.push(...fromDesc.filter(([k]) => !fields.metrics.some(([m]) => m === k)));

@@ -1,5 +1,5 @@
 import { isMetricLike, normaliseName } from './names';
-import { withPhase, type Reading } from './reading';
+import { isEpochField, withPhase, type Reading } from './reading';
 import type { ParsedLine } from './types';
 
 /**
@@ -55,7 +55,7 @@ export class StreamContext {
   /** The total of the last counter read as a step (a training loop's). */
   private counterTotal: number | null = null;
   private begun = false;
-  private pendingEpoch: number | null = null;
+  private pendingEpoch: [string, number] | null = null;
   private carryPhase: string | null = null;
   private headingPhase: string | null = null;
   private configBanner = false;
@@ -95,12 +95,12 @@ export class StreamContext {
     this.carryPhase = r.phase ?? (phase && /^\s*\*/.test(message) ? phase : null);
     metrics = withPhase(metrics, phase);
 
-    const headerOnly = metrics.length === 1 && metrics[0]![0] === 'epoch' && r.step === null && r.counter === null;
+    const headerOnly = metrics.length === 1 && isEpochField(metrics[0]![0]) && r.step === null && r.counter === null;
     const step = this.resolve(r, phase);
     if (step !== null) this.stepKnown(step);
     if (headerOnly) {
       this.begun = true;
-      this.pendingEpoch = metrics[0]![1];
+      this.pendingEpoch = metrics[0]!;
       return null;
     }
     const weak = r.kind === 'pairs' && !own && metrics.length === 1;
@@ -118,7 +118,7 @@ export class StreamContext {
       if (earlier.length > 0) this.begun = true;
     } else this.begun = true;
     if (this.pendingEpoch !== null) {
-      if (!metrics.some(([k]) => k === 'epoch')) earlier.push({ step, metrics: [['epoch', this.pendingEpoch]] });
+      if (!metrics.some(([k]) => isEpochField(k))) earlier.push({ step, metrics: [this.pendingEpoch] });
       this.pendingEpoch = null;
     }
     const parsed: ParsedLine = { step, metrics };

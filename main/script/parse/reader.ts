@@ -2,7 +2,7 @@ import { barReading, cutRichBar, descEpoch, findBar } from './bars';
 import { StreamContext } from './context';
 import { readKeras } from './keras';
 import { isWarningOrTraceback, stripLogPrefix } from './prefix';
-import { FieldSet, type Reading } from './reading';
+import { FieldSet, isEpochField, type Reading } from './reading';
 import { braceDepth, readRecord, recordStart } from './record';
 import { Tables } from './table';
 import { readText } from './text';
@@ -53,7 +53,7 @@ function merge(head: Reading | null, rec: Reading | null): Reading | null {
   if (!head) return rec;
   if (!rec) return head;
   return {
-    metrics: [...head.metrics, ...rec.metrics.filter(([k]) => !(k === 'epoch' && head.epoch !== null))],
+    metrics: [...head.metrics, ...rec.metrics.filter(([k]) => !(isEpochField(k) && head.epoch !== null))],
     step: rec.step ?? head.step,
     epoch: rec.epoch ?? head.epoch,
     counter: rec.counter ?? head.counter,

@@ -38,11 +38,25 @@ export function phaseOf(label: string): string | null {
   return /^(?:test|testing|val|valid|validation|eval|evaluation|dev)$/i.test(w) ? w.toLowerCase() : null;
 }
 
+/**
+ * The name an epoch field is stored under: `epoch`, or the word as printed when the line prints
+ * just that word (`Epoch 3` keeps `Epoch`, as it always has); `Train Epoch`, `end of epoch`
+ * and `[3]` forms are `epoch`.
+ */
+export function epochName(printed: string | null): string {
+  return printed && /^epoch$/i.test(printed) ? printed : 'epoch';
+}
+
+/** True for the name of an epoch field (any case). */
+export function isEpochField(name: string): boolean {
+  return name.length === 5 && name.toLowerCase() === 'epoch';
+}
+
 /** Gives each metric of an evaluation phase the phase as prefix, unless its name already says its split. */
 export function withPhase(metrics: [string, number][], phase: string | null): [string, number][] {
   if (!phase) return metrics;
   return metrics.map(([k, v]) => {
-    if (k === 'epoch') return [k, v];
+    if (isEpochField(k)) return [k, v];
     const first = k.split(/[\s_./-]/)[0] ?? '';
     return SPLIT_WORDS.test(first) ? [k, v] : [`${phase}_${k}`, v];
   });
@@ -110,7 +124,7 @@ export class FieldSet {
         }
         return;
       case 'epoch':
-        this.setEpoch(value, true);
+        this.setEpoch(value, epochName(r.name));
         return;
       case 'metric':
         this.metrics.push([r.name, value]);
@@ -121,11 +135,11 @@ export class FieldSet {
     }
   }
 
-  /** The epoch; `named` when the line prints it as a field (then it is also a point). */
-  setEpoch(value: number, named: boolean): void {
+  /** The epoch; `name` (see epochName) when the line prints it as a field, then it is also a point. */
+  setEpoch(value: number, name: string | null): void {
     if (this.epoch !== null || !Number.isFinite(value)) return;
     this.epoch = value;
-    if (named) this.metrics.push(['epoch', value]);
+    if (name) this.metrics.push([name, value]);
   }
 
   /** A field whose value is text (`device=cpu`, `'model': 'resnet50'`): configuration, not a metric. */

@@ -1,5 +1,5 @@
 import { normaliseName } from './names';
-import { FieldSet, phaseOf, roleOf, type Reading } from './reading';
+import { epochName, FieldSet, isEpochField, phaseOf, roleOf, type Reading } from './reading';
 import { NUMBER_SRC, parseNumber, WRAPPED_SRC } from './values';
 
 /**
@@ -192,20 +192,22 @@ export function readText(message: string): Reading | null {
   const ec = brackets ? EPOCH_AND_COUNTER.exec(text) : null;
   if (ec) {
     if (ec[1]) fields.phase = phaseOf(ec[1]) ?? fields.phase;
-    fields.setEpoch(Number(ec[2]), /epoch/i.test(ec[0]));
+    const word = /epoch/i.exec(ec[0]);
+    // `Epoch: 1 [640/60000]` prints a field `Epoch`; `Epoch: [0][10/5005]` and timm's `Train: 0 [...]` an index.
+    fields.setEpoch(Number(ec[2]), word ? (ec[0].slice(word.index).match(/^epoch\s*(?:\(\w+\))?\s*:?\s*\[/i) ? 'epoch' : epochName(word[0])) : null);
     fields.counter = { n: Number(ec[3]), total: Number(ec[4]) };
     text = text.replace(ec[0], ' | ');
   } else if (brackets || has(' batches')) {
     const two = TWO_COUNTERS.exec(text);
     if (two) {
-      fields.setEpoch(Number(two[1]), false);
+      fields.setEpoch(Number(two[1]), null);
       fields.counter = { n: Number(two[2]), total: Number(two[3]) };
       text = text.replace(two[0], ' | ');
     }
     const eb = EPOCH_BRACKET.exec(text);
     if (eb) {
       if (eb[1]) fields.phase = phaseOf(eb[1]) ?? fields.phase;
-      fields.setEpoch(Number(eb[2]), true);
+      fields.setEpoch(Number(eb[2]), 'epoch');
       text = text.replace(eb[0], ' | ');
     }
     const c = COUNTER.exec(text);
@@ -259,7 +261,7 @@ export function readText(message: string): Reading | null {
       spaceOnly++;
     }
     pairs++;
-    if (c.counter && isEpoch) fields.setEpoch(c.counter.n, true);
+    if (c.counter && isEpoch) fields.setEpoch(c.counter.n, 'epoch');
     else if (c.counter && isStep) stepCounter = c.counter;
     else if (c.counter) {
       if (!fields.counter && /batch|iter/i.test(normal)) fields.counter = c.counter;
@@ -273,12 +275,12 @@ export function readText(message: string): Reading | null {
   fields.spacePairs = spaceOnly;
   // `Epoch 00008: early stopping`, `Epoch 00005: ReduceLROnPlateau reducing learning rate`: a callback's
   // message about an epoch (Keras numbers them from 0), not a header that starts one.
-  if (fields.metrics.length === 1 && fields.metrics[0]![0] === 'epoch' && fields.step === null && fields.counter === null) {
+  if (fields.metrics.length === 1 && isEpochField(fields.metrics[0]![0]) && fields.step === null && fields.counter === null) {
     const e = candidates.find((c) => roleOf(c.name).role === 'epoch');
     if (e && /^\s*:\s*[A-Za-z]/.test(e.rest)) return null;
   }
   // A sentence with numbers in it, not a list of values: more loose words than values.
-  const values = fields.metrics.filter(([k]) => k !== 'epoch').length;
+  const values = fields.metrics.filter(([k]) => !isEpochField(k)).length;
   if (pairs > 0 && loose >= 3 && loose > values) return null;
   // `cuda:0`, `http:80`: a lone glued `name:integer` is an address, not a metric (Lingvo and torchtune glue many).
   const glued = candidates.filter((c) => c.glued);
@@ -291,7 +293,7 @@ export function readText(message: string): Reading | null {
   // One `name value` with only a space, mid-sentence, says little (`GPU 0: NVIDIA A100`), unless it ends the line.
   if (fields.metrics.length === 1 && spaceOnly === 1 && fields.step === null && fields.epoch === null && fields.counter === null) {
     const last = candidates[candidates.length - 1];
-    if (!last || last.rest.trim() !== '') return null;
+    if (!last || last.rest.trim() !== '' || !/^[\s*=>|:-]*[A-Za-z]/.test(text)) return null;
   }
   return fields.build('pairs');
 }
