@@ -9,6 +9,11 @@
 export interface ModuleSetting {
   name: string;
   value: string | number | boolean;
+  /**
+   * The value as written (`0.0`, `6e-4`): a configurator that checks types (nanoGPT asserts the
+   * override's type equals the default's) must be given `0.0`, not `0`, for a float.
+   */
+  text: string;
   /** The line's comment, if any (`# max learning rate`). */
   comment: string;
 }
@@ -44,7 +49,7 @@ export function readModuleSettings(source: string): ModuleSetting[] {
     const m = /^([A-Za-z]\w*)\s*=\s*(.+?)\s*(?:#\s*(.*))?$/.exec(line);
     if (!m || !LITERAL.test(m[2]!) || seen.has(m[1]!)) continue;
     seen.add(m[1]!);
-    out.push({ name: m[1]!, value: literal(m[2]!), comment: m[3]?.trim() ?? '' });
+    out.push({ name: m[1]!, value: literal(m[2]!), text: /^['"]/.test(m[2]!) ? m[2]!.slice(1, -1) : m[2]!, comment: m[3]?.trim() ?? '' });
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * run, and its first run's review renames, ignores and picks the objective, then re-reads the
  * trial. Projects are renamed, duplicated, archived and restored from the sidebar.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +49,7 @@ beforeAll(() => {
 });
 
 const row = (name: string) => wb.page.locator(`[data-testid=proposals] tr[data-row="${name}"]`);
-const metric = (name: string) => wb.page.locator(`[data-testid=metric-review] tr[data-metric="${name}"]`);
+const metric = (name: string) => wb.page.locator(`[data-testid=metric-review] tr[data-review-metric="${name}"]`);
 
 /** A screenshot in each theme; `whole` grows the window to the page's height (the main pane scrolls, not the document). */
 async function bothThemes(name: string, whole = true) {
@@ -113,7 +113,7 @@ describe('a new project from a researcher’s own script', () => {
     await wb.page.locator('h1 [data-status="succeeded"]').waitFor({ timeout: 60_000 });
     const review = wb.page.getByTestId('first-run-review');
     await review.getByTestId('metric-review').waitFor();
-    await expect(review.locator('tr[data-metric] td:first-child .mono').allTextContents()).resolves.toEqual(['loss', 'lr', 'val_loss', 'val_acc']);
+    await expect(review.locator('tr[data-review-metric] td:first-child .mono').allTextContents()).resolves.toEqual(['loss', 'lr', 'val_loss', 'val_acc']);
     await expect(metric('loss').locator('code').textContent()).resolves.toBe('step=1 loss=1.9097 lr=0.01');
     await expect(metric('loss').textContent()).resolves.toContain('30 points');
     await expect(metric('loss').locator('svg path').count()).resolves.toBe(1);
@@ -181,5 +181,25 @@ describe('a new project from a researcher’s own script', () => {
     await wb.page.getByLabel('restore MNIST MLP (Adam) (copy)').click();
     await wb.page.getByRole('heading', { name: 'MNIST MLP (Adam) (copy)' }).waitFor();
     await expect(wb.page.getByTestId('archived-toggle').count()).resolves.toBe(0);
+  });
+
+  it('a configurator-style script: --help says nothing useful, and says so; its settings are proposed from the source', async () => {
+    const dir = join(root, 'nanogpt-like');
+    mkdirSync(dir);
+    copyFileSync(join(__dirname, '..', 'fixtures', 'help', 'configurator_train.py'), join(dir, 'train.py'));
+    await wb.page.locator('[data-nav=new-project]').click();
+    await wb.page.getByLabel('script path').fill(join(dir, 'train.py'));
+    await wb.page.getByTestId('inspect-script').click();
+    await wb.page.getByTestId('help-status').filter({ hasText: 'configurator-style' }).waitFor({ timeout: 30_000 });
+    await expect(wb.page.getByTestId('seed-hint').textContent()).resolves.toContain('None found');
+    await expect(wb.page.getByTestId('seed-flag').inputValue()).resolves.toBe('');
+    for (const [name, value, kept] of [['batch_size', '12', true], ['learning_rate', '6e-4', true], ['dropout', '0.0', true], ['max_iters', '5000', true], ['compile', 'true', false], ['dataset', 'shakespeare_char', false]] as const) {
+      await expect(row(name).getByLabel(`use ${name}`).isChecked(), name).resolves.toBe(kept);
+      await expect(row(name).getByLabel(`value of ${name}`).inputValue(), name).resolves.toBe(value);
+    }
+    await expect(wb.page.getByLabel('hyperparameter style').inputValue()).resolves.toBe('flags');
+    await bothThemes('new-project-configurator');
+    await wb.page.getByRole('button', { name: 'Cancel' }).click();
+    await wb.page.getByRole('heading', { name: 'New project' }).waitFor({ state: 'detached' });
   });
 });

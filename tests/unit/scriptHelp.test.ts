@@ -104,12 +104,13 @@ describe('configurator-style scripts', () => {
     const source = readFileSync(join(FIXTURES, 'configurator_train.py'), 'utf8');
     expect(isConfiguratorStyle(source)).toBe(true);
     expect(readModuleSettings(source)).toEqual([
-      { name: 'batch_size', value: 12, comment: '' },
-      { name: 'learning_rate', value: 6e-4, comment: 'max learning rate' },
-      { name: 'max_iters', value: 5000, comment: '' },
-      { name: 'dropout', value: 0, comment: '' },
-      { name: 'compile', value: true, comment: '' },
-      { name: 'dataset', value: 'shakespeare_char', comment: '' },
+      { name: 'batch_size', value: 12, text: '12', comment: '' },
+      { name: 'learning_rate', value: 6e-4, text: '6e-4', comment: 'max learning rate' },
+      { name: 'max_iters', value: 5000, text: '5000', comment: '' },
+      // Written 0.0: a float, whatever its value.
+      { name: 'dropout', value: 0, text: '0.0', comment: '' },
+      { name: 'compile', value: true, text: 'True', comment: '' },
+      { name: 'dataset', value: 'shakespeare_char', text: 'shakespeare_char', comment: '' },
     ]);
     expect(isConfiguratorStyle(readFileSync(join(FIXTURES, 'argparse_train.py'), 'utf8'))).toBe(false);
     // nanoGPT's own form: the settings end where the configurator is executed.

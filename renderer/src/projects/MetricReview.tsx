@@ -59,7 +59,7 @@ function MetricRow({ m, review, project, decide }: { m: ReviewedMetric; review: 
     setRenaming(false);
   };
   return (
-    <tr className={m.ignoredBy ? 'ignored' : ''} data-metric={m.printed}>
+    <tr className={m.ignoredBy ? 'ignored' : ''} data-review-metric={m.printed}>
       <td>
         <div className="review-name">
           <span className="mono">{m.stored}</span>

@@ -44,9 +44,18 @@ function proposedRows(help: ScriptHelp | null, inspection: ScriptInspection): Ro
   }
   return inspection.moduleSettings.map((s) => ({
     name: s.name,
-    value: String(s.value),
+    // As written in the file (0.0 stays 0.0; True is Python's): what the configurator reads back.
+    value: typeof s.value === 'boolean' ? String(s.value) : s.text,
     keep: TUNABLE.test(s.name),
-    flag: { name: s.name, type: typeof s.value === 'number' ? (Number.isInteger(s.value) ? 'int' : 'float') : typeof s.value === 'boolean' ? 'bool' : 'string', default: s.value, choices: null, help: s.comment, required: false, switch: false },
+    flag: {
+      name: s.name,
+      type: typeof s.value === 'number' ? (/[.eE]/.test(s.text) ? 'float' : 'int') : typeof s.value === 'boolean' ? 'bool' : 'string',
+      default: s.value,
+      choices: null,
+      help: s.comment,
+      required: false,
+      switch: false,
+    },
   }));
 }
 
