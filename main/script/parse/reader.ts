@@ -10,8 +10,9 @@ import type { ParsedLine } from './types';
 
 /** What before a record says it is configuration: a label, or a sentence (several words and no values before the record). */
 const CONFIG_BEFORE = /(?:param(?:eter)?s|config(?:uration)?|args|arguments|hyperparameters?|options|settings)\s*[:=]?\s*$|(?:^|\s)(?:[A-Za-z]+\s+){4,}[A-Za-z]+:?\s*$/i;
-/** A record printed over several lines (`json.dumps(..., indent=4)`, pprint) is read whole, up to this many lines. */
+/** A record printed over several lines (`json.dumps(..., indent=4)`, pprint) is read whole, up to this many lines and characters. */
 const MAX_RECORD_LINES = 200;
+const MAX_RECORD_CHARS = 64 * 1024;
 
 /**
  * What one message (a line without its log prefix) says on its own, in the first format that
@@ -74,6 +75,7 @@ export function createReader(hyperparameters?: Readonly<Record<string, string | 
   const context = new StreamContext(hyperparameters);
   const tables = new Tables();
   let pending: string[] | null = null;
+  let pendingChars = 0;
   let depth = 0;
 
   const take = (r: Reading | null, message: string, out: ParsedLine[]) => {
@@ -95,8 +97,9 @@ export function createReader(hyperparameters?: Readonly<Record<string, string | 
     const { rest: message } = stripLogPrefix(line);
     if (pending) {
       pending.push(message.trim());
+      pendingChars += message.length;
       depth += braceDepth(message);
-      if (depth > 0 && pending.length < MAX_RECORD_LINES) return null;
+      if (depth > 0 && pending.length < MAX_RECORD_LINES && pendingChars < MAX_RECORD_CHARS) return null;
       const text = pending.join(' ');
       pending = null;
       take(readMessage(text), text, out);
@@ -107,6 +110,7 @@ export function createReader(hyperparameters?: Readonly<Record<string, string | 
       const d = braceDepth(message.slice(start));
       if (d > 0) {
         pending = [message];
+        pendingChars = message.length;
         depth = d;
         return null;
       }
