@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { ScriptHelp, ScriptInspection } from '../../preload/contract-projects';
 import { isConfiguratorStyle, readModuleSettings } from '../script/configurator';
-import { findSeedFlag, readHelp } from '../script/help';
+import { findSeedFlag, readHelp, type ScriptFlag } from '../script/help';
 import { stripAnsi } from '../script/ansi';
 import { ApiError } from './errors';
 import { detectInterpreters } from './interpreters';
@@ -123,6 +123,69 @@ function runBounded(argv: string[], cwd: string, timeoutMs: number): Promise<{ o
   });
 }
 
+/** Marks the line where the argparse probe's JSON starts, apart from whatever the script printed first. */
+const ARGPARSE_MARK = '@@tunebench-argparse@@';
+
+/**
+ * Runs the script up to its `parse_args()` with argparse's parse methods replaced by one that
+ * prints the parser's actions as JSON and exits: the defaults, types and choices argparse knows,
+ * including those its help text does not show (most scripts print no `(default: ...)`). Only
+ * what `--help` already ran runs: the script's code up to the point where it parses its flags.
+ */
+const ARGPARSE_PROBE = `
+import argparse, json, os, runpy, sys
+def _dump(self, *a, **k):
+    out = []
+    for x in self._actions:
+        if not x.option_strings or isinstance(x, (argparse._HelpAction, argparse._VersionAction)):
+            continue
+        d = x.default
+        out.append({"options": list(x.option_strings), "default": d if d is None or isinstance(d, (bool, int, float, str)) else None,
+                    "type": getattr(x.type, "__name__", None), "choices": [str(c) for c in x.choices] if x.choices else None,
+                    "switch": x.nargs == 0, "required": bool(x.required)})
+    sys.stdout.write("\\n${ARGPARSE_MARK}" + json.dumps(out) + "\\n")
+    sys.stdout.flush()
+    os._exit(0)
+argparse.ArgumentParser.parse_args = _dump
+argparse.ArgumentParser.parse_known_args = _dump
+script = sys.argv[1]
+sys.argv = [script]
+sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
+runpy.run_path(script, run_name="__main__")
+`;
+
+interface ArgparseAction {
+  options: string[];
+  default: string | number | boolean | null;
+  type: string | null;
+  choices: string[] | null;
+  switch: boolean;
+  required: boolean;
+}
+
+/**
+ * Fills what argparse's help left out (defaults, types, choices) from the parser itself; the
+ * flags stay those the help listed. Returns the flags unchanged when the probe gives nothing.
+ */
+async function withArgparseDefaults(flags: ScriptFlag[], script: string, interpreter: string, cwd: string, timeoutMs: number): Promise<ScriptFlag[]> {
+  const r = await runBounded([interpreter, '-c', ARGPARSE_PROBE, script], cwd, timeoutMs);
+  const at = r.output.lastIndexOf(ARGPARSE_MARK);
+  if (at < 0) return flags;
+  let actions: ArgparseAction[];
+  try {
+    actions = JSON.parse(r.output.slice(at + ARGPARSE_MARK.length).split('\n')[0]!) as ArgparseAction[];
+  } catch {
+    return flags;
+  }
+  return flags.map((f) => {
+    const a = actions.find((x) => x.options.some((o) => o.replace(/^-+/, '') === f.name));
+    if (!a) return f;
+    const value = f.default ?? a.default;
+    const type = f.type ?? (a.type === 'int' ? 'int' : a.type === 'float' ? 'float' : a.type === 'str' ? 'string' : typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'float') : typeof value === 'string' ? 'string' : null);
+    return { ...f, default: a.switch ? f.default : value, type: a.switch ? f.type : type, choices: f.choices ?? a.choices, required: f.required || a.required };
+  });
+}
+
 /** The first lines of an output, for the form. */
 function excerpt(text: string, lines = 40): string {
   const all = text.replace(/\r\n?/g, '\n').split('\n');
@@ -143,6 +206,9 @@ export async function readScriptHelp(script: string, interpreter: string, cwd = 
   }
   const reading = readHelp(r.output);
   const seedFlag = findSeedFlag(reading.flags, reading.paramStyle);
+  if (reading.framework === 'argparse' && reading.flags.some((f) => f.default === null && !f.switch)) {
+    reading.flags = await withArgparseDefaults(reading.flags, script, interpreter, cwd, timeoutMs);
+  }
   if (reading.flags.length > 0) {
     const names = { argparse: 'argparse', click: 'click', absl: 'absl', hydra: 'Hydra' } as const;
     const what = reading.framework === 'hydra' ? 'overrides in its config listing' : 'flags';
