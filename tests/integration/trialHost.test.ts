@@ -156,6 +156,36 @@ describe('the trial host: no byte lost', () => {
     expect(Date.now() - walls[3]!).toBeGreaterThan(0);
   });
 
+  it('a re-attached trial keeps the reader context: batch counters of a later epoch keep their steps', async () => {
+    const source = String.raw`import time
+def epoch(e, pause):
+    for b in range(50, 301, 50):
+        print(f"| epoch {e:3d} | {b:5d}/  300 batches | lr 20.00 | ms/batch 5.00 | loss {5 - e - b / 1000:5.2f} | ppl 100.00", flush=True)
+        time.sleep(pause)
+    print(f"| end of epoch {e:3d} | time: 1.00s | valid loss {5 - e:5.2f} | valid ppl 90.00", flush=True)
+epoch(1, 0.01)
+time.sleep(0.3)
+epoch(2, 0.15)
+`;
+    const stepsOf = (e: Engine, id: number, name: string) =>
+      (e.db.prepare('SELECT step FROM metric_points p JOIN metric_names m ON m.id = p.metric_id WHERE trial_id = ? AND m.name = ? ORDER BY seq').all(id, name) as { step: number }[]).map((r) => r.step);
+    // The reference: one engine from start to end.
+    const ref = newEngine();
+    const refTrial = await ref.runner.waitForEnd(ref.runner.start(scriptProject(ref, source)).id);
+    const expected = stepsOf(ref, refTrial.id, 'loss');
+    expect(expected.slice(-1)[0]).toBeGreaterThan(300); // epoch 2 continues after epoch 1's 300 batches
+
+    const dataDir = mkdtempSync(join(tmpdir(), 'tb-host-ws-'));
+    const first = new Engine({ dataDir, mode: 'browser', gpus: [], cpuSlots: 2 });
+    const t = first.runner.start(scriptProject(first, source));
+    await waitFor(() => stepsOf(first, t.id, 'loss').length >= 8); // two lines into epoch 2, after the idle checkpoint
+    await first.close({ detach: true });
+    const second = newEngine(dataDir);
+    await second.runner.waitForEnd(t.id);
+    expect(stepsOf(second, t.id, 'loss')).toEqual(expected);
+    expect(stepsOf(second, t.id, 'valid_loss')).toEqual(stepsOf(ref, refTrial.id, 'valid_loss'));
+  });
+
   it('Stop ends a re-attached trial, and what its script printed on SIGTERM is kept', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tb-host-ws-'));
     const first = new Engine({ dataDir, mode: 'browser', gpus: [], cpuSlots: 2 });

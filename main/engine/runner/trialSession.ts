@@ -1,9 +1,9 @@
 import { StringDecoder } from 'node:string_decoder';
-import { parseLine, type ParsedLine } from '../../script/parse';
+import { createLineParser, type ParsedLine } from '../../script/parse';
 import { OutputParser } from '../../script/parse/stream';
 import type { MetricWriter } from './metricWriter';
 import { SideChannelTail } from './sideChannel';
-import { LogReader, TimeIndex } from './trialLog';
+import { LogReader, SEGMENT_BYTES, segments, TimeIndex } from './trialLog';
 import { processAlive, readExitRecord, readHostInfo, signal, spawnTrialHost, type ExitRecord } from './trialHost';
 
 /**
@@ -122,6 +122,9 @@ export class TrialSession {
   private readonly reader: LogReader;
   /** When each byte was printed (the host's time index): points get that time, not when they were read. */
   private readonly times: TimeIndex;
+  /** Bytes before this offset are parsed for context only (a re-attach, see the constructor). */
+  private readonly discardUntil: number;
+  private discarding: boolean;
   /** The time given to the points of the lines being parsed now. */
   private clockMs = Date.now();
   private lastPieceMs = 0;
@@ -163,17 +166,32 @@ export class TrialSession {
 
   constructor(private readonly opts: SpawnOptions | AttachOptions) {
     const cp = 'checkpoint' in opts ? opts.checkpoint : null;
-    this.reader = new LogReader(opts.dir, cp?.offset ?? 0);
-    this.times = new TimeIndex(opts.dir, cp?.offset ?? 0);
-    this.lastNewlineEnd = this.reader.offset;
-    this.checkpointedAt = this.reader.offset;
-    this.emittedBytes = this.reader.offset;
-    // Re-attached without a checkpoint, the log is read from its start, and every point stored
-    // so far comes round again: all of them are skipped.
-    if ('checkpoint' in opts) opts.writer.resumeFrom(cp?.seqs ?? {}, cp?.side?.names ?? []);
+    // The reader has context (an epoch's batch count gives the next epoch's steps, a table's
+    // header names its rows): a re-attached session reads the log again from its first kept
+    // byte, discarding what it parses up to the checkpoint, so that context is what it was.
+    const segs = segments(opts.dir);
+    const firstKept = segs.length > 0 ? segs[0]! * SEGMENT_BYTES : 0;
+    const resumeAt = cp?.offset ?? 0;
+    const readFrom = resumeAt > firstKept ? firstKept : resumeAt;
+    this.discardUntil = resumeAt;
+    this.discarding = resumeAt > readFrom;
+    this.reader = new LogReader(opts.dir, readFrom);
+    this.times = new TimeIndex(opts.dir, this.reader.offset);
+    this.lastNewlineEnd = resumeAt;
+    this.checkpointedAt = resumeAt;
+    this.emittedBytes = Math.max(resumeAt, this.reader.offset);
+    if ('checkpoint' in opts) {
+      // Re-attached without a checkpoint, the log is read from its start, and every point stored
+      // so far comes round again: all of them are skipped. A checkpoint in a deleted segment
+      // leaves nothing to line up with: what is read now is new.
+      if (cp && resumeAt < firstKept) opts.writer.resumeFrom(opts.writer.counts(), cp.side?.names ?? []);
+      else opts.writer.resumeFrom(cp?.seqs ?? {}, cp?.side?.names ?? []);
+    }
     this.lines = new OutputParser(
-      opts.parse ?? parseLine,
-      (parsed) => opts.writer.add(parsed, this.clockMs),
+      opts.parse ?? createLineParser(),
+      (parsed) => {
+        if (!this.discarding) opts.writer.add(parsed, this.clockMs);
+      },
       (line) => {
         if (line.length > 0) {
           this.tail.push(line);
@@ -325,13 +343,23 @@ export class TrialSession {
     let total = 0;
     while (total < READ_PER_TURN) {
       const start = this.reader.offset;
-      const chunk = this.reader.read(this.buf);
+      // Context only up to the checkpoint: a chunk never straddles it.
+      const chunk = this.reader.read(this.buf, this.discarding ? Math.min(this.buf.length, this.discardUntil - start) : this.buf.length);
       if (!chunk) break;
       total += chunk.length;
+      if (this.discarding) {
+        this.parseTimed(chunk, start, false);
+        if (this.reader.offset >= this.discardUntil) {
+          // The checkpoint is at a line's end: the rows before it are final, and already stored.
+          this.lines.flushIdle();
+          this.discarding = false;
+        }
+        continue;
+      }
       const nl = chunk.lastIndexOf(10);
       if (nl !== -1) this.lastNewlineEnd = start + nl + 1;
       this.endsClean = nl === chunk.length - 1 && chunk.indexOf(27) === -1;
-      this.parseTimed(chunk, start);
+      this.parseTimed(chunk, start, true);
       this.outTimer ??= setTimeout(() => this.flushOutput(), OUTPUT_FLUSH_MS);
       if (this.opts.writer.backlogged) break;
     }
@@ -344,7 +372,7 @@ export class TrialSession {
    * IDLE_FLUSH_MS between two pieces, the terminal model is flushed there, as it would have been
    * live: a chunk read late (a catch-up, a re-attach) gives the same lines as it did live.
    */
-  private parseTimed(chunk: Buffer, start: number): void {
+  private parseTimed(chunk: Buffer, start: number, show: boolean): void {
     let pos = start;
     const end = start + chunk.length;
     while (pos < end) {
@@ -356,7 +384,7 @@ export class TrialSession {
       this.lastPieceMs = ms;
       const text = this.decoder.write(chunk.subarray(pos - start, pieceEnd - start));
       this.lines.push(text);
-      this.queueOutput(text);
+      if (show) this.queueOutput(text);
       pos = pieceEnd;
     }
   }
@@ -366,6 +394,11 @@ export class TrialSession {
    * committed; one taken where the cursor sits on an unfinished row resumes at that row's start.
    */
   private checkpoint(force = false): void {
+    // Still re-reading for context: the stored checkpoint is where this session stands.
+    if (this.discarding) {
+      if (this.detached) queueMicrotask(this.detached);
+      return;
+    }
     const side = this.sideChannel?.checkpoint() ?? null;
     if (!force && this.lastNewlineEnd === this.checkpointedAt && side === this.sideCheckpointedAt) return;
     this.checkpointedAt = this.lastNewlineEnd;
