@@ -193,7 +193,7 @@ describe('a new project from a researcher’s own script', () => {
     await wb.page.getByTestId('help-status').filter({ hasText: 'configurator-style' }).waitFor({ timeout: 30_000 });
     await expect(wb.page.getByTestId('seed-hint').textContent()).resolves.toContain('None found');
     await expect(wb.page.getByTestId('seed-flag').inputValue()).resolves.toBe('');
-    for (const [name, value, kept] of [['batch_size', '12', true], ['learning_rate', '6e-4', true], ['dropout', '0.0', true], ['max_iters', '5000', true], ['compile', 'true', false], ['dataset', 'shakespeare_char', false]] as const) {
+    for (const [name, value, kept] of [['batch_size', '12', true], ['learning_rate', '6e-4', true], ['dropout', '0.0', true], ['max_iters', '5000', true], ['compile', 'True', false], ['dataset', 'shakespeare_char', false]] as const) {
       await expect(row(name).getByLabel(`use ${name}`).isChecked(), name).resolves.toBe(kept);
       await expect(row(name).getByLabel(`value of ${name}`).inputValue(), name).resolves.toBe(value);
     }

@@ -44,8 +44,8 @@ function proposedRows(help: ScriptHelp | null, inspection: ScriptInspection): Ro
   }
   return inspection.moduleSettings.map((s) => ({
     name: s.name,
-    // As written in the file (0.0 stays 0.0; True is Python's): what the configurator reads back.
-    value: typeof s.value === 'boolean' ? String(s.value) : s.text,
+    // As written in the file (0.0 stays 0.0, True stays Python's True): what the configurator reads back.
+    value: s.text,
     keep: TUNABLE.test(s.name),
     flag: {
       name: s.name,
@@ -192,7 +192,14 @@ export function NewProjectPage() {
       if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(n)) errs[`row.${i}`] = `“${n || '(empty)'}” is not a valid name: use letters, digits, _ . - (e.g. lr).`;
       else if (n in hyperparameters) errs[`row.${i}`] = `${n} is set twice.`;
       else if (r.value.trim() === '') errs[`row.${i}`] = `Give ${n} a value, or leave it unchecked.`;
-      else hyperparameters[n] = parseHyperValue(r.value);
+      else {
+        const typed = parseHyperValue(r.value);
+        // A float written 0.0 would reach the script as 0 (a number has no decimal point to keep),
+        // and a configurator that checks types (nanoGPT's, examples/charlm) refuses an int where its
+        // default is a float: the text is kept as written.
+        const keepText = r.flag?.type === 'float' && typeof typed === 'number' && Number.isInteger(typed) && /[.eE]/.test(r.value.trim());
+        hyperparameters[n] = keepText ? r.value.trim() : typed;
+      }
     });
     setErrors(errs);
     if (Object.keys(errs).length > 0) return;
