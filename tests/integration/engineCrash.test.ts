@@ -65,6 +65,19 @@ function killHard(proc: ChildProcess): Promise<void> {
   });
 }
 
+/** Waits, reading the workspace as another process would, until the engine has ended the trial. */
+async function untilEnded(dataDir: string, trialId: number): Promise<void> {
+  const until = Date.now() + 120_000;
+  for (;;) {
+    const d = new Database(join(dataDir, 'workspace.sqlite'), { readonly: true });
+    const t = d.prepare('SELECT status FROM trials WHERE id = ?').get(trialId) as { status: string };
+    d.close();
+    if (t.status !== 'running') return;
+    if (Date.now() > until) throw new Error('the trial did not end');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 const N = 600_000;
 
 describe('an engine killed at random moments during heavy ingest', () => {
@@ -111,15 +124,7 @@ describe('an engine killed at random moments during heavy ingest', () => {
     expect(rounds.filter((r) => r.reattached).length).toBeGreaterThanOrEqual(18);
 
     // The last engine follows the trial to its end.
-    const until = Date.now() + 120_000;
-    for (;;) {
-      const d = db();
-      const t = d.prepare('SELECT status FROM trials WHERE id = ?').get(trialId) as { status: string };
-      d.close();
-      if (t.status !== 'running') break;
-      if (Date.now() > until) throw new Error('the trial did not end');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await untilEnded(dataDir, trialId);
     await killHard(proc);
 
     const log = readLogTail(dir, Infinity).bytes.toString('utf8');
@@ -170,15 +175,7 @@ describe('an engine killed at random moments during heavy ingest', () => {
       ({ proc } = await startEngine(dataDir));
     }
     const db = () => new Database(join(dataDir, 'workspace.sqlite'), { readonly: true });
-    const until = Date.now() + 120_000;
-    for (;;) {
-      const d = db();
-      const t = d.prepare('SELECT status FROM trials WHERE id = ?').get(trialId) as { status: string };
-      d.close();
-      if (t.status !== 'running') break;
-      if (Date.now() > until) throw new Error('the trial did not end');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await untilEnded(dataDir, trialId);
     await killHard(proc);
     const d = db();
     const row = d
