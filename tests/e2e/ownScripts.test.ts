@@ -1,0 +1,343 @@
+/**
+ * Two scripts Tunebench has never seen, taken through the whole playbook in the real UI, the way
+ * a researcher with their own script would: New project from the script's path, the first run's
+ * metrics reviewed (no regex written, no junk), the setup wizard to launch #0, a small study, its
+ * best trial promoted, seed reruns of both sides and a launch decision.
+ *
+ * - examples/charlm/train.py: configurator-style (`--key=value` overrides of module globals,
+ *   unknown keys rejected), no seed flag (its seed is fixed in the code), free-text prints like a
+ *   hand-written nanoGPT loop, with banners and `Overriding:` echoes around them.
+ * - examples/wordlm/main.py: argparse with dashed flags, `--seed`, epochs only (no step-budget
+ *   flag), pipe-separated lines with a batch counter.
+ *
+ * Each script is copied into a temp folder first, so runs write nothing into the repository.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorkbench } from '../helpers/workbench';
+import { TORCH_PYTHON } from '../helpers/engine';
+import { ROOT } from '../helpers/serve';
+
+const wb = useWorkbench();
+
+let root = '';
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'tb-e2e-own-'));
+  for (const [dir, file] of [
+    ['charlm', 'train.py'],
+    ['wordlm', 'main.py'],
+  ]) {
+    mkdirSync(join(root, dir));
+    copyFileSync(join(ROOT, 'examples', dir, file), join(root, dir, file));
+  }
+});
+
+const row = (name: string) => wb.page.locator(`[data-testid=proposals] tr[data-row="${name}"]`);
+const metric = (name: string) => wb.page.locator(`[data-testid=metric-review] tr[data-review-metric="${name}"]`);
+const field = (name: string) => wb.page.locator(`[data-field=${name}] input`);
+
+/** A screenshot of the whole main pane (it scrolls, not the document). */
+async function shot(name: string) {
+  const height = await wb.page.evaluate(() => document.querySelector('.main')?.scrollHeight ?? 1000);
+  await wb.page.setViewportSize({ width: 1400, height: Math.min(6000, Math.max(1000, height)) });
+  await wb.page.waitForTimeout(200);
+  await wb.shot(name);
+  await wb.page.setViewportSize({ width: 1400, height: 1000 });
+}
+
+/** New project from a script's path: waits for --help (or the source) to be read. */
+async function newProject(script: string, helpStatus: RegExp) {
+  await wb.page.locator('[data-nav=new-project]').click();
+  await wb.page.getByRole('heading', { name: 'New project' }).waitFor();
+  await wb.page.getByLabel('script path').fill(script);
+  await wb.page.getByTestId('inspect-script').click();
+  await wb.page.getByTestId('help-status').filter({ hasText: helpStatus }).waitFor({ timeout: 30_000 });
+}
+
+/** Runs the project's values once from its page and waits for the first run's review. */
+async function firstRun() {
+  await wb.page.getByTestId('run').click();
+  await wb.page
+    .locator('h1 [data-status="succeeded"]')
+    .waitFor({ timeout: 60_000 })
+    .catch(async (e: Error) => {
+      await shot('own-first-run-failed');
+      throw e;
+    });
+  const review = wb.page.getByTestId('first-run-review');
+  await review.getByTestId('metric-review').waitFor();
+  return review;
+}
+
+const reviewNames = () => wb.page.locator('[data-testid=metric-review] tr[data-review-metric]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.reviewMetric));
+
+/** The points of every metric of the trial shown, at full resolution, through its Export CSV button. */
+async function exportedPoints(): Promise<Map<string, [number | null, number][]>> {
+  const [download] = await Promise.all([wb.page.waitForEvent('download'), wb.page.getByRole('button', { name: 'Export CSV' }).click()]);
+  const lines = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  expect(lines[0]).toBe('trial,metric,step,seq,value,wall_time_ms');
+  const out = new Map<string, [number | null, number][]>();
+  for (const l of lines.slice(1)) {
+    const [, name, step, , value] = l.split(',');
+    if (!out.has(name!)) out.set(name!, []);
+    out.get(name!)!.push([step === '' ? null : Number(step), Number(value)]);
+  }
+  return out;
+}
+
+/** What the script printed, as the trial's log kept it, one line per element. */
+function logLines(trialId: number): string[] {
+  return readFileSync(join(wb.served.dataDir, 'trials', String(trialId), 'output-0.log'), 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.replace(/\r/g, ''));
+}
+
+const trialIdShown = async () => Number(/#(\d+)/.exec((await wb.page.getByRole('heading', { name: /Trial #\d+/ }).textContent()) ?? '')![1]);
+
+/** Wizard steps 0 to 1: the checklist, the flags, the objective, a dry run that prints it. */
+async function wizardStart(stepsFlag: string, batchFlag: string) {
+  await wb.page.locator('[data-nav=wizard]').click();
+  await wb.page.getByTestId('wizard').waitFor();
+  for (const key of ['formulated', 'pipeline', 'deployedMetric']) await wb.page.locator(`[data-check=${key}]`).check();
+  await wb.page.getByTestId('wizard-next').click();
+  await expect(field('batchSizeFlag').inputValue()).resolves.toBe(batchFlag);
+  await expect(field('objectiveMetric').inputValue()).resolves.toBe('val_loss');
+  await field('maxStepsFlag').fill(stepsFlag);
+}
+
+async function waitVerdict(testid: string, name: string, timeout: number) {
+  await wb.page
+    .locator(`[data-testid=${testid}][data-state=ok]`)
+    .waitFor({ timeout })
+    .catch(async (e: Error) => {
+      await shot(`own-${name}-failed`);
+      throw new Error(`${e.message}\n${await wb.page.getByTestId(testid).textContent().catch(() => 'no verdict shown')}`);
+    });
+}
+
+/** Waits until both sides of the launch panel show `n` finished reruns. */
+async function waitSeeds(n: number, timeout: number) {
+  await wb.page.waitForFunction(
+    (n) => ['candidate', 'incumbent'].every((s) => document.querySelector(`[data-testid=${s}-seed-count]`)?.textContent === `${n} finished · ${n} in all`),
+    n,
+    { timeout },
+  );
+}
+
+describe('charlm: a configurator-style script with no seed flag', () => {
+  it('New project proposes the interpreter, the settings from the source and no seed flag', async () => {
+    await wb.open();
+    await newProject(join(root, 'charlm', 'train.py'), /configurator-style/);
+    await expect(wb.page.getByLabel('project name').inputValue()).resolves.toBe('charlm');
+    await expect(wb.page.getByLabel('working directory').inputValue()).resolves.toBe(join(root, 'charlm'));
+    await expect(wb.page.getByLabel('command').inputValue()).resolves.toBe('train.py');
+    await expect(wb.page.getByLabel('interpreter').inputValue()).resolves.toBe(TORCH_PYTHON);
+    await expect(wb.page.getByTestId('seed-flag').inputValue()).resolves.toBe('');
+    await expect(wb.page.getByTestId('seed-hint').textContent()).resolves.toContain('None found');
+    await expect(wb.page.getByLabel('hyperparameter style').inputValue()).resolves.toBe('flags');
+    // Every module global of the settings block, in the file's order, and nothing computed later.
+    await expect(wb.page.locator('[data-testid=proposals] tr[data-row]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.row))).resolves.toEqual([
+      'batch_size',
+      'block_size',
+      'n_embd',
+      'n_layer',
+      'learning_rate',
+      'weight_decay',
+      'beta1',
+      'beta2',
+      'max_iters',
+      'eval_interval',
+      'eval_iters',
+      'log_interval',
+      'dropout',
+    ]);
+    for (const [name, value, kept] of [
+      ['learning_rate', '3e-3', true],
+      ['batch_size', '32', true],
+      ['n_layer', '2', true],
+      ['n_embd', '64', true],
+      ['max_iters', '300', true],
+      ['eval_interval', '100', false],
+      ['log_interval', '10', false],
+    ] as const) {
+      await expect(row(name).getByLabel(`use ${name}`).isChecked(), name).resolves.toBe(kept);
+      await expect(row(name).getByLabel(`value of ${name}`).inputValue(), name).resolves.toBe(value);
+    }
+    await shot('own-charlm-new-project');
+  });
+
+  it('creates it, runs it, and the review shows exactly the metrics it prints, with nothing from its banners', async () => {
+    await row('max_iters').getByLabel('value of max_iters').fill('150');
+    await row('eval_interval').getByLabel('use eval_interval').check();
+    await row('eval_interval').getByLabel('value of eval_interval').fill('50');
+    await wb.page.getByTestId('create-project').click();
+    await wb.page.getByRole('heading', { name: 'charlm' }).waitFor();
+    await expect(wb.page.locator('[data-hparam="max_iters"]').inputValue()).resolves.toBe('150');
+    await expect(wb.page.getByLabel('seed flag').inputValue()).resolves.toBe('');
+
+    const review = await firstRun();
+    await expect(reviewNames()).resolves.toEqual(['train_loss', 'val_loss', 'loss', 'mfu', 'best_val_loss']);
+    await expect(metric('val_loss').locator('code').textContent()).resolves.toMatch(/^step 0: train loss \d+\.\d{4}, val loss \d+\.\d{4}$/);
+    await expect(metric('mfu').locator('code').textContent()).resolves.toMatch(/^iter 0: loss \d+\.\d{4}, time [\d.]+ms, mfu [\d.]+%$/);
+    // The banners, the parameter counts and the Overriding: echoes are listed as dropped, with why.
+    await review.locator('details.dropped summary').click();
+    const dropped = (await review.getByTestId('dropped-lines').textContent()) ?? '';
+    expect(dropped).toContain("Overriding: max_iters = 150line 8: repeats the run's configuration (max_iters=150)");
+    for (const banner of ['found vocab_size = ', 'tokens per iteration will be: 1,024', 'num decayed parameter tensors: ']) expect(dropped).toContain(banner);
+
+    // Every point is the one printed, at the step printed: checked against the trial's own log.
+    const trial = await trialIdShown();
+    const expected = new Map<string, [number | null, number][]>([
+      ['train_loss', []],
+      ['val_loss', []],
+      ['loss', []],
+      ['mfu', []],
+      ['best_val_loss', []],
+    ]);
+    let last = 0;
+    for (const line of logLines(trial)) {
+      let m = /^step (\d+): train loss ([\d.]+), val loss ([\d.]+)$/.exec(line);
+      if (m) {
+        last = Number(m[1]);
+        expected.get('train_loss')!.push([last, Number(m[2])]);
+        expected.get('val_loss')!.push([last, Number(m[3])]);
+      }
+      m = /^iter (\d+): loss ([\d.]+), time [\d.]+ms, mfu ([\d.]+)%$/.exec(line);
+      if (m) {
+        expected.get('loss')!.push([Number(m[1]), Number(m[2])]);
+        expected.get('mfu')!.push([Number(m[1]), Number(m[3])]);
+      }
+      m = /^best val loss ([\d.]+)$/.exec(line);
+      if (m) expected.get('best_val_loss')!.push([last, Number(m[1])]);
+    }
+    expect(expected.get('val_loss')!.map(([s]) => s)).toEqual([0, 50, 100, 150]);
+    expect(expected.get('loss')!.length).toBe(15);
+    const points = await exportedPoints();
+    expect(Object.fromEntries(points)).toEqual(Object.fromEntries(expected));
+
+    await metric('val_loss').getByRole('button', { name: 'Objective' }).click();
+    await metric('val_loss').filter({ hasText: 'objective · lower is better' }).waitFor();
+    await shot('own-charlm-review');
+    await wb.page.getByTestId('review-done').click();
+    await wb.page.getByTestId('first-run-review').waitFor({ state: 'detached' });
+  });
+
+  it('wizard: a dry run of 20 steps, the GPT-2 preset proposes only the sizes the script takes, own script kept, Adam', async () => {
+    await wizardStart('max_iters', 'batch_size');
+    await wb.page.getByTestId('dry-run').click();
+    await waitVerdict('dry-run-result', 'charlm-dry-run', 60_000);
+    await expect(wb.page.getByTestId('dry-run-result').textContent()).resolves.toMatch(/val_loss/);
+    await shot('own-charlm-wizard-1');
+    await wb.page.getByTestId('wizard-next').click();
+
+    await wb.page.locator('[data-field=taskType] select').selectOption('language-modelling');
+    await wb.page.locator('[data-arch=gpt2]').click();
+    for (const [name, passed] of [
+      ['n_layer', true],
+      ['n_embd', true],
+      ['n_head', false],
+      ['context_length', false],
+      ['activation', false],
+    ] as const)
+      await expect(wb.page.getByTestId(`pass-${name}`).isChecked(), name).resolves.toBe(passed);
+    // A width below the paper's range is allowed, with a note.
+    await wb.page.locator('[data-field=size-n_embd] input.mono').fill('64');
+    await expect(wb.page.locator('[data-field=size-n_embd] .field-hint').textContent()).resolves.toMatch(/Smaller than the paper/);
+    await shot('own-charlm-wizard-2-gpt2');
+    // The script builds its own model: keep it (its n_layer and n_embd stay the project's).
+    await wb.page.locator('[data-arch=own-script]').click();
+    await wb.page.getByTestId('wizard-next').click();
+
+    await wb.page.locator('[data-optimizer=adam]').click();
+    await expect(wb.page.locator('[data-flag=learning_rate]').inputValue()).resolves.toBe('learning_rate');
+    await expect(wb.page.locator('[data-value=learning_rate]').inputValue()).resolves.toBe('0.003');
+    for (const [name, passed] of [
+      ['learning_rate', true],
+      ['beta1', true],
+      ['beta2', true],
+      ['epsilon', false],
+    ] as const)
+      await expect(wb.page.locator(`tr[data-hparam=${name}] input[type=checkbox]`).isChecked(), name).resolves.toBe(passed);
+    await expect(wb.page.locator('[data-value=beta2]').inputValue()).resolves.toBe('0.99');
+    await shot('own-charlm-wizard-3');
+    await wb.page.getByTestId('wizard-next').click();
+  });
+
+  it('wizard: a batch-size sweep timed from the iter lines', { timeout: 180_000 }, async () => {
+    await field('sweep-start').fill('16');
+    await field('sweep-max').fill('128');
+    await field('sweep-timed').fill('20');
+    await field('sweep-min-seconds').fill('0');
+    await wb.page.getByTestId('run-sweep').click();
+    await wb.page.locator('[data-testid=sweep][data-status=done]').waitFor({ timeout: 150_000 });
+    const feasible = await wb.page.locator('[data-testid=probe-table] tr[data-outcome=feasible]').evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.probe)));
+    expect(feasible).toEqual([16, 32, 64, 128]);
+    const recommended = Number(await wb.page.getByTestId('recommendation').getAttribute('data-recommended'));
+    expect(feasible).toContain(recommended);
+    await shot('own-charlm-wizard-4-sweep');
+    await wb.page.getByTestId('use-recommended').click();
+    await wb.page.locator(`[data-testid=chosen-batch][data-batch="${recommended}"]`).waitFor();
+    await wb.page.getByTestId('wizard-next').click();
+  });
+
+  it('wizard: the confirmation run, then launch #0', { timeout: 90_000 }, async () => {
+    await expect(field('step-budget').inputValue()).resolves.toBe('150');
+    const preview = (await wb.page.getByTestId('config-preview').textContent()) ?? '';
+    for (const flag of ['--max_iters=150', '--learning_rate=0.003', '--beta1=0.9', '--beta2=0.99', '--n_layer=2', '--n_embd=64', '--eval_interval=50']) expect(preview).toContain(flag);
+    expect(preview).not.toMatch(/--eps|--n_head|--context_length|--activation/);
+    await wb.page.getByTestId('confirm-run').click();
+    await waitVerdict('confirm-result', 'charlm-confirm', 60_000);
+    await wb.page.getByTestId('save-launch0').click();
+    await wb.page.getByTestId('launch0').waitFor();
+    await expect(wb.page.getByTestId('launch0').textContent()).resolves.toMatch(/val_loss \d/);
+    await shot('own-charlm-wizard-5-launch0');
+  });
+
+  it('a study: n_layer scientific, the learning rate nuisance on a log range', { timeout: 150_000 }, async () => {
+    await wb.page.getByTestId('first-study').click();
+    await wb.page.getByTestId('new-study').click();
+    await wb.page.locator('[data-field=study-name]').fill('depth');
+    await wb.page.locator('[data-field=study-goal]').fill('Does a second layer help at 150 steps?');
+    await expect(wb.page.locator('[data-role=learning_rate]').inputValue()).resolves.toBe('nuisance');
+    await expect(wb.page.locator('[data-range-type=learning_rate]').inputValue()).resolves.toBe('log');
+    await wb.page.locator('[data-range-min=learning_rate]').fill('0.001');
+    await wb.page.locator('[data-range-max=learning_rate]').fill('0.01');
+    await wb.page.locator('[data-role=n_layer]').selectOption('scientific');
+    await wb.page.locator('[data-range-type=n_layer]').selectOption('discrete');
+    await wb.page.locator('[data-range-values=n_layer]').fill('1, 2');
+    await wb.page.locator('[data-field=budget]').fill('4');
+    await wb.page.locator('[data-field=concurrency]').fill('2');
+    await wb.page.locator('[data-field=seed]').fill('1');
+    await shot('own-charlm-study-designer');
+    await wb.page.getByTestId('create-study').click();
+    await wb.page.locator('[data-study-status="done"]').waitFor({ timeout: 120_000 });
+    await wb.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=study-trials] [data-status]')].filter((e) => e.textContent === 'succeeded').length === 4, undefined, {
+      timeout: 10_000,
+    });
+    await shot('own-charlm-study-done');
+  });
+
+  it('the best trial promoted, 2 reruns each: identical, and the panel says why and what to do; a decision recorded', { timeout: 150_000 }, async () => {
+    await wb.page.getByTestId('promote-best').click();
+    await wb.page.getByRole('heading', { name: 'Launch' }).waitFor();
+    await wb.page.getByTestId('config-diff').waitFor();
+    await expect(wb.page.getByTestId('seeding').textContent()).resolves.toMatch(/takes no seed flag: a rerun runs the same configuration again/);
+    await wb.page.locator('[data-field=seeds]').fill('2');
+    await wb.page.getByTestId('run-seeds').click();
+    await waitSeeds(2, 120_000);
+    await wb.page.getByTestId('launch-stats').waitFor({ timeout: 10_000 });
+    const warnings = wb.page.getByTestId('launch-warnings');
+    for (const side of ['candidate', 'incumbent'])
+      await expect(warnings.textContent()).resolves.toMatch(new RegExp(`Both ${side} runs gave exactly the same val_loss: .*set the project's seed flag`));
+    await shot('own-charlm-launch');
+    const kind = (await wb.page.locator('[data-decision=launch]').isEnabled()) ? 'launch' : 'reject';
+    console.log('charlm decision', kind);
+    await wb.page.locator('label.segment', { has: wb.page.locator(`[data-decision=${kind}]`) }).click();
+    await wb.page.locator('[data-field=rationale]').fill('charlm fixes its seed (torch.manual_seed(1337)): reruns are identical, so the retrain variance is unknown; decided on the single values.');
+    await wb.page.getByTestId('record-decision').click();
+    await wb.page.locator(`[data-testid=decision-record][data-kind=${kind}]`).waitFor();
+    await shot('own-charlm-decision');
+  });
+});
