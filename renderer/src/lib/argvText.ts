@@ -44,6 +44,13 @@ export function parseHyperValue(text: string): string | number | boolean {
   const t = text.trim();
   if (t === 'true') return true;
   if (t === 'false') return false;
-  if (t !== '' && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return Number(t);
+  if (t !== '' && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) {
+    const n = Number(t);
+    // A whole number written as a float (`0.0`, `1e3`) stays as written: a number would reach
+    // the script as `0`, and scripts that check types (nanoGPT's configurator) refuse an int
+    // where their default is a float.
+    if (Number.isInteger(n) && /[.e]/i.test(t)) return t;
+    return n;
+  }
   return text;
 }
