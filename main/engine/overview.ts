@@ -53,7 +53,9 @@ export function buildOverview(e: Engine, projectId: number): OverviewView {
       baselineObjective: baseline.objective,
       batchSizeMeasured: sweep?.analysis.recommended != null,
       studies: facts,
-      openCandidates: candidates.filter((c) => c.open).map((c) => ({ id: c.id, trialId: c.trialId, seeds: c.seeds, deferred: c.decisionKind === 'defer' })),
+      openCandidates: candidates
+        .filter((c) => c.open)
+        .map((c) => ({ id: c.id, trialId: c.trialId, seeds: c.seeds, deferred: c.decisionKind === 'defer', seedTrouble: c.seeds > 0 ? launch.seedTrouble(c.id) : null })),
       promotedTrialIds: candidates.flatMap((c) => (c.trialId === null ? [] : [c.trialId])),
     }),
   };

@@ -33,7 +33,7 @@ export interface ProjectFacts {
     stale: string[];
   }[];
   /** Candidates not yet launched or rejected, with how many seeds each side asked for, and whether the last decision deferred. */
-  openCandidates: { id: number; trialId: number | null; seeds: number; deferred?: boolean }[];
+  openCandidates: { id: number; trialId: number | null; seeds: number; deferred?: boolean; /** Why its reruns cannot be compared (all of a side failed), if so. */ seedTrouble?: string | null }[];
   /** Trial ids already promoted (so the same best is not suggested twice). */
   promotedTrialIds: number[];
 }
@@ -66,7 +66,9 @@ export function nextSteps(f: ProjectFacts): NextStep[] {
   for (const c of f.openCandidates) {
     out.push({
       kind: 'act',
-      text: c.deferred
+      text: c.seedTrouble
+        ? `Candidate ${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''}: ${c.seedTrouble}`
+        : c.deferred
         ? `Candidate ${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''} was deferred: run more seeds, then decide again.`
         : c.seeds === 0
           ? `Candidate ${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''} has no seed reruns yet: run them to compare it with the incumbent on evidence.`

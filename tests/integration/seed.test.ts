@@ -59,5 +59,8 @@ describe('seed reruns assume nothing about the script', () => {
     const v = await seedsOf(engine, '--seed');
     expect(v.comparison).toBeNull();
     expect(v.comparisonNote).toMatch(/^Every candidate rerun ended without succeeding \(2 failed\); trial #\d+: .*--seed/);
+    // The Overview says the same instead of advising more seeds.
+    const overview = (await engine.invoke('overview.get', { projectId: v.candidate.projectId })) as { nextSteps: { text: string }[] };
+    expect(overview.nextSteps.map((s) => s.text)).toContainEqual(expect.stringMatching(/^Candidate \d+ \(trial #\d+\): Every candidate rerun ended without succeeding/));
   });
 });

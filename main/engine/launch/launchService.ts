@@ -222,6 +222,14 @@ export class LaunchService {
    * words: how many failed and the first one's reason (a script that rejects the seed flag
    * fails every rerun; "waiting" would never end).
    */
+  /** For the Overview: why a candidate's comparison cannot be made because its reruns failed, else null. */
+  seedTrouble(candidateId: number): string | null {
+    const c = this.candidate(candidateId);
+    const project = this.project(c.projectId);
+    const { metric, goal } = this.objectiveOf(project, c.studyId);
+    return this.rerunFailures(this.seedRuns(this.rerunsOf(project.id, c.config), metric, goal), this.seedRuns(this.rerunsOf(project.id, c.incumbentConfig), metric, goal));
+  }
+
   private rerunFailures(cRuns: SeedRun[], iRuns: SeedRun[]): string | null {
     const done = (r: SeedRun) => r.status !== 'queued' && r.status !== 'running';
     for (const [side, runs] of [['candidate', cRuns], ['incumbent', iRuns]] as const) {
