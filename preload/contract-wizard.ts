@@ -48,12 +48,20 @@ export const wizardChoices = z
   .object({
     /** Step 0: the playbook's guiding assumptions, ticked. */
     checklist: z.object({ formulated: z.boolean(), pipeline: z.boolean(), deployedMetric: z.boolean() }).partial(),
-    /** Step 1: which of the script's flags mean the batch size and the number of training steps. */
+    /**
+     * Step 1: which of the script's flags mean the batch size and the number of training steps.
+     * `maxStepsFlag: null` is the explicit answer "the script has no step-budget flag (only
+     * epochs)", distinct from undefined (not asked yet): the dry run and the sweep's probes are
+     * then ended by Tunebench once the script has printed enough steps, and the script's own
+     * epochs are the step budget of launch #0.
+     */
     batchSizeFlag: flagName,
-    maxStepsFlag: flagName,
+    maxStepsFlag: flagName.nullable(),
     /** The last dry run (kind 'dryrun') and whether it printed a metric. */
     dryRunTrialId: id.nullable(),
     dryRunOk: z.boolean(),
+    /** The steps the last dry run was run for (or, without a step-budget flag, ended after). */
+    dryRunSteps: positiveInt('The dry run steps', '20').max(100_000),
     /** Step 2: task type and architecture family (or 'own-script'), with its size hyperparameters. */
     taskType: z.string().max(64).superRefine(noControlCharacters('the choice')),
     architecture: z.string().max(64).superRefine(noControlCharacters('the choice')),
@@ -91,7 +99,12 @@ export interface WizardState {
 export const sweepSettings = z
   .object({
     batchSizeFlag: flagName,
-    maxStepsFlag: flagName,
+    /**
+     * The flag probes get their step count in, or null for a script without one: each probe then
+     * runs as the script would (its own epochs) and the sweep ends it once warm-up + timed steps
+     * have been printed (see main/engine/sweep.ts).
+     */
+    maxStepsFlag: flagName.nullable(),
     /** The first size tried: the script's own default is a good start. */
     start: positiveInt('The start batch size', '64'),
     /** No size above this is tried. */
@@ -184,10 +197,13 @@ export const wizardMethods = {
   },
   /**
    * Step 1's dry run: the project's command with the max-steps flag set to a few steps, as a
-   * trial of kind 'dryrun'. Returns at once; `wizard.checkRun` says how it went once it ended.
+   * trial of kind 'dryrun'. With `maxStepsFlag: null` (the script has no such flag) the command
+   * runs as it is and Tunebench ends it once the script has printed step `steps` (or it ends by
+   * itself). Without `maxStepsFlag` the one stored in the wizard is used. Returns at once;
+   * `wizard.checkRun` says how it went once it ended.
    */
   'wizard.dryRun': {
-    input: z.object({ projectId: id, maxStepsFlag: flagName.optional(), steps: positiveInt('The dry run steps', '20').max(100_000).default(20) }),
+    input: z.object({ projectId: id, maxStepsFlag: flagName.nullable().optional(), steps: positiveInt('The dry run steps', '20').max(100_000).default(20) }),
     output: returns<Trial>(),
   },
   /** Whether a dry run or confirmation run started and printed a metric (and the objective). */
@@ -204,13 +220,15 @@ export const wizardMethods = {
   /**
    * Saves the initial configuration as launch #0, the first baseline. Refused unless `trialId`
    * is a succeeded confirmation run of exactly this configuration (batch size and step budget included).
+   * `stepBudget` is null exactly when the script has no step-budget flag (step 1): its own
+   * epochs are then the budget, and the configuration carries no step value.
    */
   'wizard.saveLaunch0': {
     input: z.object({
       projectId: id,
       config: hyperparameters,
       batchSize: positiveInt('The batch size', '256'),
-      stepBudget: positiveInt('The step budget', '600'),
+      stepBudget: positiveInt('The step budget', '600').nullable(),
       /** The succeeded confirmation run of this configuration; its objective is recorded. */
       trialId: id.nullable().default(null),
       sweepId: id.nullable().default(null),

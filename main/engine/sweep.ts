@@ -3,8 +3,10 @@ import type { Project, Trial } from '../../preload/contract';
 import type { ProbeView, SweepSettings, SweepView } from '../../preload/contract-wizard';
 import { analyseSweep, type ProbeResult } from '../playbook/batchSize/recommendation';
 import { doublingSizes, validateSweepPlan, type SweepEnd } from '../playbook/batchSize/probePlan';
-import { classifyProbe, currentProbes, isSuperseded, planNextProbe, type RunProbe } from '../playbook/batchSize/probeRun';
+import { classifyProbe, currentProbes, isSuperseded, planNextProbe, sweepStopReason, timedEnough, type RunProbe } from '../playbook/batchSize/probeRun';
+import type { StepTime } from '../playbook/batchSize/throughput';
 import { ApiError } from './errors';
+import { watchSteps, type StepWatch } from './stepWatch';
 import { readLogTail } from './runner/trialLog';
 import type { Runner } from './runner/runner';
 import type { ProjectRepo } from './store/projects';
@@ -20,16 +22,22 @@ interface Active {
   suspended: boolean;
   trialId: number | null;
   timedOut: boolean;
+  /** The running probe was ended by the sweep once it had timed enough steps (no step-budget flag). */
+  endedBySweep: boolean;
 }
 
 /**
  * Runs batch-size sweeps: one probe at a time, each a fresh process (a trial of kind 'probe')
  * with the project's batch-size and max-steps flags overridden, until the probe plan says done.
+ * A script without a max-steps flag (only epochs) runs as it is, and the sweep ends each probe
+ * itself once the steps it printed time enough (see {@link timedEnough}).
  * Everything is stored as it happens (the sweep, each probe's trial, its outcome and
  * measurement), so a sweep left running by a dead engine resumes from its stored outcomes.
  */
 export class SweepService {
   private readonly active = new Map<number, Active>();
+  /** Trials being ended once they have printed enough steps, by trial id. */
+  private readonly watches = new Map<number, StepWatch>();
 
   constructor(
     private readonly deps: {
@@ -94,7 +102,7 @@ export class SweepService {
     for (const id of ids) {
       const a = this.active.get(id)!;
       a.suspended = true;
-      if (a.trialId !== null) this.deps.runner.stop(a.trialId);
+      if (a.trialId !== null) this.deps.runner.stop(a.trialId, 'stopped because the workbench closed; the sweep runs this probe again when it reopens');
     }
     await Promise.all(ids.map((id) => this.whenIdle(id)));
   }
@@ -163,7 +171,7 @@ export class SweepService {
   }
 
   private drive(id: number): void {
-    const state: Active = { cancelled: false, suspended: false, trialId: null, timedOut: false };
+    const state: Active = { cancelled: false, suspended: false, trialId: null, timedOut: false, endedBySweep: false };
     this.active.set(id, state);
     this.loop(id, state)
       .catch((e: Error) => {
@@ -197,8 +205,21 @@ export class SweepService {
         lease.release();
         continue;
       }
-      const trial = this.launchProbe(project, id, settings, next.batchSize, next.steps, next.phase, state, lease);
+      // Without a step flag the sweep ends the probe on time as well as on steps (timedEnough),
+      // so the configured timed steps are enough: no step count needs guessing from smaller sizes.
+      const countsPrintedSteps = settings.maxStepsFlag === null;
+      const timedSteps = countsPrintedSteps ? settings.timedSteps : next.timedSteps;
+      const trial = this.launchProbe(project, id, settings, next.batchSize, settings.warmupSteps + timedSteps, next.phase, state, lease);
+      if (countsPrintedSteps && trial.status === 'running') {
+        const plan = { warmupSteps: settings.warmupSteps, timedSteps, minTimedSeconds: settings.minTimedSeconds };
+        this.watchSteps(trial.id, (times) => {
+          if (state.cancelled || state.suspended || state.timedOut) return null;
+          const m = timedEnough(times, next.batchSize, plan);
+          return m ? sweepStopReason(m, settings.warmupSteps) : null;
+        }, () => (state.endedBySweep = true));
+      }
       const ended = trial.status === 'running' ? await this.waitWithTimeout(trial.id, settings.probeTimeoutSeconds, state) : trial;
+      this.watches.get(trial.id)?.cancel();
       state.trialId = null;
       const log = this.deps.trials.logPath(ended.id);
       let outputTail = '';
@@ -216,21 +237,26 @@ export class SweepService {
           outputTail,
           timedOut: state.timedOut,
           timeoutSeconds: settings.probeTimeoutSeconds,
+          endedBySweep: state.endedBySweep,
+          countsPrintedSteps,
         },
         this.deps.sweeps.stepTimes(ended.id),
         next.batchSize,
-        { warmupSteps: settings.warmupSteps, timedSteps: next.timedSteps },
+        { warmupSteps: settings.warmupSteps, timedSteps },
       );
       state.timedOut = false;
+      state.endedBySweep = false;
       if (state.suspended) return;
-      this.deps.sweeps.setOutcome(ended.id, result?.outcome ?? null, result?.reason ?? ended.failureReason, result?.measurement ?? null);
+      // A feasible probe the sweep ended itself keeps no reason: its trial's "ended by the sweep" is no problem.
+      this.deps.sweeps.setOutcome(ended.id, result?.outcome ?? null, result ? result.reason : ended.failureReason, result?.measurement ?? null);
       this.emit(id);
     }
   }
 
   /** Creates and starts the probe in one synchronous step, so the scheduler never sees it queued. */
   private launchProbe(project: Project, sweepId: number, settings: SweepSettings, batchSize: number, steps: number, phase: string, state: Active, lease: SlotLease): Trial {
-    const hyperparameters = { ...project.hyperparameters, [settings.batchSizeFlag]: batchSize, [settings.maxStepsFlag]: steps };
+    // Without a max-steps flag the script runs its own epochs; the sweep ends it (see loop()).
+    const hyperparameters = { ...project.hyperparameters, [settings.batchSizeFlag]: batchSize, ...(settings.maxStepsFlag !== null ? { [settings.maxStepsFlag]: steps } : {}) };
     let created: Trial;
     try {
       created = this.deps.runner.create(project, hyperparameters, { kind: 'probe' });
@@ -247,10 +273,39 @@ export class SweepService {
     return trial;
   }
 
+  /**
+   * Ends a queued or running trial once the steps it has printed are enough: `decide` gets them
+   * (ascending, with the times their lines were printed) and returns the reason to stop it with,
+   * recorded on the trial, or null to keep watching. For scripts without a step-budget flag: the
+   * sweep's probes and the wizard's dry run. Watching a trial already watched does nothing.
+   */
+  watchSteps(trialId: number, decide: (times: StepTime[]) => string | null, onStop?: () => void): void {
+    if (this.watches.has(trialId)) return;
+    const watch = watchSteps({
+      stepTimes: () => this.deps.sweeps.stepTimes(trialId),
+      alive: () => {
+        const t = this.deps.trials.get(trialId);
+        return !!t && (t.status === 'queued' || t.status === 'running');
+      },
+      decide,
+      stop: (reason) => {
+        onStop?.();
+        this.deps.runner.stop(trialId, reason);
+      },
+      onEnd: () => this.watches.delete(trialId),
+    });
+    this.watches.set(trialId, watch);
+  }
+
+  /** Whether a trial is being watched to be ended after enough steps. */
+  isWatching(trialId: number): boolean {
+    return this.watches.has(trialId);
+  }
+
   private async waitWithTimeout(trialId: number, timeoutSeconds: number, state: Active): Promise<Trial> {
     const timer = setTimeout(() => {
       state.timedOut = true;
-      this.deps.runner.stop(trialId);
+      this.deps.runner.stop(trialId, `stopped by the batch-size sweep: the probe was still running after its timeout of ${timeoutSeconds} s`);
     }, timeoutSeconds * 1000);
     try {
       return await this.deps.runner.waitForEnd(trialId);

@@ -12,6 +12,7 @@ import { ARCHITECTURE_FAMILIES, OWN_SCRIPT, TASK_TYPES, TASK_TYPE_LABELS } from 
 import { OPTIMIZERS } from '../../playbook/catalog/optimizers';
 import { optimizerNuisanceForBudget, TRIALS_FOR_BETA1, TRIALS_FOR_BETA2, TRIALS_FOR_EPSILON } from '../../playbook/catalog/optimizerBudget';
 import { GRADIENT_ACCUMULATION_NOTE, RETUNE_NOTE } from '../../playbook/batchSize/recommendation';
+import { dryRunStopReason, endedByTunebench } from '../stepWatch';
 
 function project(e: Engine, id: number): Project {
   const p = e.projects.get(id);
@@ -34,6 +35,19 @@ function runNow(e: Engine, p: Project, hyperparameters: Project['hyperparameters
   return e.trials.get(created.id)!;
 }
 
+/**
+ * A dry run of a script without a step-budget flag runs as the script would (its own epochs):
+ * Tunebench ends it once the script has printed step `steps` (a step number, a batch counter
+ * such as `200/2983 batches`). Watching an already watched trial does nothing, so this also
+ * picks a dry run up again after a restart of the engine (step 1 checks it when opened).
+ */
+function endDryRunAfter(e: Engine, trialId: number, steps: number): void {
+  e.sweeps.watchSteps(trialId, (times) => {
+    const last = times.length > 0 ? times[times.length - 1]!.step : null;
+    return last !== null && last >= steps ? dryRunStopReason(last, steps) : null;
+  });
+}
+
 /** The verdict on a dry run or confirmation run, with the objective when it was printed. */
 function checkRun(e: Engine, trialId: number): RunCheck {
   const trial = e.trials.get(trialId);
@@ -43,7 +57,13 @@ function checkRun(e: Engine, trialId: number): RunCheck {
   const names = metrics.map((m) => m.name);
   const objective = p.objectiveMetric && names.includes(p.objectiveMetric) ? (e.metrics.objectiveOf([trial.id], p.objectiveMetric, p.objectiveGoal).get(trial.id)?.best ?? null) : null;
   if (trial.status === 'queued' || trial.status === 'running') return { trial, metrics, ok: false, objective, message: 'Still running…' };
-  if (trial.status !== 'succeeded') {
+  // Ended by Tunebench once it had printed enough steps (the script has no step-budget flag):
+  // as finished as a run that ended by itself.
+  const endedByUs = endedByTunebench(trial);
+  // The last step stored: the stop comes a moment after the step that decided it.
+  const lastStep = () => Math.max(0, ...metrics.map((m) => e.metrics.objectiveOf([trial.id], m.name, 'minimize').get(trial.id)?.lastStep ?? 0));
+  const ended = endedByUs ? `Tunebench ended it at step ${lastStep()} (the script has no step-budget flag). ` : '';
+  if (trial.status !== 'succeeded' && !endedByUs) {
     return { trial, metrics, ok: false, objective, message: `The command did not finish: ${(trial.failureReason ?? trial.status).replace(/\.+\s*$/, '')}. Fix it, then run again.` };
   }
   if (metrics.length === 0) {
@@ -59,14 +79,22 @@ function checkRun(e: Engine, trialId: number): RunCheck {
   if (p.objectiveMetric && objective === null) {
     // A short dry run often ends before the script's first evaluation: say so before suggesting
     // another objective (a validation metric printed every 500 steps never shows in 20).
-    const steps = Math.max(0, ...metrics.map((m) => e.metrics.objectiveOf([trial.id], m.name, 'minimize').get(trial.id)?.lastStep ?? 0));
+    const steps = lastStep();
     const evalLike = /val|valid|eval|test|dev|acc|error|ppl|perplexity|bleu|f1|auc|map/i.test(p.objectiveMetric);
-    const advice = evalLike
-      ? `The run reached step ${steps}; a script that evaluates every N steps prints ${p.objectiveMetric} only then. Run the dry run for more steps than the evaluation interval (or lower the script's eval interval for it), or make the objective one of the metrics it printed.`
-      : `Choose one of these as the objective, or make the script print it.`;
-    return { trial, metrics, ok: true, objective, message: `${found} The objective ${p.objectiveMetric} was not among them. ${advice}` };
+    const advice = !evalLike
+      ? `Choose one of these as the objective, or make the script print it.`
+      : endedByUs
+        ? `A script with only epochs usually evaluates at the end of an epoch, which a short dry run does not reach; the confirmation run in step 5 runs the whole budget and shows ${p.objectiveMetric}. If it never appears there, make the objective one of the metrics printed here.`
+        : `The run reached step ${steps}; a script that evaluates every N steps prints ${p.objectiveMetric} only then. Run the dry run for more steps than the evaluation interval (or lower the script's eval interval for it), or make the objective one of the metrics it printed.`;
+    return { trial, metrics, ok: true, objective, message: `${ended}${found} The objective ${p.objectiveMetric} was not among them. ${advice}` };
   }
-  return { trial, metrics, ok: true, objective, message: `The command starts and prints metrics. ${found}` };
+  return { trial, metrics, ok: true, objective, message: `The command starts and prints metrics. ${ended}${found}` };
+}
+
+/** ` (epochs=3)` for a configuration with an epochs-like value, else nothing. */
+function epochsText(config: Project['hyperparameters']): string {
+  const key = Object.keys(config).find((k) => /^(num_|n_|max_|train_|total_)?epochs?$/i.test(k));
+  return key ? ` (${key}=${String(config[key])})` : '';
 }
 
 export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
@@ -94,13 +122,23 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
   },
   'wizard.dryRun': (e, { projectId, maxStepsFlag, steps }) => {
     const p = project(e, projectId);
-    const flag = maxStepsFlag ?? e.wizard.get(projectId).choices.maxStepsFlag;
-    if (!flag) throw new ApiError('say which flag sets the number of training steps (e.g. max_steps) so the dry run stays short');
-    const trial = runNow(e, p, { ...p.hyperparameters, [flag]: steps }, 'dryrun');
-    e.wizard.save(projectId, { choices: { dryRunTrialId: trial.id, dryRunOk: false, maxStepsFlag: flag } });
+    const flag = maxStepsFlag !== undefined ? maxStepsFlag : e.wizard.get(projectId).choices.maxStepsFlag;
+    if (flag === undefined) {
+      throw new ApiError('say which flag sets the number of training steps (e.g. max_steps) so the dry run stays short, or that the script has none (only epochs): Tunebench then ends the dry run itself');
+    }
+    const hyperparameters = flag === null ? p.hyperparameters : { ...p.hyperparameters, [flag]: steps };
+    const trial = runNow(e, p, hyperparameters, 'dryrun');
+    if (flag === null && (trial.status === 'queued' || trial.status === 'running')) endDryRunAfter(e, trial.id, steps);
+    e.wizard.save(projectId, { choices: { dryRunTrialId: trial.id, dryRunOk: false, dryRunSteps: steps, maxStepsFlag: flag } });
     return trial;
   },
   'wizard.checkRun': (e, { trialId }) => {
+    // A no-flag dry run left running by a previous engine is ended after its steps again.
+    const t = e.trials.get(trialId);
+    if (t && t.kind === 'dryrun' && (t.status === 'running' || t.status === 'queued')) {
+      const w = e.wizard.get(t.projectId).choices;
+      if (w.maxStepsFlag === null && w.dryRunTrialId === trialId) endDryRunAfter(e, trialId, w.dryRunSteps ?? 20);
+    }
     const check = checkRun(e, trialId);
     if (check.trial.kind === 'dryrun' && e.wizard.get(check.trial.projectId).choices.dryRunTrialId === trialId) {
       e.wizard.save(check.trial.projectId, { choices: { dryRunOk: check.ok } });
@@ -128,8 +166,13 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
     if (existing) throw new ApiError(`launch #0 of this project is already saved (${new Date(existing.createdAt).toISOString().slice(0, 10)}); later baselines come from the Launch panel`);
     const { choices } = e.wizard.get(projectId);
     const batchFlag = choices.batchSizeFlag ?? 'batch_size';
-    const stepsFlag = choices.maxStepsFlag ?? 'max_steps';
-    const finalConfig = { ...config, [batchFlag]: batchSize, [stepsFlag]: stepBudget };
+    // null: the script has no step-budget flag (step 1), so its own epochs are the budget.
+    const stepsFlag = choices.maxStepsFlag === null ? null : (choices.maxStepsFlag ?? 'max_steps');
+    if (stepsFlag === null && stepBudget !== null) {
+      throw new ApiError('the script has no step-budget flag (step 1 says so): its own epochs are the budget, so launch #0 takes no step budget; say which flag sets the steps in step 1 to give one');
+    }
+    if (stepsFlag !== null && stepBudget === null) throw new ApiError(`give the step budget (passed as --${stepsFlag}), e.g. 600`);
+    const finalConfig = { ...config, [batchFlag]: batchSize, ...(stepsFlag !== null ? { [stepsFlag]: stepBudget! } : {}) };
 
     // The baseline must be a configuration known to run: a succeeded confirmation run of
     // exactly this configuration (a typo in a flag fails argparse, which the run shows).
@@ -151,9 +194,10 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
     const arch = choices.architecture ?? 'own-script';
     const archName = ARCHITECTURE_FAMILIES.find((f) => f.id === arch)?.name ?? null;
     const optimizerName = OPTIMIZERS.find((o) => o.id === choices.optimizer)?.name ?? null;
+    const budgetText = stepBudget !== null ? `step budget ${stepBudget}` : `the script\u2019s own epochs as the step budget${epochsText(finalConfig)} (it has no step-budget flag)`;
     const text =
       rationale.trim() ||
-      `Initial configuration from the setup wizard: ${archName ?? 'the script\u2019s own model'}, ${optimizerName ?? 'the script\u2019s optimizer'} with a constant learning rate, batch size ${batchSize}${throughput !== null ? ` (${Math.round(throughput)} examples/s measured)` : ''}, step budget ${stepBudget}.`;
+      `Initial configuration from the setup wizard: ${archName ?? 'the script\u2019s own model'}, ${optimizerName ?? 'the script\u2019s optimizer'} with a constant learning rate, batch size ${batchSize}${throughput !== null ? ` (${Math.round(throughput)} examples/s measured)` : ''}, ${budgetText}.`;
     const decision = e.decisions.create({
       projectId,
       kind: 'launch',

@@ -62,6 +62,11 @@ export function describeStorageError(message: string, dir: string): string {
 export class Runner {
   private readonly sessions = new Map<number, TrialSession>();
   private readonly waiters = new Map<number, ((t: Trial) => void)[]>();
+  /**
+   * Why Tunebench itself stopped a trial (the sweep or the dry run ended it once enough steps
+   * were printed), by trial id: recorded as its failure reason instead of "stopped by the user".
+   */
+  private readonly stopReasons = new Map<number, string>();
 
   constructor(
     private readonly deps: {
@@ -216,13 +221,15 @@ export class Runner {
       onChildPid: (pid: number) => trials.setChildPid(trialId, pid),
       onExit: (end: SessionEnd) => {
         this.sessions.delete(trialId);
-        this.finish(trialId, this.outcome(project, dir, end));
+        const outcome = this.outcome(project, dir, end, this.stopReasons.get(trialId));
+        this.stopReasons.delete(trialId);
+        this.finish(trialId, outcome);
       },
     };
   }
 
-  /** How a trial ended, in the trial row's terms, with the reason in words. */
-  private outcome(project: Project, dir: string, end: SessionEnd): TrialEnd {
+  /** How a trial ended, in the trial row's terms, with the reason in words (`stopReason`: why Tunebench stopped it, if it did). */
+  private outcome(project: Project, dir: string, end: SessionEnd, stopReason?: string): TrialEnd {
     const storage = end.hostError ?? end.storageError;
     if (storage) return { status: 'failed', exitCode: end.exitCode, signal: end.signal, failureReason: describeStorageError(storage, dir) };
     if (end.hostLost)
@@ -232,7 +239,7 @@ export class Runner {
         signal: null,
         failureReason: `${end.hostLost}; the training process was stopped. Output and metrics up to then are kept.`,
       };
-    if (end.stoppedByUser) return { status: 'killed', exitCode: end.exitCode, signal: end.signal, failureReason: 'stopped by the user' };
+    if (end.stoppedByUser) return { status: 'killed', exitCode: end.exitCode, signal: end.signal, failureReason: stopReason ?? 'stopped by the user' };
     if (end.exitCode === 0) return { status: 'succeeded', exitCode: 0, signal: null, failureReason: null };
     return {
       status: 'failed',
@@ -251,9 +258,16 @@ export class Runner {
     return this.finish(trialId, { status: 'killed', exitCode: null, signal: null, failureReason: 'cancelled before it started' });
   }
 
-  /** Stops a running trial (no-op for one that already ended). */
-  stop(trialId: number): void {
-    this.sessions.get(trialId)?.stop();
+  /**
+   * Stops a running trial (no-op for one that already ended). `reason`, when Tunebench itself
+   * stops it (e.g. "ended by the batch-size sweep after 25 timed steps"), is recorded as the
+   * trial's reason instead of "stopped by the user"; the first reason given wins.
+   */
+  stop(trialId: number, reason?: string): void {
+    const session = this.sessions.get(trialId);
+    if (!session) return;
+    if (reason !== undefined && !this.stopReasons.has(trialId)) this.stopReasons.set(trialId, reason);
+    session.stop();
   }
 
   isRunning(trialId: number): boolean {

@@ -14,6 +14,11 @@ export interface ProbeRunSettings extends SweepPlan {
   timedSteps: number;
   /** Time at least this long per probe (0: no minimum). */
   minTimedSeconds: number;
+  /**
+   * Null: the script has no step-budget flag. Its probes are ended by the sweep on time as well
+   * as steps ({@link timedEnough}) and cannot be asked for more steps, so none is re-measured.
+   */
+  maxStepsFlag?: string | null;
 }
 
 /** A probe as the planner sees it, in the order the probes were run. */
@@ -82,7 +87,7 @@ export type PlannedProbe =
 export function planNextProbe(settings: ProbeRunSettings, probes: readonly RunProbe[]): PlannedProbe {
   const current = currentProbes(probes);
   const measured = current.filter((p) => p.outcome === 'feasible' && p.measurement !== null);
-  if (settings.minTimedSeconds > 0) {
+  if (settings.minTimedSeconds > 0 && settings.maxStepsFlag !== null) {
     for (const p of measured) {
       const m = p.measurement!;
       const window = m.timedSteps * m.timePerStep;
@@ -113,6 +118,13 @@ export interface EndedProbe {
   /** Stopped by the sweep's timeout (rather than by a cancel or the user). */
   timedOut: boolean;
   timeoutSeconds: number;
+  /**
+   * Ended by the sweep itself once warm-up + timed steps were printed (a script without a
+   * step-budget flag runs its own epochs otherwise): a finished probe, not a stop.
+   */
+  endedBySweep?: boolean;
+  /** The script has no step-budget flag: the sweep counts the steps it prints (for the reasons). */
+  countsPrintedSteps?: boolean;
 }
 
 export interface ProbeClassification {
@@ -122,28 +134,61 @@ export interface ProbeClassification {
 }
 
 /**
+ * For a probe of a script without a step-budget flag, which the sweep ends itself: the
+ * measurement once the steps printed so far time enough — at least `timedSteps` steps after the
+ * warm-up, and at least `minTimedSeconds` of them unless that would take more than
+ * MAX_STEP_FACTOR × timedSteps steps (the cap a flagged probe's step count has too) — else null.
+ * Ending on time as well as steps means such a probe never needs a re-measure.
+ */
+export function timedEnough(stepTimes: readonly StepTime[], batchSize: number, plan: { warmupSteps: number; timedSteps: number; minTimedSeconds: number }): SteadyState | null {
+  const m = steadyState(stepTimes, batchSize, { warmupSteps: plan.warmupSteps, timedSteps: plan.timedSteps });
+  if (!m || !m.complete) return null;
+  const window = m.timedSteps * m.timePerStep;
+  if (plan.minTimedSeconds > 0 && window < plan.minTimedSeconds && m.timedSteps < plan.timedSteps * MAX_STEP_FACTOR) return null;
+  return m;
+}
+
+/** The reason a probe ended by the sweep records on its trial, e.g. "ended by the batch-size sweep after 25 timed steps". */
+export function sweepStopReason(m: SteadyState, warmupSteps: number): string {
+  return `ended by the batch-size sweep after ${m.timedSteps} timed steps (${m.timedSteps * m.timePerStep < 10 ? (m.timedSteps * m.timePerStep).toFixed(1) : Math.round(m.timedSteps * m.timePerStep)} s, after ${warmupSteps} warm-up steps): the script has no step-budget flag`;
+}
+
+/**
  * Classifies an ended probe. Returns null for a probe that says nothing about the batch size:
  * stopped by a cancel or by the user, or lost to a restart of the workbench.
  *
- * - Exit 0: feasible, with the steady state of the steps after the warm-up (null when too few
- *   were reported to time).
+ * - Exit 0, or ended by the sweep once it had timed enough steps (a script without a
+ *   step-budget flag): feasible, with the steady state of the steps after the warm-up (null
+ *   when too few were reported to time).
  * - Failed: out of memory when the output or the way it died says so (./oom: every framework's
  *   message, or SIGKILL as "probable OOM"), else failed with the trial's failure reason.
  * - Stopped by the sweep's timeout: failed (a hung probe is not evidence of memory).
  */
 export function classifyProbe(end: EndedProbe, stepTimes: readonly StepTime[], batchSize: number, plan: { warmupSteps: number; timedSteps: number }): ProbeClassification | null {
   if (end.status === 'interrupted') return null;
-  if (end.status === 'killed') {
-    if (!end.timedOut) return null;
-    return { outcome: 'failed', reason: `The probe did not finish within ${end.timeoutSeconds} s and was stopped; make the probe shorter or raise the probe timeout.`, measurement: null };
-  }
-  if (end.status === 'succeeded') {
+  if (end.status === 'succeeded' || (end.status === 'killed' && end.endedBySweep && !end.timedOut)) {
     const measurement = steadyState(stepTimes, batchSize, { warmupSteps: plan.warmupSteps, timedSteps: plan.timedSteps });
     return {
       outcome: 'feasible',
-      reason: measurement ? null : 'It ran, but too few steps were reported after the warm-up to time it: make the script print its step number every few steps.',
+      reason: measurement
+        ? null
+        : end.countsPrintedSteps
+          ? `It ran to its end, but printed too few steps after the ${plan.warmupSteps} warm-up steps to time it: Tunebench counts the step (or batch counter, e.g. 200/2983 batches) the script prints; make it print one every few steps.`
+          : 'It ran, but too few steps were reported after the warm-up to time it: make the script print its step number every few steps.',
       measurement,
     };
+  }
+  if (end.status === 'killed') {
+    if (!end.timedOut) return null;
+    if (end.countsPrintedSteps) {
+      const printed = stepTimes.length === 0 ? 'printed no step Tunebench could read' : `printed ${stepTimes.length} step${stepTimes.length === 1 ? '' : 's'} (up to step ${stepTimes[stepTimes.length - 1]!.step}), not the ${plan.warmupSteps} warm-up + ${plan.timedSteps} timed steps the sweep ends a probe after`;
+      return {
+        outcome: 'failed',
+        reason: `The probe ran ${end.timeoutSeconds} s and ${printed}; the script has no step-budget flag, so the sweep counts the steps it prints (a step number, a batch counter such as 200/2983 batches, a progress bar). Make it print its step more often, or raise the probe timeout.`,
+        measurement: null,
+      };
+    }
+    return { outcome: 'failed', reason: `The probe did not finish within ${end.timeoutSeconds} s and was stopped; make the probe shorter or raise the probe timeout.`, measurement: null };
   }
   const processEnd: ProcessEnd = { exitCode: end.exitCode, signal: end.signal };
   const oom = recogniseOom(`${end.outputTail}\n${end.failureReason ?? ''}`, processEnd);
