@@ -16,7 +16,8 @@ import { NUMBER_SRC, parseNumber, WRAPPED_SRC } from './values';
  * number after it makes a list (none of them is one value).
  */
 
-const WORD = String.raw`[A-Za-z_][\w./@-]*(?:\([\w.,/ ]{0,20}\)|'s(?= ))?`;
+/** A word of a name: at most 64 characters, so a run of letters thousands long is no name (and costs no backtracking). */
+const WORD = String.raw`[A-Za-z_][\w./@-]{0,63}(?:\([\w.,/ ]{0,20}\)|'s(?= ))?`;
 const NOTE = String.raw`(?: \([^()]{1,30}\))?`;
 const COUNTER_VALUE = String.raw`\[\s*\d+\s*/\s*\d+\s*\]|\d+\s*/\s*\d+(?![\d.])`;
 const VALUE = String.raw`${WRAPPED_SRC}|(${COUNTER_VALUE})|(${NUMBER_SRC})`;
