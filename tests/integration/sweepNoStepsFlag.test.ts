@@ -27,14 +27,14 @@ function newEngine(): Engine {
 }
 
 /** The project of tests/fixtures/scripts/epochs_only.py: it takes --epochs and --batch_size, nothing else. */
-function epochsOnlyProject(engine: Engine, style: 'pipe' | 'tqdm' = 'pipe') {
+function epochsOnlyProject(engine: Engine, style: 'pipe' | 'tqdm' = 'pipe', epochs = 3) {
   return engine.projects.create(
     digitsProject({
       name: `epochs only (${style})`,
       workdir: join(ROOT, 'tests', 'fixtures', 'scripts'),
       interpreter: TORCH_PYTHON,
       argvTemplate: style === 'pipe' ? ['epochs_only.py'] : ['epochs_only_tqdm.py'],
-      hyperparameters: { epochs: 3, batch_size: 32 },
+      hyperparameters: { epochs, batch_size: 32 },
       objectiveMetric: style === 'pipe' ? 'valid_loss' : 'val_loss',
       seedFlag: null,
     }),
@@ -91,7 +91,8 @@ describe('a script without a step-budget flag (only epochs)', () => {
 
   it('sweep: each probe runs the script as it is and is ended once its steps are timed; throughput measured, a size recommended', async () => {
     const engine = newEngine();
-    const project = epochsOnlyProject(engine);
+    // Ten epochs: even at 512 (40 steps an epoch) the script would run 4 s, well past the probe's second.
+    const project = epochsOnlyProject(engine, 'pipe', 10);
     const started = (await engine.invoke('sweeps.start', { projectId: project.id, settings })) as SweepView;
     const done = await engine.sweeps.whenIdle(started.id);
     console.log(`sweep without a step flag:\n${table(done)}\n${done.analysis.reason}`);
@@ -106,7 +107,7 @@ describe('a script without a step-budget flag (only epochs)', () => {
     for (const p of current.slice(0, -1)) {
       const t = engine.trials.get(p.trialId)!;
       // The probe got the batch size and no step flag; the sweep ended it, with its own reason.
-      expect(t.hyperparameters).toEqual({ epochs: 3, batch_size: p.batchSize });
+      expect(t.hyperparameters).toEqual({ epochs: 10, batch_size: p.batchSize });
       expect(t.argv.some((a) => /steps/.test(a))).toBe(false);
       expect(t.status).toBe('killed');
       expect(t.failureReason).toMatch(/^ended by the batch-size sweep after \d+ timed steps/);
@@ -115,7 +116,7 @@ describe('a script without a step-budget flag (only epochs)', () => {
       const m = p.measurement!;
       expect(m.complete).toBe(true);
       expect(m.timedSteps).toBeGreaterThanOrEqual(20);
-      // Ended once a second was timed: long before the script's own three epochs.
+      // Ended once a second was timed: long before the script's own ten epochs.
       expect(m.timedSteps * m.timePerStep).toBeGreaterThanOrEqual(1);
       expect(t.endedAt! - t.startedAt!).toBeLessThan(8000);
       // Within 35% of the script's own time per step (a sleep of 3 ms + 12 µs per example, on a shared machine).
@@ -140,7 +141,7 @@ describe('a script without a step-budget flag (only epochs)', () => {
     const d = (await engine.invoke('wizard.saveLaunch0', { projectId: project.id, config, batchSize: 512, stepBudget: null, trialId: confirm.id })) as Decision;
     expect(d.config).toEqual(config);
     expect(d.evidence.stepBudget).toBeNull();
-    expect(d.rationale).toMatch(/the script’s own epochs as the step budget \(epochs=1\)/);
+    expect(d.rationale).toMatch(/the script’s own epochs as the budget \(epochs=1; it has no step-budget flag\)/);
     expect(engine.projects.get(project.id)!.hyperparameters).toEqual(config);
 
     // With a flag, a step budget is required.

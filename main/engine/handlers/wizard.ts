@@ -91,10 +91,10 @@ function checkRun(e: Engine, trialId: number): RunCheck {
   return { trial, metrics, ok: true, objective, message: `The command starts and prints metrics. ${ended}${found}` };
 }
 
-/** ` (epochs=3)` for a configuration with an epochs-like value, else nothing. */
+/** `epochs=3` for a configuration with an epochs-like value, else ''. */
 function epochsText(config: Project['hyperparameters']): string {
   const key = Object.keys(config).find((k) => /^(num_|n_|max_|train_|total_)?epochs?$/i.test(k));
-  return key ? ` (${key}=${String(config[key])})` : '';
+  return key ? `${key}=${String(config[key])}` : '';
 }
 
 export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
@@ -194,7 +194,8 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
     const arch = choices.architecture ?? 'own-script';
     const archName = ARCHITECTURE_FAMILIES.find((f) => f.id === arch)?.name ?? null;
     const optimizerName = OPTIMIZERS.find((o) => o.id === choices.optimizer)?.name ?? null;
-    const budgetText = stepBudget !== null ? `step budget ${stepBudget}` : `the script\u2019s own epochs as the step budget${epochsText(finalConfig)} (it has no step-budget flag)`;
+    const epochs = epochsText(finalConfig);
+    const budgetText = stepBudget !== null ? `step budget ${stepBudget}` : `the script\u2019s own epochs as the budget (${epochs ? `${epochs}; ` : ''}it has no step-budget flag)`;
     const text =
       rationale.trim() ||
       `Initial configuration from the setup wizard: ${archName ?? 'the script\u2019s own model'}, ${optimizerName ?? 'the script\u2019s optimizer'} with a constant learning rate, batch size ${batchSize}${throughput !== null ? ` (${Math.round(throughput)} examples/s measured)` : ''}, ${budgetText}.`;

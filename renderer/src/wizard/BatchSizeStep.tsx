@@ -31,9 +31,10 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
   const [sweep, setSweep] = useSweep(project.id);
   const s = sweep?.settings;
   const batchFlag = wizard.choices.batchSizeFlag ?? 'batch_size';
-  const stepsFlag = wizard.choices.maxStepsFlag ?? 'max_steps';
+  // null: the script has no step-budget flag; the sweep ends each probe once it has timed enough steps.
+  const stepsFlag = wizard.choices.maxStepsFlag === null ? null : (wizard.choices.maxStepsFlag ?? 'max_steps');
   const projectBatch = project.hyperparameters[batchFlag];
-  const projectSteps = project.hyperparameters[stepsFlag];
+  const projectSteps = stepsFlag === null ? undefined : project.hyperparameters[stepsFlag];
   const [start, setStart] = useState(String(s?.start ?? (typeof projectBatch === 'number' ? projectBatch : 64)));
   const [max, setMax] = useState(String(s?.maxBatchSize ?? 4096));
   const [warmup, setWarmup] = useState(String(s?.warmupSteps ?? 5));
@@ -41,7 +42,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
   const [minSeconds, setMinSeconds] = useState(String(s?.minTimedSeconds ?? 2));
   const [cap, setCap] = useState(s?.memoryCapMiB ? String(s.memoryCapMiB) : '');
   const [bisect, setBisect] = useState(s?.bisect ?? false);
-  const [budget, setBudget] = useState(String(s?.stepBudget ?? wizard.choices.stepBudget ?? (typeof projectSteps === 'number' ? projectSteps : 1000)));
+  const [budget, setBudget] = useState(s ? (s.stepBudget === null ? '' : String(s.stepBudget)) : stepsFlag === null ? '' : String(wizard.choices.stepBudget ?? (typeof projectSteps === 'number' ? projectSteps : 1000)));
   const [custom, setCustom] = useState(wizard.choices.batchSize ? String(wizard.choices.batchSize) : '');
   const [error, setError] = useState<string | null>(null);
 
@@ -49,7 +50,8 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
   const maxP = parsePositiveInt(max, 'The largest batch size', '4096');
   const warmupN = Number(warmup);
   const timedP = parsePositiveInt(timed, 'The timed steps', '20');
-  const budgetP = parsePositiveInt(budget, 'The step budget', '1000');
+  // Without a step flag the budget is only for the time estimates, and optional (the epochs set it).
+  const budgetP = stepsFlag === null && budget.trim() === '' ? { value: null, error: null } : parsePositiveInt(budget, 'The step budget', '1000');
   const capP = cap.trim() === '' ? { value: null, error: null } : parsePositiveInt(cap, 'The memory cap (MiB)', '4096');
   const minS = Number(minSeconds);
   const errors = {
@@ -86,7 +88,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
         },
       });
       setSweep(v);
-      await save({ sweepId: v.id, stepBudget: budgetP.value });
+      await save(stepsFlag === null ? { sweepId: v.id } : { sweepId: v.id, stepBudget: budgetP.value });
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
@@ -96,6 +98,8 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
   const done = sweep?.probes.filter((p) => p.outcome !== null && !p.superseded).length ?? 0;
   const wall = new Map((analysis?.wallClock ?? []).map((w) => [w.batchSize, w]));
   const measured = new Map((analysis?.measured ?? []).map((m) => [m.batchSize, m]));
+  // The wall-clock column only when the sweep was given a step budget to estimate it for.
+  const showBudget = sweep?.settings.stepBudget != null;
 
   return (
     <section className="card wz-step">
@@ -126,8 +130,8 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
         <Field label="Memory cap (MiB, optional)" error={errors.cap} hint="An OS limit on each probe; empty: none" testid="sweep-cap">
           <input className="mono" value={cap} onChange={(e) => setCap(e.target.value)} placeholder="none" />
         </Field>
-        <Field label="Step budget (for the time estimates)" error={errors.budget} testid="sweep-budget">
-          <input className="mono" value={budget} onChange={(e) => setBudget(e.target.value)} />
+        <Field label="Step budget (for the time estimates)" error={errors.budget} hint={stepsFlag === null ? 'Optional: the steps the script’s epochs take' : undefined} testid="sweep-budget">
+          <input className="mono" value={budget} onChange={(e) => setBudget(e.target.value)} placeholder={stepsFlag === null ? 'e.g. 3000' : undefined} />
         </Field>
         <label className="wz-check wz-check-field">
           <input type="checkbox" checked={bisect} onChange={(e) => setBisect(e.target.checked)} />
@@ -137,6 +141,16 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
       <p className="subtle small">
         Sizes to try: {plannedSizes(startP.value, maxP.value).map(formatCount).join(', ') || '—'} — stopping at the first out-of-memory.
       </p>
+      {stepsFlag === null && (
+        <div className="wz-note info" data-testid="sweep-no-steps-flag">
+          {/* One child: an info note lays out its children in a row. */}
+          <span>
+            The script has no step-budget flag (step 1): each probe runs the command as it is, and the sweep ends it itself once the
+            steps it prints (a step number, a batch counter such as <span className="mono">200/2983 batches</span>) cover the warm-up
+            and the timed steps, for at least the time set above.
+          </span>
+        </div>
+      )}
       {error && <div className="wz-note error" role="alert">{error}</div>}
       <div className="wz-actions">
         {running ? (
@@ -159,7 +173,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
               <span>
                 {current?.phase === 're-measure'
                   ? `Re-measuring batch size ${formatCount(current.batchSize)} with ${formatCount(current.steps)} steps: its first timing was shorter than half of “Time each probe at least”`
-                  : `Probe ${done + 1}${current ? ` at batch size ${formatCount(current.batchSize)} (${formatCount(current.steps)} steps)` : ''}`}{' '}
+                  : `Probe ${done + 1}${current ? ` at batch size ${formatCount(current.batchSize)} (${stepsFlag === null ? `ended after ${formatCount(current.steps)} printed steps` : `${formatCount(current.steps)} steps`})` : ''}`}{' '}
                 · up to {sweep.plannedSizes.length} sizes
                 {sweep.etaMs !== null ? ` · at most ~${formatDuration(sweep.etaMs)} left` : ''}
               </span>
@@ -175,7 +189,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
                   <th style={{ width: 110 }}>Result</th>
                   <th>Examples/s</th>
                   <th>ms/step</th>
-                  <th>{budgetP.value ? `${formatCount(s?.stepBudget ?? budgetP.value)} steps` : 'Budget'}</th>
+                  {showBudget && <th>{`${formatCount(sweep.settings.stepBudget!)} steps`}</th>}
                 </tr>
               </thead>
               <tbody>
@@ -205,10 +219,10 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
                           <>
                             <td className="num">{formatCount(m.throughput)}</td>
                             <td className="num">{(m.timePerStep * 1000).toPrecision(3)}</td>
-                            <td className="num">{w ? (w.seconds < 10 ? `${w.seconds.toFixed(1)} s` : formatDuration(w.seconds * 1000)) : '—'}</td>
+                            {showBudget && <td className="num">{w ? (w.seconds < 10 ? `${w.seconds.toFixed(1)} s` : formatDuration(w.seconds * 1000)) : '—'}</td>}
                           </>
                         ) : (
-                          <td colSpan={3} className="subtle small wz-reason">{p.outcome === 'out-of-memory' ? (p.reason ?? '').replace(/ Try a smaller.*$/, '') : (p.reason ?? '')}</td>
+                          <td colSpan={showBudget ? 3 : 2} className="subtle small wz-reason">{p.outcome === 'out-of-memory' ? (p.reason ?? '').replace(/ Try a smaller.*$/, '') : (p.reason ?? '')}</td>
                         )}
                       </tr>
                     );

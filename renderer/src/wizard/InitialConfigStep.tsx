@@ -3,7 +3,7 @@ import type { Decision } from '../../../preload/contract';
 import { sameConfig } from '../../../preload/contract-wizard';
 import { api, ApiError } from '../api/client';
 import { useStore } from '../store';
-import { formatCount, guessFlag, initialConfig, parsePositiveInt } from './config';
+import { epochsValue, formatCount, guessFlag, initialConfig, parsePositiveInt } from './config';
 import { Field, RunVerdict, useRunCheck, type StepProps } from './shared';
 import { Why } from './Why';
 
@@ -11,12 +11,13 @@ import { Why } from './Why';
 export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps & { onSaved(d: Decision): void }) {
   const c = wizard.choices;
   const batchFlag = c.batchSizeFlag ?? 'batch_size';
-  const stepsFlag = c.maxStepsFlag ?? 'max_steps';
-  const projectSteps = project.hyperparameters[stepsFlag];
+  // null: the script has no step-budget flag (step 1); its own epochs are the budget.
+  const stepsFlag = c.maxStepsFlag === null ? null : (c.maxStepsFlag ?? 'max_steps');
+  const projectSteps = stepsFlag === null ? undefined : project.hyperparameters[stepsFlag];
   const [budget, setBudget] = useState(String(c.stepBudget ?? (typeof projectSteps === 'number' ? projectSteps : 1000)));
   const [rationale, setRationale] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const budgetP = parsePositiveInt(budget, 'The step budget', '1000');
+  const budgetP = stepsFlag === null ? { value: null, error: null } : parsePositiveInt(budget, 'The step budget', '1000');
   const batch = c.batchSize ?? null;
   const config = initialConfig({ project: project.hyperparameters, size: c.sizeValues, optimizer: c.optimizerValues, batchSizeFlag: batchFlag, batchSize: batch, maxStepsFlag: stepsFlag, stepBudget: budgetP.value });
   const { check: lastCheck, running } = useRunCheck(c.confirmTrialId);
@@ -27,13 +28,14 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
   const lrFlag = c.optimizerFlags?.learning_rate ?? guessFlag('learning_rate', project.hyperparameters);
   const lr = config[lrFlag];
   const launch0 = wizard.launch0;
-  const missing = [batch === null ? 'a batch size (step 4)' : null, budgetP.value === null ? 'a step budget' : null].filter(Boolean);
+  const epochs = epochsValue(config);
+  const missing = [batch === null ? 'a batch size (step 4)' : null, stepsFlag !== null && budgetP.value === null ? 'a step budget' : null].filter(Boolean);
   const saveBlocker = missing.length > 0 ? null : running ? 'Wait for the confirmation run to finish.' : !confirmed ? (check && !check.ok ? 'The confirmation run failed: fix the configuration (or the script) and run it again.' : 'Run the short confirmation run of this configuration first; launch #0 is saved once it succeeds.') : null;
 
   async function confirm() {
     setError(null);
     try {
-      await save({ stepBudget: budgetP.value });
+      if (stepsFlag !== null) await save({ stepBudget: budgetP.value });
       const t = await api.invoke('wizard.confirmRun', { projectId: project.id, config });
       await save({ confirmTrialId: t.id });
     } catch (e) {
@@ -44,7 +46,7 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
   async function saveLaunch() {
     setError(null);
     try {
-      const d = await api.invoke('wizard.saveLaunch0', { projectId: project.id, config, batchSize: batch!, stepBudget: budgetP.value!, trialId: confirmed ? check!.trial.id : null, sweepId: c.sweepId ?? null, rationale });
+      const d = await api.invoke('wizard.saveLaunch0', { projectId: project.id, config, batchSize: batch!, stepBudget: stepsFlag === null ? null : budgetP.value!, trialId: confirmed ? check!.trial.id : null, sweepId: c.sweepId ?? null, rationale });
       onSaved(d);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -71,6 +73,8 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
             <dd className="num" data-testid="launch0-batch">{launch0.batchSize !== null ? formatCount(launch0.batchSize) : '—'}</dd>
             <dt>Throughput</dt>
             <dd className="num">{launch0.throughput !== null ? `${formatCount(launch0.throughput)} examples/s` : 'not measured'}</dd>
+            <dt>Step budget</dt>
+            <dd data-testid="launch0-budget">{launch0BudgetText(launch0)}</dd>
             <dt>Objective</dt>
             <dd className="num">{launch0.objective !== null ? `${launch0.objectiveMetric} ${launch0.objective.toPrecision(4)}` : '—'}</dd>
             <dt>Why</dt>
@@ -87,9 +91,27 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
       ) : (
         <>
           <div className="wz-grid wz-grid-2">
-            <Field label="Step budget" error={budgetP.error} hint={`Passed as --${stepsFlag}`} testid="step-budget">
-              <input className="mono" value={budget} onChange={(e) => setBudget(e.target.value)} />
-            </Field>
+            {stepsFlag === null ? (
+              <div className="field wz-budget-epochs" data-testid="step-budget-epochs">
+                <span className="field-label">Step budget</span>
+                <span className="wz-budget-value">
+                  {epochs ? (
+                    <>
+                      the script’s own epochs: <span className="mono">--{epochs.name}={String(epochs.value)}</span>
+                    </>
+                  ) : (
+                    'the script’s own epochs'
+                  )}
+                </span>
+                <span className="field-hint">
+                  The script has no step-budget flag (step 1), so it trains for the epochs it is given; {epochs ? `change --${epochs.name} in the project’s values (Command & runs) to change the budget` : 'the configuration carries no step value'}.
+                </span>
+              </div>
+            ) : (
+              <Field label="Step budget" error={budgetP.error} hint={`Passed as --${stepsFlag}`} testid="step-budget">
+                <input className="mono" value={budget} onChange={(e) => setBudget(e.target.value)} />
+              </Field>
+            )}
             <div className="wz-chosen">
               Batch size: <b>{batch !== null ? formatCount(batch) : 'choose one in step 4'}</b>
               <br />
@@ -101,9 +123,11 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
           {error && <div className="wz-note error" role="alert">{error}</div>}
           <div className="wz-actions">
             <button className="btn" disabled={missing.length > 0 || running} onClick={() => void confirm()} data-testid="confirm-run">
-              {running ? 'Confirmation run…' : 'Short confirmation run'}
+              {running ? 'Confirmation run…' : stepsFlag === null ? `Confirmation run (${epochs ? `${String(epochs.value)} ${epochs.name}` : 'its epochs'})` : 'Short confirmation run'}
             </button>
-            <span className="subtle small">Runs this configuration once and records its objective.</span>
+            <span className="subtle small">
+              Runs this configuration once{stepsFlag === null ? ', for its whole budget (no step flag to shorten it),' : ''} and records its objective.
+            </span>
           </div>
           <RunVerdict check={check} running={running} testid="confirm-result" />
           {check && !running && !check.ok && (
@@ -133,6 +157,14 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
       )}
     </section>
   );
+}
+
+/** Launch #0's step budget in words: the steps, or the script's own epochs when it has no step-budget flag. */
+function launch0BudgetText(d: Decision): string {
+  const budget = (d.evidence as { stepBudget?: number | null } | null)?.stepBudget;
+  if (typeof budget === 'number') return `${formatCount(budget)} steps`;
+  const epochs = epochsValue(d.config);
+  return epochs ? `the script’s own epochs (--${epochs.name}=${String(epochs.value)})` : 'the script’s own epochs';
 }
 
 /** The flags of a configuration, each kept whole when the line wraps (never --se|ed=0). */

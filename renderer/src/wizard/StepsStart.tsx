@@ -4,7 +4,7 @@ import { absolutePathProblem } from '../../../preload/schemas';
 import { api, ApiError } from '../api/client';
 import { joinArgv, splitArgv } from '../lib/argvText';
 import { useStore } from '../store';
-import { parseFlag, guessFlag } from './config';
+import { epochsValue, parseFlag, guessFlag } from './config';
 import { Field, RunVerdict, useRunCheck, type StepProps } from './shared';
 import { Why } from './Why';
 
@@ -52,6 +52,25 @@ const STYLE_LABELS: Record<Project['paramStyle'], string> = {
   jsonfile: 'JSON file, path in $TUNEBENCH_HPARAMS',
 };
 
+/** The steps a dry run runs for (or, without a step-budget flag, is ended after). */
+const DRY_RUN_STEPS = 20;
+
+/** The highest step a running trial has reported so far (from its live points), or null before the first. */
+function useLastStep(trialId: number | null | undefined): number | null {
+  const [last, setLast] = useState<number | null>(null);
+  useEffect(() => {
+    setLast(null);
+    if (!trialId) return;
+    return api.on('trial.points', (p) => {
+      if (p.trialId !== trialId) return;
+      let max = -Infinity;
+      for (const s of p.series) for (const step of s.steps) if (step !== null && step > max) max = step;
+      if (max > -Infinity) setLast((cur) => (cur === null || max > cur ? max : cur));
+    });
+  }, [trialId]);
+  return last;
+}
+
 /** Step 1: where and how the script runs, which flags mean batch size and steps, the objective; a dry run. */
 export function ProjectAndCommand({ project, wizard, save }: StepProps) {
   const saveProject = useStore((s) => s.saveProject);
@@ -61,12 +80,16 @@ export function ProjectAndCommand({ project, wizard, save }: StepProps) {
   const [paramStyle, setParamStyle] = useState(project.paramStyle);
   const [batchFlag, setBatchFlag] = useState(wizard.choices.batchSizeFlag ?? guessFlag('batch_size', project.hyperparameters));
   const [stepsFlag, setStepsFlag] = useState(wizard.choices.maxStepsFlag ?? guessFlag('max_steps', project.hyperparameters));
+  // The explicit answer "no step-budget flag" (stored as null), distinct from not yet answered.
+  const [noStepsFlag, setNoStepsFlag] = useState(wizard.choices.maxStepsFlag === null);
   const [objectiveMetric, setObjectiveMetric] = useState(project.objectiveMetric ?? '');
   const [objectiveGoal, setObjectiveGoal] = useState(project.objectiveGoal);
   const [candidates, setCandidates] = useState<InterpreterCandidate[] | null>(null);
   const [serverError, setServerError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { check, running } = useRunCheck(wizard.choices.dryRunTrialId);
+  const stepsSoFar = useLastStep(running ? wizard.choices.dryRunTrialId : null);
+  const dryRunSteps = DRY_RUN_STEPS;
 
   useEffect(() => {
     api.invoke('interpreters.detect', {}).then(setCandidates, () => setCandidates([]));
@@ -74,13 +97,16 @@ export function ProjectAndCommand({ project, wizard, save }: StepProps) {
 
   const argv = splitArgv(command);
   const batch = parseFlag(batchFlag, 'the batch size');
-  const steps = parseFlag(stepsFlag, 'the number of training steps');
+  const steps = noStepsFlag ? { value: null, error: null } : parseFlag(stepsFlag, 'the number of training steps');
+  const epochsKey = epochsValue(project.hyperparameters)?.name;
+  // A project whose values have epochs but nothing step-like: the script may well have no step flag.
+  const looksEpochsOnly = !noStepsFlag && wizard.choices.maxStepsFlag === undefined && !!epochsKey && !(stepsFlag in project.hyperparameters);
   const errors = {
     workdir: !workdir.trim() ? 'Choose the folder the script runs in.' : absolutePathProblem(workdir) ? `${absolutePathProblem(workdir)}.` : null,
     interpreter: interpreter.trim() ? null : 'Choose a Python interpreter, e.g. /usr/bin/python3 or a venv’s bin/python.',
     command: argv.error ? `The command cannot be read: ${argv.error}.` : argv.argv.length === 0 ? 'Give the script to run, e.g. train.py.' : null,
     batch: batch.error,
-    steps: steps.error ?? (batch.value && batch.value === steps.value ? 'The batch-size flag and the max-steps flag must differ.' : null),
+    steps: steps.error ?? (batch.value && steps.value && batch.value === steps.value ? 'The batch-size flag and the max-steps flag must differ.' : null),
     objective: objectiveMetric.trim() ? null : 'Name the metric the script prints that says how good the model is, e.g. val_error.',
   };
   const valid = Object.values(errors).every((e) => e === null);
@@ -91,7 +117,7 @@ export function ProjectAndCommand({ project, wizard, save }: StepProps) {
     if (!valid) return false;
     try {
       await saveProject(project.id, { workdir: workdir.trim(), interpreter: interpreter.trim(), argvTemplate: argv.argv, paramStyle, objectiveMetric: objectiveMetric.trim(), objectiveGoal });
-      await save({ batchSizeFlag: batch.value!, maxStepsFlag: steps.value! });
+      await save({ batchSizeFlag: batch.value!, maxStepsFlag: noStepsFlag ? null : steps.value! });
       return true;
     } catch (e) {
       setServerError(e instanceof ApiError ? e.message : String(e));
@@ -103,7 +129,7 @@ export function ProjectAndCommand({ project, wizard, save }: StepProps) {
     setBusy(true);
     try {
       if (!(await saveAll())) return;
-      const t = await api.invoke('wizard.dryRun', { projectId: project.id, maxStepsFlag: steps.value!, steps: 20 });
+      const t = await api.invoke('wizard.dryRun', { projectId: project.id, maxStepsFlag: noStepsFlag ? null : steps.value!, steps: dryRunSteps });
       await save({ dryRunTrialId: t.id });
     } catch (e) {
       setServerError(e instanceof ApiError ? e.message : String(e));
@@ -118,7 +144,8 @@ export function ProjectAndCommand({ project, wizard, save }: StepProps) {
       <Why summary="Tunebench runs your own script, so it needs to know how to start it, how values reach it, and which number to optimize.">
         Hyperparameters reach the script as separate argv elements (never through a shell). The batch size and the number of steps
         are set by the wizard itself — for the batch-size probes and for the short runs — so name the flags your script reads for
-        them. The objective is the one metric every comparison later uses; choose the one that represents deployment.
+        them. A script that only takes a number of epochs needs no step flag: Tunebench then counts the steps it prints (a step
+        number, a batch counter such as <span className="mono">200/2983 batches</span>) and ends the short runs itself. The objective is the one metric every comparison later uses; choose the one that represents deployment.
       </Why>
       <div className="wz-grid">
         <Field label="Working directory" error={errors.workdir} testid="workdir">
@@ -164,9 +191,21 @@ export function ProjectAndCommand({ project, wizard, save }: StepProps) {
         <Field label="Batch-size flag" error={errors.batch} hint="e.g. batch_size" testid="batchSizeFlag">
           <input className="mono" value={batchFlag} onChange={(e) => setBatchFlag(e.target.value)} />
         </Field>
-        <Field label="Max-steps flag" error={errors.steps} hint="e.g. max_steps" testid="maxStepsFlag">
-          <input className="mono" value={stepsFlag} onChange={(e) => setStepsFlag(e.target.value)} />
-        </Field>
+        <div className="wz-steps-cell">
+          {/* The checkbox sits outside the field's box, so `[data-field=maxStepsFlag] input` stays the flag's input. */}
+          <Field
+            label="Max-steps flag"
+            error={errors.steps}
+            hint={noStepsFlag ? 'Short runs are ended by Tunebench once the script has printed enough steps.' : looksEpochsOnly ? `No step flag among the project’s values, only ${epochsKey}: tick the box below if the script has none.` : 'e.g. max_steps'}
+            testid="maxStepsFlag"
+          >
+            <input className="mono" value={noStepsFlag ? '' : stepsFlag} placeholder={noStepsFlag ? 'none (the script’s epochs)' : ''} disabled={noStepsFlag} onChange={(e) => setStepsFlag(e.target.value)} />
+          </Field>
+          <label className="wz-check wz-no-steps" title="Tunebench then ends the dry run and each batch-size probe itself, once the script has printed enough steps (a step number, a batch counter such as 200/2983 batches).">
+            <input type="checkbox" checked={noStepsFlag} onChange={(e) => setNoStepsFlag(e.target.checked)} data-testid="no-steps-flag" />
+            <span>My script has no step-budget flag (only epochs)</span>
+          </label>
+        </div>
         <Field label="Objective metric" error={errors.objective} hint="As the script prints it" testid="objectiveMetric">
           <input className="mono" value={objectiveMetric} onChange={(e) => setObjectiveMetric(e.target.value)} />
         </Field>
@@ -183,9 +222,20 @@ export function ProjectAndCommand({ project, wizard, save }: StepProps) {
           Save
         </button>
         <button className="btn primary" disabled={!valid || busy || running} onClick={() => void dryRun()} data-testid="dry-run">
-          {running ? 'Dry run running…' : 'Dry run (20 steps)'}
+          {running ? 'Dry run running…' : `Dry run (${dryRunSteps} steps)`}
         </button>
-        <span className="subtle small">Checks the command starts and prints a metric before you go on.</span>
+        {running && wizard.choices.dryRunTrialId ? (
+          <button className="btn" onClick={() => void api.invoke('trials.stop', { id: wizard.choices.dryRunTrialId! }).catch(() => undefined)} data-testid="dry-run-stop">
+            Stop
+          </button>
+        ) : null}
+        <span className="subtle small" data-testid="dry-run-hint">
+          {running && wizard.choices.maxStepsFlag === null
+            ? `Runs the command as it is; Tunebench ends it once the script has printed step ${dryRunSteps}${stepsSoFar !== null ? ` (step ${stepsSoFar} so far)` : ' (no step printed yet)'}.`
+            : noStepsFlag
+              ? `Runs the command as it is and ends it once the script has printed step ${dryRunSteps} (or when it ends by itself); checks it prints a metric.`
+              : 'Checks the command starts and prints a metric before you go on.'}
+        </span>
       </div>
       <RunVerdict check={check} running={running} testid="dry-run-result" />
     </section>

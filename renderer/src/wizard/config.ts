@@ -68,13 +68,20 @@ export function initialConfig(parts: {
   optimizer?: Hyperparameters;
   batchSizeFlag: string;
   batchSize: number | null;
-  maxStepsFlag: string;
+  /** Null: the script has no step-budget flag; its own epochs are the budget and no step value is passed. */
+  maxStepsFlag: string | null;
   stepBudget: number | null;
 }): Hyperparameters {
   const out: Record<string, HyperValue> = { ...parts.project, ...(parts.size ?? {}), ...(parts.optimizer ?? {}) };
   if (parts.batchSize !== null) out[parts.batchSizeFlag] = parts.batchSize;
-  if (parts.stepBudget !== null) out[parts.maxStepsFlag] = parts.stepBudget;
+  if (parts.stepBudget !== null && parts.maxStepsFlag !== null) out[parts.maxStepsFlag] = parts.stepBudget;
   return out;
+}
+
+/** The project's epochs-like value (`epochs`, `num_epochs`, `max_epochs`, ...): its name and value, or null. */
+export function epochsValue(known: Hyperparameters): { name: string; value: HyperValue } | null {
+  const name = Object.keys(known).find((k) => /^(num_|n_|max_|train_|total_)?epochs?$/i.test(k));
+  return name === undefined ? null : { name, value: known[name]! };
 }
 
 /** The doubling sizes a sweep may try (start, 2·start, … up to the maximum), for the preview. */
