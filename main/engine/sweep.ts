@@ -7,6 +7,8 @@ import { classifyProbe, currentProbes, isSuperseded, planNextProbe, sweepStopRea
 import type { StepTime } from '../playbook/batchSize/throughput';
 import { ApiError } from './errors';
 import { watchSteps, type StepWatch } from './stepWatch';
+import { finerSteps, LogBarSteps } from './printedSteps';
+import { existsSync, statSync } from 'node:fs';
 import { readLogTail } from './runner/trialLog';
 import type { Runner } from './runner/runner';
 import type { ProjectRepo } from './store/projects';
@@ -240,7 +242,7 @@ export class SweepService {
           endedBySweep: state.endedBySweep,
           countsPrintedSteps,
         },
-        this.deps.sweeps.stepTimes(ended.id),
+        countsPrintedSteps ? this.printedSteps(ended.id) : this.deps.sweeps.stepTimes(ended.id),
         next.batchSize,
         { warmupSteps: settings.warmupSteps, timedSteps },
       );
@@ -281,8 +283,13 @@ export class SweepService {
    */
   watchSteps(trialId: number, decide: (times: StepTime[]) => string | null, onStop?: () => void): void {
     if (this.watches.has(trialId)) return;
+    // The log is followed as it grows (the trial's folder exists once it has started).
+    let bars: LogBarSteps | null = null;
     const watch = watchSteps({
-      stepTimes: () => this.deps.sweeps.stepTimes(trialId),
+      stepTimes: () => {
+        bars ??= this.barsOf(trialId);
+        return finerSteps(this.deps.sweeps.stepTimes(trialId), bars?.poll() ?? []);
+      },
       alive: () => {
         const t = this.deps.trials.get(trialId);
         return !!t && (t.status === 'queued' || t.status === 'running');
@@ -292,9 +299,32 @@ export class SweepService {
         onStop?.();
         this.deps.runner.stop(trialId, reason);
       },
-      onEnd: () => this.watches.delete(trialId),
+      onEnd: () => {
+        bars?.close();
+        this.watches.delete(trialId);
+      },
     });
     this.watches.set(trialId, watch);
+  }
+
+  /**
+   * The steps a trial printed, for a script without a step-budget flag: those its metric points
+   * carry or, where finer, those counted from its progress bars (./printedSteps: a bar's points
+   * carry the epoch). Read once the trial has ended.
+   */
+  printedSteps(trialId: number): StepTime[] {
+    const bars = this.barsOf(trialId);
+    try {
+      return finerSteps(this.deps.sweeps.stepTimes(trialId), bars?.poll(true) ?? []);
+    } finally {
+      bars?.close();
+    }
+  }
+
+  /** A follower of the trial's log (a trial host's folder), or null before it has one. */
+  private barsOf(trialId: number): LogBarSteps | null {
+    const dir = this.deps.trials.logPath(trialId);
+    return dir && existsSync(dir) && statSync(dir).isDirectory() ? new LogBarSteps(dir) : null;
   }
 
   /** Whether a trial is being watched to be ended after enough steps. */

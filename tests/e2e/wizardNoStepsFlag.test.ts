@@ -64,7 +64,7 @@ describe('setup wizard: a script with only epochs', () => {
     await wb.page.getByTestId('dry-run').click();
     await wb.page.locator('[data-testid=dry-run-result][data-state=ok]').waitFor({ timeout: 60_000 });
     const verdict = (await wb.page.getByTestId('dry-run-result').textContent())!;
-    expect(verdict).toMatch(/Tunebench ended it at step \d+ \(the script has no step-budget flag\)/);
+    expect(verdict).toMatch(/Tunebench ended it after step \d+ \(the script has no step-budget flag\)/);
     expect(verdict).toMatch(/end of an epoch/);
     await shot('wizard-nosteps-1-dry-run');
 

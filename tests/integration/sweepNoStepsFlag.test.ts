@@ -73,7 +73,7 @@ describe('a script without a step-budget flag (only epochs)', () => {
     const check = (await engine.invoke('wizard.checkRun', { trialId: started.id })) as RunCheck;
     console.log(`dry run without a step flag: ${check.message}`);
     expect(check.ok).toBe(true);
-    expect(check.message).toMatch(/Tunebench ended it at step \d+ \(the script has no step-budget flag\)/);
+    expect(check.message).toMatch(/Tunebench ended it after step \d+ \(the script has no step-budget flag\)/);
     expect(check.message).toMatch(/loss/);
     // Its objective is printed at the end of an epoch: the check says so, and where it will show.
     expect(check.message).toMatch(/end of an epoch.*confirmation run in step 5/);
@@ -128,6 +128,40 @@ describe('a script without a step-budget flag (only epochs)', () => {
     for (let i = 1; i < tp.length; i++) expect(tp[i]!).toBeGreaterThan(tp[i - 1]!);
     expect(done.analysis.recommended).not.toBeNull();
     expect([128, 256, 512]).toContain(done.analysis.recommended);
+  }, 120_000);
+
+  it('a tqdm-style bar (its points carry the epoch): the bar’s own counter is counted, for the dry run and the probes', async () => {
+    const engine = newEngine();
+    const project = epochsOnlyProject(engine, 'tqdm', 10);
+    const dry = (await engine.invoke('wizard.dryRun', { projectId: project.id, maxStepsFlag: null, steps: 20 })) as Trial;
+    const t0 = Date.now();
+    const dryEnded = await engine.runner.waitForEnd(dry.id);
+    expect(Date.now() - t0).toBeLessThan(6000);
+    expect(dryEnded.failureReason).toMatch(/^ended by the dry run after step \d+ \(it runs 20 steps\)/);
+    // The points themselves are per epoch (the bar's postfix): the bar's counter is finer.
+    const pointSteps = engine.metrics.summaries(dry.id).map((m) => engine.metrics.objectiveOf([dry.id], m.name, 'minimize').get(dry.id)?.lastStep ?? 0);
+    expect(Math.max(...pointSteps)).toBeLessThan(5);
+    const check = (await engine.invoke('wizard.checkRun', { trialId: dry.id })) as RunCheck;
+    expect(check.ok).toBe(true);
+    expect(check.message).toMatch(/Tunebench ended it after step \d+/);
+
+    const started = (await engine.invoke('sweeps.start', { projectId: project.id, settings: { ...settings, maxBatchSize: 256 } })) as SweepView;
+    const done = await engine.sweeps.whenIdle(started.id);
+    console.log(`sweep without a step flag, tqdm-style bar:\n${table(done)}\n${done.analysis.reason}`);
+    expect(done.status).toBe('done');
+    expect(done.endReason).toBe('reached-maximum');
+    for (const p of done.probes) {
+      const t = engine.trials.get(p.trialId)!;
+      expect(t.failureReason).toMatch(/^ended by the batch-size sweep after \d+ timed steps/);
+      expect(p.outcome).toBe('feasible');
+      const m = p.measurement!;
+      expect(m.complete).toBe(true);
+      const expected = 0.003 + p.batchSize * 1.2e-5;
+      expect(m.timePerStep).toBeGreaterThan(expected * 0.95);
+      expect(m.timePerStep).toBeLessThan(expected * 1.35);
+    }
+    expect(done.probes.map((p) => p.batchSize)).toEqual([16, 32, 64, 128, 256]);
+    expect(done.analysis.recommended).not.toBeNull();
   }, 120_000);
 
   it('launch #0: the configuration has no step value, the script’s epochs are the budget', async () => {

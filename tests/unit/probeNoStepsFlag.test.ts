@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyProbe, MAX_STEP_FACTOR, planNextProbe, sweepStopReason, timedEnough, type EndedProbe, type ProbeRunSettings, type RunProbe } from '../../main/playbook/batchSize/probeRun';
 import type { StepTime } from '../../main/playbook/batchSize/throughput';
 import { dryRunStopReason, endedByTunebench, watchSteps } from '../../main/engine/stepWatch';
+import { BarSteps, finerSteps } from '../../main/engine/printedSteps';
 
 const plan = { warmupSteps: 5, timedSteps: 20 };
 
@@ -160,5 +161,43 @@ describe('reasons and the watch', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(stops).toEqual([]);
     expect(ends).toBe(2);
+  });
+});
+
+describe('BarSteps: steps counted from a progress bar (its points carry the epoch)', () => {
+  it('counts a tqdm bar redrawn with carriage returns, across epochs, each redraw at its print time', () => {
+    const bars = new BarSteps();
+    bars.push('\rEpoch 1:  25%|██▌       | 10/40 [00:00<00:00, 108.25it/s, loss=6.98]', 1000);
+    // A redraw cut between two reads is still found, at the time of the piece that completes it.
+    bars.push('\rEpoch 1:  50%|█████     | 2', 1100);
+    bars.push('0/40 [00:00<00:00, 108.1it/s, loss=6.95]', 1110);
+    bars.push('\rEpoch 1: 100%|██████████| 40/40 [00:00<00:00, 107.5it/s, loss=6.90]\nepoch 1: val_loss=7.2\n', 1300);
+    // A validation bar has its own total: not training steps.
+    bars.push('\rValidating:  50%|█████     | 3/6 [00:00<00:00]', 1350);
+    bars.push('\rEpoch 2:  25%|██▌       | 10/40 [00:00<00:00, 108.25it/s, loss=6.80]', 1400);
+    // A bar redrawn at the same count (tqdm's close) is the same step.
+    bars.push('\rEpoch 2:  25%|██▌       | 10/40 [00:00<00:00, 108.25it/s, loss=6.80]', 1450);
+    expect(bars.steps()).toEqual([
+      { step: 10, time: 1 },
+      { step: 20, time: 1.11 },
+      { step: 40, time: 1.3 },
+      { step: 50, time: 1.4 },
+    ]);
+  });
+
+  it('counts a Keras progress bar, and nothing in lines without a bar', () => {
+    const bars = new BarSteps();
+    bars.push('Epoch 1/3\n 10/50 [=====>........................] - ETA: 3s - loss: 0.6900', 2000);
+    bars.push('\r 20/50 [===========>..................] - ETA: 2s - loss: 0.5900', 2100);
+    bars.push('\nsaved 3/4 shards; ratio 1/2 [note]\n| epoch 1 | 200/2983 batches | lr 20.00 |\n', 2200);
+    expect(bars.steps().map((s) => s.step)).toEqual([10, 20]);
+  });
+
+  it('finerSteps keeps the points’ steps unless the bar spans more', () => {
+    const epochs: StepTime[] = [{ step: 1, time: 1 }, { step: 2, time: 9 }];
+    const counted: StepTime[] = reported(120, 10, 0.01);
+    expect(finerSteps(epochs, counted)).toBe(counted);
+    expect(finerSteps(counted, [])).toBe(counted);
+    expect(finerSteps(counted, epochs)).toBe(counted);
   });
 });

@@ -62,7 +62,9 @@ function checkRun(e: Engine, trialId: number): RunCheck {
   const endedByUs = endedByTunebench(trial);
   // The last step stored: the stop comes a moment after the step that decided it.
   const lastStep = () => Math.max(0, ...metrics.map((m) => e.metrics.objectiveOf([trial.id], m.name, 'minimize').get(trial.id)?.lastStep ?? 0));
-  const ended = endedByUs ? `Tunebench ended it at step ${lastStep()} (the script has no step-budget flag). ` : '';
+  // The step that decided the stop (counted from the points or the progress bar, see SweepService.printedSteps).
+  const endedAt = endedByUs ? /after step (\d+)/.exec(trial.failureReason ?? '')?.[1] : undefined;
+  const ended = endedByUs ? `Tunebench ended it after step ${endedAt ?? lastStep()} (the script has no step-budget flag). ` : '';
   if (trial.status !== 'succeeded' && !endedByUs) {
     return { trial, metrics, ok: false, objective, message: `The command did not finish: ${(trial.failureReason ?? trial.status).replace(/\.+\s*$/, '')}. Fix it, then run again.` };
   }
