@@ -216,13 +216,8 @@ export class Engine {
       const project = this.projects.get(t.projectId);
       const followable = project && t.logPath !== null && existsSync(t.logPath) && statSync(t.logPath).isDirectory();
       if (!followable) {
-        if (t.pid) {
-          try {
-            process.kill(-t.pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }
+        // Its pid cannot be told from a process that reused it since (a reboot, a long pause):
+        // nothing is signalled. The pty it had died with the engine that owned it.
         this.trials.markEnded(t.id, {
           status: 'interrupted',
           exitCode: null,

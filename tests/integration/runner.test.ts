@@ -126,7 +126,7 @@ describe('runner with a real pty and real PyTorch', () => {
     expect(s.nonFinite.length).toBeGreaterThan(0);
   });
 
-  it('on start, ends trials from before trial hosts (their pty died with the engine) and marks them interrupted', async () => {
+  it('on start, marks trials from before trial hosts interrupted, and signals no process by an old pid alone', async () => {
     const first = tempEngine();
     const dataDir = first.info().dataDir;
     const project = first.projects.create(digitsProject());
@@ -141,7 +141,10 @@ describe('runner with a real pty and real PyTorch', () => {
     const resolved = engine.trials.get(t.id)!;
     expect(resolved.status).toBe('interrupted');
     expect(resolved.failureReason).toMatch(/workbench stopped/);
-    await waitFor(() => !alive(orphan.pid!));
+    // The recorded pid may belong to anyone by now (a reboot, a long pause): it is left alone.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alive(orphan.pid!)).toBe(true);
+    process.kill(orphan.pid!, 'SIGKILL');
   });
 });
 

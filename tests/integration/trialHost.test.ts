@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +94,43 @@ describe('the trial host: no byte lost', () => {
     expect(stored(engine, t.id, 'loss')).toBe(logLines(engine, t.id, '{"step"'));
   });
 
+  it('a restarted engine whose trial host died signals no process that was given its pids since', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tb-host-ws-'));
+    const first = new Engine({ dataDir, mode: 'browser', gpus: [], cpuSlots: 2 });
+    const t = first.runner.start(scriptProject(first, `import time\nprint('{"step": 0, "loss": 1.0}', flush=True)\ntime.sleep(600)\n`));
+    const dir = first.trials.logPath(t.id)!;
+    await waitFor(() => readHostInfo(dir) !== null && stored(first, t.id, 'loss') === 1);
+    await first.close({ detach: true });
+    // The machine "reboots": host and training are gone, and strangers get their pids.
+    const info = readHostInfo(dir)!;
+    process.kill(info.hostPid, 'SIGKILL');
+    process.kill(-info.childPid, 'SIGKILL');
+    await waitFor(() => !alive(info.childPid) && !alive(info.hostPid));
+    const strangers = [0, 1].map(() => spawn('sleep', ['60'], { detached: true, stdio: 'ignore' }));
+    const [asChild, asHost] = strangers.map((p) => p.pid!);
+    writeFileSync(join(dir, 'host.json'), JSON.stringify({ ...info, childPid: asChild, hostPid: asHost }));
+    const db = new Database(join(dataDir, 'workspace.sqlite'));
+    db.prepare('UPDATE trials SET host_pid = ? WHERE id = ?').run(asHost, t.id);
+    db.close();
+    const second = newEngine(dataDir);
+    second.runner.stop(t.id); // Stop before the engine finds the host gone: it must not reach the stranger either
+    const end = await second.runner.waitForEnd(t.id);
+    expect(end.status).not.toBe('running');
+    await new Promise((r) => setTimeout(r, 300));
+    expect([alive(asChild!), alive(asHost!)]).toEqual([true, true]);
+    for (const p of strangers) p.kill('SIGKILL');
+  });
+
+  it('a script that closes its terminal and goes on working is not hung up', async () => {
+    const engine = newEngine();
+    const t = engine.runner.start(
+      scriptProject(engine, `import os, time\nprint('{"step": 1, "loss": 0.5}', flush=True)\nfor fd in (0, 1, 2):\n    os.close(fd)\ntime.sleep(1.5)\nos._exit(0)\n`),
+    );
+    const end = await engine.runner.waitForEnd(t.id);
+    expect([end.status, end.signal, end.failureReason]).toEqual(['succeeded', null, null]);
+    expect(stored(engine, t.id, 'loss')).toBe(1);
+  });
+
   it('a trial goes on while the workbench is closed and re-opened, and the live view continues', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tb-host-ws-'));
     const first = new Engine({ dataDir, mode: 'browser', gpus: [], cpuSlots: 2 });
@@ -136,6 +174,30 @@ describe('the trial host: no byte lost', () => {
     expect(end.status).toBe('succeeded');
     const steps = (second.db.prepare('SELECT step FROM metric_points WHERE trial_id = ? ORDER BY seq').all(t.id) as { step: number }[]).map((r) => r.step);
     expect(steps).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it('a run that prints 160 MB while the workbench is closed loses nothing: the host keeps what nobody has read', { timeout: 180_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tb-host-ws-'));
+    const first = new Engine({ dataDir, mode: 'browser', gpus: [], cpuSlots: 2 });
+    // 3M lines of 55 bytes: more than the two 64 MiB segments kept once read.
+    const t = first.runner.start(
+      scriptProject(first, String.raw`import sys, time
+time.sleep(0.3)
+w = sys.stdout.write
+for b in range(0, 3_000_000, 10_000):
+    w(''.join('{"step": %d, "loss": 0.5, "pad": "%s"}\n' % (i, 'x' * 12) for i in range(b, b + 10_000)))
+sys.stdout.flush()
+`),
+    );
+    const dir = first.trials.logPath(t.id)!;
+    await first.close({ detach: true });
+    await waitFor(() => readExitRecord(dir) !== null, 120_000);
+    expect(readExitRecord(dir)!.bytes).toBeGreaterThan(2 * 64 * 2 ** 20); // more than the two segments kept once read
+    const second = newEngine(dataDir);
+    const end = await second.runner.waitForEnd(t.id);
+    expect(end.status).toBe('succeeded');
+    expect(end.notices).toEqual([]);
+    expect(stored(second, t.id, 'loss')).toBe(3_000_000);
   });
 
   it('points read late (after a re-attach) carry the time their line was printed, not when they were read', async () => {

@@ -155,6 +155,11 @@ export class MetricWriter {
     for (const n of sideChannelNames) this.sideChannelNames.add(n);
   }
 
+  /** Output was lost between the checkpoint and what is read now: nothing read from here on was stored before. */
+  forgetSkips(): void {
+    this.skip = null;
+  }
+
   /** Points per metric id so far, stored or pending (a checkpoint's `seqs`). */
   counts(): Record<string, number> {
     return Object.fromEntries([...this.seqs].map(([id, n]) => [String(id), n]));

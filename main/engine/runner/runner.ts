@@ -219,6 +219,10 @@ export class Runner {
         }
       },
       onChildPid: (pid: number) => trials.setChildPid(trialId, pid),
+      onNotice: (text: string) => {
+        trials.addNotice(trialId, text);
+        events.trialUpdated(trials.get(trialId)!);
+      },
       onExit: (end: SessionEnd) => {
         this.sessions.delete(trialId);
         const outcome = this.outcome(project, dir, end, this.stopReasons.get(trialId));

@@ -16,6 +16,9 @@ export const TRIAL_HOST_NAME = 'tunebench-trial-host';
 export interface HostInfo {
   hostPid: number;
   childPid: number;
+  /** Start times (clock ticks since boot, /proc/PID/stat field 22; 0 without /proc): with the pid, they name the process for good. */
+  hostStart?: number;
+  childStart?: number;
   segmentBytes: number;
 }
 
@@ -119,6 +122,32 @@ export function processAlive(pid: number, mustBeHost = false): boolean {
     // No /proc (macOS): kill(pid, 0) is all there is.
   }
   return true;
+}
+
+/** A process's start time (clock ticks since boot), null where it cannot be read (gone, or no /proc). */
+export function startTime(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (the state): the start time, field 22, is fields[19].
+    const v = Number(fields[19]);
+    return Number.isFinite(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether `pid` is still the process that was recorded with `start`: alive, not a zombie, and
+ * started when it did. A pid is reused (after a reboot low pids come round again), so nothing is
+ * ever signalled on its pid alone. Without /proc (macOS) or a recorded start, liveness is all
+ * there is to go on.
+ */
+export function isSameProcess(pid: number, start: number | undefined): boolean {
+  if (!processAlive(pid)) return false;
+  if (!start) return true;
+  const now = startTime(pid);
+  return now === null ? !existsSync('/proc/self/stat') : now === start;
 }
 
 /** Sends a signal, ignoring a process that is already gone. */

@@ -1,10 +1,12 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { createLineParser, type ParsedLine } from '../../script/parse';
 import { OutputParser } from '../../script/parse/stream';
 import type { MetricWriter } from './metricWriter';
 import { SideChannelTail } from './sideChannel';
 import { LogReader, SEGMENT_BYTES, segments, TimeIndex } from './trialLog';
-import { processAlive, readExitRecord, readHostInfo, signal, spawnTrialHost, type ExitRecord } from './trialHost';
+import { isSameProcess, processAlive, readExitRecord, readHostInfo, signal, spawnTrialHost, type ExitRecord, type HostInfo } from './trialHost';
 
 /**
  * How long a stopped trial gets between SIGTERM and SIGKILL: enough for a training script to
@@ -91,6 +93,8 @@ interface SessionCommon {
   onCheckpoint?: (cp: Checkpoint) => void;
   /** Told once the training process's pid is known (for GPU attribution and the trial row). */
   onChildPid?: (pid: number) => void;
+  /** Something the trial page should say (output lost to the log's cap, ...). */
+  onNotice?: (text: string) => void;
 }
 
 export interface SpawnOptions extends SessionCommon {
@@ -134,6 +138,9 @@ export class TrialSession {
   private readonly sideChannel: SideChannelTail | null;
   readonly hostPid: number | null;
   private childPid: number | null = null;
+  /** host.json once read: the pids with their start times, so a reused pid is never signalled. */
+  private hostInfo: HostInfo | null = null;
+  private stopEscalation: NodeJS.Timeout | null = null;
   private readonly startedMs = Date.now();
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private waitingForStore = false;
@@ -145,6 +152,7 @@ export class TrialSession {
   private lastNewlineEnd: number;
   private checkpointedAt: number;
   private checkpointMs = Date.now();
+  private skippedNoted = 0;
   /** What was read last ends with a newline and had no escape sequence in its chunk. */
   private endsClean = false;
   private sideCheckpointedAt: number | null = null;
@@ -233,8 +241,31 @@ export class TrialSession {
   stop(): void {
     if (this.ended) return;
     this.stoppedByUser = true;
-    if (this.hostPid !== null && processAlive(this.hostPid)) signal(this.hostPid, 'SIGTERM');
-    else if (this.childPid !== null) signal(-this.childPid, 'SIGKILL');
+    this.noteChildPid();
+    if (this.hostAlive()) signal(this.hostPid!, 'SIGTERM');
+    else this.killTraining();
+    // A host that cannot act on the stop (stopped with SIGSTOP, wedged) is ended from here once
+    // its own grace period is over: Stop always ends the trial.
+    this.stopEscalation ??= setTimeout(() => {
+      if (this.ended) return;
+      if (this.hostAlive()) signal(this.hostPid!, 'SIGKILL');
+      this.killTraining();
+    }, STOP_GRACE_MS + 2000);
+    this.stopEscalation.unref();
+  }
+
+  /** The host is alive and is the one recorded (never a process that inherited its pid). */
+  private hostAlive(): boolean {
+    if (this.hostPid === null) return false;
+    if (this.hostInfo && this.hostInfo.hostPid === this.hostPid) return isSameProcess(this.hostPid, this.hostInfo.hostStart);
+    // Not yet recorded: only the host this session spawned itself is trusted by its pid.
+    return 'argv' in this.opts && processAlive(this.hostPid, true);
+  }
+
+  /** SIGKILLs the training's process group, if its leader is provably still the training process. */
+  private killTraining(): void {
+    const info = this.hostInfo;
+    if (info && isSameProcess(info.childPid, info.childStart)) signal(-info.childPid, 'SIGKILL');
   }
 
   /**
@@ -285,6 +316,7 @@ export class TrialSession {
     }
     this.noteChildPid();
     const read = this.readSome();
+    this.noteSkipped();
     this.sideChannel?.poll();
     const now = Date.now();
     if (read > 0) {
@@ -322,8 +354,9 @@ export class TrialSession {
   /** Why the host is gone without an exit record, or null while it is (or may yet be) alive. */
   private hostLost(now: number): string | null {
     if (this.hostPid === null) return 'no trial host was recorded for it';
-    if (processAlive(this.hostPid, true)) return null;
-    if (!readHostInfo(this.opts.dir)) {
+    this.noteChildPid();
+    if (this.hostAlive()) return null;
+    if (!this.hostInfo) {
       if (now - this.startedMs < HOST_START_MS && processAlive(this.hostPid)) return null;
       return 'its trial host never started';
     }
@@ -334,6 +367,7 @@ export class TrialSession {
     if (this.childPid !== null) return;
     const info = readHostInfo(this.opts.dir);
     if (!info) return;
+    this.hostInfo = info;
     this.childPid = info.childPid;
     this.opts.onChildPid?.(info.childPid);
   }
@@ -412,6 +446,7 @@ export class TrialSession {
     this.opts.writer.committed().then(
       () => {
         this.opts.onCheckpoint?.(cp);
+        this.tellHostReadTo(cp.offset);
         this.detached?.();
       },
       (e: Error) => {
@@ -423,6 +458,30 @@ export class TrialSession {
         }
         this.detached?.();
       },
+    );
+  }
+
+  /**
+   * Tells the host how far the log has been read and stored (`read.offset`, written atomically):
+   * it deletes old segments only once they are read, up to a hard cap (host/trialHost.c).
+   */
+  private tellHostReadTo(offset: number): void {
+    try {
+      const tmp = join(this.opts.dir, '.read.offset.tmp');
+      writeFileSync(tmp, String(offset));
+      renameSync(tmp, join(this.opts.dir, 'read.offset'));
+    } catch {
+      // The host then keeps more of the log (up to its cap): nothing is lost by this.
+    }
+  }
+
+  /** Output the log's cap deleted before it was read: said on the trial, and nothing after it is taken for a re-read. */
+  private noteSkipped(): void {
+    if (this.reader.skipped <= this.skippedNoted) return;
+    this.skippedNoted = this.reader.skipped;
+    this.opts.writer.forgetSkips();
+    this.opts.onNotice?.(
+      `${(this.reader.skipped / 2 ** 20).toFixed(0)} MiB of this trial's output were printed while Tunebench was not reading it and no longer fitted in the log it keeps (the last ${16 * 64} MiB of unread output): the metrics printed in them are missing.`,
     );
   }
 
@@ -461,8 +520,9 @@ export class TrialSession {
     this.ended = true;
     this.clearTimer();
     this.noteChildPid();
+    if (this.stopEscalation) clearTimeout(this.stopEscalation);
     // A lost host may leave the training behind, with no terminal: it cannot be followed.
-    if (lost && this.childPid !== null) signal(-this.childPid, 'SIGKILL');
+    if (lost) this.killTraining();
     const rest = this.decoder.end();
     if (rest) {
       this.lines.push(rest);

@@ -145,6 +145,42 @@ static void record_write_error(const char *what, int err) {
   snprintf(write_error, sizeof write_error, "%s: %s (errno %d)", what, strerror(err), err);
 }
 
+/* The oldest segment not yet deleted. */
+static long long oldest_segment = 0;
+
+/* The offset the engine has read to, from `read.offset` (it writes it as it checkpoints), or -1. */
+static long long engine_offset(void) {
+  char path[PATH_MAX], text[32];
+  path_in_dir(path, sizeof path, "read.offset");
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, text, sizeof text - 1);
+  close(fd);
+  if (n <= 0) return -1;
+  text[n] = 0;
+  return atoll(text);
+}
+
+/* Deletes old segments once a new one (`current`) starts: beyond the last KEEP_SEGMENTS, a
+ * segment goes once the engine has read it, and in any case beyond UNREAD_SEGMENTS (the disk a
+ * run may fill while nobody reads it: a workbench closed over a weekend loses nothing below it). */
+#define UNREAD_SEGMENTS 16
+static void drop_old_segments(long long current) {
+  long long read_to = engine_offset();
+  char path[PATH_MAX];
+  while (oldest_segment <= current - keep_segments) {
+    int unread = read_to < (oldest_segment + 1) * segment_bytes;
+    if (unread && current - oldest_segment < UNREAD_SEGMENTS) break;
+    segment_path(path, sizeof path, oldest_segment);
+    unlink(path);
+    times_path(path, sizeof path, oldest_segment);
+    unlink(path);
+    oldest_segment++;
+  }
+}
+
+static void log_write(const char *buf, size_t len);
+
 /* Appends bytes to the log, starting a new segment at each SEGMENT_BYTES boundary. */
 static void log_write(const char *buf, size_t len) {
   while (len > 0 && !write_error[0]) {
@@ -159,12 +195,7 @@ static void log_write(const char *buf, size_t len) {
         return;
       }
       log_segment = seg;
-      if (seg >= keep_segments) {
-        segment_path(path, sizeof path, seg - keep_segments);
-        unlink(path);
-        times_path(path, sizeof path, seg - keep_segments);
-        unlink(path);
-      }
+      drop_old_segments(seg);
     }
     long long room = (seg + 1) * segment_bytes - total_bytes;
     size_t n = len < (size_t)room ? len : (size_t)room;
@@ -235,6 +266,27 @@ static void json_escape(char *out, size_t size, const char *in) {
   out[o] = 0;
 }
 
+/* A process's start time in clock ticks since boot (/proc/PID/stat field 22), or 0 where there
+ * is no /proc: with the pid it names the process for good, so nobody signals a stranger that
+ * was given a dead trial's pid (after a reboot, low pids come round again). */
+static unsigned long long start_time(pid_t pid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  buf[n] = 0;
+  char *p = strrchr(buf, ')');
+  if (!p) return 0;
+  /* After ") " come fields 3, 4, ...: the start time is field 22, the 20th from there. */
+  int field = 3;
+  for (p += 2; *p && field < 22; p++)
+    if (*p == ' ') field++;
+  return strtoull(p, NULL, 10);
+}
+
 static int usage(void) {
   fprintf(stderr, "usage: tunebench-trial-host DIR SEGMENT_BYTES KEEP_SEGMENTS COLS ROWS GRACE_MS -- PROGRAM [ARG...]\n");
   return 2;
@@ -299,8 +351,8 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
 
   char info[256];
-  snprintf(info, sizeof info, "{\"hostPid\":%d,\"childPid\":%d,\"segmentBytes\":%lld,\"keepSegments\":%ld}\n", (int)getpid(), (int)child, segment_bytes,
-           keep_segments);
+  snprintf(info, sizeof info, "{\"hostPid\":%d,\"childPid\":%d,\"hostStart\":%llu,\"childStart\":%llu,\"segmentBytes\":%lld,\"keepSegments\":%ld}\n",
+           (int)getpid(), (int)child, start_time(getpid()), start_time(child), segment_bytes, keep_segments);
   if (write_atomic("host.json", info) != 0) record_write_error("writing host.json", errno);
 
   static char buf[65536];
@@ -366,9 +418,9 @@ int main(int argc, char **argv) {
     }
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     /* EIO (Linux) or 0 (BSD): every slave fd is closed and nothing is left to read. */
+    /* The master stays open until the child is reaped: closing it hangs up the terminal, and
+     * the kernel would SIGHUP a child that merely closed its stdio and goes on working. */
     drained = 1;
-    close(master);
-    master = -1;
   }
   if (master >= 0) close(master);
   flush_time_record();
