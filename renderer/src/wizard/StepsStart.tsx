@@ -55,22 +55,6 @@ const STYLE_LABELS: Record<Project['paramStyle'], string> = {
 /** The steps a dry run runs for (or, without a step-budget flag, is ended after). */
 const DRY_RUN_STEPS = 20;
 
-/** The highest step a running trial has reported so far (from its live points), or null before the first. */
-function useLastStep(trialId: number | null | undefined): number | null {
-  const [last, setLast] = useState<number | null>(null);
-  useEffect(() => {
-    setLast(null);
-    if (!trialId) return;
-    return api.on('trial.points', (p) => {
-      if (p.trialId !== trialId) return;
-      let max = -Infinity;
-      for (const s of p.series) for (const step of s.steps) if (step !== null && step > max) max = step;
-      if (max > -Infinity) setLast((cur) => (cur === null || max > cur ? max : cur));
-    });
-  }, [trialId]);
-  return last;
-}
-
 /** Step 1: where and how the script runs, which flags mean batch size and steps, the objective; a dry run. */
 export function ProjectAndCommand({ project, wizard, save }: StepProps) {
   const saveProject = useStore((s) => s.saveProject);
@@ -88,7 +72,6 @@ export function ProjectAndCommand({ project, wizard, save }: StepProps) {
   const [serverError, setServerError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { check, running } = useRunCheck(wizard.choices.dryRunTrialId);
-  const stepsSoFar = useLastStep(running ? wizard.choices.dryRunTrialId : null);
   const dryRunSteps = DRY_RUN_STEPS;
 
   useEffect(() => {
@@ -231,7 +214,7 @@ export function ProjectAndCommand({ project, wizard, save }: StepProps) {
         ) : null}
         <span className="subtle small" data-testid="dry-run-hint">
           {running && wizard.choices.maxStepsFlag === null
-            ? `Runs the command as it is; Tunebench ends it once the script has printed step ${dryRunSteps}${stepsSoFar !== null ? ` (step ${stepsSoFar} so far)` : ' (no step printed yet)'}.`
+            ? `Runs the command as it is; Tunebench ends it once the script has printed step ${dryRunSteps} (a step number, a batch counter, a progress bar). Stop ends it sooner.`
             : noStepsFlag
               ? `Runs the command as it is and ends it once the script has printed step ${dryRunSteps} (or when it ends by itself); checks it prints a metric.`
               : 'Checks the command starts and prints a metric before you go on.'}
