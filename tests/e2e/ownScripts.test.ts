@@ -47,6 +47,17 @@ async function shot(name: string) {
   await wb.page.setViewportSize({ width: 1400, height: 1000 });
 }
 
+/** The same screen in the dark theme too. */
+async function shotBoth(name: string) {
+  await shot(`${name}-light`);
+  await wb.page.getByTitle('Switch theme').click();
+  await shot(`${name}-dark`);
+  await wb.page.getByTitle('Switch theme').click();
+}
+
+/** The names of the hyperparameters the launch panel's diff marks changed. */
+const changedInDiff = () => wb.page.locator('[data-testid=config-diff] tr[data-diff=changed]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.name));
+
 /** New project from a script's path: waits for --help (or the source) to be read. */
 async function newProject(script: string, helpStatus: RegExp) {
   await wb.page.locator('[data-nav=new-project]').click();
@@ -183,7 +194,8 @@ describe('charlm: a configurator-style script with no seed flag', () => {
     // The banners, the parameter counts and the Overriding: echoes are listed as dropped, with why.
     await review.locator('details.dropped summary').click();
     const dropped = (await review.getByTestId('dropped-lines').textContent()) ?? '';
-    expect(dropped).toContain("Overriding: max_iters = 150line 8: repeats the run's configuration (max_iters=150)");
+    expect(dropped).toContain('Overriding: max_iters = 150');
+    expect(dropped).toContain("repeats the run's configuration (max_iters=150)");
     for (const banner of ['found vocab_size = ', 'tokens per iteration will be: 1,024', 'num decayed parameter tensors: ']) expect(dropped).toContain(banner);
 
     // Every point is the one printed, at the step printed: checked against the trial's own log.
@@ -218,7 +230,7 @@ describe('charlm: a configurator-style script with no seed flag', () => {
 
     await metric('val_loss').getByRole('button', { name: 'Objective' }).click();
     await metric('val_loss').filter({ hasText: 'objective · lower is better' }).waitFor();
-    await shot('own-charlm-review');
+    await shotBoth('own-charlm-review');
     await wb.page.getByTestId('review-done').click();
     await wb.page.getByTestId('first-run-review').waitFor({ state: 'detached' });
   });
@@ -323,6 +335,9 @@ describe('charlm: a configurator-style script with no seed flag', () => {
     await wb.page.getByTestId('promote-best').click();
     await wb.page.getByRole('heading', { name: 'Launch' }).waitFor();
     await wb.page.getByTestId('config-diff').waitFor();
+    // Only what the study searched differs (a fixed 0.0 reaches the script as 0.0 in both).
+    expect(['learning_rate', 'n_layer']).toEqual(expect.arrayContaining(await changedInDiff()));
+    await expect(changedInDiff()).resolves.toContain('learning_rate');
     await expect(wb.page.getByTestId('seeding').textContent()).resolves.toMatch(/takes no seed flag: a rerun runs the same configuration again/);
     await wb.page.locator('[data-field=seeds]').fill('2');
     await wb.page.getByTestId('run-seeds').click();
@@ -331,7 +346,7 @@ describe('charlm: a configurator-style script with no seed flag', () => {
     const warnings = wb.page.getByTestId('launch-warnings');
     for (const side of ['candidate', 'incumbent'])
       await expect(warnings.textContent()).resolves.toMatch(new RegExp(`Both ${side} runs gave exactly the same val_loss: .*set the project's seed flag`));
-    await shot('own-charlm-launch');
+    await shotBoth('own-charlm-launch');
     // The numbers are exact (nothing varies): the lower learning rate's gain is real for this seed.
     const kind = 'launch';
     await wb.page.locator('label.segment', { has: wb.page.locator(`[data-decision=${kind}]`) }).click();
@@ -432,7 +447,7 @@ describe('wordlm: an argparse script with dashed flags, a seed flag and epochs o
 
     await metric('valid_loss').getByRole('button', { name: 'Objective' }).click();
     await metric('valid_loss').filter({ hasText: 'objective · lower is better' }).waitFor();
-    await shot('own-wordlm-review');
+    await shotBoth('own-wordlm-review');
     await wb.page.getByTestId('review-done').click();
     await wb.page.getByTestId('first-run-review').waitFor({ state: 'detached' });
   });
@@ -529,12 +544,14 @@ describe('wordlm: an argparse script with dashed flags, a seed flag and epochs o
     await wb.page.getByTestId('promote-best').click();
     await wb.page.getByRole('heading', { name: 'Launch' }).waitFor();
     await wb.page.getByTestId('config-diff').waitFor();
+    expect(['lr', 'nhid']).toEqual(expect.arrayContaining(await changedInDiff()));
+    await expect(changedInDiff()).resolves.toContain('lr');
     await expect(wb.page.getByTestId('seeding').textContent()).resolves.toMatch(/^Each rerun passes its seed as --seed=N \(and \$TUNEBENCH_SEED\)\.$/);
     await wb.page.locator('[data-field=seeds]').fill('2');
     await wb.page.getByTestId('run-seeds').click();
     await waitSeeds(2, 100_000);
     await wb.page.getByTestId('launch-stats').waitFor({ timeout: 10_000 });
-    await shot('own-wordlm-launch');
+    await shotBoth('own-wordlm-launch');
     // No side is short of seeds: two each, the candidate's differing at the printed precision.
     // (The objective is printed with two decimals, so two seeds can print the same valid loss: the
     // incumbent's do here. The reruns' own logs below show that the seed reached the script.)
