@@ -28,7 +28,7 @@ beforeAll(() => {
   for (const [dir, file] of [
     ['charlm', 'train.py'],
     ['wordlm', 'main.py'],
-  ]) {
+  ] as const) {
     mkdirSync(join(root, dir));
     copyFileSync(join(ROOT, 'examples', dir, file), join(root, dir, file));
   }
@@ -56,7 +56,8 @@ async function shotBoth(name: string) {
 }
 
 /** The names of the hyperparameters the launch panel's diff marks changed. */
-const changedInDiff = () => wb.page.locator('[data-testid=config-diff] tr[data-diff=changed]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.name));
+const changedInDiff = () =>
+  wb.page.locator('[data-testid=config-diff] tr[data-diff=changed]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.name));
 
 /** New project from a script's path: waits for --help (or the source) to be read. */
 async function newProject(script: string, helpStatus: RegExp) {
@@ -82,12 +83,15 @@ async function firstRun() {
   return review;
 }
 
-const reviewNames = () => wb.page.locator('[data-testid=metric-review] tr[data-review-metric]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.reviewMetric));
+const reviewNames = () =>
+  wb.page.locator('[data-testid=metric-review] tr[data-review-metric]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.reviewMetric));
 
 /** The points of every metric of the trial shown, at full resolution, through its Export CSV button. */
 async function exportedPoints(): Promise<Map<string, [number | null, number][]>> {
   const [download] = await Promise.all([wb.page.waitForEvent('download'), wb.page.getByRole('button', { name: 'Export CSV' }).click()]);
-  const lines = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  const lines = readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split('\n');
   expect(lines[0]).toBe('trial,metric,step,seq,value,wall_time_ms');
   const out = new Map<string, [number | null, number][]>();
   for (const l of lines.slice(1)) {
@@ -123,7 +127,12 @@ async function waitVerdict(testid: string, name: string, timeout: number) {
     .waitFor({ timeout })
     .catch(async (e: Error) => {
       await shot(`own-${name}-failed`);
-      throw new Error(`${e.message}\n${await wb.page.getByTestId(testid).textContent().catch(() => 'no verdict shown')}`);
+      throw new Error(
+        `${e.message}\n${await wb.page
+          .getByTestId(testid)
+          .textContent()
+          .catch(() => 'no verdict shown')}`,
+      );
     });
 }
 
@@ -148,7 +157,9 @@ describe('charlm: a configurator-style script with no seed flag', () => {
     await expect(wb.page.getByTestId('seed-hint').textContent()).resolves.toContain('None found');
     await expect(wb.page.getByLabel('hyperparameter style').inputValue()).resolves.toBe('flags');
     // Every module global of the settings block, in the file's order, and nothing computed later.
-    await expect(wb.page.locator('[data-testid=proposals] tr[data-row]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.row))).resolves.toEqual([
+    await expect(
+      wb.page.locator('[data-testid=proposals] tr[data-row]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.row)),
+    ).resolves.toEqual([
       'batch_size',
       'block_size',
       'n_embd',
@@ -284,7 +295,9 @@ describe('charlm: a configurator-style script with no seed flag', () => {
     await field('sweep-min-seconds').fill('0');
     await wb.page.getByTestId('run-sweep').click();
     await wb.page.locator('[data-testid=sweep][data-status=done]').waitFor({ timeout: 150_000 });
-    const feasible = await wb.page.locator('[data-testid=probe-table] tr[data-outcome=feasible]').evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.probe)));
+    const feasible = await wb.page
+      .locator('[data-testid=probe-table] tr[data-outcome=feasible]')
+      .evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.probe)));
     expect(feasible).toEqual([16, 32, 64, 128]);
     const recommended = Number(await wb.page.getByTestId('recommendation').getAttribute('data-recommended'));
     expect(feasible).toContain(recommended);
@@ -297,7 +310,8 @@ describe('charlm: a configurator-style script with no seed flag', () => {
   it('wizard: the confirmation run, then launch #0', { timeout: 90_000 }, async () => {
     await expect(field('step-budget').inputValue()).resolves.toBe('150');
     const preview = (await wb.page.getByTestId('config-preview').textContent()) ?? '';
-    for (const flag of ['--max_iters=150', '--learning_rate=0.003', '--beta1=0.9', '--beta2=0.99', '--n_layer=2', '--n_embd=64', '--eval_interval=50']) expect(preview).toContain(flag);
+    for (const flag of ['--max_iters=150', '--learning_rate=0.003', '--beta1=0.9', '--beta2=0.99', '--n_layer=2', '--n_embd=64', '--eval_interval=50'])
+      expect(preview).toContain(flag);
     expect(preview).not.toMatch(/--eps|--n_head|--context_length|--activation/);
     await wb.page.getByTestId('confirm-run').click();
     await waitVerdict('confirm-result', 'charlm-confirm', 60_000);
@@ -325,9 +339,13 @@ describe('charlm: a configurator-style script with no seed flag', () => {
     await shot('own-charlm-study-designer');
     await wb.page.getByTestId('create-study').click();
     await wb.page.locator('[data-study-status="done"]').waitFor({ timeout: 120_000 });
-    await wb.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=study-trials] [data-status]')].filter((e) => e.textContent === 'succeeded').length === 4, undefined, {
-      timeout: 10_000,
-    });
+    await wb.page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid=study-trials] [data-status]')].filter((e) => e.textContent === 'succeeded').length === 4,
+      undefined,
+      {
+        timeout: 10_000,
+      },
+    );
     await shot('own-charlm-study-done');
   });
 
@@ -350,7 +368,9 @@ describe('charlm: a configurator-style script with no seed flag', () => {
     // The numbers are exact (nothing varies): the lower learning rate's gain is real for this seed.
     const kind = 'launch';
     await wb.page.locator('label.segment', { has: wb.page.locator(`[data-decision=${kind}]`) }).click();
-    await wb.page.locator('[data-field=rationale]').fill('charlm fixes its seed (torch.manual_seed(1337)): reruns are identical, so the retrain variance is unknown; decided on the single values.');
+    await wb.page
+      .locator('[data-field=rationale]')
+      .fill('charlm fixes its seed (torch.manual_seed(1337)): reruns are identical, so the retrain variance is unknown; decided on the single values.');
     await wb.page.getByTestId('record-decision').click();
     await wb.page.locator(`[data-testid=decision-record][data-kind=${kind}]`).waitFor();
     await shot('own-charlm-decision');
@@ -367,19 +387,9 @@ describe('wordlm: an argparse script with dashed flags, a seed flag and epochs o
     await expect(wb.page.getByLabel('interpreter').inputValue()).resolves.toBe(TORCH_PYTHON);
     await expect(wb.page.getByTestId('seed-flag').inputValue()).resolves.toBe('--seed');
     await expect(wb.page.getByTestId('seed-hint').textContent()).resolves.toContain('Found in --help');
-    await expect(wb.page.locator('[data-testid=proposals] tr[data-row]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.row))).resolves.toEqual([
-      'emsize',
-      'nhid',
-      'nlayers',
-      'lr',
-      'clip',
-      'epochs',
-      'batch-size',
-      'bptt',
-      'dropout',
-      'seed',
-      'log-interval',
-    ]);
+    await expect(
+      wb.page.locator('[data-testid=proposals] tr[data-row]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.row)),
+    ).resolves.toEqual(['emsize', 'nhid', 'nlayers', 'lr', 'clip', 'epochs', 'batch-size', 'bptt', 'dropout', 'seed', 'log-interval']);
     for (const [name, value, kept] of [
       ['lr', '20', true],
       ['batch-size', '20', true],
@@ -407,15 +417,21 @@ describe('wordlm: an argparse script with dashed flags, a seed flag and epochs o
 
     const review = await firstRun();
     await expect(reviewNames()).resolves.toEqual(['epoch', 'lr', 'loss', 'ppl', 'valid_loss', 'valid_ppl', 'test_loss', 'test_ppl']);
-    await expect(metric('loss').locator('code').textContent()).resolves.toMatch(/^\| epoch +1 \| +10\/ +\d+ batches \| lr 20\.00 \| ms\/batch +[\d.]+ \| loss +[\d.]+ \| ppl +[\d.]+$/);
-    await expect(metric('valid_loss').locator('code').textContent()).resolves.toMatch(/^\| end of epoch +1 \| time: +[\d.]+s \| valid loss +[\d.]+ \| valid ppl +[\d.]+$/);
+    await expect(metric('loss').locator('code').textContent()).resolves.toMatch(
+      /^\| epoch +1 \| +10\/ +\d+ batches \| lr 20\.00 \| ms\/batch +[\d.]+ \| loss +[\d.]+ \| ppl +[\d.]+$/,
+    );
+    await expect(metric('valid_loss').locator('code').textContent()).resolves.toMatch(
+      /^\| end of epoch +1 \| time: +[\d.]+s \| valid loss +[\d.]+ \| valid ppl +[\d.]+$/,
+    );
     // The printed lr is data (a schedule would show in it), although it equals the --lr given.
     await expect(metric('lr').textContent()).resolves.toContain('step 10: 20');
     await expect(review.locator('details.dropped').count()).resolves.toBe(0);
 
     // Every point is the one printed, at the step the batch counter gives (counted on across
     // epochs); the end-of-epoch and final lines come at the last step: checked against the log.
-    const expected = new Map<string, [number | null, number][]>(['epoch', 'lr', 'loss', 'ppl', 'valid_loss', 'valid_ppl', 'test_loss', 'test_ppl'].map((n) => [n, []]));
+    const expected = new Map<string, [number | null, number][]>(
+      ['epoch', 'lr', 'loss', 'ppl', 'valid_loss', 'valid_ppl', 'test_loss', 'test_ppl'].map((n) => [n, []]),
+    );
     const add = (name: string, step: number, value: string) => expected.get(name)!.push([step, Number(value)]);
     let batches = 0;
     for (const line of logLines(await trialIdShown())) {
@@ -452,38 +468,45 @@ describe('wordlm: an argparse script with dashed flags, a seed flag and epochs o
     await wb.page.getByTestId('first-run-review').waitFor({ state: 'detached' });
   });
 
-  it('wizard: no step-budget flag, so the dry run is ended by Tunebench after 20 printed steps; own script, SGD with the project’s lr', { timeout: 60_000 }, async () => {
-    await wizardStart('batch-size', 'valid_loss');
-    await expect(wb.page.locator('[data-field=maxStepsFlag] .field-hint').textContent()).resolves.toMatch(/only epochs: tick the box/);
-    await wb.page.getByTestId('no-steps-flag').check();
-    await wb.page.getByTestId('dry-run').click();
-    await waitVerdict('dry-run-result', 'wordlm-dry-run', 45_000);
-    const verdict = (await wb.page.getByTestId('dry-run-result').textContent()) ?? '';
-    // Ended once step 20 is printed (the stop lands within a report or so of it).
-    expect(Number(/Tunebench ended it (?:at|after) step (\d+) \(the script has no step-budget flag\)/.exec(verdict)?.[1])).toBeGreaterThanOrEqual(20);
-    // valid_loss comes at the end of an epoch, which 20 steps do not reach: the verdict says so.
-    expect(verdict).toMatch(/valid_loss/);
-    await shot('own-wordlm-wizard-1');
-    await wb.page.getByTestId('wizard-next').click();
+  it(
+    'wizard: no step-budget flag, so the dry run is ended by Tunebench after 20 printed steps; own script, SGD with the project’s lr',
+    { timeout: 60_000 },
+    async () => {
+      await wizardStart('batch-size', 'valid_loss');
+      await expect(wb.page.locator('[data-field=maxStepsFlag] .field-hint').textContent()).resolves.toMatch(/only epochs: tick the box/);
+      await wb.page.getByTestId('no-steps-flag').check();
+      await wb.page.getByTestId('dry-run').click();
+      await waitVerdict('dry-run-result', 'wordlm-dry-run', 45_000);
+      const verdict = (await wb.page.getByTestId('dry-run-result').textContent()) ?? '';
+      // Ended once step 20 is printed (the stop lands within a report or so of it).
+      expect(Number(/Tunebench ended it (?:at|after) step (\d+) \(the script has no step-budget flag\)/.exec(verdict)?.[1])).toBeGreaterThanOrEqual(20);
+      // valid_loss comes at the end of an epoch, which 20 steps do not reach: the verdict says so.
+      expect(verdict).toMatch(/valid_loss/);
+      await shot('own-wordlm-wizard-1');
+      await wb.page.getByTestId('wizard-next').click();
 
-    await wb.page.locator('[data-field=taskType] select').selectOption('language-modelling');
-    await wb.page.locator('[data-arch=awd-lstm]').click();
-    // AWD-LSTM's size flags are not this script's (it reads --nlayers, --emsize, --nhid): none is passed.
-    for (const name of ['num_layers', 'embedding_size', 'hidden_size']) await expect(wb.page.getByTestId(`pass-${name}`).isChecked(), name).resolves.toBe(false);
-    await wb.page.locator('[data-arch=own-script]').click();
-    await wb.page.getByTestId('wizard-next').click();
+      await wb.page.locator('[data-field=taskType] select').selectOption('language-modelling');
+      await wb.page.locator('[data-arch=awd-lstm]').click();
+      // AWD-LSTM's size flags are not this script's (it reads --nlayers, --emsize, --nhid): none is passed.
+      for (const name of ['num_layers', 'embedding_size', 'hidden_size'])
+        await expect(wb.page.getByTestId(`pass-${name}`).isChecked(), name).resolves.toBe(false);
+      await wb.page.locator('[data-arch=own-script]').click();
+      await wb.page.getByTestId('wizard-next').click();
 
-    // The script updates its weights by plain SGD (no momentum flag): only the learning rate is passed.
-    await wb.page.locator('[data-optimizer=sgd-nesterov]').click();
-    await expect(wb.page.locator('[data-flag=learning_rate]').inputValue()).resolves.toBe('lr');
-    await expect(wb.page.locator('[data-value=learning_rate]').inputValue()).resolves.toBe('20');
-    const passed = await wb.page.locator('[data-testid=optimizer-table] tbody tr').evaluateAll((trs) =>
-      trs.filter((tr) => (tr.querySelector('input[type=checkbox]') as HTMLInputElement).checked).map((tr) => (tr as HTMLElement).dataset.hparam),
-    );
-    expect(passed).toEqual(['learning_rate']);
-    await shot('own-wordlm-wizard-3');
-    await wb.page.getByTestId('wizard-next').click();
-  });
+      // The script updates its weights by plain SGD (no momentum flag): only the learning rate is passed.
+      await wb.page.locator('[data-optimizer=sgd-nesterov]').click();
+      await expect(wb.page.locator('[data-flag=learning_rate]').inputValue()).resolves.toBe('lr');
+      await expect(wb.page.locator('[data-value=learning_rate]').inputValue()).resolves.toBe('20');
+      const passed = await wb.page
+        .locator('[data-testid=optimizer-table] tbody tr')
+        .evaluateAll((trs) =>
+          trs.filter((tr) => (tr.querySelector('input[type=checkbox]') as HTMLInputElement).checked).map((tr) => (tr as HTMLElement).dataset.hparam),
+        );
+      expect(passed).toEqual(['learning_rate']);
+      await shot('own-wordlm-wizard-3');
+      await wb.page.getByTestId('wizard-next').click();
+    },
+  );
 
   it('wizard: a batch-size sweep whose probes Tunebench ends once the batch counter has covered the timed steps', { timeout: 150_000 }, async () => {
     await wb.page.getByTestId('sweep-no-steps-flag').waitFor();
@@ -493,7 +516,9 @@ describe('wordlm: an argparse script with dashed flags, a seed flag and epochs o
     await field('sweep-min-seconds').fill('0');
     await wb.page.getByTestId('run-sweep').click();
     await wb.page.locator('[data-testid=sweep][data-status=done]').waitFor({ timeout: 120_000 });
-    const feasible = await wb.page.locator('[data-testid=probe-table] tr[data-outcome=feasible]').evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.probe)));
+    const feasible = await wb.page
+      .locator('[data-testid=probe-table] tr[data-outcome=feasible]')
+      .evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.probe)));
     expect(feasible).toEqual([20, 40, 80, 160]);
     await shot('own-wordlm-wizard-4-sweep');
     expect(feasible).toContain(Number(await wb.page.getByTestId('recommendation').getAttribute('data-recommended')));
@@ -534,9 +559,13 @@ describe('wordlm: an argparse script with dashed flags, a seed flag and epochs o
     await wb.page.locator('[data-field=seed]').fill('1');
     await wb.page.getByTestId('create-study').click();
     await wb.page.locator('[data-study-status="done"]').waitFor({ timeout: 100_000 });
-    await wb.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=study-trials] [data-status]')].filter((e) => e.textContent === 'succeeded').length === 4, undefined, {
-      timeout: 10_000,
-    });
+    await wb.page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid=study-trials] [data-status]')].filter((e) => e.textContent === 'succeeded').length === 4,
+      undefined,
+      {
+        timeout: 10_000,
+      },
+    );
     await shot('own-wordlm-study-done');
   });
 
@@ -555,16 +584,23 @@ describe('wordlm: an argparse script with dashed flags, a seed flag and epochs o
     // No side is short of seeds: two each, the candidate's differing at the printed precision.
     // (The objective is printed with two decimals, so two seeds can print the same valid loss: the
     // incumbent's do here. The reruns' own logs below show that the seed reached the script.)
-    for (const side of ['candidate', 'incumbent']) await expect(wb.page.locator(`.stats-table tr[data-side=${side}] .small-values`).textContent()).resolves.toMatch(/^[\d.]+, [\d.]+$/);
+    for (const side of ['candidate', 'incumbent'])
+      await expect(wb.page.locator(`.stats-table tr[data-side=${side}] .small-values`).textContent()).resolves.toMatch(/^[\d.]+, [\d.]+$/);
     await wb.page.locator('label.segment', { has: wb.page.locator('[data-decision=reject]') }).click();
-    await wb.page.locator('[data-field=rationale]').fill('The best study trial does not beat launch #0 on reruns (2 seeds each): its lead in the study was one lucky seed. Keep the incumbent; rerun with 5 seeds before another try.');
+    await wb.page
+      .locator('[data-field=rationale]')
+      .fill(
+        'The best study trial does not beat launch #0 on reruns (2 seeds each): its lead in the study was one lucky seed. Keep the incumbent; rerun with 5 seeds before another try.',
+      );
     await wb.page.getByTestId('record-decision').click();
     await wb.page.locator('[data-testid=decision-record][data-kind=reject]').waitFor();
     await shot('own-wordlm-decision');
 
     // Each rerun passed its own --seed=N, and the seeds changed what the script did.
     await wb.page.locator('[data-nav=runs]').click();
-    const reruns = await wb.page.locator('[data-testid=trial-table] tr[data-trial]:has(td[data-kind=rerun])').evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.trial)));
+    const reruns = await wb.page
+      .locator('[data-testid=trial-table] tr[data-trial]:has(td[data-kind=rerun])')
+      .evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.trial)));
     expect(reruns.length).toBe(4);
     const sides = new Map<string, { seed: string; losses: string }[]>();
     for (const id of reruns) {
@@ -574,7 +610,10 @@ describe('wordlm: an argparse script with dashed flags, a seed flag and epochs o
       const seeds = argv.filter((a) => /^--seed=\d+$/.test(a));
       expect(seeds.length, `trial ${id}: ${argv.join(' ')}`).toBe(1);
       const config = argv.filter((a) => !a.startsWith('--seed=')).join(' ');
-      const losses = logLines(id).filter((l) => / batches \| /.test(l)).map((l) => / loss +([\d.]+)/.exec(l)![1]).join(',');
+      const losses = logLines(id)
+        .filter((l) => / batches \| /.test(l))
+        .map((l) => / loss +([\d.]+)/.exec(l)![1])
+        .join(',');
       sides.set(config, [...(sides.get(config) ?? []), { seed: seeds[0]!, losses }]);
       await wb.page.getByRole('button', { name: '← Project' }).click();
     }
