@@ -47,6 +47,9 @@ function trial(engine: Engine, id: number) {
 }
 
 /** One handler per contract method; the input arrives already validated against the contract's schema. */
+/** Points one export may hold: a file built in memory and sent in one message (about 60 MB of CSV). */
+export const MAX_EXPORT_POINTS = 2_000_000;
+
 export const handlers: Handlers = {
   'workspace.info': (e) => e.info(),
   'settings.get': (e) => settingsView(e),
@@ -176,7 +179,18 @@ export const handlers: Handlers = {
     await refuseCostlyRegex(regex, settings?.metricRegex !== undefined ? 'settings.metricRegex' : 'metricRegex', 'parse.preview');
     return previewPoints(text, { metricRegex: p.metricRegex, metricRenames: p.metricRenames, ignoredMetrics: p.ignoredMetrics, ...settings });
   },
-  'trials.export': (e, { ids, format }) => exportTrials(ids.map((id) => trial(e, id)), e.metrics, format),
+  'trials.export': (e, { ids, format }) => {
+    // One file is built in memory and sent as one message: the same trial asked twice counts
+    // once, and a selection too large for that is refused with where to get it instead (a
+    // thousand copies of a 300k-point trial once exhausted the engine's heap).
+    const unique = [...new Set(ids)].map((id) => trial(e, id));
+    const points = unique.reduce((n, t) => n + e.metrics.summaries(t.id).reduce((m, s) => m + s.count, 0), 0);
+    if (points > MAX_EXPORT_POINTS)
+      throw new ApiError(
+        `${points.toLocaleString('en')} points are more than one export holds (${MAX_EXPORT_POINTS.toLocaleString('en')}): export fewer trials at once, or write each to a file with \`npx tunebench export --trial ID --format ${format}\``,
+      );
+    return exportTrials(unique, e.metrics, format);
+  },
   'trials.metrics': (e, { id }) => e.metrics.summaries(trial(e, id).id),
   'trials.series': (e, { id, metric, maxPoints }) => e.metrics.series(trial(e, id).id, metric, maxPoints),
   ...projectHandlers,

@@ -70,7 +70,11 @@ export class MetricStore {
   /** Writes points (of any trials) through the same inserter the pipeline uses, one transaction per trial. */
   insert(points: readonly MetricPoint[]): void {
     const byTrial = new Map<number, MetricPoint[]>();
-    for (const p of points) byTrial.set(p.trialId, [...(byTrial.get(p.trialId) ?? []), p]);
+    for (const p of points) {
+      const list = byTrial.get(p.trialId);
+      if (list) list.push(p);
+      else byTrial.set(p.trialId, [p]);
+    }
     for (const [trialId, ps] of byTrial) {
       const n = ps.length;
       const batch: PointColumns = {
