@@ -40,6 +40,10 @@ function internalError(res: ServerResponse, e: unknown): void {
   else plain(res, 500, '500: the workbench could not answer this request; its terminal shows why.');
 }
 
+/** A browser needs a handful of connections (the page, its assets, one WebSocket per tab). */
+const MAX_CONNECTIONS = 512;
+const HEADERS_TIMEOUT_MS = 10_000;
+
 export interface BrowserServer {
   server: Server;
   port: number;
@@ -209,6 +213,17 @@ export async function startBrowserServer(engine: Engine, opts: { port: number; t
       if (e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') console.error(`browser mode: a message over ${formatBytes(MAX_MESSAGE_BYTES)} was refused (socket closed with ${CLOSE_TOO_BIG})`);
     });
   }
+
+  // Any local user can open connections without the token. Idle ones are closed once they have
+  // sent no complete request for HEADERS_TIMEOUT_MS, and at most MAX_CONNECTIONS are held, so
+  // they cannot use up the engine's file descriptors (1,100 idle sockets once left no fd to
+  // start a trial host with).
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = 60_000;
+  server.maxConnections = MAX_CONNECTIONS;
+  // Node's headers timeout never starts for a socket that sends nothing at all: any socket idle
+  // this long is closed (the ws library clears the timeout on the sockets it upgrades).
+  server.on('connection', (socket) => socket.setTimeout(HEADERS_TIMEOUT_MS, () => socket.destroy()));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

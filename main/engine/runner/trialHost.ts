@@ -73,7 +73,8 @@ export function spawnTrialHost(opts: {
   // never wrote host.json, and reports that.
   child.on('error', () => {});
   child.unref();
-  if (child.pid === undefined) throw new Error(`could not start the trial host ${trialHostPath()}`);
+  if (child.pid === undefined)
+    throw new Error(`could not start the trial host ${trialHostPath()}: the system refused a new process (too many open files or processes, EMFILE/EAGAIN, or the binary is not executable)`);
   return child.pid;
 }
 
