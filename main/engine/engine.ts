@@ -15,7 +15,7 @@ import { WorkspaceLock } from './store/workspaceLock';
 import { ProjectRepo } from './store/projects';
 import { TrialRepo } from './store/trials';
 import { MetricStore } from './store/metrics';
-import { Runner } from './runner/runner';
+import { describeStorageError, Runner } from './runner/runner';
 import { ThreadPointSink, type PointSink } from './store/pointSink';
 import { ApiError } from './errors';
 import { handlers } from './handlers';
@@ -191,7 +191,14 @@ export class Engine {
     const parsed = methods[method].input.safeParse(rawInput ?? {});
     if (!parsed.success) throw ApiError.fromZod(parsed.error, `invalid input for ${method}`);
     const handler = handlers[method] as (e: Engine, input: unknown) => MethodOutput<MethodName> | Promise<MethodOutput<MethodName>>;
-    return handler(this, parsed.data);
+    try {
+      return await handler(this, parsed.data);
+    } catch (e) {
+      // A full disk or a read-only workspace, in words that name the fix rather than SQLite's.
+      if (e instanceof Error && !(e instanceof ApiError) && /SQLITE_FULL|SQLITE_READONLY|disk is full|ENOSPC|EROFS/i.test(`${(e as { code?: string }).code ?? ''} ${e.message}`))
+        throw new ApiError(describeStorageError(`${(e as { code?: string }).code ?? ''} ${e.message}`, this.opts.dataDir));
+      throw e;
+    }
   }
 
   /** Subscribes to every event; returns the unsubscribe function. */

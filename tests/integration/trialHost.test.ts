@@ -320,6 +320,27 @@ sys.stdout.flush()
 });
 
 describe('storage faults end trials honestly', () => {
+  it('a trial whose host cannot create its files (trials/ full) ends at once, failed with "disk full"', async (ctx) => {
+    const engine = newEngine();
+    const trialsDir = join(engine.info().dataDir, 'trials');
+    mkdirSync(trialsDir, { recursive: true });
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', trialsDir]).status !== 0) return ctx.skip();
+    try {
+      // Fill it: the trial's folder can be made, its files cannot.
+      writeFileSync(join(trialsDir, 'filler'), Buffer.alloc(60 * 1024));
+      spawnSync('sh', ['-c', `head -c 100000 /dev/zero > ${join(trialsDir, 'more')}`]);
+      const t0 = Date.now();
+      const end = await engine.runner.waitForEnd(engine.runner.start(scriptProject(engine, 'print(1)\n')).id);
+      expect([end.status, end.failureReason]).toEqual(['failed', expect.stringMatching(/disk full \(\d+ MB free at .+\)/)]);
+      // Not ten seconds later as a host that "never started".
+      expect(Date.now() - t0).toBeLessThan(8000);
+    } finally {
+      await engine.close();
+      engines = engines.filter((e) => e !== engine);
+      spawnSync('umount', ['-l', trialsDir]);
+    }
+  });
+
   /** A small tmpfs where mounting is permitted (root here), so the disk really fills. */
   function smallDisk(): { dir: string; unmount: () => void } | null {
     const dir = mkdtempSync(join(tmpdir(), 'tb-full-'));
@@ -332,7 +353,8 @@ describe('storage faults end trials honestly', () => {
     const disk = smallDisk();
     let engine: Engine;
     let trialId: number;
-    const chatty = `import sys\nfor i in range(2000000):\n    sys.stdout.write('{"step": %d, "loss": 1.0}' % i + ' ' * 200 + '\\n')\n`;
+    // A few points the engine stores first, then a flood that fills the disk.
+    const chatty = `import sys, time\nfor i in range(5):\n    print('{"step": %d, "loss": 1.0}' % i, flush=True)\ntime.sleep(0.5)\nfor i in range(2000000):\n    sys.stdout.write('{"step": %d, "loss": 1.0}' % i + ' ' * 200 + '\\n')\n`;
     if (disk) {
       engine = newEngine(disk.dir);
       trialId = engine.runner.start(scriptProject(engine, chatty)).id;
@@ -353,7 +375,11 @@ describe('storage faults end trials honestly', () => {
       // The engine still answers, and the points stored before the disk filled are there.
       const projects = (await engine.invoke('projects.list', {})) as unknown[];
       expect(projects.length).toBe(1);
-      if (disk) expect(stored(engine, trialId, 'loss')).toBeGreaterThan(0);
+      if (disk) {
+        expect(stored(engine, trialId, 'loss')).toBeGreaterThan(0);
+        // The workspace itself is full now: a new trial cannot even be recorded, and says so.
+        await expect(engine.invoke('trials.start', { projectId: engine.projects.list()[0]!.id })).rejects.toThrow(/disk full \(\d+ MB free at .+\)/);
+      }
     } finally {
       await engine.close();
       engines = engines.filter((e) => e !== engine);

@@ -145,6 +145,9 @@ export class Runner {
     const problem = preflight(project.interpreter, project.workdir);
     if (problem) return this.fail(trial.id, problem);
 
+    // Running (with its folder) before the host exists: an engine that dies in between leaves a
+    // trial its successor follows or ends, never a queued one it would start a second time.
+    trials.markRunning(trial.id, null, dir);
     let session: TrialSession;
     try {
       session = new TrialSession({
@@ -157,7 +160,7 @@ export class Runner {
       return this.fail(trial.id, `could not start the command: ${(e as Error).message}`);
     }
     this.sessions.set(trial.id, session);
-    trials.markRunning(trial.id, session.hostPid, dir);
+    trials.setHostPid(trial.id, session.hostPid);
     const running = trials.get(trial.id)!;
     events.trialUpdated(running);
     return running;

@@ -57,22 +57,37 @@ export function trialHostPath(): string {
  * reach it), with the trial's environment and working directory. Its stdio goes nowhere: all
  * it has to say is in the trial's folder. Returns its pid.
  */
-export function spawnTrialHost(opts: {
-  dir: string;
-  argv: string[];
-  cwd: string;
-  env: Record<string, string>;
-  cols: number;
-  rows: number;
-  graceMs: number;
-  segmentBytes?: number;
-}): number {
+export function spawnTrialHost(
+  opts: {
+    dir: string;
+    argv: string[];
+    cwd: string;
+    env: Record<string, string>;
+    cols: number;
+    rows: number;
+    graceMs: number;
+    segmentBytes?: number;
+  },
+  /** Told when the host exits before it started the training (it could not create its files: a full disk, a read-only folder), with what it said. */
+  onFailedStart?: (why: string) => void,
+): number {
   const args = [opts.dir, String(opts.segmentBytes ?? SEGMENT_BYTES), String(KEEP_SEGMENTS), String(opts.cols), String(opts.rows), String(opts.graceMs), '--', ...opts.argv];
-  const child = spawn(trialHostPath(), args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: 'ignore' });
+  // stderr is read only for a failed start: the host writes to it only before the training
+  // exists (the training's own output goes to the pty).
+  const child = spawn(trialHostPath(), args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  let said = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    if (said.length < 4096) said += d.toString('utf8');
+  });
   // Spawn errors (ENOENT, EACCES) arrive as an event; the caller sees them as a host that
   // never wrote host.json, and reports that.
   child.on('error', () => {});
+  child.on('exit', (code, sig) => {
+    if (readHostInfo(opts.dir)) return;
+    onFailedStart?.(said.trim().replace(/^tunebench-trial-host: /, '') || (sig ? `ended by ${sig}` : `exited with code ${code}`));
+  });
   child.unref();
+  (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
   if (child.pid === undefined)
     throw new Error(`could not start the trial host ${trialHostPath()}: the system refused a new process (too many open files or processes, EMFILE/EAGAIN, or the binary is not executable)`);
   return child.pid;

@@ -211,18 +211,27 @@ export class TrialSession {
       ? new SideChannelTail(opts.sideChannelPath, (parsed) => opts.writer.add(parsed, Date.now(), 'sideChannel'), undefined, cp?.side?.offset ?? 0)
       : null;
     if ('argv' in opts) {
-      this.hostPid = spawnTrialHost({
-        dir: opts.dir,
-        argv: opts.argv,
-        cwd: opts.cwd,
-        env: opts.env,
-        // Wide enough that progress bars and metric lines are not wrapped by the terminal.
-        cols: opts.cols ?? 200,
-        rows: opts.rows ?? 50,
-        graceMs: STOP_GRACE_MS,
-      });
+      this.hostPid = spawnTrialHost(
+        {
+          dir: opts.dir,
+          argv: opts.argv,
+          cwd: opts.cwd,
+          env: opts.env,
+          // Wide enough that progress bars and metric lines are not wrapped by the terminal.
+          cols: opts.cols ?? 200,
+          rows: opts.rows ?? 50,
+          graceMs: STOP_GRACE_MS,
+        },
+        (why) => {
+          // No training was started: the trial ends now, with the host's reason (not, ten
+          // seconds later, as a host that "never started").
+          if (this.ended) return;
+          this.clearTimer();
+          this.finish(null, null, `the trial host could not start: ${why}`);
+        },
+      );
     } else {
-      this.hostPid = opts.hostPid;
+      this.hostPid = opts.hostPid ?? readHostInfo(opts.dir)?.hostPid ?? null;
     }
     this.schedule(0);
   }
@@ -509,7 +518,7 @@ export class TrialSession {
    * its end, the parser and side channel finish, and the trial is reported ended once all its
    * points are committed.
    */
-  private finish(exit: ExitRecord | null, lost: string | null): void {
+  private finish(exit: ExitRecord | null, lost: string | null, startError: string | null = null): void {
     if (this.ended) return;
     // Everything the host wrote is in the log now: read it all, whatever the backlog.
     for (;;) {
@@ -538,7 +547,7 @@ export class TrialSession {
       signal: exit ? exit.signal : null,
       stoppedByUser: this.stoppedByUser || (exit?.stopped ?? false),
       lastLines: [...this.tail],
-      hostError: exit?.error ?? null,
+      hostError: exit?.error ?? startError,
       hostLost: lost,
       storageError: this.storageError,
     };

@@ -97,6 +97,7 @@ export class TrialRepo {
       setArgv: db.prepare('UPDATE trials SET argv = ?, env = ? WHERE id = ?'),
       start: db.prepare(`UPDATE trials SET status = 'running', started_at = ?, host_pid = ?, log_path = ?, log_checkpoint = NULL WHERE id = ?`),
       childPid: db.prepare('UPDATE trials SET pid = ? WHERE id = ?'),
+      hostPid: db.prepare('UPDATE trials SET host_pid = ? WHERE id = ?'),
       checkpoint: db.prepare('UPDATE trials SET log_checkpoint = ? WHERE id = ?'),
       notices: db.prepare('SELECT notices FROM trials WHERE id = ?'),
       setNotices: db.prepare('UPDATE trials SET notices = ? WHERE id = ?'),
@@ -144,6 +145,11 @@ export class TrialRepo {
   /** The trial's host has started; `logPath` is the trial's folder, where the host writes its log. */
   markRunning(id: number, hostPid: number | null, logPath: string): void {
     this.stmts.start.run(Date.now(), hostPid, logPath, id);
+  }
+
+  /** The trial host's pid, once it is spawned. */
+  setHostPid(id: number, pid: number | null): void {
+    this.stmts.hostPid.run(pid, id);
   }
 
   /** The training process's pid, once its host has started it. */
