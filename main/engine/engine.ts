@@ -187,7 +187,7 @@ export class Engine {
 
   /** Validates a request against the contract and runs its handler. */
   async invoke(method: unknown, rawInput: unknown): Promise<unknown> {
-    if (!isMethodName(method)) throw new ApiError(`unknown method ${String(method)}`);
+    if (!isMethodName(method)) throw new ApiError(`unknown method ${String(method).slice(0, 80)}${String(method).length > 80 ? "…" : ""}`);
     const parsed = methods[method].input.safeParse(rawInput ?? {});
     if (!parsed.success) throw ApiError.fromZod(parsed.error, `invalid input for ${method}`);
     const handler = handlers[method] as (e: Engine, input: unknown) => MethodOutput<MethodName> | Promise<MethodOutput<MethodName>>;
