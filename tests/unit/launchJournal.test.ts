@@ -57,6 +57,8 @@ describe('config diff', () => {
   it('reads the batch size a config sets', () => {
     expect(batchSizeOf({ batch_size: 128 })).toBe(128);
     expect(batchSizeOf({ batch_size: '256' })).toBe(256);
+    // The PyTorch examples' --batch-size.
+    expect(batchSizeOf({ lr: 20, 'batch-size': 20 })).toBe(20);
     expect(batchSizeOf({ batch_size: 'auto' })).toBeNull();
     expect(batchSizeOf({})).toBeNull();
   });

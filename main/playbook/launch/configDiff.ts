@@ -59,7 +59,9 @@ export function configKey(config: Hyperparameters): string {
 
 /** The batch size a configuration runs at, when it sets one as a number. */
 export function batchSizeOf(config: Hyperparameters): number | null {
-  const b = config.batch_size;
+  // Scripts spell it batch_size, batch-size or batchsize (the PyTorch examples use --batch-size).
+  const key = Object.keys(config).find((k) => /^(?:batch[-_]?size|bs)$/i.test(k));
+  const b = key === undefined ? undefined : config[key];
   if (typeof b === 'number' && Number.isFinite(b)) return b;
   if (typeof b === 'string' && b.trim() !== '' && Number.isFinite(Number(b))) return Number(b);
   return null;

@@ -327,7 +327,7 @@ export function compareLaunch(
     if (s.n >= 2 && s.sd === 0) {
       warnings.push({
         code: 'zero-variance',
-        text: `${s.n === 2 ? 'Both' : `All ${s.n}`} ${side} runs gave exactly the same ${metric}: the seed does not reach the script, or the script fixes its own. Without seed-to-seed variation the retrain variance is unknown: set the project's seed flag (Command & runs), or let the script seed from $TUNEBENCH_SEED.`,
+        text: `${s.n === 2 ? 'Both' : `All ${s.n}`} ${side} runs gave exactly the same ${metric}: the seed does not reach the script, the script fixes its own, or it prints too few digits to tell the runs apart. Without seed-to-seed variation the retrain variance is unknown: set the project's seed flag (Command & runs), let the script seed from $TUNEBENCH_SEED, or print more digits.`,
       });
     }
   }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Hyperparameters } from '../../../preload/contract';
 import type { ArchitectureFamily, Optimizer } from '../../../preload/contract-wizard';
 import { guessFlag, optimizerFlagValue, parseFlag } from './config';
+import { parseHyperValue } from '../lib/argvText';
 import { Field, type StepProps } from './shared';
 import { Why } from './Why';
 
@@ -184,7 +185,9 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
   const projectValueOf = (h: OptimizerHp, o: Optimizer = optimizer) => {
     const v = known[flagOf(h.name)];
     const sameOptimizer = !optimizerFlag || known[optimizerFlag] === optimizerFlagValue(o.id);
-    return v !== undefined && typeof v === (h.kind === 'boolean' ? 'boolean' : 'number') && sameOptimizer ? v : undefined;
+    // A number saved as written (`0.0`) counts as the number it is.
+    const kindOk = h.kind === 'boolean' ? typeof v === 'boolean' : typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
+    return v !== undefined && kindOk && sameOptimizer ? v : undefined;
   };
   const defaultOf = (h: OptimizerHp, o: Optimizer = optimizer) => projectValueOf(h, o) ?? h.default;
   // Stored values are looked up under the flag they were stored with, not the one being typed.
@@ -210,7 +213,8 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
       const on = inc[h.id] ?? isIncluded(h);
       if (!on) continue;
       const text = (t[h.id] ?? textOf(h)).trim();
-      out[flagOf(h.name, f)] = h.kind === 'boolean' ? text === 'true' : Number(text);
+      // parseHyperValue keeps a float written as one (0.0 stays 0.0 for type-checking scripts).
+      out[flagOf(h.name, f)] = h.kind === 'boolean' ? text === 'true' : parseHyperValue(text);
     }
     return out;
   }
