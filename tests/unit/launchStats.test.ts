@@ -235,6 +235,12 @@ describe('compareLaunch: the reading and the warnings', () => {
     expect(c.welch!.pValue).toBe(1);
   });
 
+  it('claims nothing from identical reruns that differ between the sides', () => {
+    const c = compareLaunch([2.916, 2.916], [2.93, 2.93], 'minimize', { metric: 'val_loss' });
+    expect(c.reading).toMatch(/Every rerun of each configuration gave the same value, so the retrain variance is unknown/);
+    expect(c.reading).not.toMatch(/almost certainly|more than 99%/);
+  });
+
   it('leaves diverged runs out, and says so', () => {
     const c = compareLaunch([Number.NaN, 0.1, 0.11, 0.12, Infinity], [0.2, 0.21, 0.19], 'minimize');
     expect(c.excluded).toEqual({ candidate: 2, incumbent: 0 });

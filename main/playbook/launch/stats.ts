@@ -382,6 +382,10 @@ function reading(
   const change =
     improvement === 0 ? 'The means are equal.' : `The candidate is ${improvement > 0 ? 'better' : 'worse'} by ${num(Math.abs(improvement))} on average.`;
   if (!welch || probability === null) return `${means} ${change} Too few seeds to estimate the retrain variance, so there is no evidence either way yet.`;
+  // Identical reruns on both sides: the "test" divides by zero variance, and any difference
+  // would read as certain. It is not evidence of anything but identical reruns.
+  if (candidate.sd === 0 && incumbent.sd === 0)
+    return `${means} ${change} Every rerun of each configuration gave the same value, so the retrain variance is unknown: the difference cannot be told from what another set of seeds would give, and the test says nothing here.`;
   const pct = Math.round(welch.confidence * 100);
   // The interval is reported in the direction of improvement so that "above zero" always means better.
   const [lo, hi] = improvementInterval(welch.interval, goal);
