@@ -116,7 +116,7 @@ const RECORD_BYTES = 16;
 
 /**
  * When each byte of a trial's log was printed, from the host's time index: records of (global
- * offset just past a read, Unix ms), ascending, in one file per segment. `timeOf(p)` answers
+ * offset just past a read, Unix µs), ascending, in one file per segment. `timeOf(p)` answers
  * for the byte at offset p with the first record past it; queries must not go backwards, so
  * records behind them are dropped as the log is followed. Null where no record covers p yet
  * (the host writes one within a few ms): the caller then uses the time it read the bytes.
@@ -146,6 +146,14 @@ export class TimeIndex {
       this.head = 0;
       if (!this.load()) return null;
     }
+  }
+
+  /** The offset up to which bytes have a time record now (reading what the host has written). */
+  coveredUntil(): number {
+    while (this.load()) {
+      // read all there is
+    }
+    return this.records.length > this.head ? this.records[this.records.length - 1]!.off : -1;
   }
 
   /** Reads more records; false when none are there now. */
@@ -182,7 +190,7 @@ export class TimeIndex {
       const n = readSync(fd, this.buf, 0, this.buf.length, this.pos);
       const whole = n - (n % RECORD_BYTES);
       for (let i = 0; i < whole; i += RECORD_BYTES) {
-        this.records.push({ off: Number(this.buf.readBigInt64LE(i)), ms: Number(this.buf.readBigInt64LE(i + 8)) });
+        this.records.push({ off: Number(this.buf.readBigInt64LE(i)), ms: Number(this.buf.readBigInt64LE(i + 8)) / 1000 });
       }
       this.pos += whole;
       return whole / RECORD_BYTES;

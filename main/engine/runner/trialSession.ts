@@ -23,6 +23,8 @@ const POLL_MS = 20;
 /** Read at most this much per turn of the event loop, so API calls are answered during a flood (4 MiB of 4 KB lines held a turn for up to 172 ms; 1 MiB keeps a turn well under 100 ms). */
 const READ_PER_TURN = 1024 * 1024;
 const READ_CHUNK = 256 * 1024;
+/** How long new bytes wait for their time record before they are read with the engine's clock. */
+const TIMES_WAIT_MS = 50;
 /** Looking for the exit record and the host's liveness is rarer than looking for output. */
 const EXIT_CHECK_MS = 100;
 const LIVENESS_CHECK_MS = 1000;
@@ -132,6 +134,10 @@ export class TrialSession {
   /** The time given to the points of the lines being parsed now. */
   private clockMs = Date.now();
   private lastPieceMs = 0;
+  /** When new bytes were first seen without a time record (they are read anyway after TIMES_WAIT_MS). */
+  private waitingForTimesSince: number | null = null;
+  /** Read without waiting for time records: the host has ended (everything it wrote is final). */
+  private untimed = false;
   private readonly buf = Buffer.allocUnsafe(READ_CHUNK);
   private readonly decoder = new StringDecoder('utf8');
   private readonly lines: OutputParser;
@@ -386,8 +392,17 @@ export class TrialSession {
     let total = 0;
     while (total < READ_PER_TURN) {
       const start = this.reader.offset;
-      // Context only up to the checkpoint: a chunk never straddles it.
-      const chunk = this.reader.read(this.buf, this.discarding ? Math.min(this.buf.length, this.discardUntil - start) : this.buf.length);
+      // Context only up to the checkpoint: a chunk never straddles it. Live, bytes are read once
+      // the host's time index covers them (it writes a record within a millisecond or two), so
+      // each line gets the time it was printed rather than the time a poll found it.
+      let max = this.discarding ? Math.min(this.buf.length, this.discardUntil - start) : this.buf.length;
+      if (!this.discarding && !this.untimed) {
+        const covered = this.times.coveredUntil();
+        if (covered > start) max = Math.min(max, covered - start);
+        else if (Date.now() - (this.waitingForTimesSince ??= Date.now()) < TIMES_WAIT_MS) break;
+      }
+      this.waitingForTimesSince = null;
+      const chunk = this.reader.read(this.buf, max);
       if (!chunk) break;
       total += chunk.length;
       if (this.discarding) {
@@ -521,6 +536,7 @@ export class TrialSession {
   private finish(exit: ExitRecord | null, lost: string | null, startError: string | null = null): void {
     if (this.ended) return;
     // Everything the host wrote is in the log now: read it all, whatever the backlog.
+    this.untimed = true;
     for (;;) {
       const before = this.reader.offset;
       this.readSome();

@@ -21,10 +21,10 @@
  *                 bytes [N*S, (N+1)*S)), so a byte offset names a file and a position; only the
  *                 last KEEP_SEGMENTS are kept, which caps the disk a chatty run can fill.
  *   output-N.times  when the bytes were read: records of two little-endian int64s, (global offset
- *                 just past a read, Unix time in ms), one per read but at most one per TIMES_MS
- *                 (a later record then covers the reads before it), in the file of the segment its
- *                 offset ends in, deleted with that segment. Points get the time their line was
- *                 printed, even when the engine reads them later (a restart, a catch-up).
+ *                 just past a read, Unix time in microseconds), one per read but at most one per
+ *                 TIMES_US (a later record then covers the reads before it), in the file of the
+ *                 segment its offset ends in, deleted with that segment. Points get the time their
+ *                 line was printed, even when the engine reads them later (a restart, a catch-up).
  *   host.json     {"hostPid":..,"childPid":..,"segmentBytes":..} once the child exists.
  *   exit.json     created at start as spaces (so it needs no new disk block at the end, when
  *                 the disk may be full), overwritten with the exit status once the output is
@@ -65,9 +65,9 @@
 #define LINGER_MS 10000
 /* After that kill, how long to wait for the last holder of the terminal before giving up. */
 #define LINGER_KILL_MS 5000
-/* Time records are at most this far apart while output flows: 5 ms is below what a step time
- * measured over seconds can notice, and bounds the index to 200 records a second. */
-#define TIMES_MS 5
+/* Time records are at most this close while output flows: a batch-size probe times steps of a
+ * fraction of a millisecond, and 1 ms bounds the index to 1,000 records (16 KB) a second. */
+#define TIMES_US 1000
 
 static volatile sig_atomic_t stop_requested = 0;
 
@@ -92,7 +92,7 @@ static int times_fd = -1;
 static long long times_segment = -1;
 /* The read not yet recorded in the time index: its end offset and when it was read. */
 static long long pending_off = -1;
-static int64_t pending_ms = 0, last_record_ms = 0;
+static int64_t pending_us = 0, last_record_us = 0;
 /* The first write error (a full disk): the trial is stopped and the error reported. */
 static char write_error[256] = "";
 
@@ -110,10 +110,10 @@ static void times_path(char *out, size_t size, long long n) {
   path_in_dir(out, size, name);
 }
 
-static int64_t wall_ms(void) {
+static int64_t wall_us(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Writes a small file atomically (temporary name, then rename), so a reader never sees half. */
@@ -224,12 +224,12 @@ static void flush_time_record(void) {
     times_segment = seg;
   }
   if (times_fd >= 0) {
-    int64_t rec[2] = {(int64_t)pending_off, pending_ms};
+    int64_t rec[2] = {(int64_t)pending_off, pending_us};
     if (write(times_fd, rec, sizeof rec) != (ssize_t)sizeof rec) {
       /* see above */
     }
   }
-  last_record_ms = pending_ms;
+  last_record_us = pending_us;
   pending_off = -1;
 }
 
@@ -397,7 +397,7 @@ int main(int argc, char **argv) {
     if (reaped && kill_at == -2 && linger_killed_at < 0) linger_killed_at = t; /* a Stop's SIGKILL counts as the linger kill */
 
     struct pollfd p = {.fd = master, .events = POLLIN};
-    int pr = poll(&p, 1, pending_off > 0 ? TIMES_MS : 100);
+    int pr = poll(&p, 1, pending_off > 0 ? 1 : 100);
     if (pr < 0) {
       if (errno == EINTR) continue;
       break;
@@ -411,8 +411,8 @@ int main(int argc, char **argv) {
       if (!write_error[0]) {
         log_write(buf, (size_t)n);
         pending_off = total_bytes;
-        pending_ms = wall_ms();
-        if (pending_ms - last_record_ms >= TIMES_MS) flush_time_record();
+        pending_us = wall_us();
+        if (pending_us - last_record_us >= TIMES_US) flush_time_record();
       }
       continue;
     }
