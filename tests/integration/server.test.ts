@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { startServe, type Served } from '../helpers/serve';
+import { call, wsOpen } from '../helpers/ws';
 import { tokensEqual, originAllowed } from '../../main/server/auth';
 
 let s: Served;
@@ -10,30 +10,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s.stop();
 });
-
-function wsOpen(url: string, origin: string, headers: Record<string, string> = {}): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { origin, headers });
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-  });
-}
-
-function call(ws: WebSocket, method: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> {
-  const id = Math.floor(Math.random() * 1e9);
-  return new Promise((resolve) => {
-    const onMsg = (raw: WebSocket.RawData) => {
-      const m = JSON.parse(String(raw)) as { type: string; id: number };
-      if (m.type === 'result' && m.id === id) {
-        ws.off('message', onMsg);
-        resolve(m as never);
-      }
-    };
-    ws.on('message', onMsg);
-    ws.send(JSON.stringify({ type: 'invoke', id, method, input }));
-  });
-}
 
 describe('browser mode guard', () => {
   it('listens on 127.0.0.1 only', () => {

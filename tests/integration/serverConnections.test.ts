@@ -4,8 +4,8 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { startServe, type Served } from '../helpers/serve';
+import { call, wsOpen } from '../helpers/ws';
 
 let s: Served;
 const idle: Socket[] = [];
@@ -17,29 +17,10 @@ afterAll(async () => {
   await s.stop();
 });
 
-function call(ws: WebSocket, method: string, input: unknown): Promise<{ ok: boolean; value?: any; error?: { message: string } }> {
-  const id = Math.floor(Math.random() * 1e9);
-  return new Promise((resolve) => {
-    const onMsg = (raw: WebSocket.RawData) => {
-      const m = JSON.parse(String(raw)) as { type: string; id: number };
-      if (m.type === 'result' && m.id === id) {
-        ws.off('message', onMsg);
-        resolve(m as never);
-      }
-    };
-    ws.on('message', onMsg);
-    ws.send(JSON.stringify({ type: 'invoke', id, method, input }));
-  });
-}
-
 describe('browser mode under a connection flood', () => {
   it('1,100 idle connections without the token: trials still start, and idle sockets are closed', { timeout: 90_000 }, async () => {
     const port = Number(new URL(s.url).port);
-    const ws = await new Promise<WebSocket>((resolve, reject) => {
-      const w = new WebSocket(`ws://127.0.0.1:${port}/ws`, { origin: s.origin, headers: { cookie: `tunebench_token=${s.token}` } });
-      w.once('open', () => resolve(w));
-      w.once('error', reject);
-    });
+    const ws = await wsOpen(`ws://127.0.0.1:${port}/ws`, s.origin, { cookie: `tunebench_token=${s.token}` });
     let closedByServer = 0;
     await Promise.all(
       Array.from(

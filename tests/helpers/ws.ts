@@ -1,0 +1,27 @@
+import WebSocket from 'ws';
+
+/** Opens browser mode's WebSocket as a page would (its Origin, its cookie or other headers). */
+export function wsOpen(url: string, origin: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { origin, headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+/** One call over the contract's wire protocol; resolves with its result message. */
+export function call(ws: WebSocket, method: string, input: unknown): Promise<{ ok: boolean; value?: any; error?: { message: string } }> {
+  const id = Math.floor(Math.random() * 1e9);
+  return new Promise((resolve) => {
+    const onMsg = (raw: WebSocket.RawData) => {
+      const m = JSON.parse(String(raw)) as { type: string; id: number };
+      if (m.type === 'result' && m.id === id) {
+        ws.off('message', onMsg);
+        resolve(m as never);
+      }
+    };
+    ws.on('message', onMsg);
+    ws.send(JSON.stringify({ type: 'invoke', id, method, input }));
+  });
+}
