@@ -151,6 +151,10 @@ describe('tqdm and Lightning postfix metrics', () => {
     expect(show(tqdmPostfix('450it [00:05, 89.30it/s, loss=nan]'))).toEqual({ step: null, metrics: { loss: 'NaN' } });
   });
 
+  it('reads the first postfix field of a bar that shows no rate (a custom bar_format)', () => {
+    expect(show(tqdmPostfix('Epoch 3:  98%|█████████▊| 49/50 [00:01<00:00, loss=0.02, lr=0.001]'))).toEqual({ step: null, metrics: { epoch: 3, loss: 0.02, lr: 0.001 } });
+  });
+
   it('reads nothing from a bar without a postfix', () => {
     expect(tqdmPostfix(' 45%|████▌     | 450/1000 [00:05<00:06, 89.30it/s]')).toBeNull();
     expect(parseLine('Downloading: 100%|██████████| 1.2M/1.2M [00:00<00:00, 5.3MB/s]')).toBeNull();

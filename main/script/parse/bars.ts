@@ -37,19 +37,13 @@ export function findBar(line: string): Bar | null {
   if (!m) return null;
   const inside = (m[3] ?? m[4] ?? '').split(',');
   const postfix: [string, number][] = [];
-  for (const part of inside.slice(2)) {
+  // The bracket holds the times, then the rate when tqdm shows one (a custom bar_format may
+  // leave it out), then the postfix: every `name=value` part after the times is a field (a rate
+  // such as `81.2it/s` has no `=`, so it is never taken for one).
+  for (const part of inside.slice(1)) {
     const kv = POSTFIX.exec(part.trim());
     const v = kv ? parseNumber(kv[2]!) : null;
     if (kv && v !== null) postfix.push([kv[1]!, v]);
-  }
-  // Without a total the bracket holds elapsed and rate only: the postfix starts at its second part.
-  if (m[4] !== undefined) {
-    postfix.length = 0;
-    for (const part of inside.slice(1)) {
-      const kv = POSTFIX.exec(part.trim());
-      const v = kv ? parseNumber(kv[2]!) : null;
-      if (kv && v !== null) postfix.push([kv[1]!, v]);
-    }
   }
   const n = m[2] !== undefined && /^\d+$/.test(m[2]) ? Number(m[2]) : null;
   return { desc: line.slice(0, m.index).replace(/:\s*$/, ''), postfix, after: line.slice(m.index + m[0].length), n };
