@@ -6,10 +6,9 @@
  * so the difference is what the budget's clock reads cost. Alternating rounds; prints the
  * median ns/line of each, so drift on a shared machine hits all alike.
  */
-import { compileMetricRegex, REGEX_STEP_GROUPS } from '../../preload/parseSettings';
+import { compileMetricRegex } from '../../preload/parseSettings';
 import { createLineParser, parseLine, type ParsedLine } from '../script/parse';
-import { customRegex } from '../script/parse/custom';
-import { fromFields } from '../script/parse/fields';
+import { customRegex, groupsToLine } from '../script/parse/custom';
 import { parseNumber } from '../script/parse/values';
 
 const LINES = Number(process.env.BENCH_LINES ?? 200_000);
@@ -30,20 +29,10 @@ const kinds: Record<string, string[]> = {
 const compiled = compileMetricRegex(REGEX);
 if (!('regex' in compiled)) throw new Error(compiled.error);
 const re = compiled.regex;
-const steps = new Set<string>(REGEX_STEP_GROUPS);
+// The same pattern without the time budget: what the budget costs on lines that need none.
 function unbudgeted(line: string): ParsedLine | null {
   const m = re.exec(line);
-  if (!m?.groups) return null;
-  const fields: [string, number][] = [];
-  let step: number | null = null;
-  for (const [g, text] of Object.entries(m.groups)) {
-    if (text === undefined) continue;
-    const v = parseNumber(text.trim());
-    if (v === null) continue;
-    if (steps.has(g)) step ??= v;
-    else fields.push([g, v]);
-  }
-  return fromFields(fields, step);
+  return m?.groups ? groupsToLine(m.groups) : null;
 }
 const budgeted = customRegex(re);
 

@@ -78,21 +78,26 @@ async function untilEnded(dataDir: string, trialId: number): Promise<void> {
   }
 }
 
+/** A project running tests/fixtures/scripts/flood.py: `lines` metric lines in bursts of `burst`, `pause` s apart. */
+function floodProject(lines: number, burst: number, pause: number) {
+  return {
+    name: 'flood',
+    workdir: join(ROOT, 'tests', 'fixtures', 'scripts'),
+    interpreter: 'python3',
+    argvTemplate: ['flood.py', String(lines), String(burst), String(pause)],
+    paramStyle: 'hydra',
+    hyperparameters: {},
+    objectiveMetric: 'loss',
+    objectiveGoal: 'minimize',
+  };
+}
+
 const N = 600_000;
 
 describe('an engine killed at random moments during heavy ingest', () => {
   it('never stops the training, and after re-attaching stores every line of the log exactly once', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tb-crash-'));
-    const project = {
-      name: 'flood',
-      workdir: join(ROOT, 'tests', 'fixtures', 'scripts'),
-      interpreter: 'python3',
-      argvTemplate: ['flood.py', String(N), '10000', '0.7'],
-      paramStyle: 'hydra',
-      hyperparameters: {},
-      objectiveMetric: 'loss',
-      objectiveGoal: 'minimize',
-    };
+    const project = floodProject(N, 10_000, 0.7);
     const random = rng(20261201);
     let { proc, ready } = await startEngine(dataDir, project);
     const trialId = ready.trialId!;
@@ -156,16 +161,7 @@ describe('an engine killed at random moments during heavy ingest', () => {
   it('a script that never pauses (no idle checkpoint) killed early and often: still every line exactly once', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tb-crash-'));
     const n = 60_000;
-    const project = {
-      name: 'steady',
-      workdir: join(ROOT, 'tests', 'fixtures', 'scripts'),
-      interpreter: 'python3',
-      argvTemplate: ['flood.py', String(n), '20', '0.002'],
-      paramStyle: 'hydra',
-      hyperparameters: {},
-      objectiveMetric: 'loss',
-      objectiveGoal: 'minimize',
-    };
+    const project = floodProject(n, 20, 0.002);
     let { proc, ready } = await startEngine(dataDir, project);
     const trialId = ready.trialId!;
     const random = rng(7);

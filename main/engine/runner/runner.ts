@@ -281,10 +281,6 @@ export class Runner {
     return this.sessions.has(trialId);
   }
 
-  /** For a running trial: output bytes written to the log but not yet sent as events. */
-  unemittedBytes(trialId: number): number {
-    return this.sessions.get(trialId)?.unemittedBytes ?? 0;
-  }
 
   /** For a running trial: output bytes sent as events so far (null when not running). */
   emittedBytes(trialId: number): number | null {

@@ -247,11 +247,6 @@ export class TrialSession {
     return this.childPid;
   }
 
-  /** Bytes read from the log but not yet sent as events. */
-  get unemittedBytes(): number {
-    return this.reader.offset - this.emittedBytes;
-  }
-
   /** Ends the whole process group (the script and anything it spawned): SIGTERM, then SIGKILL after the grace period. */
   stop(): void {
     if (this.ended) return;

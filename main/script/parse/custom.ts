@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { REGEX_STEP_GROUPS } from '../../../preload/parseSettings';
 import { fromFields } from './fields';
-import type { LineFormat } from './types';
+import type { LineFormat, ParsedLine } from './types';
 import { parseNumber } from './values';
 
 /**
@@ -274,17 +274,21 @@ function groups(regex: RegExp, share: Share, skipped: (line: string) => null): L
     const m = regex.exec(line);
     const end = performance.now();
     if (end - start > LINE_ALLOWANCE_MS) charge(share, end - start - LINE_ALLOWANCE_MS, end);
-    if (!m?.groups) return null;
-    const fields: [string, number][] = [];
-    let step: number | null = null;
-    for (const [g, text] of Object.entries(m.groups)) {
-      if (text === undefined) continue;
-      const v = parseNumber(text.trim());
-      if (v === null) continue;
-      if (STEP_GROUPS.has(g)) {
-        if (step === null && Number.isFinite(v)) step = v;
-      } else fields.push([g, v]);
-    }
-    return fromFields(fields, step);
+    return m?.groups ? groupsToLine(m.groups) : null;
   };
+}
+
+/** A match's named groups as a parsed line: `step`-like groups give the step, the rest are metrics. */
+export function groupsToLine(groups: Record<string, string | undefined>): ParsedLine | null {
+  const fields: [string, number][] = [];
+  let step: number | null = null;
+  for (const [g, text] of Object.entries(groups)) {
+    if (text === undefined) continue;
+    const v = parseNumber(text.trim());
+    if (v === null) continue;
+    if (STEP_GROUPS.has(g)) {
+      if (step === null && Number.isFinite(v)) step = v;
+    } else fields.push([g, v]);
+  }
+  return fromFields(fields, step);
 }
