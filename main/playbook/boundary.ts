@@ -12,7 +12,7 @@ import type { PlainRange, SearchRange } from '../../preload/space';
 import { caseKey } from '../../preload/space';
 import { groupByScientific } from './groups';
 import { evaluateTrials, nuisanceNames, rankFeasible, scientificNames, type EvaluatedTrial, type RankedTrial, type StudyResults, type StudyTrial } from './trials';
-import { formatNumber } from './format';
+import { formatNumber } from '../../preload/format';
 
 /**
  * "Near the edge": the outer tenth of the range on either side, measured in the range's own

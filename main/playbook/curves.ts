@@ -9,7 +9,7 @@
  * from 2.3 to 0.1 and an error rate that falls from 0.9 to 0.02. Each finding carries the
  * number it measured and the threshold it crossed, so the UI can show why it fired.
  */
-import { formatNumber } from './format';
+import { formatNumber } from '../../preload/format';
 
 /**
  * A metric over training. Non-finite values (NaN, ±Infinity) are kept: they are divergence,

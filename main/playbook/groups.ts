@@ -6,7 +6,7 @@
 import type { HyperValue } from '../../preload/contract';
 import type { SearchRange } from '../../preload/space';
 import type { StudyTrial } from './trials';
-import { formatNumber } from './format';
+import { formatNumber } from '../../preload/format';
 
 /**
  * A scientific hyperparameter with at most this many distinct values gets one group per value;

@@ -178,7 +178,7 @@ describe('compareLaunch: the reading and the warnings', () => {
     expect(c.improvement).toBeCloseTo(0.0198, 12);
     expect(c.probabilityOfImprovement!).toBeGreaterThan(0.999);
     expect(c.warnings).toEqual([]);
-    expect(c.reading).toMatch(/^Mean val_error: candidate 0\.1001 ± 0\.0007416 \(5 seeds\), incumbent 0\.1199 ± 0\.0007416 \(5\); lower is better\./);
+    expect(c.reading).toMatch(/^Mean val_error: candidate 0\.10010 ± 0\.00074 \(5 seeds\), incumbent 0\.11990 ± 0\.00074 \(5\); lower is better\./);
     expect(c.reading).toMatch(/The candidate is better by 0\.0198 on average\./);
     expect(c.reading).toMatch(/the probability that the candidate is truly better than the incumbent is more than 99%\./);
     expect(c.reading).toMatch(/almost certainly better\.$/);

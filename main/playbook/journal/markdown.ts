@@ -6,13 +6,11 @@ import type { Decision, HyperValue } from '../../../preload/contract';
 import type { Journal } from '../../../preload/contract-launch';
 import { improvementInterval, type LaunchComparison } from '../launch/stats';
 import type { ConfigDiffRow } from '../launch/configDiff';
+import { formatNumber } from '../../../preload/format';
 
 /** A number as a reader wants it: 4 significant digits. */
 export function num(x: number | null | undefined): string {
-  if (x === null || x === undefined) return '—';
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e6 ? String(Number(x.toPrecision(4))) : x.toExponential(3);
+  return formatNumber(x, { digits: 4 });
 }
 
 /** Text safe inside a Markdown table cell: pipes escaped, line breaks as spaces. */

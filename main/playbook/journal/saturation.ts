@@ -3,6 +3,7 @@
  * the journal looks at how much each launch improved on the one before.
  */
 import type { ObjectiveGoal } from '../../../preload/contract';
+import { formatNumber } from '../../../preload/format';
 
 /**
  * A last gain at most this share of the earlier gains' mean reads as saturating: halving is the
@@ -26,7 +27,7 @@ export function launchGains(objectives: readonly (number | null)[], goal: Object
   return out;
 }
 
-const n4 = (x: number) => String(Number(x.toPrecision(3)));
+const n4 = (x: number) => formatNumber(x);
 
 /**
  * Saturating when the latest launch gained nothing, or at most SATURATION_RATIO of what the

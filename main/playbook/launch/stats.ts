@@ -15,6 +15,7 @@
 import jStat from 'jstat';
 import type { ObjectiveGoal } from '../../../preload/contract';
 import { createRng } from '../random';
+import { formatNumber, formatPlusMinus } from '../../../preload/format';
 
 /** The seeds of one configuration, summarised. */
 export interface SampleSummary {
@@ -246,9 +247,7 @@ export function seedsNeeded(delta: number, sdCandidate: number, sdIncumbent: num
 
 /** A number for the reading: 4 significant digits, no trailing noise. */
 function num(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e5 ? String(Number(x.toPrecision(4))) : x.toExponential(3);
+  return formatNumber(x, { digits: 4 });
 }
 
 function percent(p: number): string {
@@ -378,7 +377,7 @@ function reading(
   probability: number | null,
 ): string {
   const direction = goal === 'minimize' ? 'lower is better' : 'higher is better';
-  const means = `Mean ${metric}: candidate ${num(candidate.mean)} ± ${num(candidate.sd)} (${candidate.n} seed${candidate.n > 1 ? 's' : ''}), incumbent ${num(incumbent.mean)} ± ${num(incumbent.sd)} (${incumbent.n}); ${direction}.`;
+  const means = `Mean ${metric}: candidate ${formatPlusMinus(candidate.mean, candidate.sd)} (${candidate.n} seed${candidate.n > 1 ? 's' : ''}), incumbent ${formatPlusMinus(incumbent.mean, incumbent.sd)} (${incumbent.n}); ${direction}.`;
   const change =
     improvement === 0 ? 'The means are equal.' : `The candidate is ${improvement > 0 ? 'better' : 'worse'} by ${num(Math.abs(improvement))} on average.`;
   if (!welch || probability === null) return `${means} ${change} Too few seeds to estimate the retrain variance, so there is no evidence either way yet.`;

@@ -19,3 +19,6 @@ export function formatTime(ms: number | null): string {
 export function objectiveFirst(names: readonly string[], objective: string | null | undefined): string[] {
   return objective && names.includes(objective) ? [objective, ...names.filter((n) => n !== objective)] : [...names];
 }
+
+// Numbers have one formatter, shared with the engine and the journal's Markdown.
+export { formatNumber, formatInteger, formatPlusMinus, formatPercent, formatRatio, formatCompact, formatValue } from '../../../preload/format';
