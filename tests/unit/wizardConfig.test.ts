@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatCompact, guessFlag, initialConfig, parseFlag, parsePositiveInt, plannedSizes } from '../../renderer/src/wizard/config';
+import { formatCompact } from '../../preload/format';
+import { guessFlag, initialConfig, parseFlag, parsePositiveInt, plannedSizes } from '../../renderer/src/wizard/config';
 import { sameConfig } from '../../preload/contract-wizard';
 
 describe('wizard field validation', () => {

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import type { LiveSeries } from '../live/series';
 import { useEChart } from './charts/useEChart';
 import { curveChartBase } from './charts/curveOptions';
+import { formatInteger, formatNumber } from '../lib/format';
 
 /** Redraws at most this often: a few frames a second reads as live without spending the CPU the trainer needs. */
 const REDRAW_MS = 250;
@@ -29,7 +30,7 @@ export function MetricChart({ name, series }: { name: string; series: LiveSeries
       chart.setOption({
         ...curveChartBase(),
         yAxis: { type: logY && positive ? 'log' : 'value', scale: true },
-        tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(5) : String(v)) },
+        tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v, { digits: 5 }) : String(v)) },
         series: [
           {
             type: 'line',
@@ -53,7 +54,7 @@ export function MetricChart({ name, series }: { name: string; series: LiveSeries
         chart.setOption({ series: [{ data: series.data(), showSymbol: series.length <= 60 }] });
         node.dataset.points = String(series.length);
         if (countRef.current)
-          countRef.current.textContent = `${series.length.toLocaleString()} point${series.length === 1 ? '' : 's'}${series.nonFinite ? ` · ${series.nonFinite} NaN/Inf` : ''}`;
+          countRef.current.textContent = `${formatInteger(series.length)} point${series.length === 1 ? '' : 's'}${series.nonFinite ? ` · ${formatInteger(series.nonFinite)} NaN/Inf` : ''}`;
       };
       draw();
       const timer = setInterval(draw, REDRAW_MS);

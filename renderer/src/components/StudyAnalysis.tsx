@@ -3,6 +3,7 @@ import type { StudyAnalysisView } from '../../../preload/contract';
 import { api } from '../api/client';
 import { useStore } from '../store';
 import { EChart } from './charts/EChart';
+import { formatValue, formatPercent, formatNumber } from '../lib/format';
 
 type AxisPlot = StudyAnalysisView['axisPlots'][number];
 type IsolationPlot = StudyAnalysisView['isolationPlots'][number];
@@ -11,8 +12,7 @@ const INFEASIBLE = '#d9480f';
 const BEST = '#e8590c';
 
 function num(v: unknown): string {
-  if (v === 0) return '0';
-  return typeof v === 'number' ? (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(2) : String(Number(v.toPrecision(4)))) : String(v);
+  return formatValue(v, { digits: 4 });
 }
 
 function vline(x: number, y0: number, y1: number, color: string, dashed: boolean, label: string): Record<string, unknown> {
@@ -133,7 +133,7 @@ function sensitivityOption(s: StudyAnalysisView['sensitivity']): Record<string, 
     tooltip: {
       trigger: 'item',
       formatter: (it: { name: string; value: number }) =>
-        `${it.name}: the best objective changes by ${(it.value * 100).toFixed(0)}% of the study's spread across its range`,
+        `${it.name}: the best objective changes by ${formatPercent(it.value, 2)} of the study's spread across its range`,
     },
     xAxis: { type: 'value', min: 0, max: 1 },
     yAxis: { type: 'category', data: rows.map((r) => r.hyperparameter) },
@@ -142,7 +142,7 @@ function sensitivityOption(s: StudyAnalysisView['sensitivity']): Record<string, 
         type: 'bar',
         data: rows.map((r) => r.score),
         barMaxWidth: 18,
-        label: { show: true, position: 'right', formatter: (it: { value: number }) => it.value.toFixed(2) },
+        label: { show: true, position: 'right', formatter: (it: { value: number }) => formatNumber(it.value, { digits: 2 }) },
       },
     ],
   };

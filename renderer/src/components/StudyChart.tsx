@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import type { LiveSeries } from '../live/series';
 import { useEChart } from './charts/useEChart';
 import { curveChartBase, curveSeries } from './charts/curveOptions';
+import { formatInteger, formatNumber } from '../lib/format';
 
 /** Many curves redraw less often than one: twice a second keeps a 2-core machine's trainers fed. */
 const REDRAW_MS = 500;
@@ -21,7 +22,7 @@ export function StudyChart({ metric, curves, bestTrialId }: { metric: string; cu
         tooltip: {
           trigger: 'item',
           formatter: (p: { seriesName: string; value: ArrayLike<number> }) =>
-            `${p.seriesName}: step ${p.value[0]}, ${metric} ${Number(p.value[1]).toPrecision(5)}`,
+            `${p.seriesName}: step ${formatInteger(Number(p.value[0]))}, ${metric} ${formatNumber(Number(p.value[1]), { digits: 5 })}`,
         },
         series: [],
       });

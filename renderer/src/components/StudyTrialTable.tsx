@@ -11,15 +11,14 @@ import {
 import { api } from '../api/client';
 import { downloadFile } from '../lib/download';
 import type { HyperRole, StudyTrialRow } from '../../../preload/contract';
-import { formatDuration } from '../lib/format';
+import { formatDuration, formatValue } from '../lib/format';
 import { useStore } from '../store';
 import { StatusBadge } from './StatusBadge';
 
 const col = createColumnHelper<StudyTrialRow>();
 
 function fmt(v: unknown): string {
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(4);
-  return v === undefined ? '—' : String(v);
+  return formatValue(v, { digits: 4 });
 }
 
 /**

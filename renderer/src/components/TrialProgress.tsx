@@ -1,6 +1,6 @@
 import type { Trial } from '../../../preload/contract';
 import type { LiveSeries } from '../live/series';
-import { formatDuration } from '../lib/format';
+import { formatDuration, formatInteger, formatNumber } from '../lib/format';
 import { useNow } from '../lib/useNow';
 
 /** The hyperparameter names that give a trial's step budget, as scripts commonly spell them. */
@@ -45,15 +45,15 @@ export function TrialProgress({
       {Number.isFinite(step) && (
         <>
           {' '}
-          · step <b className="mono">{step.toLocaleString('en-US')}</b>
-          {budget ? ` of ${budget.toLocaleString('en-US')}` : ''}
+          · step <b className="mono">{formatInteger(step)}</b>
+          {budget ? ` of ${formatInteger(budget)}` : ''}
         </>
       )}
       {eta !== null && <> · about {formatDuration(eta)} left</>}
       {best !== null && (
         <>
           {' '}
-          · best {objective} <b className="mono">{Number(best.toPrecision(4))}</b>
+          · best {objective} <b className="mono">{formatNumber(best, { digits: 4 })}</b>
         </>
       )}
       {budget && running && Number.isFinite(step) && (

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useNow } from '../lib/useNow';
 import { TRIAL_KIND_LABELS, type Hyperparameters, type MethodOutput, type Trial } from '../../../preload/contract';
 import { api } from '../api/client';
-import { formatDuration, formatTime } from '../lib/format';
+import { formatDuration, formatTime, formatNumber } from '../lib/format';
 import { useStore } from '../store';
 import { StatusBadge } from './StatusBadge';
 
@@ -15,7 +15,7 @@ function differences(t: Trial, current: Hyperparameters): string {
 }
 
 function fmt(v: number | null | undefined): string {
-  return v === null || v === undefined ? '—' : Number(v.toPrecision(4)).toString();
+  return formatNumber(v, { digits: 4 });
 }
 
 /** Refetching objectives on every event of a busy project would be wasted: at most this often. */

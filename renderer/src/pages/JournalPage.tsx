@@ -7,11 +7,12 @@ import { num } from '../components/launch/LaunchStats';
 import { downloadFile } from '../lib/download';
 import { useStore } from '../store';
 import '../launch/launch.css';
+import { formatNumber } from '../lib/format';
 
 function hours(h: number): string {
   // Short projects (a CPU example) spend minutes, not hours: say so rather than print 0.0073.
   if (h === 0) return '0 GPU-h';
-  return h < 0.1 ? `${Number((h * 60).toPrecision(2))} GPU-min` : `${Number(h.toPrecision(3))} GPU-h`;
+  return h < 0.1 ? formatNumber(h * 60, { digits: 2, unit: 'GPU-min' }) : formatNumber(h, { unit: 'GPU-h' });
 }
 
 function StudyEntry({ s, onOpen }: { s: JournalStudy; onOpen(): void }) {

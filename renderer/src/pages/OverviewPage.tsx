@@ -3,7 +3,7 @@ import type { Project } from '../../../preload/contract';
 import type { OverviewView } from '../../../preload/contract-overview';
 import { api } from '../api/client';
 import { StudyCard } from '../components/StudyCard';
-import { formatDuration } from '../lib/format';
+import { formatDuration, formatNumber } from '../lib/format';
 import { useNow } from '../lib/useNow';
 import { useStore } from '../store';
 import { PageHeader } from '../components/PageHeader';
@@ -76,7 +76,7 @@ export function OverviewPage({ project }: { project: Project }) {
             <dt>Objective</dt>
             <dd>
               {o.objectiveMetric ?? '—'}{' '}
-              {b.objective !== null ? <b className="mono">{b.objective.toPrecision(4)}</b> : <span className="subtle">not measured</span>}{' '}
+              {b.objective !== null ? <b className="mono">{formatNumber(b.objective, { digits: 4 })}</b> : <span className="subtle">not measured</span>}{' '}
               <span className="subtle">({o.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'})</span>
             </dd>
             <dt>Batch size</dt>
@@ -127,7 +127,7 @@ export function OverviewPage({ project }: { project: Project }) {
               study={s}
               stale={s.stale}
               conclusionInline
-              aside={s.best ? `best ${s.objectiveMetric} ${s.best.value.toPrecision(4)} (trial #${s.best.trialId})` : ''}
+              aside={s.best ? `best ${s.objectiveMetric} ${formatNumber(s.best.value, { digits: 4 })} (trial #${s.best.trialId})` : ''}
             />
           ))
         )}

@@ -7,7 +7,7 @@ import { StudyTrialTable } from '../components/StudyTrialTable';
 import { useStudyCurves } from '../live/useStudyCurves';
 import { useStudy } from '../lib/useStudies';
 import { useStore } from '../store';
-import { objectiveFirst } from '../lib/format';
+import { objectiveFirst, formatNumber } from '../lib/format';
 import { PageHeader } from '../components/PageHeader';
 import { StudyAnalysis } from '../components/StudyAnalysis';
 import { promoteTrial } from '../launch/selection';
@@ -112,7 +112,7 @@ export function StudyPage({ studyId }: { studyId: number }) {
             {best && (
               <>
                 {' '}
-                · best so far <b className="mono">{best.best!.toPrecision(4)}</b> in trial #{best.id}{' '}
+                · best so far <b className="mono">{formatNumber(best.best, { digits: 4 })}</b> in trial #{best.id}{' '}
                 {best.status === 'succeeded' && (
                   <button
                     className="btn small-btn"

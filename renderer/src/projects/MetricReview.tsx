@@ -5,6 +5,7 @@ import { api } from '../api/client';
 import { useStore } from '../store';
 import { projectChanged } from './actions';
 import './projects.css';
+import { formatNumber } from '../lib/format';
 
 /** A small chart of one metric: its points as a line, gaps where a value was not finite. */
 function Sparkline({ points }: { points: ReviewedMetric['chart'] }) {
@@ -39,7 +40,7 @@ function Sparkline({ points }: { points: ReviewedMetric['chart'] }) {
 
 function fmt(v: number | string): string {
   if (typeof v === 'string') return v;
-  return Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : String(Number(v.toPrecision(5)));
+  return formatNumber(v, { digits: 5 });
 }
 
 /** One metric's row: what it is, where it came from, and the three decisions. */

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { SweepView } from '../../../preload/contract-wizard';
 import { api, ApiError } from '../api/client';
-import { formatDuration } from '../lib/format';
-import { formatCount, parsePositiveInt, plannedSizes } from './config';
+import { formatDuration, formatNumber, formatInteger } from '../lib/format';
+import { parsePositiveInt, plannedSizes } from './config';
 import { Field, type StepProps } from './shared';
 import { SweepChart } from './SweepChart';
 import { Why } from './Why';
@@ -139,7 +139,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
         </label>
       </div>
       <p className="subtle small">
-        Sizes to try: {plannedSizes(startP.value, maxP.value).map(formatCount).join(', ') || '—'} — stopping at the first out-of-memory.
+        Sizes to try: {plannedSizes(startP.value, maxP.value).map((n) => formatInteger(n)).join(', ') || '—'} — stopping at the first out-of-memory.
       </p>
       {stepsFlag === null && (
         <div className="wz-note info" data-testid="sweep-no-steps-flag">
@@ -172,8 +172,8 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
               <span className="wz-spinner" />
               <span>
                 {current?.phase === 're-measure'
-                  ? `Re-measuring batch size ${formatCount(current.batchSize)} with ${formatCount(current.steps)} steps: its first timing was shorter than half of “Time each probe at least”`
-                  : `Probe ${done + 1}${current ? ` at batch size ${formatCount(current.batchSize)} (${stepsFlag === null ? `ended after ${formatCount(current.steps)} printed steps` : `${formatCount(current.steps)} steps`})` : ''}`}{' '}
+                  ? `Re-measuring batch size ${formatInteger(current.batchSize)} with ${formatInteger(current.steps)} steps: its first timing was shorter than half of “Time each probe at least”`
+                  : `Probe ${done + 1}${current ? ` at batch size ${formatInteger(current.batchSize)} (${stepsFlag === null ? `ended after ${formatInteger(current.steps)} printed steps` : `${formatInteger(current.steps)} steps`})` : ''}`}{' '}
                 · up to {sweep.plannedSizes.length} sizes
                 {sweep.etaMs !== null ? ` · at most ~${formatDuration(sweep.etaMs)} left` : ''}
               </span>
@@ -189,7 +189,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
                   <th style={{ width: 110 }}>Result</th>
                   <th>Examples/s</th>
                   <th>ms/step</th>
-                  {showBudget && <th>{`${formatCount(sweep.settings.stepBudget!)} steps`}</th>}
+                  {showBudget && <th>{`${formatInteger(sweep.settings.stepBudget!)} steps`}</th>}
                 </tr>
               </thead>
               <tbody>
@@ -201,9 +201,9 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
                     return (
                       <tr key={p.trialId} data-probe={p.batchSize} data-outcome={p.outcome ?? p.status} data-phase={p.phase} className={p.batchSize === analysis?.recommended ? 'wz-recommended-row' : ''}>
                         <td className="num">
-                          <b>{formatCount(p.batchSize)}</b>
+                          <b>{formatInteger(p.batchSize)}</b>
                           {p.phase === 're-measure' && (
-                            <span className="wz-tag wz-phase" title={`The same size again with more steps (${formatCount(p.steps)}): the first timing lasted less than half of “Time each probe at least”, too short to trust. Once it ends it replaces the first row.`}>
+                            <span className="wz-tag wz-phase" title={`The same size again with more steps (${formatInteger(p.steps)}): the first timing lasted less than half of “Time each probe at least”, too short to trust. Once it ends it replaces the first row.`}>
                               {p.outcome === null && p.status === 'running' ? 're-measuring' : 're-measured'}
                             </span>
                           )}
@@ -217,9 +217,9 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
                         </td>
                         {m ? (
                           <>
-                            <td className="num">{formatCount(m.throughput)}</td>
-                            <td className="num">{(m.timePerStep * 1000).toPrecision(3)}</td>
-                            {showBudget && <td className="num">{w ? (w.seconds < 10 ? `${w.seconds.toFixed(1)} s` : formatDuration(w.seconds * 1000)) : '—'}</td>}
+                            <td className="num">{formatInteger(m.throughput)}</td>
+                            <td className="num">{formatNumber(m.timePerStep * 1000)}</td>
+                            {showBudget && <td className="num">{w ? (w.seconds < 10 ? formatNumber(w.seconds, { digits: 2, unit: 's' }) : formatDuration(w.seconds * 1000)) : '—'}</td>}
                           </>
                         ) : (
                           <td colSpan={showBudget ? 3 : 2} className="subtle small wz-reason">{p.outcome === 'out-of-memory' ? (p.reason ?? '').replace(/ Try a smaller.*$/, '') : (p.reason ?? '')}</td>
@@ -234,12 +234,12 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
             <div className="wz-recommendation" data-testid="recommendation" data-recommended={analysis.recommended ?? ''}>
               <div className="wz-rec-head">
                 <span className="wz-rec-label">{running ? 'Recommended so far' : 'Recommended'}</span>
-                <span className="wz-rec-value">{analysis.recommended !== null ? formatCount(analysis.recommended) : '—'}</span>
+                <span className="wz-rec-value">{analysis.recommended !== null ? formatInteger(analysis.recommended) : '—'}</span>
               </div>
               <p>{running ? 'The sweep is still probing larger sizes; this may change. ' : ''}{analysis.reason}</p>
               {analysis.recommended !== null && !running && (
                 <button className="btn primary" onClick={() => void save({ batchSize: analysis.recommended, sweepId: sweep.id })} data-testid="use-recommended" disabled={chosen === analysis.recommended}>
-                  {chosen === analysis.recommended ? `Using ${formatCount(analysis.recommended)}` : `Use ${formatCount(analysis.recommended)}`}
+                  {chosen === analysis.recommended ? `Using ${formatInteger(analysis.recommended)}` : `Use ${formatInteger(analysis.recommended)}`}
                 </button>
               )}
             </div>
@@ -265,7 +265,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
           </div>
         </Field>
         <div className="wz-chosen" data-testid="chosen-batch" data-batch={chosen ?? ''}>
-          Batch size for the initial configuration: <b>{chosen !== null ? formatCount(chosen) : 'not chosen yet'}</b>
+          Batch size for the initial configuration: <b>{chosen !== null ? formatInteger(chosen) : 'not chosen yet'}</b>
         </div>
       </div>
       <div className="wz-note warn">{catalog.notes.gradientAccumulation}</div>

@@ -3,9 +3,10 @@ import type { Decision } from '../../../preload/contract';
 import { sameConfig } from '../../../preload/contract-wizard';
 import { api, ApiError } from '../api/client';
 import { useStore } from '../store';
-import { epochsValue, formatCount, guessFlag, initialConfig, parsePositiveInt } from './config';
+import { epochsValue, guessFlag, initialConfig, parsePositiveInt } from './config';
 import { Field, RunVerdict, useRunCheck, type StepProps } from './shared';
 import { Why } from './Why';
+import { formatNumber, formatInteger } from '../lib/format';
 
 /** Step 5: step budget, constant learning rate, a short confirmation run, then launch #0. */
 export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps & { onSaved(d: Decision): void }) {
@@ -70,13 +71,13 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
           </div>
           <dl className="kv">
             <dt>Batch size</dt>
-            <dd className="num" data-testid="launch0-batch">{launch0.batchSize !== null ? formatCount(launch0.batchSize) : '—'}</dd>
+            <dd className="num" data-testid="launch0-batch">{launch0.batchSize !== null ? formatInteger(launch0.batchSize) : '—'}</dd>
             <dt>Throughput</dt>
-            <dd className="num">{launch0.throughput !== null ? `${formatCount(launch0.throughput)} examples/s` : 'not measured'}</dd>
+            <dd className="num">{launch0.throughput !== null ? `${formatInteger(launch0.throughput)} examples/s` : 'not measured'}</dd>
             <dt>Step budget</dt>
             <dd data-testid="launch0-budget">{launch0BudgetText(launch0)}</dd>
             <dt>Objective</dt>
-            <dd className="num">{launch0.objective !== null ? `${launch0.objectiveMetric} ${launch0.objective.toPrecision(4)}` : '—'}</dd>
+            <dd className="num">{launch0.objective !== null ? `${launch0.objectiveMetric} ${formatNumber(launch0.objective, { digits: 4 })}` : '—'}</dd>
             <dt>Why</dt>
             <dd>{launch0.rationale}</dd>
           </dl>
@@ -113,7 +114,7 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
               </Field>
             )}
             <div className="wz-chosen">
-              Batch size: <b>{batch !== null ? formatCount(batch) : 'choose one in step 4'}</b>
+              Batch size: <b>{batch !== null ? formatInteger(batch) : 'choose one in step 4'}</b>
               <br />
               Learning rate: <b>constant</b>, {lr !== undefined ? <span className="mono">--{lrFlag}={String(lr)}</span> : 'the script’s default'}
             </div>
@@ -162,7 +163,7 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
 /** Launch #0's step budget in words: the steps, or the script's own epochs when it has no step-budget flag. */
 function launch0BudgetText(d: Decision): string {
   const budget = (d.evidence as { stepBudget?: number | null } | null)?.stepBudget;
-  if (typeof budget === 'number') return `${formatCount(budget)} steps`;
+  if (typeof budget === 'number') return `${formatInteger(budget)} steps`;
   const epochs = epochsValue(d.config);
   return epochs ? `the script’s own epochs (--${epochs.name}=${String(epochs.value)})` : 'the script’s own epochs';
 }

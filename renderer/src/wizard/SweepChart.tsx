@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import type { SweepView } from '../../../preload/contract-wizard';
 import { useEChart } from '../components/charts/useEChart';
-import { formatCompact, formatCount } from './config';
+import { formatCompact, formatInteger } from '../lib/format';
 
 /**
  * Throughput against batch size on log-log axes. On these axes perfect scaling (throughput
@@ -33,9 +33,9 @@ export function SweepChart({ sweep }: { sweep: SweepView }) {
         legend: { top: 0, right: 8, textStyle: { fontSize: 11 } },
         tooltip: {
           trigger: 'item',
-          formatter: (p: { seriesName: string; value: [number, number] }) => `${p.seriesName}<br/>batch ${formatCount(p.value[0])}: ${formatCount(p.value[1])} examples/s`,
+          formatter: (p: { seriesName: string; value: [number, number] }) => `${p.seriesName}<br/>batch ${formatInteger(p.value[0])}: ${formatInteger(p.value[1])} examples/s`,
         },
-        xAxis: { type: 'log', logBase: 2, name: 'batch size', nameLocation: 'middle', nameGap: 28, axisLabel: { formatter: (v: number) => formatCount(v) } },
+        xAxis: { type: 'log', logBase: 2, name: 'batch size', nameLocation: 'middle', nameGap: 28, axisLabel: { formatter: (v: number) => formatInteger(v) } },
         yAxis: { type: 'log', min: yMin, max: yMax, name: 'examples / s', nameLocation: 'middle', nameGap: 54, axisLabel: { formatter: (v: number) => formatCompact(v) } },
         series: [
           {

@@ -92,17 +92,3 @@ export function plannedSizes(start: number | null, max: number | null): number[]
   return out;
 }
 
-/** "512", "16 384": batch sizes and throughputs readable at a glance. */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US').replace(/,/g, '\u2009');
-}
-
-/** An axis label on a log scale: 100k, 1M, 10M (never "1 000k"). */
-export function formatCompact(n: number): string {
-  const a = Math.abs(n);
-  const short = (x: number) => String(Number(x.toPrecision(3)));
-  if (a >= 1e9) return `${short(n / 1e9)}G`;
-  if (a >= 1e6) return `${short(n / 1e6)}M`;
-  if (a >= 1e3) return `${short(n / 1e3)}k`;
-  return formatCount(n);
-}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Project } from '../../../preload/contract';
 import type { RunCheck, WizardCatalog, WizardChoices, WizardState } from '../../../preload/contract-wizard';
 import { api } from '../api/client';
+import { formatNumber } from '../lib/format';
 
 /** What every step gets: the project, the stored wizard, the catalogs, and a way to save choices. */
 export interface StepProps {
@@ -58,7 +59,7 @@ export function RunVerdict({ check, running, testid }: { check: RunCheck | null;
     <div className={`wz-note ${check.ok ? 'ok' : 'error'}`} data-testid={testid} data-state={check.ok ? 'ok' : 'failed'}>
       <strong>{check.ok ? '✓ ' : '✗ '}</strong>
       {check.message}
-      {check.objective !== null && <span> Objective: <b className="num">{check.objective.toPrecision(4)}</b>.</span>}
+      {check.objective !== null && <span> Objective: <b className="num">{formatNumber(check.objective, { digits: 4 })}</b>.</span>}
     </div>
   );
 }

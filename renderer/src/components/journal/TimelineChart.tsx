@@ -5,6 +5,7 @@ import { GridComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { TimelinePoint } from '../../../../preload/contract-launch';
 import { useStore } from '../../store';
+import { formatNumber } from '../../lib/format';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
@@ -29,8 +30,8 @@ export function TimelineChart({ points, x, metric }: { points: TimelinePoint[]; 
       tooltip: {
         trigger: 'item',
         formatter: (p: { value: number[]; data: { launch: number | null } }) =>
-          `${p.data.launch === null ? 'now' : `launch #${p.data.launch}`}: ${metric} ${Number(p.value[1]).toPrecision(4)}` +
-          (x === 'gpuHours' ? ` after ${Number(p.value[0]).toPrecision(3)} GPU-hours` : ''),
+          `${p.data.launch === null ? 'now' : `launch #${p.data.launch}`}: ${metric} ${formatNumber(Number(p.value[1]), { digits: 4 })}` +
+          (x === 'gpuHours' ? ` after ${formatNumber(Number(p.value[0]))} GPU-hours` : ''),
       },
       xAxis:
         x === 'time'

@@ -1,11 +1,9 @@
 import type { LaunchComparison } from '../../../../preload/contract-launch';
+import { formatNumber, formatPercent } from '../../lib/format';
 
 /** 4 significant digits, as the statistics module writes them. */
 export function num(x: number | null | undefined): string {
-  if (x === null || x === undefined) return '—';
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e6 ? String(Number(x.toPrecision(4))) : x.toExponential(3);
+  return formatNumber(x, { digits: 4 });
 }
 
 /** About `count` round tick values covering [lo, hi] (steps of 1, 2 or 5 × 10^k), zero included when in range. */
@@ -129,7 +127,7 @@ export function LaunchStats({ c, metric }: { c: LaunchComparison; metric: string
         <div className="stat">
           <span className="stat-label">P(candidate better)</span>
           <span className="stat-value mono" data-testid="p-improvement">
-            {c.probabilityOfImprovement === null ? '—' : `${(c.probabilityOfImprovement * 100).toFixed(1)}%`}
+            {c.probabilityOfImprovement === null ? '—' : formatPercent(c.probabilityOfImprovement)}
           </span>
         </div>
       </div>

@@ -6,6 +6,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import type { LiveSeries } from '../../live/series';
 import { useStore } from '../../store';
 import { CANDIDATE_COLOR, INCUMBENT_COLOR } from './colors';
+import { formatInteger, formatNumber } from '../../lib/format';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, DataZoomComponent, LegendComponent, CanvasRenderer]);
 
@@ -29,7 +30,7 @@ export function OverlayCurves({ metric, candidateIds, incumbentIds, curves }: { 
       animation: false,
       grid: { left: 56, right: 16, top: 34, bottom: 56 },
       legend: { top: 0, data: [{ name: 'candidate', itemStyle: { color: CANDIDATE_COLOR } }, { name: 'incumbent', itemStyle: { color: INCUMBENT_COLOR } }] },
-      tooltip: { trigger: 'item', formatter: (p: { seriesName: string; seriesId: string; value: ArrayLike<number> }) => `${p.seriesName} (trial #${p.seriesId}): step ${p.value[0]}, ${metric} ${Number(p.value[1]).toPrecision(5)}` },
+      tooltip: { trigger: 'item', formatter: (p: { seriesName: string; seriesId: string; value: ArrayLike<number> }) => `${p.seriesName} (trial #${p.seriesId}): step ${formatInteger(Number(p.value[0]))}, ${metric} ${formatNumber(Number(p.value[1]), { digits: 5 })}` },
       xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, scale: true },
       yAxis: { type: 'value', scale: true },
       dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 6 }],

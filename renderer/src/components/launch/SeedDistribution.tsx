@@ -6,6 +6,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import type { SeedRun } from '../../../../preload/contract-launch';
 import { useStore } from '../../store';
 import { CANDIDATE_COLOR, INCUMBENT_COLOR } from './colors';
+import { formatNumber, formatPlusMinus } from '../../lib/format';
 
 echarts.use([ScatterChart, CustomChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
@@ -74,7 +75,7 @@ export function SeedDistribution({ metric, candidate, incumbent }: { metric: str
       tooltip: {
         trigger: 'item',
         formatter: (p: { seriesName: string; value: number[]; data: { seed?: number; trialId?: number } }) =>
-          p.seriesName === 'mean ± sd' ? `mean ${p.value[1]!.toPrecision(4)} ± ${p.value[2]!.toPrecision(3)}` : `${p.seriesName}, seed ${p.data.seed} (trial #${p.data.trialId}): ${metric} ${p.value[1]!.toPrecision(5)}`,
+          p.seriesName === 'mean ± sd' ? `mean ${formatPlusMinus(p.value[1]!, p.value[2]!)}` : `${p.seriesName}, seed ${p.data.seed} (trial #${p.data.trialId}): ${metric} ${formatNumber(p.value[1]!, { digits: 5 })}`,
       },
       xAxis: {
         type: 'value',
