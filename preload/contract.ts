@@ -368,6 +368,12 @@ export const methods = {
   },
   /** The playbook's analysis of a study: axis plots, isolation plots, boundary warnings, checklist, curve diagnostics, sensitivity. */
   'studies.analysis': { input: z.object({ id }), output: returns<StudyAnalysisView>() },
+  /**
+   * The next study drafted from this one's analysis: edge ranges widened, insensitive nuisance
+   * hyperparameters fixed at the best trial's values, the question carried over. Nothing starts:
+   * the designer shows it for editing.
+   */
+  'studies.draftNext': { input: z.object({ id }), output: returns<import('../main/playbook/draft').StudyDraft>() },
   /** Queues the same design point again (a crashed trial worth another try). */
   'trials.retry': { input: z.object({ id }), output: returns<Trial>() },
   ...projectMethods,

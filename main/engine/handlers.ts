@@ -12,7 +12,7 @@ import { launchHandlers } from './handlers/launch';
 import { wizardHandlers } from './handlers/wizard';
 import { projectHandlers } from './handlers/projects';
 import { buildOverview } from './overview';
-import { analyzeStoredStudy } from './studyAnalysis';
+import { analyzeStoredStudy, draftStoredStudy } from './studyAnalysis';
 import { exportTrials } from './exportTrial';
 import { checkMetricRegex } from '../script/parse/customCheck';
 
@@ -165,6 +165,7 @@ export const handlers: Handlers = {
     return trials.map((t) => ({ ...t, best: null, last: null, lastStep: null, ...objective.get(t.id) }));
   },
   'studies.analysis': (e, { id }) => analyzeStoredStudy(e, id),
+  'studies.draftNext': (e, { id }) => draftStoredStudy(e, id),
   'studies.preview': (_e, { space, n, seed, scientific }) => {
     const s = seed ?? newSeed();
     return { seed: s, points: sampleSearchSpace(space, { n, seed: s, scientific }) };

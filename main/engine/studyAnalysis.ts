@@ -4,6 +4,9 @@ import { analyzeStudy } from '../playbook/analysis';
 import type { Curve } from '../playbook/curves';
 import { interaction, sensitivityRanking } from '../playbook/sensitivity';
 import { evaluateTrials, type StudyResults, type StudyTrial } from '../playbook/trials';
+import { boundaryCheck } from '../playbook/boundary';
+import { draftNextStudy, type StudyDraft } from '../playbook/draft';
+import { sensitivityVerdicts } from '../playbook/journal/sensitivity';
 import type { Engine } from './engine';
 
 /** Points per curve for the diagnostics: enough for the shape checks, bounded for a study of hundreds of trials. */
@@ -17,11 +20,8 @@ function toCurve(s: Series): Curve {
   return { steps: s.steps, values: s.values.map((v, i) => (v === null ? (special.get(s.steps[i]!) ?? NaN) : v)) };
 }
 
-/**
- * Reads a study's trials and their curves from the store and runs the playbook's analysis on
- * them, plus the sensitivity ranking and the interaction of the two most sensitive hyperparameters.
- */
-export function analyzeStoredStudy(engine: Engine, studyId: number): StudyAnalysisView {
+/** A study and its trials with the curves the analysis reads, from the store. */
+function readStudy(engine: Engine, studyId: number) {
   const study = engine.studyService.get(studyId);
   const trials = engine.trials.listByStudy(studyId);
   let trainingMetric: string | null = null;
@@ -45,13 +45,35 @@ export function analyzeStoredStudy(engine: Engine, studyId: number): StudyAnalys
     trials: studyTrials,
     trainingMetric,
   };
+  return { study, results };
+}
+
+/**
+ * Reads a study's trials and their curves from the store and runs the playbook's analysis on
+ * them, plus the sensitivity ranking and the interaction of the two most sensitive hyperparameters.
+ */
+export function analyzeStoredStudy(engine: Engine, studyId: number): StudyAnalysisView {
+  const { results } = readStudy(engine, studyId);
   const evaluated = evaluateTrials(results);
   const sensitivity = sensitivityRanking(results, evaluated);
   const [first, second] = sensitivity;
   return {
     ...analyzeStudy(results),
-    trainingMetric,
+    trainingMetric: results.trainingMetric ?? null,
     sensitivity,
     interaction: first && second ? interaction(results, first.hyperparameter, second.hyperparameter, evaluated) : null,
   };
+}
+
+/**
+ * The next study drafted from a stored one (see main/playbook/draft.ts): its boundary warnings and
+ * the importance verdicts the journal gives, applied to its design.
+ */
+export function draftStoredStudy(engine: Engine, studyId: number): StudyDraft {
+  const { study, results } = readStudy(engine, studyId);
+  const evaluated = evaluateTrials(results);
+  return draftNextStudy(
+    { ...study, space: study.space as SearchSpace },
+    { evaluated, boundary: boundaryCheck(results, evaluated), verdicts: sensitivityVerdicts(sensitivityRanking(results, evaluated), study.roles) },
+  );
 }

@@ -8,6 +8,7 @@ import { studyChecklist, type ChecklistItem, type TrialDiagnostics } from './che
 import { diagnoseCurves } from './curves';
 import { isolationPlot, type IsolationPlot } from './isolationPlot';
 import { groupByScientific } from './groups';
+import { optimizationHistory, type HistoryPoint } from './history';
 import { evaluateTrials, rankFeasible, scientificNames, type EvaluatedTrial, type StudyResults, type TrialOutcome } from './trials';
 
 /** How many of the study's best trials get curve diagnostics, besides each scientific value's best. */
@@ -23,6 +24,8 @@ export interface StudyAnalysis {
   boundary: BoundaryWarning[];
   diagnostics: TrialDiagnostics[];
   checklist: ChecklistItem[];
+  /** The objective over trial order with the best so far. */
+  history: HistoryPoint[];
 }
 
 /**
@@ -74,5 +77,6 @@ export function analyzeStudy(results: StudyResults): StudyAnalysis {
     boundary,
     diagnostics,
     checklist: studyChecklist(results, { boundary, diagnostics }, evaluated),
+    history: optimizationHistory(evaluated, results.objective.goal),
   };
 }
