@@ -18,6 +18,7 @@ import { absolutePathProblem, hyperparameters, id, MAX_PREVIEW_TEXT, noControlCh
 import { launchMethods } from './contract-launch';
 import { projectMethods, seedFlagSchema } from './contract-projects';
 import { overviewMethods } from './contract-overview';
+import { trialMethods } from './contract-trials';
 import { wizardMethods, type WizardEvents } from './contract-wizard';
 
 /** How a trial's hyperparameters reach the training script (see DESIGN.md, "Hyperparameters in"). */
@@ -96,6 +97,14 @@ export interface Trial {
   diverged: boolean;
   /** What the trial page should say beyond the status (e.g. the metric-name cap was reached). */
   notices: string[];
+  /** What the trial is called: the user's name for it, else {@link Trial.generatedName}. */
+  name: string;
+  /** The name made from what differs within its group (its study, or the project's trials of its kind). */
+  generatedName: string;
+  /** The user's tags, each once, in the order added. */
+  tags: string[];
+  /** The user's notes on the trial (free text; empty when none). */
+  notes: string;
 }
 
 /** The playbook's three roles of a hyperparameter in a study. */
@@ -380,6 +389,7 @@ export const methods = {
   ...launchMethods,
   ...wizardMethods,
   ...overviewMethods,
+  ...trialMethods,
 } as const;
 
 /** A study's analysis as the Studies screen shows it (computed by main/playbook; the types cross as data). */

@@ -8,6 +8,7 @@ import {
   type MethodName,
   type MethodOutput,
   type Project,
+  type Trial,
   type WorkspaceInfo,
 } from '../../preload/contract';
 import { openDatabase, type Db } from './store/database';
@@ -205,6 +206,11 @@ export class Engine {
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Tells every window that a trial changed outside its run (renamed, tagged, noted), so every table shows it at once. */
+  trialChanged(t: Trial): void {
+    this.emit('trial.updated', t);
   }
 
   private emit<E extends EventName>(event: E, payload: Events[E]): void {

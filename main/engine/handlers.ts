@@ -11,6 +11,7 @@ import { sampleSearchSpace } from '../playbook/sample';
 import { launchHandlers } from './handlers/launch';
 import { wizardHandlers } from './handlers/wizard';
 import { projectHandlers } from './handlers/projects';
+import { trialHandlers } from './handlers/trials';
 import { buildOverview } from './overview';
 import { analyzeStoredStudy, draftStoredStudy } from './studyAnalysis';
 import { exportTrials } from './exportTrial';
@@ -197,5 +198,6 @@ export const handlers: Handlers = {
   ...projectHandlers,
   ...launchHandlers,
   ...wizardHandlers,
+  ...trialHandlers,
   'overview.get': (e, { projectId }) => buildOverview(e, projectId),
 };

@@ -299,4 +299,15 @@ ALTER TABLE projects ADD COLUMN archived_at INTEGER;
 ALTER TABLE projects ADD COLUMN metrics_reviewed_at INTEGER;
 `,
   },
+  {
+    version: 11,
+    name: 'trial names, tags, notes',
+    sql: `
+-- What a user calls a trial (NULL: the name generated from what differs within its group,
+-- main/playbook/trialNames.ts), its tags (a JSON array of strings) and free-text notes.
+ALTER TABLE trials ADD COLUMN custom_name TEXT;
+ALTER TABLE trials ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE trials ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+`,
+  },
 ];

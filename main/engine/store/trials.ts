@@ -1,5 +1,6 @@
 import type { Db } from './database';
-import type { Hyperparameters, Trial, TrialKind, TrialStatus } from '../../../preload/contract';
+import { TRIAL_KIND_LABELS, type Hyperparameters, type Trial, type TrialKind, type TrialStatus } from '../../../preload/contract';
+import { trialNames } from '../../playbook/trialNames';
 
 interface TrialRow {
   id: number;
@@ -25,6 +26,9 @@ interface TrialRow {
   host_pid: number | null;
   log_checkpoint: string | null;
   notices: string;
+  custom_name: string | null;
+  tags: string;
+  notes: string;
 }
 
 /** A running trial as a restarted engine needs it: its host, and where to resume its log. */
@@ -35,7 +39,8 @@ export interface RunningTrial extends Trial {
   checkpoint: string | null;
 }
 
-function fromRow(r: TrialRow): Trial {
+/** A trial as stored, before its generated name (which depends on the rest of its group) is known. */
+function fromRow(r: TrialRow, generatedName = ''): Trial {
   return {
     id: r.id,
     projectId: r.project_id,
@@ -56,7 +61,27 @@ function fromRow(r: TrialRow): Trial {
     kind: r.kind,
     designIndex: r.design_index,
     notices: JSON.parse(r.notices ?? '[]') as string[],
+    name: r.custom_name ?? generatedName,
+    generatedName,
+    tags: JSON.parse(r.tags ?? '[]') as string[],
+    notes: r.notes ?? '',
   };
+}
+
+/** What a user may change about a trial: its name (null: back to the generated one), tags, notes. */
+export interface TrialLabels {
+  name?: string | null;
+  tags?: string[];
+  notes?: string;
+}
+
+/**
+ * The trials a trial is named among: the same project, kind and study. A study's trials are
+ * told apart by its search space; seed reruns by configuration and seed; manual runs by what
+ * the user changed between them (batch-size probes' sizes would otherwise crowd every run's name).
+ */
+function groupKey(r: Pick<TrialRow, 'project_id' | 'kind' | 'study_id'>): string {
+  return `${r.project_id}:${r.kind}:${r.study_id ?? ''}`;
 }
 
 /** Where a trial comes from: a manual Run, a study's design point, a batch-size probe, a seed rerun. */
@@ -108,7 +133,54 @@ export class TrialRepo {
       logPath: db.prepare('SELECT log_path FROM trials WHERE id = ?'),
       list: db.prepare('SELECT * FROM trials WHERE project_id = ? ORDER BY id DESC'),
       running: db.prepare(`SELECT * FROM trials WHERE status = 'running'`),
+      groupStamp: db.prepare('SELECT count(*) AS n, max(id) AS last FROM trials WHERE project_id = ? AND kind = ? AND study_id IS ?'),
+      group: db.prepare('SELECT id, hyperparameters FROM trials WHERE project_id = ? AND kind = ? AND study_id IS ? ORDER BY id'),
+      setLabels: db.prepare('UPDATE trials SET custom_name = @name, tags = @tags, notes = @notes WHERE id = @id'),
     };
+  }
+
+  /**
+   * Generated names per group, with the group's size and last id when they were made: a
+   * trial's hyperparameters never change, so the names change only when the group does.
+   */
+  private readonly names = new Map<string, { stamp: string; names: Map<number, string> }>();
+
+  private groupNames(r: TrialRow): Map<number, string> {
+    const key = groupKey(r);
+    const s = this.stmts.groupStamp.get(r.project_id, r.kind, r.study_id) as { n: number; last: number | null };
+    const stamp = `${s.n}:${s.last}`;
+    const cached = this.names.get(key);
+    if (cached?.stamp === stamp) return cached.names;
+    const rows = this.stmts.group.all(r.project_id, r.kind, r.study_id) as { id: number; hyperparameters: string }[];
+    const group = rows.map((g) => ({ id: g.id, hyperparameters: JSON.parse(g.hyperparameters) as Hyperparameters }));
+    const names = trialNames(group, (t) => `${TRIAL_KIND_LABELS[r.kind]} #${t.id}`);
+    this.names.set(key, { stamp, names });
+    return names;
+  }
+
+  private named(rows: TrialRow[]): Trial[] {
+    // One look at each group per call: a study's thousand queued trials share one.
+    const groups = new Map<string, Map<number, string>>();
+    return rows.map((r) => {
+      const key = groupKey(r);
+      let names = groups.get(key);
+      if (!names) groups.set(key, (names = this.groupNames(r)));
+      return fromRow(r, names.get(r.id) ?? `${TRIAL_KIND_LABELS[r.kind]} #${r.id}`);
+    });
+  }
+
+  /**
+   * Sets the name, tags and notes of a trial (each left as it is when not given); validated by
+   * the contract. A name equal to the generated one is stored as none, so it keeps following
+   * the group.
+   */
+  setLabels(id: number, labels: TrialLabels): Trial | undefined {
+    const t = this.get(id);
+    if (!t) return undefined;
+    const name =
+      labels.name === undefined ? (t.name === t.generatedName ? null : t.name) : labels.name === null || labels.name === t.generatedName ? null : labels.name;
+    this.stmts.setLabels.run({ id, name, tags: JSON.stringify(labels.tags ?? t.tags), notes: labels.notes ?? t.notes });
+    return this.get(id);
   }
 
   create(t: NewTrial): Trial {
@@ -134,12 +206,12 @@ export class TrialRepo {
 
   /** A study's trials in the order they were created (design order). */
   listByStudy(studyId: number): Trial[] {
-    return (this.stmts.byStudy.all(studyId) as TrialRow[]).map(fromRow);
+    return this.named(this.stmts.byStudy.all(studyId) as TrialRow[]);
   }
 
   /** Every queued trial, oldest first: the scheduler's queue, which survives a restart. */
   queued(): Trial[] {
-    return (this.stmts.queued.all() as TrialRow[]).map(fromRow);
+    return this.named(this.stmts.queued.all() as TrialRow[]);
   }
 
   /** The trial's host has started; `logPath` is the trial's folder, where the host writes its log. */
@@ -181,7 +253,7 @@ export class TrialRepo {
 
   get(id: number): Trial | undefined {
     const r = this.stmts.get.get(id) as TrialRow | undefined;
-    return r && fromRow(r);
+    return r && this.named([r])[0];
   }
 
   logPath(id: number): string | null {
@@ -190,11 +262,17 @@ export class TrialRepo {
   }
 
   list(projectId: number): Trial[] {
-    return (this.stmts.list.all(projectId) as TrialRow[]).map(fromRow);
+    return this.named(this.stmts.list.all(projectId) as TrialRow[]);
   }
 
   /** Trials a previous engine left running (it died without ending them); queued ones stay queued. */
   unfinished(): RunningTrial[] {
-    return (this.stmts.running.all() as TrialRow[]).map((r) => ({ ...fromRow(r), pid: r.pid, hostPid: r.host_pid, logPath: r.log_path, checkpoint: r.log_checkpoint }));
+    return (this.stmts.running.all() as TrialRow[]).map((r) => ({
+      ...this.named([r])[0]!,
+      pid: r.pid,
+      hostPid: r.host_pid,
+      logPath: r.log_path,
+      checkpoint: r.log_checkpoint,
+    }));
   }
 }
