@@ -6,7 +6,7 @@
  */
 import type { HyperValue, Hyperparameters } from '../../preload/contract';
 import { SEED_KEY } from './launch/configDiff';
-import { formatNumber } from './format';
+import { formatValue } from '../../preload/format';
 
 /** What naming reads of a trial. */
 export interface NameableTrial {
@@ -23,10 +23,6 @@ export const MAX_NAME_PARTS = 4;
 /** Between the parts of a name. */
 export const NAME_SEPARATOR = ' · ';
 
-function valueText(v: HyperValue): string {
-  return typeof v === 'number' ? formatNumber(v) : String(v);
-}
-
 /**
  * One difference as a name shows it: numbers as `lr=0.03`; a word on its own (`adam`) where
  * the value names itself; a switch as `nesterov` / `no nesterov`; an unset one as `no width`.
@@ -37,7 +33,7 @@ function part(name: string, v: HyperValue | undefined): string | null {
   if (typeof v === 'boolean') return v ? name : `no ${name}`;
   // A word reads as itself; numbers, paths and values with spaces need their name.
   if (typeof v === 'string' && /^[A-Za-z][\w-]*$/.test(v) && !/^(?:true|false|none|null)$/i.test(v)) return v;
-  return `${name}=${valueText(v)}`;
+  return `${name}=${formatValue(v)}`;
 }
 
 /**
