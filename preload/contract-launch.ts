@@ -143,6 +143,8 @@ export interface JournalStudy {
   gpuHours: number;
   best: number | null;
   sensitivity: Sensitivity[];
+  /** Why there are no verdicts, or why to read them loosely (the importance's own words); null when neither. */
+  sensitivityNote: string | null;
   /** Why its results were tuned for another baseline (empty when current). */
   stale: string[];
 }

@@ -395,8 +395,9 @@ export const methods = {
 /** A study's analysis as the Studies screen shows it (computed by main/playbook; the types cross as data). */
 export type StudyAnalysisView = import('../main/playbook/analysis').StudyAnalysis & {
   trainingMetric: string | null;
-  sensitivity: import('../main/playbook/sensitivity').Sensitivity[];
-  interaction: import('../main/playbook/sensitivity').Interaction | null;
+  /** Which hyperparameters matter: fANOVA on a random-forest surrogate (main/playbook/importance). */
+  importance: import('../main/playbook/importance/importance').ImportanceResult;
+  interaction: import('../main/playbook/interaction').Interaction | null;
 };
 
 /** Events pushed by the engine: name -> payload type. */

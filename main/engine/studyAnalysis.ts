@@ -2,7 +2,8 @@ import type { Series, StudyAnalysisView } from '../../preload/contract';
 import type { SearchSpace } from '../../preload/space';
 import { analyzeStudy } from '../playbook/analysis';
 import type { Curve } from '../playbook/curves';
-import { interaction, sensitivityRanking } from '../playbook/sensitivity';
+import { hyperparameterImportance } from '../playbook/importance/importance';
+import { interaction } from '../playbook/interaction';
 import { evaluateTrials, type StudyResults, type StudyTrial } from '../playbook/trials';
 import { boundaryCheck } from '../playbook/boundary';
 import { draftNextStudy, type StudyDraft } from '../playbook/draft';
@@ -50,17 +51,17 @@ function readStudy(engine: Engine, studyId: number) {
 
 /**
  * Reads a study's trials and their curves from the store and runs the playbook's analysis on
- * them, plus the sensitivity ranking and the interaction of the two most sensitive hyperparameters.
+ * them, plus the hyperparameters' importance and the interaction of the two most important ones.
  */
 export function analyzeStoredStudy(engine: Engine, studyId: number): StudyAnalysisView {
   const { results } = readStudy(engine, studyId);
   const evaluated = evaluateTrials(results);
-  const sensitivity = sensitivityRanking(results, evaluated);
-  const [first, second] = sensitivity;
+  const importance = hyperparameterImportance(results, evaluated);
+  const [first, second] = importance.importances;
   return {
     ...analyzeStudy(results),
     trainingMetric: results.trainingMetric ?? null,
-    sensitivity,
+    importance,
     interaction: first && second ? interaction(results, first.hyperparameter, second.hyperparameter, evaluated) : null,
   };
 }
@@ -74,6 +75,6 @@ export function draftStoredStudy(engine: Engine, studyId: number): StudyDraft {
   const evaluated = evaluateTrials(results);
   return draftNextStudy(
     { ...study, space: study.space as SearchSpace },
-    { evaluated, boundary: boundaryCheck(results, evaluated), verdicts: sensitivityVerdicts(sensitivityRanking(results, evaluated), study.roles) },
+    { evaluated, boundary: boundaryCheck(results, evaluated), verdicts: sensitivityVerdicts(hyperparameterImportance(results, evaluated), study.roles, study.objectiveMetric) },
   );
 }

@@ -29,7 +29,7 @@ export interface DraftEvidence {
   evaluated: readonly EvaluatedTrial[];
   boundary: readonly BoundaryWarning[];
   /** The engine's importance verdict per hyperparameter (whatever measure computed it). */
-  verdicts: readonly { name: string; verdict: 'sensitive' | 'moderate' | 'insensitive' }[];
+  verdicts: readonly { name: string; verdict: 'sensitive' | 'moderate' | 'insensitive' | 'unclear' }[];
 }
 
 /** One change from the source study, with the reason in words. */

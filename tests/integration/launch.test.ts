@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../main/engine/engine';
+import { MIN_IMPORTANCE_TRIALS } from '../../main/playbook/importance/importance';
 import type { Decision, Project } from '../../preload/contract';
 import type { Candidate, ExportFile, Journal, LaunchView } from '../../preload/contract-launch';
 import { digitsProject, tempDataDir, tempEngine } from '../helpers/engine';
@@ -216,8 +217,16 @@ describe('launch on evidence with the real digits example', () => {
     const js = journal.studies[0]!;
     expect(js).toMatchObject({ name: 'learning rate', trials: 6, stale: [] });
     expect(js.feasible).toBeGreaterThanOrEqual(4);
-    expect(js.sensitivity.map((x) => x.name)).toEqual(['lr']);
-    expect(js.sensitivity[0]!.share).toBeGreaterThan(0);
+    if (js.feasible >= MIN_IMPORTANCE_TRIALS) {
+      // The only searched hyperparameter explains all of the forest's variance on its own.
+      // (Its verdict is 'sensitive', or 'unclear' where a forest of so few trials predicts a held-out one poorly.)
+      expect(js.sensitivity.map((x) => x.name)).toEqual(['lr']);
+      expect(js.sensitivity[0]!.share).toBeCloseTo(1, 9);
+      expect(['sensitive', 'unclear']).toContain(js.sensitivity[0]!.verdict);
+    } else {
+      expect(js.sensitivity).toEqual([]);
+      expect(js.sensitivityNote).toMatch(new RegExp(`${js.feasible} feasible trials: at least ${MIN_IMPORTANCE_TRIALS} are needed`));
+    }
     expect(journal.effort.exploitation).toBeGreaterThan(0); // a nuisance-only study tunes for the best value
     expect(journal.effort.exploration).toBe(0);
   });

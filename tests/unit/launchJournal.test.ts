@@ -3,6 +3,7 @@ import { batchSizeOf, configDiff, configKey, nextSeeds } from '../../main/playbo
 import { launchGains, saturation } from '../../main/playbook/journal/saturation';
 import { devicesOf, effort, gpuHoursBy, trialGpuHours } from '../../main/playbook/journal/effort';
 import { sensitivityVerdicts, verdictOf } from '../../main/playbook/journal/sensitivity';
+import type { ImportanceResult } from '../../main/playbook/importance/importance';
 import { cell, decisionMarkdown, journalMarkdown } from '../../main/playbook/journal/markdown';
 import { bestSoFarTimeline, journalLaunches } from '../../main/engine/launch/journalService';
 import { compareLaunch } from '../../main/playbook/launch/stats';
@@ -125,26 +126,52 @@ describe('GPU-hours and the exploration share', () => {
 });
 
 describe('sensitivity verdicts', () => {
-  it('uses 50% and 20% of the spread as the bands', () => {
-    expect(verdictOf(0.5)).toBe('sensitive');
-    expect(verdictOf(0.49)).toBe('moderate');
-    expect(verdictOf(0.2)).toBe('moderate');
-    expect(verdictOf(0.19)).toBe('insensitive');
+  it('uses 25% and 5% of the predicted variance as the bands', () => {
+    expect(verdictOf(0.25)).toBe('sensitive');
+    expect(verdictOf(0.249)).toBe('moderate');
+    expect(verdictOf(0.05)).toBe('moderate');
+    expect(verdictOf(0.049)).toBe('insensitive');
   });
 
-  it('turns the analysis ranking into verdicts with their roles', () => {
+  const reading = (importances: [string, 'scientific' | 'nuisance', number][], outOfBagR2 = 0.9, interactions = 0.05): ImportanceResult => ({
+    method: 'fanova',
+    importances: importances.map(([hyperparameter, role, importance]) => ({ hyperparameter, role, importance, spread: 0.01 })),
+    trials: 30,
+    interactions,
+    outOfBagR2,
+    trees: 64,
+    seed: 0,
+    unavailable: null,
+    caution: null,
+  });
+
+  it('turns the importance into verdicts with their roles; only a nuisance hyperparameter is a candidate to fix', () => {
     const v = sensitivityVerdicts(
-      [
-        { hyperparameter: 'lr', score: 0.9, regions: [{ label: 'a', best: 0.1, trials: 3 }, { label: 'b', best: 0.5, trials: 3 }] },
-        { hyperparameter: 'beta1', score: 0.05, regions: [{ label: 'a', best: 0.1, trials: 3 }, { label: 'b', best: 0.12, trials: 3 }, { label: 'c', best: null, trials: 0 }] },
-      ],
-      { lr: 'nuisance', beta1: 'nuisance' },
+      reading([
+        ['lr', 'nuisance', 0.8],
+        ['optimizer', 'scientific', 0.02],
+        ['beta1', 'nuisance', 0.01],
+      ]),
+      { lr: 'nuisance', optimizer: 'scientific', beta1: 'nuisance' },
+      'val_error',
     );
-    expect(v.map((x) => [x.name, x.verdict])).toEqual([
-      ['lr', 'sensitive'],
-      ['beta1', 'insensitive'],
+    expect(v.map((x) => [x.name, x.role, x.verdict])).toEqual([
+      ['lr', 'nuisance', 'sensitive'],
+      ['optimizer', 'scientific', 'insensitive'],
+      ['beta1', 'nuisance', 'insensitive'],
     ]);
-    expect(v[1]!.note).toMatch(/2 regions differ by 5%.*candidate to fix/);
+    expect(v[0]!.note).toMatch(/alone it explains 80% of the variance of val_error over the search space \(fANOVA, 30 feasible trials\): it matters$/);
+    expect(v[1]!.note).toMatch(/not a candidate to fix/);
+    expect(v[1]!.note).not.toMatch(/a candidate to fix in later/);
+    expect(v[2]!.note).toMatch(/a candidate to fix in later studies$/);
+  });
+
+  it('says a small share alone may still matter through interactions, and gives no verdict from a forest that cannot predict', () => {
+    const inter = sensitivityVerdicts(reading([['beta1', 'nuisance', 0.02]], 0.9, 0.4), {});
+    expect(inter[0]!.note).toMatch(/interactions hold 40% of the variance: it may still matter together with another/);
+    const poor = sensitivityVerdicts(reading([['lr', 'nuisance', 0.6]], 0.1), {});
+    expect(poor[0]!.verdict).toBe('unclear');
+    expect(poor[0]!.note).toMatch(/out-of-bag R² 0\.10\): no verdict/);
   });
 });
 
@@ -223,6 +250,7 @@ describe('Markdown exports', () => {
           id: 1, name: 'Adam vs NAdam', goal: 'which optimizer?', conclusion: null, status: 'done', objectiveMetric: 'val_error', objectiveGoal: 'minimize', batchSize: 32,
           createdAt: 0, trials: 8, feasible: 7, gpuHours: 0.25, best: 0.07, stale: ['tuned at batch size 32'],
           sensitivity: [{ name: 'lr', role: 'nuisance', share: 0.8, verdict: 'sensitive', note: 'big | gap' }],
+          sensitivityNote: 'Only 7 feasible trials: a rough reading.',
         },
       ],
       questions: [
@@ -240,7 +268,8 @@ describe('Markdown exports', () => {
     expect(md).toContain('### Adam vs NAdam');
     expect(md).toContain('- Conclusion: (none written yet)');
     expect(md).toContain('- ⚠ Tuned for a different baseline: tuned at batch size 32');
-    expect(md).toContain('| lr | nuisance | sensitive | big \\| gap |');
+    expect(md).toContain('| lr | nuisance | sensitive | 80% | big \\| gap |');
+    expect(md).toContain('Only 7 feasible trials: a rough reading.');
     expect(md).toContain('- [ ] Longer budget?');
     expect(md).toContain('- [x] Warmup? — no effect');
     expect(md).toContain('### Deferred candidate (decision 2)');

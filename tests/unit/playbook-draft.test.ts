@@ -7,7 +7,7 @@ import { draftNextStudy, nextStudyName, type DraftSource } from '../../main/play
 import { optimizationHistory } from '../../main/playbook/history';
 import { sensitivityVerdicts } from '../../main/playbook/journal/sensitivity';
 import { sampleSearchSpace } from '../../main/playbook/sample';
-import { sensitivityRanking } from '../../main/playbook/sensitivity';
+import { hyperparameterImportance } from '../../main/playbook/importance/importance';
 import { evaluateTrials, type StudyResults, type StudyTrial } from '../../main/playbook/trials';
 
 function curve(final: number): Curve {
@@ -52,7 +52,7 @@ function source(space: SearchSpace): DraftSource {
 function draftOf(space: SearchSpace) {
   const r = results(space);
   const evaluated = evaluateTrials(r);
-  const verdicts = sensitivityVerdicts(sensitivityRanking(r, evaluated), r.roles);
+  const verdicts = sensitivityVerdicts(hyperparameterImportance(r, evaluated), r.roles);
   return { draft: draftNextStudy(source(space), { evaluated, boundary: boundaryCheck(r, evaluated), verdicts }), evaluated, verdicts };
 }
 

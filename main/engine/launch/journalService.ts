@@ -8,13 +8,13 @@ import type { Journal, JournalLaunch, JournalStudy, TimelinePoint } from '../../
 import { effort, gpuHoursBy, trialGpuHours } from '../../playbook/journal/effort';
 import { saturation } from '../../playbook/journal/saturation';
 import { sensitivityVerdicts } from '../../playbook/journal/sensitivity';
-import { sensitivityRanking } from '../../playbook/sensitivity';
+import { hyperparameterImportance } from '../../playbook/importance/importance';
 import type { SearchSpace } from '../../../preload/space';
 import type { Series } from '../../../preload/contract';
 import type { Engine } from '../engine';
 import type { LaunchService } from './launchService';
 
-/** Points per objective curve read for the sensitivity ranking (its best value is all it uses). */
+/** Points per objective curve read for the importance (its best value is all it uses). */
 const CURVE_POINTS = 5_000;
 
 /** A stored series with its non-finite values put back, as the analysis reads curves. */
@@ -59,8 +59,8 @@ function journalStudy(e: Engine, s: Study, stale: string[], now: number): Journa
   );
   const scored = trials.map((t) => ({ hyperparameters: t.hyperparameters, objective: t.status === 'succeeded' ? (obj.get(t.id)?.best ?? null) : null }));
   const feasible = scored.filter((t) => t.objective !== null && Number.isFinite(t.objective)).map((t) => t.objective!);
-  // The study analysis's ranking, from the objective curves alone (the journal needs no training-loss diagnostics).
-  const ranking = sensitivityRanking({
+  // The study analysis's importance, from the objective curves alone (the journal needs no training-loss diagnostics).
+  const importance = hyperparameterImportance({
     objective: { metric: s.objectiveMetric, goal: s.objectiveGoal },
     space: s.space as SearchSpace,
     roles: s.roles,
@@ -88,7 +88,8 @@ function journalStudy(e: Engine, s: Study, stale: string[], now: number): Journa
     feasible: feasible.length,
     gpuHours: trials.reduce((h, t) => h + trialGpuHours(t, now), 0),
     best: feasible.length ? feasible.reduce((a, b) => better(s.objectiveGoal, a, b)) : null,
-    sensitivity: sensitivityVerdicts(ranking, s.roles),
+    sensitivity: sensitivityVerdicts(importance, s.roles, s.objectiveMetric),
+    sensitivityNote: importance.unavailable ?? importance.caution,
     stale,
   };
 }

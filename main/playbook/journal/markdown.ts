@@ -160,11 +160,12 @@ export function journalMarkdown(j: Journal): string {
     if (known.length) {
       out.push(
         '',
-        '| hyperparameter | role | verdict | why |',
-        '|---|---|---|---|',
-        ...known.map((x) => `| ${cell(x.name)} | ${x.role} | ${x.verdict} | ${cell(x.note)} |`),
+        '| hyperparameter | role | verdict | importance | why |',
+        '|---|---|---|---:|---|',
+        ...known.map((x) => `| ${cell(x.name)} | ${x.role} | ${x.verdict} | ${Math.round(x.share * 100)}% | ${cell(x.note)} |`),
       );
     }
+    if (s.sensitivityNote) out.push('', known.length ? s.sensitivityNote : `No verdicts on which hyperparameters matter: ${s.sensitivityNote}`);
     out.push('');
   }
 

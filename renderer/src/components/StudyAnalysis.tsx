@@ -3,7 +3,7 @@ import type { StudyAnalysisView } from '../../../preload/contract';
 import { api } from '../api/client';
 import { useStore } from '../store';
 import { EChart } from './charts/EChart';
-import { formatValue, formatPercent, formatNumber } from '../lib/format';
+import { formatValue, formatPercent } from '../lib/format';
 
 type AxisPlot = StudyAnalysisView['axisPlots'][number];
 type IsolationPlot = StudyAnalysisView['isolationPlots'][number];
@@ -126,23 +126,29 @@ function isolationOption(p: IsolationPlot, objective: string): Record<string, un
   };
 }
 
-function sensitivityOption(s: StudyAnalysisView['sensitivity']): Record<string, unknown> {
-  const rows = [...s].reverse();
+/** Shares of variance to two significant digits (62%, 3.1%), through the one formatter. */
+const pct = (x: number) => formatPercent(x, 2);
+
+/** One bar per searched hyperparameter: the share of the predicted objective's variance it explains alone (fANOVA). */
+function importanceOption(r: StudyAnalysisView['importance'], objective: string): Record<string, unknown> {
+  const rows = [...r.importances].reverse();
   return {
-    grid: { left: 110, right: 24, top: 8, bottom: 28 },
+    grid: { left: 130, right: 48, top: 8, bottom: 28 },
     tooltip: {
       trigger: 'item',
-      formatter: (it: { name: string; value: number }) =>
-        `${it.name}: the best objective changes by ${formatPercent(it.value, 2)} of the study's spread across its range`,
+      formatter: (it: { dataIndex: number }) => {
+        const x = rows[it.dataIndex]!;
+        return `${x.hyperparameter} (${x.role}): alone explains ${pct(x.importance)} of the variance of ${objective}<br/>that the forest predicts over the search space (trees disagree by ±${pct(x.spread)})`;
+      },
     },
-    xAxis: { type: 'value', min: 0, max: 1 },
-    yAxis: { type: 'category', data: rows.map((r) => r.hyperparameter) },
+    xAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
+    yAxis: { type: 'category', data: rows.map((x) => (x.role === 'scientific' ? `${x.hyperparameter} (scientific)` : x.hyperparameter)) },
     series: [
       {
         type: 'bar',
-        data: rows.map((r) => r.score),
+        data: rows.map((x) => x.importance),
         barMaxWidth: 18,
-        label: { show: true, position: 'right', formatter: (it: { value: number }) => formatNumber(it.value, { digits: 2 }) },
+        label: { show: true, position: 'right', formatter: (it: { value: number }) => pct(it.value) },
       },
     ],
   };
@@ -197,7 +203,8 @@ function AnalysisBody({ a, objective, goal }: { a: StudyAnalysisView; objective:
   const openTrial = useStore((s) => s.openTrial);
   const axis = useMemo(() => a.axisPlots.map((p) => ({ p, option: axisOption(p, objective) })), [a, objective]);
   const iso = useMemo(() => a.isolationPlots.map((p) => ({ p, option: isolationOption(p, objective) })), [a, objective]);
-  const sens = useMemo(() => (a.sensitivity.length ? sensitivityOption(a.sensitivity) : null), [a]);
+  const imp = a.importance;
+  const sens = useMemo(() => (a.importance.importances.length ? importanceOption(a.importance, objective) : null), [a, objective]);
   const inter = useMemo(() => (a.interaction && a.interaction.cells.length ? interactionOption(a.interaction, goal, objective) : null), [a, goal, objective]);
   return (
     <section className="card" data-testid="analysis">
@@ -243,17 +250,33 @@ function AnalysisBody({ a, objective, goal }: { a: StudyAnalysisView; objective:
           </div>
         </>
       )}
+      <h3>Which hyperparameters matter, and which interact</h3>
+      {imp.unavailable && (
+        <p className="subtle" data-testid="importance-unavailable">
+          No importance yet: {imp.unavailable}
+        </p>
+      )}
       {(sens || inter) && (
         <>
-          <h3>Which hyperparameters matter, and which interact</h3>
           <div className="charts">
             {sens && (
-              <figure className="chart" data-testid="sensitivity">
+              <figure className="chart" data-testid="importance">
                 <figcaption>
-                  <span className="chart-title">sensitivity</span>
-                  <span className="chart-count">change of the best {objective} across each range</span>
+                  <span className="chart-title">importance</span>
+                  <span className="chart-count">share of the variance of {objective} each explains alone</span>
                 </figcaption>
-                <EChart option={sens} height={Math.max(120, 40 + 34 * a.sensitivity.length)} />
+                <EChart option={sens} height={Math.max(120, 40 + 34 * imp.importances.length)} />
+                <p className="subtle small" data-testid="importance-method">
+                  fANOVA on a random forest ({imp.trees} trees) fitted to the {imp.trials} feasible trials: each bar is the share of the variance of {objective}, as the
+                  forest predicts it over the whole search space, that one hyperparameter explains on its own.
+                  {imp.interactions !== null && ` The other ${pct(imp.interactions)} comes from hyperparameters acting together (interactions).`}
+                  {imp.outOfBagR2 !== null && ` The forest predicts a trial it did not see with R² ${imp.outOfBagR2.toFixed(2)} (out of bag).`} Infeasible trials are left out.
+                </p>
+                {imp.caution && (
+                  <p className="warn-text small" data-testid="importance-caution">
+                    ⚠ {imp.caution}
+                  </p>
+                )}
               </figure>
             )}
             {inter && a.interaction && (

@@ -41,17 +41,18 @@ function StudyEntry({ s, onOpen }: { s: JournalStudy; onOpen(): void }) {
           ⚠ Tuned for a different baseline: {r}
         </p>
       ))}
-      {s.sensitivity.length > 0 ? (
+      {s.sensitivity.length > 0 && (
         <div className="sens-list">
           {s.sensitivity.map((x) => (
-            <span key={x.name} className={`sens sens-${x.verdict}`} title={x.note}>
-              <span className="mono">{x.name}</span> {x.verdict} <span className="subtle">({Math.round(x.share * 100)}%)</span>
+            <span key={x.name} className={`sens sens-${x.verdict}`} title={x.note} data-sensitivity={x.name} data-verdict={x.verdict}>
+              <span className="mono">{x.name}</span>
+              {x.role === 'scientific' && <span className="subtle"> (scientific)</span>} {x.verdict}{' '}
+              <span className="subtle">({Math.round(x.share * 100)}%)</span>
             </span>
           ))}
         </div>
-      ) : (
-        <p className="subtle small">Too few feasible trials to say which hyperparameters matter.</p>
       )}
+      {s.sensitivityNote && <p className="subtle small">{s.sensitivity.length ? s.sensitivityNote : `No verdicts on which hyperparameters matter: ${s.sensitivityNote}`}</p>}
     </article>
   );
 }
@@ -245,8 +246,9 @@ export function JournalPage({ project }: { project: Project }) {
           <StudyEntry key={s.id} s={s} onOpen={() => openStudy(s.id)} />
         ))}
         <p className="subtle small">
-          Sensitivity: how far apart the best trials of a hyperparameter’s regions are, as a share of the spread of all feasible trials (the study analysis’s ranking). Sensitive ≥ 50%,
-          insensitive &lt; 20%.
+          Sensitivity: the share of the variance of the objective, as a random forest fitted to the study’s feasible trials predicts it over the search space, that a
+          hyperparameter explains alone (fANOVA, the study analysis’s importance). Sensitive ≥ 25%, insensitive &lt; 5%; only a nuisance hyperparameter is ever a
+          candidate to fix, and no verdict is given where the forest cannot predict held-out trials.
         </p>
       </section>
 

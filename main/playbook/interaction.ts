@@ -1,9 +1,9 @@
 /**
- * Which hyperparameters matter, and which interact: the playbook's "which hyperparameters are
- * sensitive, which can be fixed". Both read only the study's feasible trials and their best
- * objective, and both look at the *best* trial in each region, not the latest or the mean: a
- * region is as good as the best configuration found in it (Optuna's contour plot shows the
- * latest trial per cell, its issue #4733 — misleading exactly where tuning is dense).
+ * Which hyperparameters interact: the best trial in each region of the plane of two
+ * hyperparameters (the analysis draws the two most important ones, main/playbook/importance).
+ * It looks at the *best* trial in each region, not the latest or the mean: a region is as good
+ * as the best configuration found in it (Optuna's contour plot shows the latest trial per cell,
+ * its issue #4733 — misleading exactly where tuning is dense).
  */
 import type { HyperValue } from '../../preload/contract';
 import { caseKey, type SearchRange } from '../../preload/space';
@@ -14,21 +14,9 @@ import { evaluateTrials, isBetter, type EvaluatedTrial, type StudyResults } from
  * Regions per axis. Four quarters per hyperparameter is as fine as a study of a few dozen
  * trials supports (each quarter still holds several trials); fewer trials get fewer regions.
  */
-export const SENSITIVITY_BINS = 4;
-/** Below this many feasible trials per region the ranking would only read noise. */
+export const INTERACTION_BINS = 4;
+/** Below this many feasible trials per region a cell would only read noise. */
 export const MIN_TRIALS_PER_BIN = 2;
-
-export interface Sensitivity {
-  hyperparameter: string;
-  /**
-   * How much the best reachable objective changes across the hyperparameter's range: the gap
-   * between its best and worst region's best trial, as a fraction of the spread of all feasible
-   * trials' objectives. Near 0: insensitive (a candidate to fix); near 1: it decides the result.
-   */
-  score: number;
-  /** Best objective per region, low to high (or per category). */
-  regions: { label: string; best: number | null; trials: number }[];
-}
 
 export interface InteractionCell {
   /** Region indices along x and y. */
@@ -90,39 +78,7 @@ function feasible(evaluated: readonly EvaluatedTrial[]) {
 
 /** The number of regions the study's size supports along one axis. */
 function binsFor(n: number): number {
-  return Math.max(2, Math.min(SENSITIVITY_BINS, Math.floor(n / MIN_TRIALS_PER_BIN)));
-}
-
-/** The searched hyperparameters ranked by how much the best objective depends on them (most first). */
-export function sensitivityRanking(results: StudyResults, evaluated: readonly EvaluatedTrial[] = evaluateTrials(results)): Sensitivity[] {
-  const pts = feasible(evaluated);
-  if (pts.length < 2 * MIN_TRIALS_PER_BIN) return [];
-  const goal = results.objective.goal;
-  const values = pts.map((p) => p.best);
-  const spread = Math.max(...values) - Math.min(...values);
-  const bins = binsFor(pts.length);
-  const out: Sensitivity[] = [];
-  for (const [name, range] of Object.entries(results.space)) {
-    const categories: string[] = [];
-    const regions = new Map<number, { best: number | null; trials: number }>();
-    for (const p of pts) {
-      const r = regionOf(name, range, p.trial.hyperparameters, bins, categories);
-      if (!r) continue;
-      const cur = regions.get(r.index) ?? { best: null, trials: 0 };
-      cur.trials++;
-      if (cur.best === null || isBetter(p.best, cur.best, goal)) cur.best = p.best;
-      regions.set(r.index, cur);
-    }
-    const labels = binLabels(range, bins, categories);
-    const filled = [...regions.values()].filter((r) => r.best !== null).map((r) => r.best!);
-    const score = spread > 0 && filled.length >= 2 ? (Math.max(...filled) - Math.min(...filled)) / spread : 0;
-    out.push({
-      hyperparameter: name,
-      score,
-      regions: labels.map((label, i) => ({ label, best: regions.get(i)?.best ?? null, trials: regions.get(i)?.trials ?? 0 })),
-    });
-  }
-  return out.sort((a, b) => b.score - a.score);
+  return Math.max(2, Math.min(INTERACTION_BINS, Math.floor(n / MIN_TRIALS_PER_BIN)));
 }
 
 /** The best trial in each region of the plane of two hyperparameters. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interaction, sensitivityRanking } from '../../main/playbook/sensitivity';
+import { interaction } from '../../main/playbook/interaction';
 import type { StudyResults, StudyTrial } from '../../main/playbook/trials';
 import { createRng } from '../../main/playbook/random';
 
@@ -20,30 +20,6 @@ function study(n: number, seed = 1): StudyResults {
     trials,
   };
 }
-
-describe('sensitivity ranking', () => {
-  it('ranks the hyperparameter the objective depends on first, and scores the irrelevant one low', () => {
-    const r = sensitivityRanking(study(40));
-    expect(r.map((s) => s.hyperparameter)).toEqual(['lr', 'momentum']);
-    // Each decade's best sits at its edge nearest 1e-2, so the best per quarter varies by 0.1 of a 0.4 spread.
-    expect(r[0]!.score).toBeGreaterThan(0.2);
-    // momentum only reads which of its regions happened to hold an lr near 1e-2
-    expect(r[1]!.score).toBeLessThan(r[0]!.score / 4);
-    // lr's best region is the one holding 1e-2 (the third of four decades-wide quarters: 1e-2..1e-1 starts it)
-    const regions = r[0]!.regions;
-    expect(regions).toHaveLength(4);
-    const bestRegion = regions.reduce((a, b) => (b.best !== null && (a.best === null || b.best < a.best) ? b : a));
-    expect(bestRegion.label).toMatch(/^0\.01–0\.1$|^1\.0e-3–0\.01$/);
-  });
-
-  it('says nothing from too few feasible trials, and ignores infeasible ones', () => {
-    expect(sensitivityRanking(study(3))).toEqual([]);
-    const s = study(20);
-    const broken = { ...s, trials: s.trials.map((t, i) => (i % 2 ? { ...t, status: 'failed' as const, failureReason: 'CUDA out of memory', curves: {} } : t)) };
-    const r = sensitivityRanking(broken);
-    expect(r[0]!.regions.reduce((a, b) => a + b.trials, 0)).toBe(10);
-  });
-});
 
 describe('interaction', () => {
   it('shows the best trial of each region, not the latest', () => {
