@@ -2,7 +2,7 @@
 // sandboxed preload and Electron's main load them as they are), and the renderer (Vite).
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 // recheck (the ReDoS checker) is loaded from node_modules: its 2.9 MB Scala.js bundle need not be
@@ -26,6 +26,11 @@ try {
   console.error(`build: could not compile the trial host with ${cc} (${e.message}); install a C compiler (apt install gcc, or Xcode's command line tools) and run npm run build again`);
   process.exit(1);
 }
+// An SSH host builds the trial host and its remote helper from source with its own compiler
+// (main/engine/executors/ssh/remoteInstall.ts): the sources travel with the app.
+mkdirSync('dist/host/src', { recursive: true });
+copyFileSync('main/engine/runner/host/trialHost.c', 'dist/host/src/trialHost.c');
+copyFileSync('main/engine/executors/ssh/remote/remoteHelper.c', 'dist/host/src/remoteHelper.c');
 await Promise.all([
   build({ ...common, entryPoints: { main: 'main/electron/main.ts', preload: 'preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
   build({
