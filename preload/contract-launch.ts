@@ -9,7 +9,7 @@
  * that compute them (no runtime code crosses: `import type` is erased).
  */
 import { z } from 'zod';
-import type { Decision, DecisionKind, Hyperparameters, ObjectiveGoal, StudyStatus, TrialStatus } from './contract';
+import type { Decision, DecisionKind, Hyperparameters, ObjectiveGoal, StudyStatus, TrialStatus, TrialVerdict } from './contract';
 import { id, returns } from './schemas';
 import type { LaunchComparison } from '../main/playbook/launch/stats';
 import type { ConfigDiffRow } from '../main/playbook/launch/configDiff';
@@ -44,12 +44,14 @@ export interface Candidate {
   createdAt: number;
 }
 
-/** One seed rerun of a configuration and its objective (best over training). */
+/** One seed rerun of a configuration and its objective (under the project's summary). */
 export interface SeedRun {
   trialId: number;
   seed: number | null;
   status: TrialStatus;
   objective: number | null;
+  /** How the run counts (a diverged rerun is infeasible: it enters the statistics as a non-finite value, counted and warned about). */
+  verdict: TrialVerdict;
   /** The run's objective curve is drawn from this trial. */
   durationMs: number | null;
 }
@@ -61,9 +63,19 @@ export interface BaselineInfo {
   decisionId: number | null;
   config: Hyperparameters;
   batchSize: number | null;
+  /**
+   * The baseline's value (see LaunchService.launchValue): the mean over its seed reruns where
+   * seeds ran, else its single run, else the value recorded with the launch.
+   */
   objective: number | null;
   /** How many runs `objective` is the mean of (1 for the wizard's single confirmation run); null when unknown. */
   objectiveRuns: number | null;
+  /** Where `objective` comes from: a mean over seeds, a single run, or only the number recorded at the launch. */
+  objectiveBasis: 'seeds' | 'single' | 'recorded' | null;
+  /** The value's definition in words: "mean of 5 seeds · best val_error over training". */
+  objectiveLabel: string | null;
+  /** The study the launched trial came from (its results are the baseline's own, not stale). */
+  studyId: number | null;
   createdAt: number | null;
 }
 
@@ -94,6 +106,14 @@ export interface LaunchView {
   baselineChanged: string | null;
   /** Seed reruns of either side queued or running. */
   pending: number;
+  /**
+   * The candidate's gain over the incumbent: the incumbent's seed mean minus the candidate's
+   * (signed so positive is better), over the runs shown; the journal states the same number for
+   * the launch. Null until both sides have a finite value.
+   */
+  gain: number | null;
+  /** The objective's summary in words: "best val_error over training". */
+  objectiveLabel: string;
   /** How a rerun's seed reaches this project's script, in words (a flag, a placeholder, or none). */
   seeding: string;
 }
@@ -114,8 +134,12 @@ export interface JournalLaunch {
   decision: Decision;
   /** GPU-hours the project had spent when this launch was decided. */
   gpuHours: number;
-  /** Improvement over the previous launch in the objective's direction; null for the first. */
+  /** The launch's gain over the incumbent it was compared with, as its Launch page states it (positive = better); null without a comparison (launch #0). */
   gain: number | null;
+  /** The launch's value, as the baseline's is defined (seed mean where seeds ran, else its single run). */
+  objective: number | null;
+  objectiveBasis: BaselineInfo['objectiveBasis'];
+  objectiveRuns: number | null;
 }
 
 /** One step of the "best so far" step chart. */
@@ -139,9 +163,13 @@ export interface JournalStudy {
   batchSize: number | null;
   createdAt: number;
   trials: number;
+  /** Trials the engine's verdict counts feasible (a diverged trial is not, whatever its curve once reached). */
   feasible: number;
   gpuHours: number;
+  /** The best feasible trial's objective under the project's summary. */
   best: number | null;
+  /** The objective's summary in words: "best val_error over training". */
+  objectiveLabel: string;
   sensitivity: Sensitivity[];
   /** Why there are no verdicts, or why to read them loosely (the importance's own words); null when neither. */
   sensitivityNote: string | null;
@@ -151,7 +179,7 @@ export interface JournalStudy {
 
 /** The project's history: launches, studies and what they taught, open questions, effort. */
 export interface Journal {
-  project: { id: number; name: string; objectiveMetric: string | null; objectiveGoal: ObjectiveGoal };
+  project: { id: number; name: string; objectiveMetric: string | null; objectiveGoal: ObjectiveGoal; objectiveLabel: string | null };
   baseline: BaselineInfo;
   launches: JournalLaunch[];
   /** Every decision (launch, reject, defer), oldest first. */

@@ -12,12 +12,14 @@ export interface OverviewView {
   baseline: BaselineInfo;
   objectiveMetric: string | null;
   objectiveGoal: ObjectiveGoal;
+  /** The objective's summary in words: "best val_error over training". */
+  objectiveLabel: string | null;
   running: Trial[];
   queued: number;
   /** The batch size the latest sweep recommended, if one ran. */
   recommendedBatchSize: number | null;
-  /** The latest studies with their best trial and, if any, why they are stale. */
-  studies: (StudyWithProgress & { best: { trialId: number; value: number } | null; stale: string[] })[];
+  /** The latest studies with their best feasible trial, their feasible count and, if any, why they are stale. */
+  studies: (StudyWithProgress & { best: { trialId: number; value: number } | null; feasible: number; objectiveLabel: string; stale: string[] })[];
   nextSteps: NextStep[];
 }
 

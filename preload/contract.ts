@@ -14,6 +14,7 @@ import { parseSettingsSchema, type ParseSettings } from './parseSettings';
 
 export type { ParseSettings } from './parseSettings';
 import { searchSpaceSchema } from './space';
+import { objectiveSummaryKinds, objectiveSummaryKSchema, type ObjectiveSummaryKind } from './objectiveSummary';
 import { absolutePathProblem, hyperparameters, id, MAX_PREVIEW_TEXT, noControlCharacters, returns, safeRecord } from './schemas';
 import { launchMethods } from './contract-launch';
 import { projectMethods, seedFlagSchema } from './contract-projects';
@@ -59,6 +60,10 @@ export interface Project extends ParseSettings {
   archivedAt: number | null;
   /** When the metrics of its first run were reviewed (kept, renamed, ignored, an objective chosen); null before. */
   metricsReviewedAt: number | null;
+  /** How a trial's objective curve becomes one number on every screen (see preload/objectiveSummary.ts). */
+  objectiveSummary: ObjectiveSummaryKind;
+  /** K of "the mean of the last K evaluations". */
+  objectiveSummaryK: number;
 }
 
 /** Where a trial comes from: a Run, a study's design point, a batch-size probe, a seed rerun, the wizard's dry or confirmation run. */
@@ -263,6 +268,8 @@ export const projectPatch = z
     objectiveMetric: z.string().max(200).superRefine(noControlCharacters('the metric name')).nullable(),
     objectiveGoal: z.enum(objectiveGoals),
     seedFlag: seedFlagSchema.nullable(),
+    objectiveSummary: z.enum(objectiveSummaryKinds),
+    objectiveSummaryK: objectiveSummaryKSchema,
     ...parseSettingsSchema,
   })
   .partial();
@@ -282,13 +289,36 @@ export const studyInput = z.object({
   concurrency: z.number().int().min(1, 'at least one trial at a time').max(64).default(1),
 });
 
+/**
+ * How a trial counts, decided once by the engine (main/engine/trialVerdicts.ts) and only shown by
+ * the screens: feasible, infeasible (failed, out of memory, diverged, no objective), pending
+ * (queued or running) or cancelled (stopped: no evidence), with its objective under the
+ * project's summary.
+ */
+export interface TrialVerdict {
+  kind: 'feasible' | 'infeasible' | 'pending' | 'cancelled';
+  reason: 'failed' | 'oom' | 'diverged' | 'noObjective' | null;
+  /** Where a diverged trial diverged: the metric and its first bad step (null where only the runner's flag says so). */
+  divergence: { metric: string; step: number | null } | null;
+  /** The objective under the project's summary (best over training, final, mean of the last K); null before a finite value. */
+  objective: number | null;
+  objectiveStep: number | null;
+  /** The verdict in the words every screen uses: "feasible", "infeasible: diverged at step 200 (train_loss)". */
+  words: string;
+}
+
 /** One trial's result inside a study: its design point and its objective so far. */
 export interface StudyTrialRow extends Trial {
-  /** Best objective value over training (in the study's direction); null before the first value. */
+  /** The objective under the project's summary (the verdict's); null before the first value. */
   best: number | null;
   /** The step of the last objective value and that value. */
   lastStep: number | null;
   last: number | null;
+  verdict: TrialVerdict;
+  /** The study's best feasible trial so far (an infeasible trial never is, however good its curve once looked). */
+  leading: boolean;
+  /** The objective's summary in words, for the column: "best val_error over training". */
+  objectiveLabel: string;
 }
 
 /** Request/response methods: name -> input schema and output type. */
@@ -395,6 +425,8 @@ export const methods = {
 /** A study's analysis as the Studies screen shows it (computed by main/playbook; the types cross as data). */
 export type StudyAnalysisView = import('../main/playbook/analysis').StudyAnalysis & {
   trainingMetric: string | null;
+  /** The objective's summary in words: "best val_error over training". */
+  objectiveLabel: string;
   /** Which hyperparameters matter: fANOVA on a random-forest surrogate (main/playbook/importance). */
   importance: import('../main/playbook/importance/importance').ImportanceResult;
   interaction: import('../main/playbook/interaction').Interaction | null;

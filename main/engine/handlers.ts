@@ -14,6 +14,8 @@ import { projectHandlers } from './handlers/projects';
 import { trialHandlers } from './handlers/trials';
 import { buildOverview } from './overview';
 import { analyzeStoredStudy, draftStoredStudy } from './studyAnalysis';
+import { studyVerdicts } from './trialVerdicts';
+import { objectiveSummaryLabel } from '../../preload/objectiveSummary';
 import { exportTrials } from './exportTrial';
 import { checkMetricRegex } from '../script/parse/customCheck';
 
@@ -158,12 +160,18 @@ export const handlers: Handlers = {
   'studies.trials': (e, { id }) => {
     const study = e.studyService.get(id);
     const trials = e.trials.listByStudy(id);
-    const objective = e.metrics.objectiveOf(
+    const raw = e.metrics.objectiveOf(
       trials.map((t) => t.id),
       study.objectiveMetric,
       study.objectiveGoal,
     );
-    return trials.map((t) => ({ ...t, best: null, last: null, lastStep: null, ...objective.get(t.id) }));
+    const { byTrial, leader, results } = studyVerdicts(e, id);
+    const objectiveLabel = objectiveSummaryLabel(results.objective.summary!, study.objectiveMetric);
+    return trials.map((t) => {
+      const verdict = byTrial.get(t.id)!;
+      const r = raw.get(t.id);
+      return { ...t, best: verdict.objective, last: r?.last ?? null, lastStep: r?.lastStep ?? null, verdict, leading: t.id === leader, objectiveLabel };
+    });
   },
   'studies.analysis': (e, { id }) => analyzeStoredStudy(e, id),
   'studies.draftNext': (e, { id }) => draftStoredStudy(e, id),

@@ -3,6 +3,8 @@ import type { OverviewView } from '../../preload/contract-overview';
 import { nextSteps } from '../playbook/nextSteps';
 import type { Engine } from './engine';
 import { LaunchService } from './launch/launchService';
+import { studySummary } from './trialVerdicts';
+import { objectiveSummaryLabel, summaryOf } from '../../preload/objectiveSummary';
 
 /** Where a project stands: its baseline, what runs now, its studies, and the playbook's next step. */
 export function buildOverview(e: Engine, projectId: number): OverviewView {
@@ -15,17 +17,8 @@ export function buildOverview(e: Engine, projectId: number): OverviewView {
   const candidates = launch.candidates.list(project.id);
   const sweep = e.sweeps.latest(project.id);
   const facts = studies.map((s) => {
-    const rows = e.trials.listByStudy(s.id);
-    const objective = e.metrics.objectiveOf(
-      rows.map((t) => t.id),
-      s.objectiveMetric,
-      s.objectiveGoal,
-    );
-    let best: { trialId: number; value: number } | null = null;
-    for (const [trialId, o] of objective) {
-      if (o.best === null) continue;
-      if (!best || (s.objectiveGoal === 'minimize' ? o.best < best.value : o.best > best.value)) best = { trialId, value: o.best };
-    }
+    // The engine's one verdict per trial: the Overview's best is the study page's and the journal's.
+    const { best, feasible, label } = studySummary(e, s.id);
     return {
       id: s.id,
       name: s.name,
@@ -35,6 +28,8 @@ export function buildOverview(e: Engine, projectId: number): OverviewView {
       total: s.progress.total,
       etaMs: s.progress.etaMs,
       best,
+      feasible,
+      objectiveLabel: label,
       stale: stale.get(s.id) ?? [],
     };
   });
@@ -46,7 +41,11 @@ export function buildOverview(e: Engine, projectId: number): OverviewView {
     running,
     queued: trials.filter((t) => t.status === 'queued').length,
     recommendedBatchSize: sweep?.analysis.recommended ?? null,
-    studies: studies.slice(0, 6).map((s) => ({ ...s, best: facts.find((f) => f.id === s.id)!.best, stale: stale.get(s.id) ?? [] })),
+    objectiveLabel: project.objectiveMetric ? objectiveSummaryLabel(summaryOf(project), project.objectiveMetric) : null,
+    studies: studies.slice(0, 6).map((s) => {
+      const f = facts.find((x) => x.id === s.id)!;
+      return { ...s, best: f.best, feasible: f.feasible, objectiveLabel: f.objectiveLabel, stale: stale.get(s.id) ?? [] };
+    }),
     nextSteps: nextSteps({
       goal: project.objectiveGoal,
       hasBaseline: baseline.source === 'launch',

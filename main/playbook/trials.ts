@@ -8,6 +8,7 @@
 import type { HyperRole, HyperValue, ObjectiveGoal, TrialStatus } from '../../preload/contract';
 import type { SearchSpace } from '../../preload/space';
 import { detectDivergence, type Curve } from './curves';
+import { DEFAULT_OBJECTIVE_SUMMARY, type ObjectiveSummary } from '../../preload/objectiveSummary';
 
 /** One trial of a study, as the store knows it. */
 export interface StudyTrial {
@@ -21,10 +22,11 @@ export interface StudyTrial {
   curves: Readonly<Record<string, Curve>>;
 }
 
-/** The metric a study optimizes, and in which direction. */
+/** The metric a study optimizes, in which direction, and how a curve becomes one number (the project's setting; best over training unless said). */
 export interface StudyObjective {
   metric: string;
   goal: ObjectiveGoal;
+  summary?: ObjectiveSummary;
 }
 
 /** Everything the analysis of one study reads. */
@@ -42,7 +44,10 @@ export interface StudyResults {
 /** Why a trial is an infeasible point: it crashed, ran out of memory, diverged, or never reported the objective. */
 export type InfeasibleKind = 'failed' | 'oom' | 'diverged' | 'noObjective';
 
-/** The best value of the objective over training, and its step. */
+/**
+ * A trial's objective as one number (its best value over training, its final value or the mean
+ * of its last evaluations: the project's {@link ObjectiveSummary}), and the step it comes from.
+ */
 export interface BestValue {
   value: number;
   step: number;
@@ -57,9 +62,15 @@ export interface BestValue {
  */
 export type TrialOutcome =
   | { kind: 'feasible'; best: BestValue }
-  | { kind: 'infeasible'; reason: InfeasibleKind; best: BestValue | null }
+  | { kind: 'infeasible'; reason: InfeasibleKind; best: BestValue | null; divergence?: Divergence }
   | { kind: 'pending'; best: BestValue | null }
   | { kind: 'cancelled'; best: BestValue | null };
+
+/** Where a diverged trial diverged: the metric that blew up and the first step it did; step null where only the runner's flag says so. */
+export interface Divergence {
+  metric: string;
+  step: number | null;
+}
 
 /** A trial with its outcome. */
 export interface EvaluatedTrial {
@@ -95,6 +106,29 @@ export function bestObjective(curve: Curve | undefined, goal: ObjectiveGoal): Be
 }
 
 /**
+ * A trial's objective under a summary, from the finite values of its curve (a non-finite value
+ * is divergence, which the outcome reports; it is not a number to average): the best value, the
+ * last one, or the mean of the last K (its step: the last of them). Null without a finite value.
+ */
+export function summarizeObjective(curve: Curve | undefined, goal: ObjectiveGoal, summary: ObjectiveSummary = DEFAULT_OBJECTIVE_SUMMARY): BestValue | null {
+  if (summary.kind === 'best') return bestObjective(curve, goal);
+  if (!curve) return null;
+  const n = Math.min(curve.steps.length, curve.values.length);
+  const k = summary.kind === 'final' ? 1 : Math.max(1, Math.floor(summary.k));
+  let sum = 0;
+  let taken = 0;
+  let step: number | null = null;
+  for (let i = n - 1; i >= 0 && taken < k; i--) {
+    const v = curve.values[i]!;
+    if (!Number.isFinite(v)) continue;
+    step ??= curve.steps[i]!;
+    sum += v;
+    taken++;
+  }
+  return step === null ? null : { value: sum / taken, step };
+}
+
+/**
  * Failure reasons that mean out of memory. They are written by main/script/oom.ts
  * ("Out of memory (...)", "probable OOM (killed): ..."); matching the text keeps the analysis a
  * pure function of what the store holds.
@@ -108,16 +142,11 @@ export function isOomReason(reason: string | null): boolean {
 
 /** How a trial counts in the study's analysis; see {@link TrialOutcome}. */
 export function trialOutcome(trial: StudyTrial, objective: StudyObjective, trainingMetric?: string | null): TrialOutcome {
-  const best = bestObjective(trial.curves[objective.metric], objective.goal);
+  const best = summarizeObjective(trial.curves[objective.metric], objective.goal, objective.summary);
   if (trial.status === 'queued') return { kind: 'pending', best };
-  const objectiveCurve = trial.curves[objective.metric];
-  const trainingCurve = trainingMetric ? trial.curves[trainingMetric] : undefined;
-  const diverged =
-    trial.diverged === true ||
-    (objectiveCurve !== undefined && detectDivergence({ metric: objective.metric, curve: objectiveCurve, lowerIsBetter: objective.goal === 'minimize' }) !== null) ||
-    (trainingCurve !== undefined && detectDivergence({ metric: trainingMetric!, curve: trainingCurve, lowerIsBetter: true }) !== null);
+  const divergence = divergenceOf(trial, objective, trainingMetric);
   // Known to be infeasible even while it still runs: its curve already diverged.
-  if (diverged) return { kind: 'infeasible', reason: 'diverged', best };
+  if (divergence) return { kind: 'infeasible', reason: 'diverged', best, divergence };
   if (trial.status === 'running') return { kind: 'pending', best };
   if (isOomReason(trial.failureReason)) return { kind: 'infeasible', reason: 'oom', best };
   if (trial.status === 'failed') return { kind: 'infeasible', reason: 'failed', best };
@@ -125,6 +154,27 @@ export function trialOutcome(trial: StudyTrial, objective: StudyObjective, train
   if (trial.status === 'killed' || trial.status === 'interrupted') return { kind: 'cancelled', best };
   if (!best) return { kind: 'infeasible', reason: 'noObjective', best };
   return { kind: 'feasible', best };
+}
+
+/**
+ * Whether and where a trial diverged: the earliest step at which its objective or its training
+ * loss became non-finite or exploded (see {@link detectDivergence}), else the runner's own flag
+ * (which has no step). Null for a trial that did not diverge.
+ */
+export function divergenceOf(trial: StudyTrial, objective: StudyObjective, trainingMetric?: string | null): Divergence | null {
+  const found: Divergence[] = [];
+  const objectiveCurve = trial.curves[objective.metric];
+  if (objectiveCurve) {
+    const f = detectDivergence({ metric: objective.metric, curve: objectiveCurve, lowerIsBetter: objective.goal === 'minimize' });
+    if (f) found.push({ metric: f.metric, step: f.step });
+  }
+  const trainingCurve = trainingMetric ? trial.curves[trainingMetric] : undefined;
+  if (trainingCurve) {
+    const f = detectDivergence({ metric: trainingMetric!, curve: trainingCurve, lowerIsBetter: true });
+    if (f) found.push({ metric: f.metric, step: f.step });
+  }
+  if (found.length) return found.reduce((a, b) => ((b.step ?? Infinity) < (a.step ?? Infinity) ? b : a));
+  return trial.diverged === true ? { metric: objective.metric, step: null } : null;
 }
 
 /** Every trial of the study with its outcome, in the order given. */

@@ -185,16 +185,18 @@ describe('journal timeline', () => {
       decision({ id: 4, launchNumber: 2, objective: 0.09, createdAt: 4 * H }),
     ],
     trials,
-    'minimize',
+    // The engine's LaunchService measures each launch (its value and its gain on its Launch page); here, what was recorded.
+    (d) => ({ objective: d.objective, runs: 1, basis: 'recorded', gain: d.launchNumber === 0 ? null : d.id / 100 }),
   );
 
-  it('orders launches, with the GPU-hours spent by each and its gain; rejects are not launches', () => {
+  it('orders launches, with the GPU-hours spent by each and the gain its Launch page measured; rejects are not launches', () => {
     expect(launches.map((l) => [l.decision.launchNumber, l.gpuHours])).toEqual([
       [0, 1],
       [1, 2],
       [2, 2],
     ]);
-    expect(launches.map((l) => (l.gain === null ? null : Number(l.gain.toFixed(6))))).toEqual([null, 0.02, -0.01]);
+    expect(launches.map((l) => l.gain)).toEqual([null, 0.03, 0.04]);
+    expect(launches.map((l) => l.objective)).toEqual([0.1, 0.08, 0.09]);
   });
 
   it('steps the best so far, holding it when a launch was worse, and closes at now', () => {
@@ -240,15 +242,18 @@ describe('Markdown exports', () => {
 
   it('writes the journal with launches, studies, questions and every record', () => {
     const j: Journal = {
-      project: { id: 1, name: 'digits', objectiveMetric: 'val_error', objectiveGoal: 'minimize' },
-      baseline: { source: 'launch', launchNumber: 0, decisionId: 1, config: { lr: 0.003 }, batchSize: 64, objective: 0.1, objectiveRuns: 3, createdAt: 0 },
-      launches: [{ decision: decision({}), gpuHours: 0.5, gain: null }],
+      project: { id: 1, name: 'digits', objectiveMetric: 'val_error', objectiveGoal: 'minimize', objectiveLabel: 'best val_error over training' },
+      baseline: {
+        source: 'launch', launchNumber: 0, decisionId: 1, config: { lr: 0.003 }, batchSize: 64, objective: 0.1, objectiveRuns: 3,
+        objectiveBasis: 'seeds', objectiveLabel: 'mean of 3 seeds · best val_error over training', studyId: null, createdAt: 0,
+      },
+      launches: [{ decision: decision({}), gpuHours: 0.5, gain: null, objective: 0.1, objectiveBasis: 'seeds', objectiveRuns: 3 }],
       decisions: [decision({}), decision({ id: 2, kind: 'defer', launchNumber: null, rationale: 'wait | see' })],
       timeline: [],
       studies: [
         {
           id: 1, name: 'Adam vs NAdam', goal: 'which optimizer?', conclusion: null, status: 'done', objectiveMetric: 'val_error', objectiveGoal: 'minimize', batchSize: 32,
-          createdAt: 0, trials: 8, feasible: 7, gpuHours: 0.25, best: 0.07, stale: ['tuned at batch size 32'],
+          createdAt: 0, trials: 8, feasible: 7, gpuHours: 0.25, best: 0.07, objectiveLabel: 'best val_error over training', stale: ['tuned at batch size 32'],
           sensitivity: [{ name: 'lr', role: 'nuisance', share: 0.8, verdict: 'sensitive', note: 'big | gap' }],
           sensitivityNote: 'Only 7 feasible trials: a rough reading.',
         },
@@ -263,7 +268,9 @@ describe('Markdown exports', () => {
     };
     const md = journalMarkdown(j);
     expect(md).toMatch(/^# Journal: digits/);
-    expect(md).toContain('| #0 | 1970-01-01 00:00:00 UTC | 0.1 | — | 0.5 |');
+    expect(md).toContain('| #0 | 1970-01-01 00:00:00 UTC | 0.1 | mean of 3 seeds | — | 0.5 |');
+    expect(md).toContain('Launch #0, val_error = 0.1 (mean of 3 seeds · best val_error over training).');
+    expect(md).toContain('- Status: done; 7/8 feasible; best trial: best val_error over training 0.07;');
     expect(md).toContain('Exploration share: 33%.');
     expect(md).toContain('### Adam vs NAdam');
     expect(md).toContain('- Conclusion: (none written yet)');

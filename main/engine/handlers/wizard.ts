@@ -3,6 +3,8 @@
  * map in main/engine/handlers.ts: the stored wizard, the dry run and confirmation run, the
  * batch-size sweep, and launch #0.
  */
+import { trialVerdicts } from '../trialVerdicts';
+import { summaryOf } from '../../../preload/objectiveSummary';
 import type { Project, Trial } from '../../../preload/contract';
 import { sameConfig, type RunCheck, type wizardMethods, type WizardState } from '../../../preload/contract-wizard';
 import { ApiError } from '../errors';
@@ -183,7 +185,8 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
     if (!t || t.projectId !== projectId) throw new ApiError(`trial ${trialId} is not a run of this project`);
     if (t.status !== 'succeeded') throw new ApiError(`the confirmation run (trial ${trialId}) ${t.status === 'running' || t.status === 'queued' ? 'has not finished yet' : `did not succeed (${t.failureReason ?? t.status})`}; launch #0 needs one that succeeded`);
     if (!sameConfig(t.hyperparameters, finalConfig)) throw new ApiError(`the configuration changed since the confirmation run (trial ${trialId}); run the confirmation run again, then save launch #0`);
-    const objective = p.objectiveMetric ? (e.metrics.objectiveOf([trialId], p.objectiveMetric, p.objectiveGoal).get(trialId)?.best ?? null) : null;
+    // Recorded as every screen states a trial's objective: the engine's verdict under the project's summary.
+    const objective = p.objectiveMetric ? (trialVerdicts(e, [t], { metric: p.objectiveMetric, goal: p.objectiveGoal, summary: summaryOf(p) }).get(t.id)?.objective ?? null) : null;
     let throughput: number | null = null;
     let timePerStep: number | null = null;
     if (sweepId !== null) {

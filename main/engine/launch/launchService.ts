@@ -10,6 +10,9 @@ import { projectCommand, seedingInWords } from '../../script/seed';
 import { compareLaunch, type LaunchComparison } from '../../playbook/launch/stats';
 import { newSeed } from '../../playbook/random';
 import { ApiError } from '../errors';
+import { objectiveSummaryLabel, summaryOf } from '../../../preload/objectiveSummary';
+import type { StudyObjective } from '../../playbook/trials';
+import { studyObjective, trialVerdicts } from '../trialVerdicts';
 import type { Engine } from '../engine';
 import { CandidateRepo } from '../store/candidates';
 import { QuestionRepo } from '../store/questions';
@@ -32,6 +35,36 @@ function objectiveRuns(d: Decision): number | null {
     return ev.incumbentRuns.filter((r) => r.status === 'succeeded' && r.objective !== null && Number.isFinite(r.objective)).length || null;
   if (ev.source === 'setup-wizard') return d.trialId !== null ? 1 : null;
   return null;
+}
+
+/**
+ * The values a side enters the statistics with: each finished rerun's objective, a diverged one
+ * as NaN (its best value before the blow-up is no evidence for the configuration; the statistics
+ * leave it out and warn), and a run that reported only NaN as NaN too.
+ */
+function statisticsValues(runs: readonly SeedRun[]): number[] {
+  return runs.filter((r) => r.status === 'succeeded').map((r) => (r.verdict.kind === 'feasible' ? (r.objective ?? NaN) : NaN));
+}
+
+/** The finite values of a side's feasible runs. */
+function feasibleValues(runs: readonly SeedRun[]): number[] {
+  return statisticsValues(runs).filter(Number.isFinite);
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * The gain of a candidate over an incumbent, the one definition the Launch page and the journal
+ * state: the incumbent's seed mean minus the candidate's for a goal to minimize (the other way
+ * round to maximize), over their feasible finished runs. Null until both sides have one.
+ */
+export function gainOf(candidate: readonly SeedRun[], incumbent: readonly SeedRun[], goal: ObjectiveGoal): number | null {
+  const c = feasibleValues(candidate);
+  const i = feasibleValues(incumbent);
+  if (c.length === 0 || i.length === 0) return null;
+  // Identical values average to themselves exactly (summing can round 0.3 + 0.3 + 0.3 off 0.9).
+  const m = (xs: number[]) => (xs.every((x) => x === xs[0]) ? xs[0]! : mean(xs));
+  return goal === 'minimize' ? m(i) - m(c) : m(c) - m(i);
 }
 
 const services = new WeakMap<Engine, LaunchService>();
@@ -84,14 +117,18 @@ export class LaunchService {
   baseline(project: Project): BaselineInfo {
     const d = this.e.decisions.baseline(project.id);
     if (d) {
+      const value = this.launchValue(project, d);
       return {
         source: 'launch',
         launchNumber: d.launchNumber,
         decisionId: d.id,
         config: d.config,
         batchSize: d.batchSize ?? batchSizeOf(d.config),
-        objective: d.objective,
-        objectiveRuns: d.objective === null ? null : objectiveRuns(d),
+        objective: value.objective,
+        objectiveRuns: value.runs,
+        objectiveBasis: value.basis,
+        objectiveLabel: value.label,
+        studyId: d.studyId,
         createdAt: d.createdAt,
       };
     }
@@ -103,8 +140,55 @@ export class LaunchService {
       batchSize: batchSizeOf(project.hyperparameters),
       objective: null,
       objectiveRuns: null,
+      objectiveBasis: null,
+      objectiveLabel: null,
+      studyId: null,
       createdAt: null,
     };
+  }
+
+  /** The objective a launch is judged by: the metric recorded with it, under the project's summary today. */
+  private launchObjective(project: Project, d: Decision): Required<StudyObjective> | null {
+    const metric = d.objectiveMetric ?? project.objectiveMetric;
+    if (!metric) return null;
+    const goal = d.evidence['objectiveGoal'] === 'maximize' || d.evidence['objectiveGoal'] === 'minimize' ? (d.evidence['objectiveGoal'] as ObjectiveGoal) : project.objectiveGoal;
+    return { metric, goal, summary: summaryOf(project) };
+  }
+
+  /**
+   * A launch's value, the one definition of "the baseline's objective": the mean over the seed
+   * reruns of its configuration where seeds ran (a feasible run each), else the single run it
+   * came from (the wizard's confirmation run), else the number recorded when it was decided.
+   */
+  launchValue(project: Project, d: Decision): { objective: number | null; runs: number | null; basis: BaselineInfo['objectiveBasis']; label: string | null } {
+    const objective = this.launchObjective(project, d);
+    if (!objective) return { objective: d.objective, runs: objectiveRuns(d), basis: d.objective === null ? null : 'recorded', label: null };
+    const what = objectiveSummaryLabel(objective.summary, objective.metric);
+    const seeds = feasibleValues(this.seedRuns(this.rerunsOf(project.id, d.config), objective));
+    if (seeds.length > 0) {
+      return { objective: mean(seeds), runs: seeds.length, basis: 'seeds', label: `mean of ${seeds.length} seed${seeds.length === 1 ? '' : 's'} · ${what}` };
+    }
+    const trial = d.trialId !== null ? this.e.trials.get(d.trialId) : undefined;
+    if (trial) {
+      const [run] = this.seedRuns([trial], objective);
+      if (run && run.verdict.kind === 'feasible' && run.objective !== null) return { objective: run.objective, runs: 1, basis: 'single', label: `a single run (trial #${trial.id}) · ${what}` };
+    }
+    return { objective: d.objective, runs: objectiveRuns(d), basis: d.objective === null ? null : 'recorded', label: d.objective === null ? null : `recorded at the launch · ${what}` };
+  }
+
+  /**
+   * A launch's gain over the incumbent it was compared with: the same number its Launch page
+   * shows (the runs recorded in its evidence, under today's summary). Null for a launch without
+   * a comparison (launch #0).
+   */
+  launchGain(project: Project, d: Decision): number | null {
+    const objective = this.launchObjective(project, d);
+    const ids = (k: string) => (Array.isArray(d.evidence[k]) ? (d.evidence[k] as unknown[]).filter((x): x is number => typeof x === 'number') : null);
+    const cIds = ids('candidateTrialIds');
+    const iIds = ids('incumbentTrialIds');
+    if (!objective || !cIds || !iIds || d.evidence['implicit'] === true || !d.evidence['statistics']) return null;
+    const load = (xs: number[]) => xs.map((x) => this.e.trials.get(x)).filter((t): t is Trial => t !== undefined);
+    return gainOf(this.seedRuns(load(cIds), objective), this.seedRuns(load(iIds), objective), objective.goal);
   }
 
   /**
@@ -112,7 +196,7 @@ export class LaunchService {
    * playbook: changing the batch size means re-tuning most hyperparameters), or designed before
    * the latest launch (its fixed values were the old baseline's).
    */
-  staleReasons(study: Pick<Study, 'batchSize' | 'createdAt'>, baseline: BaselineInfo): string[] {
+  staleReasons(study: Pick<Study, 'id' | 'batchSize' | 'createdAt'>, baseline: BaselineInfo): string[] {
     const reasons: string[] = [];
     const name = baseline.source === 'launch' ? `the baseline (launch #${baseline.launchNumber})` : "the project's configuration";
     if (study.batchSize !== null && baseline.batchSize !== null && study.batchSize !== baseline.batchSize) {
@@ -120,7 +204,8 @@ export class LaunchService {
         `tuned at batch size ${study.batchSize}, but ${name} runs at ${baseline.batchSize}: most hyperparameters need re-tuning at a new batch size`,
       );
     }
-    if (baseline.createdAt !== null && study.createdAt < baseline.createdAt) {
+    // The study that produced the baseline was designed before it, of course: its results are the baseline's own.
+    if (baseline.createdAt !== null && study.createdAt < baseline.createdAt && study.id !== baseline.studyId) {
       reasons.push(`designed before launch #${baseline.launchNumber}: its fixed values and best trial belong to an earlier baseline`);
     }
     return reasons;
@@ -136,12 +221,12 @@ export class LaunchService {
   }
 
   /** The objective a candidate is judged by: its study's, else the project's. */
-  private objectiveOf(project: Project, studyId: number | null): { metric: string; goal: ObjectiveGoal } {
+  private objectiveOf(project: Project, studyId: number | null): Required<StudyObjective> {
     const study = studyId !== null ? this.e.studies.get(studyId) : undefined;
-    if (study) return { metric: study.objectiveMetric, goal: study.objectiveGoal };
+    if (study) return studyObjective(study, project);
     if (!project.objectiveMetric)
       throw new ApiError(`project "${project.name}" has no objective metric: choose one (e.g. val_error) on the project page first`);
-    return { metric: project.objectiveMetric, goal: project.objectiveGoal };
+    return { metric: project.objectiveMetric, goal: project.objectiveGoal, summary: summaryOf(project) };
   }
 
   /**
@@ -188,19 +273,20 @@ export class LaunchService {
       .sort((a, b) => a.id - b.id);
   }
 
-  private seedRuns(trials: Trial[], metric: string, goal: ObjectiveGoal): SeedRun[] {
-    const obj = this.e.metrics.objectiveOf(
-      trials.map((t) => t.id),
-      metric,
-      goal,
-    );
-    return trials.map((t) => ({
-      trialId: t.id,
-      seed: t.seed,
-      status: t.status,
-      objective: obj.get(t.id)?.best ?? null,
-      durationMs: t.startedAt !== null && t.endedAt !== null ? t.endedAt - t.startedAt : null,
-    }));
+  /** Seed runs with their verdicts: the same rules, and the same summary, as every study trial's. */
+  private seedRuns(trials: Trial[], objective: StudyObjective): SeedRun[] {
+    const verdicts = trialVerdicts(this.e, trials, objective);
+    return trials.map((t) => {
+      const verdict = verdicts.get(t.id)!;
+      return {
+        trialId: t.id,
+        seed: t.seed,
+        status: t.status,
+        objective: verdict.objective,
+        verdict,
+        durationMs: t.startedAt !== null && t.endedAt !== null ? t.endedAt - t.startedAt : null,
+      };
+    });
   }
 
   /** Set when a launch happened after the candidate was promoted. */
@@ -226,8 +312,8 @@ export class LaunchService {
   seedTrouble(candidateId: number): string | null {
     const c = this.candidate(candidateId);
     const project = this.project(c.projectId);
-    const { metric, goal } = this.objectiveOf(project, c.studyId);
-    return this.rerunFailures(this.seedRuns(this.rerunsOf(project.id, c.config), metric, goal), this.seedRuns(this.rerunsOf(project.id, c.incumbentConfig), metric, goal));
+    const objective = this.objectiveOf(project, c.studyId);
+    return this.rerunFailures(this.seedRuns(this.rerunsOf(project.id, c.config), objective), this.seedRuns(this.rerunsOf(project.id, c.incumbentConfig), objective));
   }
 
   private rerunFailures(cRuns: SeedRun[], iRuns: SeedRun[]): string | null {
@@ -252,13 +338,18 @@ export class LaunchService {
   view(candidateId: number): LaunchView {
     const c = this.candidate(candidateId);
     const project = this.project(c.projectId);
-    const { metric, goal } = this.objectiveOf(project, c.studyId);
+    const objective = this.objectiveOf(project, c.studyId);
+    const { metric, goal } = objective;
     const study = c.studyId !== null ? this.e.studies.get(c.studyId) : undefined;
-    const cRuns = this.seedRuns(this.rerunsOf(project.id, c.config), metric, goal);
-    const iRuns = this.seedRuns(this.rerunsOf(project.id, c.incumbentConfig), metric, goal);
+    const closing = c.open ? undefined : this.decisionsOf(c).at(-1);
+    // A decided candidate shows the runs its decision recorded, so its page and the journal state
+    // the same numbers however many reruns of these configurations came later.
+    const recorded = (k: 'candidateTrialIds' | 'incumbentTrialIds') =>
+      Array.isArray(closing?.evidence[k]) ? (closing!.evidence[k] as number[]).map((x) => this.e.trials.get(x)).filter((t): t is Trial => t !== undefined) : null;
+    const cRuns = this.seedRuns(recorded('candidateTrialIds') ?? this.rerunsOf(project.id, c.config), objective);
+    const iRuns = this.seedRuns(recorded('incumbentTrialIds') ?? this.rerunsOf(project.id, c.incumbentConfig), objective);
     const pending = [...cRuns, ...iRuns].filter((r) => r.status === 'queued' || r.status === 'running').length;
-    // A run that finished with only NaN has no finite best: it enters as NaN, so the statistics leave it out and warn.
-    const values = (runs: SeedRun[]) => runs.filter((r) => r.status === 'succeeded').map((r) => r.objective ?? NaN);
+    const values = statisticsValues;
     let comparison: LaunchComparison | null = null;
     let comparisonNote: string | null = null;
     const cv = values(cRuns);
@@ -290,6 +381,8 @@ export class LaunchService {
       decisions: this.decisionsOf(c),
       baselineChanged: this.baselineChanged(c, project),
       pending,
+      gain: gainOf(cRuns, iRuns, goal),
+      objectiveLabel: objectiveSummaryLabel(objective.summary, metric),
       seeding: seedingInWords(project.seedFlag ?? null, project.paramStyle, project.argvTemplate),
     };
   }

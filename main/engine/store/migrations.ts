@@ -310,4 +310,15 @@ ALTER TABLE trials ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE trials ADD COLUMN notes TEXT NOT NULL DEFAULT '';
 `,
   },
+  {
+    version: 12,
+    name: 'project objective summary',
+    sql: `
+-- How a trial's objective curve becomes one number, the same on every screen: its best value over
+-- training ('best', the playbook's default, meaningful where the script keeps a checkpoint at each
+-- evaluation), its final value ('final'), or the mean of its last K evaluations ('lastK').
+ALTER TABLE projects ADD COLUMN objective_summary TEXT NOT NULL DEFAULT 'best' CHECK (objective_summary IN ('best', 'final', 'lastK'));
+ALTER TABLE projects ADD COLUMN objective_summary_k INTEGER NOT NULL DEFAULT 5 CHECK (objective_summary_k BETWEEN 1 AND 1000);
+`,
+  },
 ];

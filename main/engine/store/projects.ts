@@ -1,6 +1,7 @@
 import type { Db } from './database';
 import type { Hyperparameters, ObjectiveGoal, ParamStyle, Project } from '../../../preload/contract';
 import type { ParseSettings } from '../../../preload/parseSettings';
+import { DEFAULT_OBJECTIVE_SUMMARY, type ObjectiveSummaryKind } from '../../../preload/objectiveSummary';
 
 interface ProjectRow {
   id: number;
@@ -19,10 +20,12 @@ interface ProjectRow {
   seed_flag: string | null;
   archived_at: number | null;
   metrics_reviewed_at: number | null;
+  objective_summary: ObjectiveSummaryKind;
+  objective_summary_k: number;
 }
 
-/** Fields a new project may leave out: no seed flag, active, its metrics not reviewed yet. */
-type Optional = 'seedFlag' | 'archivedAt' | 'metricsReviewedAt';
+/** Fields a new project may leave out: no seed flag, active, its metrics not reviewed yet, the objective summarised by its best value. */
+type Optional = 'seedFlag' | 'archivedAt' | 'metricsReviewedAt' | 'objectiveSummary' | 'objectiveSummaryK';
 
 /** A new project; its parse settings default to none (built-in formats only). */
 export type NewProject = Omit<Project, 'id' | 'createdAt' | keyof ParseSettings | Optional> & Partial<ParseSettings> & Partial<Pick<Project, Optional>>;
@@ -45,6 +48,8 @@ function fromRow(r: ProjectRow): Project {
     seedFlag: r.seed_flag,
     archivedAt: r.archived_at,
     metricsReviewedAt: r.metrics_reviewed_at,
+    objectiveSummary: r.objective_summary,
+    objectiveSummaryK: r.objective_summary_k,
   };
 }
 
@@ -58,14 +63,15 @@ export class ProjectRepo {
   constructor(db: Db) {
     this.insertStmt = db.prepare(`INSERT INTO projects
       (name, workdir, interpreter, argv_template, param_style, hyperparameters, objective_metric, objective_goal, created_at,
-       metric_regex, metric_renames, ignored_metrics, seed_flag, archived_at, metrics_reviewed_at)
+       metric_regex, metric_renames, ignored_metrics, seed_flag, archived_at, metrics_reviewed_at, objective_summary, objective_summary_k)
       VALUES (@name, @workdir, @interpreter, @argv_template, @param_style, @hyperparameters, @objective_metric, @objective_goal, @created_at,
-       @metric_regex, @metric_renames, @ignored_metrics, @seed_flag, @archived_at, @metrics_reviewed_at)`);
+       @metric_regex, @metric_renames, @ignored_metrics, @seed_flag, @archived_at, @metrics_reviewed_at, @objective_summary, @objective_summary_k)`);
     this.updateStmt = db.prepare(`UPDATE projects SET name=@name, workdir=@workdir, interpreter=@interpreter,
       argv_template=@argv_template, param_style=@param_style, hyperparameters=@hyperparameters,
       objective_metric=@objective_metric, objective_goal=@objective_goal,
       metric_regex=@metric_regex, metric_renames=@metric_renames, ignored_metrics=@ignored_metrics,
-      seed_flag=@seed_flag, archived_at=@archived_at, metrics_reviewed_at=@metrics_reviewed_at WHERE id=@id`);
+      seed_flag=@seed_flag, archived_at=@archived_at, metrics_reviewed_at=@metrics_reviewed_at,
+      objective_summary=@objective_summary, objective_summary_k=@objective_summary_k WHERE id=@id`);
     this.getStmt = db.prepare('SELECT * FROM projects WHERE id = ?');
     this.listStmt = db.prepare('SELECT * FROM projects ORDER BY id DESC');
   }
@@ -86,6 +92,8 @@ export class ProjectRepo {
       seed_flag: p.seedFlag ?? null,
       archived_at: p.archivedAt ?? null,
       metrics_reviewed_at: p.metricsReviewedAt ?? null,
+      objective_summary: p.objectiveSummary ?? DEFAULT_OBJECTIVE_SUMMARY.kind,
+      objective_summary_k: p.objectiveSummaryK ?? DEFAULT_OBJECTIVE_SUMMARY.k,
     };
   }
 

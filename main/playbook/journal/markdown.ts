@@ -113,16 +113,25 @@ export function decisionMarkdown(d: Decision, level = 1): string {
   return out.join('\n') + '\n';
 }
 
+/** What a launch's value is the mean of, in a table cell. */
+export function basisWords(basis: 'seeds' | 'single' | 'recorded' | null, runs: number | null): string {
+  if (basis === 'seeds') return `mean of ${runs} seed${runs === 1 ? '' : 's'}`;
+  if (basis === 'single') return 'a single run';
+  if (basis === 'recorded') return runs && runs > 1 ? `recorded, mean of ${runs}` : 'recorded';
+  return '—';
+}
+
 /** The whole journal, with every decision record appended. */
 export function journalMarkdown(j: Journal): string {
   const metric = j.project.objectiveMetric ?? 'objective';
   const dir = j.project.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better';
-  const out = [`# Journal: ${j.project.name}`, '', `Generated ${isoDate(j.generatedAt)}. Objective: ${metric} (${dir}).`, ''];
+  const what = j.project.objectiveLabel ? `${j.project.objectiveLabel}, ` : '';
+  const out = [`# Journal: ${j.project.name}`, '', `Generated ${isoDate(j.generatedAt)}. Objective: ${what || `${metric}, `}${dir}.`, ''];
 
   out.push('## Baseline', '');
   out.push(
     j.baseline.source === 'launch'
-      ? `Launch #${j.baseline.launchNumber}, ${metric} = ${num(j.baseline.objective)}.`
+      ? `Launch #${j.baseline.launchNumber}, ${metric} = ${num(j.baseline.objective)}${j.baseline.objectiveLabel ? ` (${j.baseline.objectiveLabel})` : ''}.`
       : "No launch yet: the project's own configuration is the incumbent.",
   );
   out.push('', '```json', JSON.stringify(j.baseline.config, null, 2), '```', '');
@@ -130,9 +139,9 @@ export function journalMarkdown(j: Journal): string {
   out.push('## Launches', '');
   if (j.launches.length === 0) out.push('None yet.');
   else {
-    out.push(`| launch | decided | ${cell(metric)} | gain | GPU-hours spent |`, '|---|---|---:|---:|---:|');
+    out.push(`| launch | decided | ${cell(metric)} | of | gain over its incumbent | GPU-hours spent |`, '|---|---|---:|---|---:|---:|');
     for (const l of j.launches)
-      out.push(`| #${l.decision.launchNumber} | ${isoDate(l.decision.createdAt)} | ${num(l.decision.objective)} | ${num(l.gain)} | ${num(l.gpuHours)} |`);
+      out.push(`| #${l.decision.launchNumber} | ${isoDate(l.decision.createdAt)} | ${num(l.objective)} | ${basisWords(l.objectiveBasis, l.objectiveRuns)} | ${num(l.gain)} | ${num(l.gpuHours)} |`);
   }
   out.push('', j.saturation.reading, '');
 
@@ -151,7 +160,7 @@ export function journalMarkdown(j: Journal): string {
       `### ${s.name}`,
       '',
       `- Goal: ${s.goal}`,
-      `- Status: ${s.status}; ${s.feasible} of ${s.trials} trials feasible; best ${s.objectiveMetric} ${num(s.best)}; ${num(s.gpuHours)} GPU-hours`,
+      `- Status: ${s.status}; ${s.feasible}/${s.trials} feasible; best trial: ${s.objectiveLabel} ${num(s.best)}; ${num(s.gpuHours)} GPU-hours`,
     );
     if (s.batchSize !== null) out.push(`- Tuned at batch size ${s.batchSize}`);
     for (const r of s.stale) out.push(`- ⚠ Tuned for a different baseline: ${r}`);
