@@ -20,6 +20,7 @@ import { launchMethods } from './contract-launch';
 import { projectMethods, seedFlagSchema } from './contract-projects';
 import { overviewMethods } from './contract-overview';
 import { trialMethods } from './contract-trials';
+import { sshHostMethods } from './contract-ssh';
 import { wizardMethods, type WizardEvents } from './contract-wizard';
 
 /** How a trial's hyperparameters reach the training script (see DESIGN.md, "Hyperparameters in"). */
@@ -420,6 +421,7 @@ export const methods = {
   ...wizardMethods,
   ...overviewMethods,
   ...trialMethods,
+  ...sshHostMethods,
 } as const;
 
 /** A study's analysis as the Studies screen shows it (computed by main/playbook; the types cross as data). */

@@ -32,6 +32,7 @@ import { SweepRepo } from './store/sweeps';
 import { SweepService } from './sweep';
 import { GpuSampler } from './gpuSampler';
 import { SettingsRepo } from './store/settings';
+import { SshHosts } from './executors/ssh/sshHosts';
 import { sampleSearchSpace } from '../playbook/sample';
 import { availableParallelism } from 'node:os';
 
@@ -66,6 +67,8 @@ export class Engine {
   readonly studies: StudyRepo;
   readonly decisions: DecisionRepo;
   readonly settings: SettingsRepo;
+  /** SSH hosts trials can run on, with one connection each (executors/ssh). */
+  readonly sshHosts: SshHosts;
   scheduler: Scheduler;
   readonly studyService: StudyService;
   /** The setup wizard's stored choices per project, and its batch-size sweeps. */
@@ -91,6 +94,7 @@ export class Engine {
     this.studies = new StudyRepo(this.db);
     this.decisions = new DecisionRepo(this.db);
     this.settings = new SettingsRepo(this.db);
+    this.sshHosts = new SshHosts(this.settings);
     this.runner = new Runner({
       // Optional chaining: a trial re-attached before the scheduler exists may end at once.
       onEnded: (t) => this.scheduler?.onEnded(t),
@@ -260,6 +264,8 @@ export class Engine {
     await suspended;
     if (opts.detach) await this.runner.detachAll();
     else await this.runner.stopAll();
+    // After the trials: a stop sent to an SSH host goes over its connection.
+    this.sshHosts.close();
     await this.points.close();
     this.listeners.clear();
     this.db.close();

@@ -12,6 +12,7 @@ import { launchHandlers } from './handlers/launch';
 import { wizardHandlers } from './handlers/wizard';
 import { projectHandlers } from './handlers/projects';
 import { trialHandlers } from './handlers/trials';
+import { sshHostHandlers } from './handlers/sshHosts';
 import { buildOverview } from './overview';
 import { analyzeStoredStudy, draftStoredStudy } from './studyAnalysis';
 import { studyVerdicts } from './trialVerdicts';
@@ -207,5 +208,6 @@ export const handlers: Handlers = {
   ...launchHandlers,
   ...wizardHandlers,
   ...trialHandlers,
+  ...sshHostHandlers,
   'overview.get': (e, { projectId }) => buildOverview(e, projectId),
 };

@@ -1,12 +1,15 @@
 import type { Db } from './database';
+import type { SshHostView } from '../../../preload/contract-ssh';
 
 /** What the workspace remembers between runs besides its projects. */
 export interface WorkspaceSettings {
   /** Trials at once where there is no GPU; null: one per core. */
   cpuSlots: number | null;
+  /** SSH hosts trials can run on, with their last connection test (no credentials: see preload/contract-ssh.ts). */
+  sshHosts: SshHostView[];
 }
 
-const DEFAULTS: WorkspaceSettings = { cpuSlots: null };
+const DEFAULTS: WorkspaceSettings = { cpuSlots: null, sshHosts: [] };
 
 /** Workspace settings, one JSON value per key. */
 export class SettingsRepo {

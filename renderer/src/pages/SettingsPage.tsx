@@ -3,6 +3,7 @@ import type { InterpreterCandidate, SettingsView } from '../../../preload/contra
 import { api, ApiError } from '../api/client';
 import { useStore } from '../store';
 import { PageHeader } from '../components/PageHeader';
+import { SshHostsCard } from '../components/SshHostsCard';
 
 /** The workspace: where it lives, how many trials run at once, the GPUs found, the Pythons found, the theme. */
 export function SettingsPage() {
@@ -97,6 +98,7 @@ export function SettingsPage() {
           </tbody>
         </table>
       </section>
+      <SshHostsCard />
       <section className="card">
         <h2>Python interpreters</h2>
         <p className="subtle">Each project chooses its own; these are the ones found on this machine.</p>

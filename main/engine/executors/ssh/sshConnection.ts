@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sshDestinationProblem } from '../../../../preload/contract-ssh';
 import { remoteCommandLine } from './remoteShell';
 
 /**
@@ -23,14 +24,6 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** A destination `ssh` accepts: `host`, `user@host`, an alias of ~/.ssh/config, or `ssh://user@host:port`. */
-export function destinationProblem(destination: string): string | null {
-  if (destination.trim() === '') return 'name the SSH host: user@host, or a Host alias from ~/.ssh/config';
-  if (destination.startsWith('-')) return `"${destination}" starts with "-", which ssh would read as an option: give user@host or a Host alias`;
-  if (/[\s'"`$;\\]|[\0-\x1f]/.test(destination)) return `"${destination}" is not a host name: give user@host, or a Host alias from ~/.ssh/config (no spaces or quotes)`;
-  return null;
-}
-
 /** How long the master may take to connect and authenticate before the host is reported unreachable. */
 const CONNECT_TIMEOUT_S = 15;
 
@@ -45,7 +38,7 @@ export class SshConnection {
     readonly destination: string,
     private readonly configFile: string | undefined = process.env[SSH_CONFIG_ENV] || undefined,
   ) {
-    const problem = destinationProblem(destination);
+    const problem = sshDestinationProblem(destination);
     if (problem) throw new Error(problem);
   }
 
