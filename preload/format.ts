@@ -118,6 +118,19 @@ export function formatPercent(fraction: number | null | undefined, digits = DEFA
   return `${fixed(r, Math.min(2, Math.max(0, digits - 1 - magnitude)))}%`;
 }
 
+/**
+ * A probability as a percentage that never rounds to certainty: `more than 99.9%`, `less than
+ * 0.1%`, otherwise two significant digits (three near the ends: 99.3%, 0.62%). A posterior from a
+ * few seeds shown as "100%" would claim what no finite sample shows.
+ */
+export function formatProbability(p: number | null | undefined): string {
+  if (p === null || p === undefined) return '—';
+  if (!Number.isFinite(p)) return nonFinite(p);
+  if (p > 0.999) return 'more than 99.9%';
+  if (p < 0.001) return 'less than 0.1%';
+  return formatPercent(p, p > 0.99 || p < 0.01 ? 3 : 2);
+}
+
 /** A multiplier: `1.87×`, `2×`. */
 export function formatRatio(x: number | null | undefined, digits = DEFAULT_DIGITS): string {
   return x === null || x === undefined ? '—' : `${formatNumber(x, { digits })}×`;

@@ -6,6 +6,8 @@
 declare module 'jstat' {
   interface JStatStatic {
     studentt: {
+      /** The density of Student's t with `dof` degrees of freedom at x. */
+      pdf(x: number, dof: number): number;
       /** P(T ≤ x) for Student's t with `dof` degrees of freedom (any positive real). */
       cdf(x: number, dof: number): number;
       /** The x with P(T ≤ x) = p. */

@@ -235,9 +235,26 @@ describe('Markdown exports', () => {
     expect(md).toContain('> Better by 0.02.\n> No added complexity.');
     expect(md).toContain('| lr | `0.003` | `0.01` |');
     expect(md).toContain('| candidate | 3 | 0.085 | 0.005 | 0.08, 0.09, 0.085 |');
-    expect(md).toMatch(/Welch's t-test: t = -4\.899, df = 4, p = 0\.008/);
+    expect(md).toMatch(/Welch's two-sided t-test: t = -4\.899, df = 4, p = 0\.008\d*; 95% confidence interval of the improvement/);
+    expect(md).toMatch(/- Bayesian posterior probability that the candidate's true mean is better: 98% \(model below\)/);
     expect(md).toContain(statistics.reading);
+    expect(md).toContain("- **p-value**: p = ");
+    expect(md).toMatch(/- \*\*posterior probability\*\*: Bayesian model: each configuration’s seed values are independent normal draws/);
     expect(md).toContain('Seed reruns — candidate: #5, #6, #7; incumbent: #8, #9, #10.');
+  });
+
+  it('restates a record stored before issue 11 in today’s words: no one-sided p-value read as a probability', () => {
+    const today = compareLaunch([0.08, 0.09, 0.085, Number.NaN], [0.1, 0.11, 0.105], 'minimize', { metric: 'val_error' });
+    const { posterior: _p, posteriorNote: _n, meanings: _m, ...rest } = today;
+    const old = {
+      ...rest,
+      probabilityOfImprovement: 0.993,
+      reading: 'If the seeds are a fair sample of retrains, the probability that the candidate is truly better than the incumbent is more than 99%. The candidate is almost certainly better.',
+    };
+    const md = decisionMarkdown(decision({ launchNumber: 1, objectiveMetric: 'val_error', evidence: { statistics: old } }));
+    expect(md).not.toMatch(/truly better|almost certainly|Probability the candidate is better/);
+    expect(md).toContain(today.reading);
+    expect(md).toMatch(/1 candidate run ended with a non-finite val_error \(diverged\)/);
   });
 
   it('writes the journal with launches, studies, questions and every record', () => {

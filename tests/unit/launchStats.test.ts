@@ -4,7 +4,6 @@ import {
   compareLaunch,
   improvementInterval,
   MIN_BOOTSTRAP_SEEDS,
-  probabilityOfImprovement,
   seedsNeeded,
   summarize,
   welchTest,
@@ -147,23 +146,6 @@ describe('bootstrap interval of the difference of means', () => {
   });
 });
 
-describe('probability of improvement', () => {
-  it('respects the direction of the objective', () => {
-    // The df = 1 case above: candidate {1, 3} (mean 2), incumbent {5, 5} (mean 5), se 1.
-    // Minimizing, the improvement is +3: P = F(3) = ½ + atan(3)/π ≈ 0.8976.
-    const w = welchTest([1, 3], [5, 5]);
-    expect(probabilityOfImprovement(w, 'minimize')).toBeCloseTo(0.5 + Math.atan(3) / Math.PI, 9);
-    expect(probabilityOfImprovement(w, 'maximize')).toBeCloseTo(0.5 - Math.atan(3) / Math.PI, 9);
-  });
-
-  it('is ½ for identical samples, and 0 or 1 without any variance', () => {
-    expect(probabilityOfImprovement(welchTest([1, 2, 3], [1, 2, 3]), 'maximize')).toBeCloseTo(0.5, 12);
-    expect(probabilityOfImprovement(welchTest([0.3, 0.3], [0.4, 0.4]), 'minimize')).toBe(1);
-    expect(probabilityOfImprovement(welchTest([0.3, 0.3], [0.4, 0.4]), 'maximize')).toBe(0);
-    expect(probabilityOfImprovement(welchTest([0.3, 0.3], [0.3, 0.3]), 'maximize')).toBe(0.5);
-  });
-});
-
 describe('seeds needed', () => {
   // n = (z0.975 + z0.8)² (σ1² + σ2²) / δ² = (1.95996 + 0.84162)² · (0.00025 + 0.00025) / 0.01² = 39.2 → 40.
   it('follows the normal-approximation power formula', () => {
@@ -176,12 +158,22 @@ describe('compareLaunch: the reading and the warnings', () => {
   it('reads strong evidence plainly, with no warning', () => {
     const c = compareLaunch([0.1, 0.101, 0.099, 0.1, 0.1005], [0.12, 0.121, 0.119, 0.12, 0.1195], 'minimize', { metric: 'val_error' });
     expect(c.improvement).toBeCloseTo(0.0198, 12);
-    expect(c.probabilityOfImprovement!).toBeGreaterThan(0.999);
+    expect(c.posterior!.probability).toBeGreaterThan(0.999);
+    expect(c.posterior!.model).toMatch(/normal.*p\(μ, σ\) ∝ 1\/σ.*Student t with n − 1 degrees of freedom/);
     expect(c.warnings).toEqual([]);
     expect(c.reading).toMatch(/^Mean val_error: candidate 0\.10010 ± 0\.00074 \(5 seeds\), incumbent 0\.11990 ± 0\.00074 \(5\); lower is better\./);
     expect(c.reading).toMatch(/The candidate is better by 0\.0198 on average\./);
-    expect(c.reading).toMatch(/the probability that the candidate is truly better than the incumbent is more than 99%\./);
-    expect(c.reading).toMatch(/almost certainly better\.$/);
+    expect(c.reading).toMatch(/It lies above zero: the data are compatible with improvements from 0\.01\d+ to 0\.02\d+, and not with none\./);
+    expect(c.reading).toMatch(/Welch's two-sided t-test of equal means: p = /);
+    // A probability only from the stated model, labelled so, and never rounded to certainty.
+    expect(c.reading).toMatch(/Under the stated Bayesian model \(normal seeds, noninformative prior\), the posterior probability that the candidate's true mean is better is more than 99\.9%\.$/);
+    expect(c.reading).not.toMatch(/truly better|almost certainly|100%/);
+    // What the numbers mean, and do not, in the textbook's words.
+    const meaning = Object.fromEntries(c.meanings.map((m) => [m.term, m.text]));
+    expect(Object.keys(meaning)).toEqual(['p-value', 'confidence interval', 'posterior probability']);
+    expect(meaning['p-value']).toMatch(/if both configurations had the same true mean.*at least as far from zero.*It is not the probability that the candidate is better or worse, nor that the difference arose by chance, and it does not measure how large/);
+    expect(meaning['confidence interval']).toMatch(/covers the true improvement in 95% of repeated comparisons.*It is not a 95% probability that the true improvement lies in this particular interval/);
+    expect(meaning['posterior probability']).toMatch(/noninformative prior.*a statement about the means given this model and these runs/);
     // The improvement interval is reported with "above zero = better".
     expect(c.reading).toMatch(/interval of the improvement: 0\.01\d+ to 0\.02\d+/);
   });
@@ -189,10 +181,11 @@ describe('compareLaunch: the reading and the warnings', () => {
   it('flips with the direction: higher accuracy is better', () => {
     const c = compareLaunch([0.9, 0.91, 0.92], [0.8, 0.81, 0.82], 'maximize', { metric: 'accuracy' });
     expect(c.improvement).toBeCloseTo(0.1, 12);
-    expect(c.probabilityOfImprovement!).toBeGreaterThan(0.99);
+    expect(c.posterior!.probability).toBeGreaterThan(0.99);
     const worse = compareLaunch([0.9, 0.91, 0.92], [0.8, 0.81, 0.82], 'minimize');
     expect(worse.improvement).toBeCloseTo(-0.1, 12);
-    expect(worse.reading).toMatch(/very likely worse\.$/);
+    expect(worse.reading).toMatch(/It lies below zero: the data are compatible with the candidate being worse by 0\.0\d+ to 0\.1\d+, and not with no difference\./);
+    expect(worse.posterior!.probability).toBeLessThan(0.01);
   });
 
   it('warns when the difference is smaller than the retrain variance and N is too small to say', () => {
@@ -201,44 +194,60 @@ describe('compareLaunch: the reading and the warnings', () => {
     expect(codes(c)).toEqual(['smaller-than-retrain-variance', 'underpowered']);
     expect(c.warnings[1]!.text).toMatch(/about 40 seeds per configuration/);
     expect(c.welch!.degreesOfFreedom).toBeCloseTo(8, 9);
-    expect(c.reading).toMatch(/No clear difference|probably better/);
+    expect(c.reading).toMatch(/It includes zero: the data are compatible with the candidate being better by up to 0\.0\d+ or worse by up to 0\.0\d+ — no clear difference\./);
+    expect(c.posterior!.probability).toBeCloseTo(0.796, 3);
   });
 
   it('says too few seeds for n = 2 and gives no test at all for n = 1', () => {
     const two = compareLaunch([1, 3], [5, 5], 'minimize');
     expect(codes(two)).toEqual(['too-few-seeds', 'zero-variance']);
-    expect(two.probabilityOfImprovement).toBeCloseTo(0.5 + Math.atan(3) / Math.PI, 9);
+    // The incumbent's two runs are identical: the model has no spread for it, so no probability.
+    expect(two.posterior).toBeNull();
+    expect(two.posteriorNote).toMatch(/every incumbent run gave the same objective/);
+    expect(two.welch!.degreesOfFreedom).toBeCloseTo(1, 12);
     // Below MIN_BOOTSTRAP_SEEDS the bootstrap is left out, with the reason (its exact distribution is in the tests above).
     expect(two.bootstrap).toBeNull();
     expect(two.bootstrapNote).toMatch(/No bootstrap interval below 5 seeds/);
     const one = compareLaunch([0.1], [0.2, 0.21, 0.19], 'minimize');
     expect(one.welch).toBeNull();
     expect(one.bootstrap).toBeNull();
-    expect(one.probabilityOfImprovement).toBeNull();
+    expect(one.posterior).toBeNull();
+    expect(one.posteriorNote).toMatch(/one run of the candidate gives no estimate of the seed-to-seed spread/);
+    expect(one.meanings).toEqual([]);
     expect(codes(one)).toContain('too-few-seeds');
-    expect(one.reading).toMatch(/Too few seeds to estimate the retrain variance/);
+    expect(one.reading).toMatch(
+      /With a single run of the candidate there is no seed-to-seed variance to estimate, so no confidence interval, p-value or posterior probability can be computed.*Run at least 3 seeds of each configuration \(5 is better\), then compare again\.$/,
+    );
+    const both = compareLaunch([0.1], [0.2], 'minimize');
+    expect(both.reading).toMatch(/With a single run of the candidate and of the incumbent/);
   });
 
   it('treats identical samples as no difference', () => {
     const c = compareLaunch([1, 2, 3], [1, 2, 3], 'maximize');
     expect(c.difference).toBe(0);
-    expect(c.probabilityOfImprovement).toBeCloseTo(0.5, 12);
+    expect(c.posterior!.probability).toBeCloseTo(0.5, 7);
     expect(codes(c)).toEqual(['smaller-than-retrain-variance']);
     expect(c.reading).toMatch(/The means are equal\./);
-    expect(c.reading).toMatch(/No clear difference/);
+    expect(c.reading).toMatch(/no clear difference/);
+    expect(c.reading).toMatch(/posterior probability that the candidate's true mean is better is 50%/);
   });
 
   it('asks whether the seed reaches the script when runs do not vary', () => {
     const c = compareLaunch([0.3, 0.3, 0.3], [0.3, 0.3, 0.3], 'minimize', { metric: 'loss' });
     expect(codes(c)).toEqual(['zero-variance', 'zero-variance']);
     expect(c.warnings[0]!.text).toMatch(/All 3 candidate runs gave exactly the same loss: the seed does not reach the script, the script fixes its own, or it prints too few digits.*seed flag.*TUNEBENCH_SEED/);
-    expect(c.welch!.pValue).toBe(1);
+    // No test from identical reruns: a zero standard error would make any difference "certain".
+    expect(c.welch).toBeNull();
+    expect(c.posterior).toBeNull();
   });
 
   it('claims nothing from identical reruns that differ between the sides', () => {
     const c = compareLaunch([2.916, 2.916], [2.93, 2.93], 'minimize', { metric: 'val_loss' });
     expect(c.reading).toMatch(/Every rerun of each configuration gave the same value, so the retrain variance is unknown/);
-    expect(c.reading).not.toMatch(/almost certainly|more than 99%/);
+    expect(c.reading).not.toMatch(/almost certainly|more than 99|100%/);
+    expect(c.welch).toBeNull();
+    expect(c.posterior).toBeNull();
+    expect(c.improvementInterval.welch).toBeNull();
   });
 
   it('leaves diverged runs out, and says so', () => {

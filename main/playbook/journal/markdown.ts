@@ -4,9 +4,9 @@
  */
 import type { Decision, HyperValue } from '../../../preload/contract';
 import type { Journal } from '../../../preload/contract-launch';
-import { improvementInterval, type LaunchComparison } from '../launch/stats';
+import { compareLaunch, improvementInterval, type LaunchComparison } from '../launch/stats';
 import type { ConfigDiffRow } from '../launch/configDiff';
-import { formatNumber } from '../../../preload/format';
+import { formatNumber, formatProbability } from '../../../preload/format';
 
 /** A number as a reader wants it: 4 significant digits. */
 export function num(x: number | null | undefined): string {
@@ -43,6 +43,22 @@ function title(d: Decision): string {
   return d.kind === 'launch' ? `Launch #${d.launchNumber}` : `${d.kind === 'reject' ? 'Rejected' : 'Deferred'} candidate (decision ${d.id})`;
 }
 
+/**
+ * A stored comparison recomputed from its own values with today's statistics, so a record
+ * written before a wording was corrected (issue 11: a one-sided p-value once read as "the
+ * probability that the candidate is better") is exported in the words that are true. The
+ * stored values are the finite ones; the diverged runs come back as NaN, counted as before.
+ */
+export function restatedComparison(stored: LaunchComparison, metric: string): LaunchComparison {
+  const diverged = (k: number | undefined) => Array.from({ length: k ?? 0 }, () => Number.NaN);
+  return compareLaunch([...stored.candidate.values, ...diverged(stored.excluded?.candidate)], [...stored.incumbent.values, ...diverged(stored.excluded?.incumbent)], stored.goal, {
+    metric,
+    confidence: stored.welch?.confidence ?? stored.bootstrap?.confidence ?? 0.95,
+    bootstrapSeed: stored.bootstrap?.seed ?? 0,
+    resamples: stored.bootstrap?.resamples ?? 10_000,
+  });
+}
+
 /** The statistics of a comparison as Markdown lines. */
 function statisticsLines(s: LaunchComparison): string[] {
   const lines = [
@@ -58,7 +74,7 @@ function statisticsLines(s: LaunchComparison): string[] {
   if (s.welch) {
     const [lo, hi] = improvementInterval(s.welch.interval, s.goal);
     lines.push(
-      `- Welch's t-test: t = ${num(s.welch.t)}, df = ${num(s.welch.degreesOfFreedom)}, p = ${num(s.welch.pValue)}; ${Math.round(s.welch.confidence * 100)}% interval of the improvement: [${num(lo)}, ${num(hi)}]`,
+      `- Welch's two-sided t-test: t = ${num(s.welch.t)}, df = ${num(s.welch.degreesOfFreedom)}, p = ${num(s.welch.pValue)}; ${Math.round(s.welch.confidence * 100)}% confidence interval of the improvement: [${num(lo)}, ${num(hi)}]`,
     );
   }
   if (s.bootstrap) {
@@ -69,8 +85,10 @@ function statisticsLines(s: LaunchComparison): string[] {
   } else if (s.bootstrapNote) {
     lines.push(`- ${s.bootstrapNote}`);
   }
-  if (s.probabilityOfImprovement !== null) lines.push(`- Probability the candidate is better: ${num(s.probabilityOfImprovement)}`);
+  if (s.posterior) lines.push(`- Bayesian posterior probability that the candidate's true mean is better: ${formatProbability(s.posterior.probability)} (model below)`);
+  else if (s.posteriorNote) lines.push(`- ${s.posteriorNote}`);
   lines.push('', s.reading);
+  if (s.meanings.length) lines.push('', 'What these numbers mean, and what they do not:', '', ...s.meanings.map((m) => `- **${m.term}**: ${m.text}`));
   if (s.warnings.length) lines.push('', ...s.warnings.map((w) => `- ⚠ ${w.text}`));
   return lines;
 }
@@ -103,7 +121,7 @@ export function decisionMarkdown(d: Decision, level = 1): string {
     );
   }
   out.push('', `${h}# Configuration`, '', '```json', JSON.stringify(d.config, null, 2), '```');
-  if (ev.statistics) out.push('', `${h}# Evidence`, '', ...statisticsLines(ev.statistics));
+  if (ev.statistics) out.push('', `${h}# Evidence`, '', ...statisticsLines(restatedComparison(ev.statistics, d.objectiveMetric ?? 'objective')));
   if (ev.candidateTrialIds || ev.incumbentTrialIds) {
     out.push(
       '',

@@ -6,16 +6,23 @@
  * the variation between retrains with different seeds is no evidence. The panel reruns both
  * configurations with N seeds and this module compares the two samples of the objective:
  * Welch's t-test (no assumption that the two variances are equal — a new configuration often
- * changes the variance too), a seeded bootstrap interval of the difference of means (no
- * normality assumption), the probability that the candidate is truly better, in plain words,
- * and warnings when the numbers cannot carry a decision.
+ * changes the variance too) with its confidence interval of the difference of means, a seeded
+ * bootstrap interval (no normality assumption), a posterior probability that the candidate is
+ * better from a stated Bayesian model (./posterior.ts — never 1 − a one-sided p-value), what each
+ * number means and does not mean, and warnings when the numbers cannot carry a decision.
+ *
+ * The wording follows the textbook definitions: a p-value is the probability, under the null
+ * model, of data at least as extreme; it is not the probability that a hypothesis is true (ASA
+ * Statement on P-Values, 2016). A 95% confidence interval comes from a procedure that covers the
+ * true value in 95% of repetitions; it is not a 95% probability for this one interval.
  *
  * Student's t distribution comes from jstat, not a hand-rolled incomplete beta function.
  */
 import jStat from 'jstat';
 import type { ObjectiveGoal } from '../../../preload/contract';
 import { createRng } from '../random';
-import { formatNumber, formatPlusMinus } from '../../../preload/format';
+import { formatNumber, formatPlusMinus, formatProbability } from '../../../preload/format';
+import { POSTERIOR_MODEL, posteriorProbabilityOfImprovement } from './posterior';
 
 /** The seeds of one configuration, summarised. */
 export interface SampleSummary {
@@ -72,16 +79,27 @@ export interface LaunchComparison {
    * raw difference (candidate − incumbent) for the record.
    */
   improvementInterval: { welch: [number, number] | null; bootstrap: [number, number] | null };
-  /** Null when a side has fewer than 2 finite values. Its interval is of the difference, candidate − incumbent. */
+  /**
+   * Null when a side has fewer than 2 finite values, or when neither side varies at all (identical
+   * reruns: a zero standard error makes any difference look certain). Its interval is of the
+   * difference, candidate − incumbent.
+   */
   welch: WelchTest | null;
   /** Null below MIN_BOOTSTRAP_SEEDS per side (see `bootstrapNote`). Its interval is of the difference, candidate − incumbent. */
   bootstrap: BootstrapInterval | null;
   /** Why there is no bootstrap interval, when there is none. */
   bootstrapNote: string | null;
-  /** The probability that the candidate's true mean is better; null when it cannot be computed. */
-  probabilityOfImprovement: number | null;
+  /**
+   * The posterior probability that the candidate's true mean is better, under the stated model
+   * (`model`, see ./posterior.ts); null when the model cannot give one (see `posteriorNote`).
+   */
+  posterior: { probability: number; model: string } | null;
+  /** Why there is no posterior probability, when there is none. */
+  posteriorNote: string | null;
   /** The reading in plain words. */
   reading: string;
+  /** What each reported number means and what it does not, with this comparison's values. */
+  meanings: { term: 'p-value' | 'confidence interval' | 'posterior probability'; text: string }[];
   warnings: LaunchWarning[];
   /** Runs left out because their objective was NaN or infinite (diverged). */
   excluded: { candidate: number; incumbent: number };
@@ -222,18 +240,6 @@ export function bootstrapDifference(
 }
 
 /**
- * The probability that the candidate's true mean is better than the incumbent's, in the
- * direction of the objective: P(improvement > 0) under Welch's t approximation (with a flat
- * prior, the posterior of the difference of means is this shifted, scaled t distribution).
- * Zero variance on both sides gives 1, 0 or ½ for a better, worse or equal mean.
- */
-export function probabilityOfImprovement(welch: WelchTest, goal: ObjectiveGoal): number {
-  const improvement = goal === 'minimize' ? -welch.difference : welch.difference;
-  if (welch.degreesOfFreedom === null || welch.standardError === 0) return improvement > 0 ? 1 : improvement < 0 ? 0 : 0.5;
-  return jStat.studentt.cdf(improvement / welch.standardError, welch.degreesOfFreedom);
-}
-
-/**
  * Seeds per configuration needed to tell a true difference `delta` from noise with 80% power
  * at the two-sided level 1 − confidence, given the two standard deviations (normal
  * approximation: n = (z₁₋α/₂ + z_power)² (sd₁² + sd₂²) / δ²). Infinity for a zero difference.
@@ -250,26 +256,10 @@ function num(x: number): string {
   return formatNumber(x, { digits: 4 });
 }
 
-function percent(p: number): string {
-  if (p > 0.99) return 'more than 99%';
-  if (p < 0.01) return 'less than 1%';
-  return `about ${Math.round(p * 100)}%`;
-}
-
-/** The verdict that goes with a probability of improvement; thresholds are the usual 95% / 75% bands. */
-function verdict(p: number): string {
-  if (p >= 0.99) return 'The candidate is almost certainly better.';
-  if (p >= 0.95) return 'The candidate is very likely better.';
-  if (p >= 0.75) return 'The candidate is probably better, but the evidence is not strong.';
-  if (p > 0.25) return 'No clear difference: the candidate could as well be worse.';
-  if (p > 0.05) return 'The candidate is probably worse.';
-  return 'The candidate is very likely worse.';
-}
-
 /**
  * Compares the candidate's seeds with the incumbent's for the launch panel: summaries, Welch's
- * test, the bootstrap interval, the probability of improvement, the reading in plain words, and
- * the warnings. Values that are NaN or infinite (diverged runs) are left out and counted, with a
+ * test and interval, the bootstrap interval, the Bayesian posterior probability of improvement,
+ * the reading in plain words, what each number means, and the warnings. Values that are NaN or infinite (diverged runs) are left out and counted, with a
  * warning: a configuration that diverges on some seeds is itself evidence against launching it.
  * Throws when a side has no finite value at all.
  */
@@ -292,7 +282,8 @@ export function compareLaunch(
   const incumbent = summarize(iFinite);
   const difference = candidate.mean - incumbent.mean;
   const improvement = goal === 'minimize' ? -difference : difference;
-  const canTest = candidate.n >= 2 && incumbent.n >= 2;
+  const noVariation = candidate.sd === 0 && incumbent.sd === 0;
+  const canTest = candidate.n >= 2 && incumbent.n >= 2 && !noVariation;
   const welch = canTest ? welchTest(cFinite, iFinite, confidence) : null;
   const minN = Math.min(candidate.n, incumbent.n);
   const canBootstrap = minN >= MIN_BOOTSTRAP_SEEDS;
@@ -302,7 +293,8 @@ export function compareLaunch(
   const bootstrapNote = canBootstrap
     ? null
     : `No bootstrap interval below ${MIN_BOOTSTRAP_SEEDS} seeds per configuration: resampling ${minN} value${minN === 1 ? '' : 's'} gives only a few distinct means, so its bounds would snap to them and look far narrower than the data allow.`;
-  const probability = welch ? probabilityOfImprovement(welch, goal) : null;
+  const probability = posteriorProbabilityOfImprovement(cFinite, iFinite, goal);
+  const posteriorNote = probability !== null ? null : noPosteriorNote(candidate, incumbent, metric);
 
   const warnings: LaunchWarning[] = [];
   for (const side of ['candidate', 'incumbent'] as const) {
@@ -360,11 +352,45 @@ export function compareLaunch(
     welch,
     bootstrap,
     bootstrapNote,
-    probabilityOfImprovement: probability,
+    posterior: probability === null ? null : { probability, model: POSTERIOR_MODEL },
+    posteriorNote,
     reading: reading(metric, goal, candidate, incumbent, improvement, welch, probability),
+    meanings: meanings(welch, probability, goal),
     warnings,
     excluded,
   };
+}
+
+/** Why the model gives no posterior probability: a side with one run, or with no spread at all. */
+function noPosteriorNote(candidate: SampleSummary, incumbent: SampleSummary, metric: string): string {
+  const single = (['candidate', 'incumbent'] as const).filter((side) => (side === 'candidate' ? candidate : incumbent).n < 2);
+  if (single.length)
+    return `No posterior probability: one run of the ${single.join(' and of the ')} gives no estimate of the seed-to-seed spread, which the model needs.`;
+  const flat = (['candidate', 'incumbent'] as const).filter((side) => (side === 'candidate' ? candidate : incumbent).sd === 0);
+  return `No posterior probability: every ${flat.join(' and every ')} run gave the same ${metric}, so the model has no spread to work from (identical reruns say nothing about how much a retrain varies).`;
+}
+
+/** What the p-value, the interval and the posterior probability mean here, and what they do not. */
+function meanings(welch: WelchTest | null, probability: number | null, goal: ObjectiveGoal): LaunchComparison['meanings'] {
+  const out: LaunchComparison['meanings'] = [];
+  if (welch) {
+    const pct = Math.round(welch.confidence * 100);
+    out.push({
+      term: 'p-value',
+      text: `p = ${num(welch.pValue)} (Welch's two-sided t-test, which does not assume equal variances) is the probability, if both configurations had the same true mean and their seeds' values were normal, of a difference of means at least as far from zero as this one, in either direction. A small p says the data fit poorly with "no difference". It is not the probability that the candidate is better or worse, nor that the difference arose by chance, and it does not measure how large or important the difference is (ASA statement on p-values, 2016).`,
+    });
+    out.push({
+      term: 'confidence interval',
+      text: `The ${pct}% confidence interval of the improvement comes from a procedure that covers the true improvement in ${pct}% of repeated comparisons like this one. It is not a ${pct}% probability that the true improvement lies in this particular interval; its values are the improvements the data are reasonably compatible with, and its width shows how precisely these seeds pin the difference down.`,
+    });
+  }
+  if (probability !== null) {
+    out.push({
+      term: 'posterior probability',
+      text: `${POSTERIOR_MODEL} The posterior probability that the candidate's true mean is ${goal === 'minimize' ? 'lower' : 'higher'} is a statement about the means given this model and these runs — which a p-value is not. With few seeds it rests heavily on the model: another prior, or seed values far from normal, would give another number.`,
+    });
+  }
+  return out;
 }
 
 function reading(
@@ -380,15 +406,27 @@ function reading(
   const means = `Mean ${metric}: candidate ${formatPlusMinus(candidate.mean, candidate.sd)} (${candidate.n} seed${candidate.n > 1 ? 's' : ''}), incumbent ${formatPlusMinus(incumbent.mean, incumbent.sd)} (${incumbent.n}); ${direction}.`;
   const change =
     improvement === 0 ? 'The means are equal.' : `The candidate is ${improvement > 0 ? 'better' : 'worse'} by ${num(Math.abs(improvement))} on average.`;
-  if (!welch || probability === null) return `${means} ${change} Too few seeds to estimate the retrain variance, so there is no evidence either way yet.`;
+  const single = (['candidate', 'incumbent'] as const).filter((side) => (side === 'candidate' ? candidate : incumbent).n < 2);
+  if (single.length)
+    return `${means} ${change} With a single run of the ${single.join(' and of the ')} there is no seed-to-seed variance to estimate, so no confidence interval, p-value or posterior probability can be computed, and the difference may be seed noise alone. Run at least ${MIN_SEEDS} seeds of each configuration (5 is better), then compare again.`;
   // Identical reruns on both sides: the "test" divides by zero variance, and any difference
   // would read as certain. It is not evidence of anything but identical reruns.
-  if (candidate.sd === 0 && incumbent.sd === 0)
-    return `${means} ${change} Every rerun of each configuration gave the same value, so the retrain variance is unknown: the difference cannot be told from what another set of seeds would give, and the test says nothing here.`;
+  if (!welch)
+    return `${means} ${change} Every rerun of each configuration gave the same value, so the retrain variance is unknown: the difference cannot be told from what another set of seeds would give, and no interval, p-value or probability can be computed from these runs.`;
   const pct = Math.round(welch.confidence * 100);
   // The interval is reported in the direction of improvement so that "above zero" always means better.
   const [lo, hi] = improvementInterval(welch.interval, goal);
-  const interval = `${pct}% confidence interval of the improvement: ${num(lo)} to ${num(hi)} (Welch's t-test, p = ${num(welch.pValue)}).`;
-  const chance = `If the seeds are a fair sample of retrains, the probability that the candidate is truly better than the incumbent is ${percent(probability)}.`;
-  return `${means} ${change} ${interval} ${chance} ${verdict(probability)}`;
+  const interval = `${pct}% confidence interval of the improvement: ${num(lo)} to ${num(hi)} (Welch).`;
+  const where =
+    lo > 0
+      ? `It lies above zero: the data are compatible with improvements from ${num(lo)} to ${num(hi)}, and not with none.`
+      : hi < 0
+        ? `It lies below zero: the data are compatible with the candidate being worse by ${num(-hi)} to ${num(-lo)}, and not with no difference.`
+        : `It includes zero: the data are compatible with the candidate being better by up to ${num(hi)} or worse by up to ${num(-lo)} — no clear difference.`;
+  const test = `Welch's two-sided t-test of equal means: p = ${num(welch.pValue)}.`;
+  const posterior =
+    probability === null
+      ? ''
+      : ` Under the stated Bayesian model (normal seeds, noninformative prior), the posterior probability that the candidate's true mean is better is ${formatProbability(probability)}.`;
+  return `${means} ${change} ${interval} ${where} ${test}${posterior}`;
 }

@@ -1,5 +1,5 @@
 import type { LaunchComparison } from '../../../../preload/contract-launch';
-import { formatNumber, formatPercent } from '../../lib/format';
+import { formatNumber, formatProbability } from '../../lib/format';
 
 /** 4 significant digits, as the statistics module writes them. */
 export function num(x: number | null | undefined): string {
@@ -120,15 +120,18 @@ export function LaunchStats({ c, metric }: { c: LaunchComparison; metric: string
           </span>
           {c.bootstrapNote && <span className="stat-note">too few seeds: see the note below</span>}
         </div>
-        <div className="stat">
-          <span className="stat-label">p (Welch, df {num(c.welch?.degreesOfFreedom)})</span>
-          <span className="stat-value mono">{num(c.welch?.pValue)}</span>
-        </div>
-        <div className="stat">
-          <span className="stat-label">P(candidate better)</span>
-          <span className="stat-value mono" data-testid="p-improvement">
-            {c.probabilityOfImprovement === null ? '—' : formatPercent(c.probabilityOfImprovement)}
+        <div className="stat" title="Welch's two-sided t-test of equal means: not the probability that either configuration is better (see below)">
+          <span className="stat-label">p-value (Welch, two-sided{c.welch?.degreesOfFreedom ? `, df ${num(c.welch.degreesOfFreedom)}` : ''})</span>
+          <span className="stat-value mono" data-testid="p-value">
+            {num(c.welch?.pValue)}
           </span>
+        </div>
+        <div className="stat" title={c.posterior ? c.posterior.model : (c.posteriorNote ?? undefined)}>
+          <span className="stat-label">Bayesian P(candidate’s mean better)</span>
+          <span className="stat-value mono" data-testid="p-improvement">
+            {c.posterior ? formatProbability(c.posterior.probability) : '—'}
+          </span>
+          <span className="stat-note">{c.posterior ? 'posterior under the model below' : 'needs ≥ 2 varying runs a side'}</span>
         </div>
       </div>
       <p className="subtle small">
@@ -143,6 +146,24 @@ export function LaunchStats({ c, metric }: { c: LaunchComparison; metric: string
       {c.welch && c.bootstrapNote && (
         <p className="subtle small" data-testid="bootstrap-note">
           {c.bootstrapNote}
+        </p>
+      )}
+      {c.meanings.length > 0 && (
+        <details className="meanings" data-testid="meanings" open>
+          <summary>What these numbers mean, and what they do not</summary>
+          <dl>
+            {c.meanings.map((m) => (
+              <div key={m.term} data-meaning={m.term}>
+                <dt>{m.term}</dt>
+                <dd>{m.text}</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
+      )}
+      {c.posteriorNote && c.welch && (
+        <p className="subtle small" data-testid="posterior-note">
+          {c.posteriorNote}
         </p>
       )}
       {c.warnings.length > 0 && (
