@@ -138,7 +138,15 @@ export function draftNextStudy(source: DraftSource, evidence: DraftEvidence): St
   const role = (name: string): HyperRole => source.roles[name] ?? (name in source.space ? 'nuisance' : 'fixed');
 
   const widened = new Set<string>();
+  // One widening per range and side: the best trials of several scientific groups (the best Adam
+  // and the best Nesterov trial) on the same edge of one shared range widen it once.
+  const edges = new Map<string, BoundaryWarning[]>();
   for (const w of evidence.boundary) {
+    const key = `${w.hyperparameter}\u0000${w.condition?.value ?? ''}\u0000${w.side}`;
+    edges.set(key, [...(edges.get(key) ?? []), w]);
+  }
+  for (const ws of edges.values()) {
+    const w = ws[0]!;
     const name = w.hyperparameter;
     if (role(name) !== 'nuisance' || !space[name]) continue;
     let before: PlainRange | null = null;
@@ -153,10 +161,11 @@ export function draftNextStudy(source: DraftSource, evidence: DraftEvidence): St
     space[name] = next;
     widened.add(name);
     const whose = w.condition ? ` for ${w.condition.on} = ${w.condition.value}` : '';
+    const trials = ws.map((x) => `${x.group === null ? 'the best trial' : `the best ${x.group} trial`} (#${x.trialId}, ${name} = ${formatNumber(x.value)})`);
     changes.push({
       hyperparameter: name,
       kind: 'widened',
-      text: `${name}${whose} widened ${w.side === 'high' ? 'above' : 'below'} ${formatNumber(w.bound)}: ${boundsText(before)} → ${boundsText(after)}; the best trial (#${w.trialId}, ${name} = ${formatNumber(w.value)}) sat near that edge.`,
+      text: `${name}${whose} widened ${w.side === 'high' ? 'above' : 'below'} ${formatNumber(w.bound)}: ${boundsText(before)} → ${boundsText(after)}; ${trials.join(' and ')} sat near that edge.`,
     });
   }
 

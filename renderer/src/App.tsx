@@ -6,6 +6,7 @@ import { TrialPage } from './pages/TrialPage';
 import { StudiesPage } from './pages/StudiesPage';
 import { StudyPage } from './pages/StudyPage';
 import { StudyDesigner } from './pages/StudyDesigner';
+import { Notices } from './components/Notices';
 import { SettingsPage } from './pages/SettingsPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { LaunchPage } from './pages/LaunchPage';
@@ -20,10 +21,7 @@ export function App() {
   const view = useStore((s) => s.view);
   const projects = useStore((s) => s.projects);
   const selectedId = useStore((s) => s.selectedProjectId);
-  const connected = useStore((s) => s.connected);
   const epoch = useStore((s) => s.epoch);
-  const notice = useStore((s) => s.notice);
-  const dismiss = useStore((s) => s.dismissNotice);
 
   useEffect(() => {
     const { loadProjects, setConnected, notify } = useStore.getState();
@@ -59,26 +57,12 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
-  useEffect(() => {
-    if (notice?.kind !== 'info') return;
-    const t = setTimeout(dismiss, 2500);
-    return () => clearTimeout(t);
-  }, [notice, dismiss]);
-
   const project = projects.find((p) => p.id === selectedId);
   return (
     <div className="app">
       <Sidebar />
       <main className="main">
-        {!connected && <div className="banner error">Lost the connection to the workbench engine; reconnecting…</div>}
-        {notice && (
-          <div className={`banner ${notice.kind}`} role="alert" data-testid="notice">
-            <span>{notice.text}</span>
-            <button className="btn icon" onClick={dismiss} aria-label="Dismiss">
-              ×
-            </button>
-          </div>
-        )}
+        <Notices />
         {view.kind === 'settings' ? (
           <SettingsPage />
         ) : view.kind === 'newProject' ? (
@@ -92,7 +76,7 @@ export function App() {
             <p className="empty">{projects.length === 0 ? 'Loading the workspace…' : 'Choose a project on the left, or start a new one.'}</p>
           </div>
         ) : view.kind === 'newStudy' ? (
-          <StudyDesigner key={project.id} project={project} />
+          <StudyDesigner key={`${project.id}-${view.fromStudy ?? ""}`} project={project} fromStudy={view.fromStudy} />
         ) : view.tab === 'overview' ? (
           <OverviewPage project={project} />
         ) : view.tab === 'wizard' ? (

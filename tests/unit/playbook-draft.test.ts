@@ -82,6 +82,18 @@ describe('draftNextStudy', () => {
     expect([draft.objectiveMetric, draft.objectiveGoal, draft.budget, draft.concurrency]).toEqual(['val_error', 'minimize', 40, 2]);
   });
 
+  it('widens a range shared by several scientific groups once, naming each group’s best trial', () => {
+    const r = results(SPACE);
+    const evaluated = evaluateTrials(r);
+    const w = (group: string, trialId: number) => ({
+      hyperparameter: 'lr', side: 'high' as const, bound: 0.1, position: 0.95, trialId, value: 0.09, group, condition: null, topInBand: 1, topK: 3, suggestedBound: 1, message: '',
+    });
+    const draft = draftNextStudy(source(SPACE), { evaluated, boundary: [w('nesterov', 4), w('adam', 9)], verdicts: [] });
+    expect(draft.space.lr).toEqual({ type: 'log', min: 1e-4, max: 1 });
+    expect(draft.changes).toHaveLength(1);
+    expect(draft.changes[0]!.text).toMatch(/the best nesterov trial \(#4, lr = 0\.09\) and the best adam trial \(#9, lr = 0\.09\) sat near that edge/);
+  });
+
   it('changes nothing where no edge was hit and nothing is insensitive', () => {
     const r = results(SPACE);
     const evaluated = evaluateTrials(r);

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { StudyAnalysisView } from '../../../preload/contract';
 import { api } from '../api/client';
 import { useStore } from '../store';
@@ -15,7 +15,7 @@ function num(v: unknown): string {
   return formatValue(v, { digits: 4 });
 }
 
-function vline(x: number, y0: number, y1: number, color: string, dashed: boolean, label: string): Record<string, unknown> {
+function vline(x: number, y0: number, y1: number, color: string, dashed: boolean, label: string, side: 'low' | 'high' = 'high'): Record<string, unknown> {
   return {
     type: 'line',
     name: label,
@@ -26,7 +26,8 @@ function vline(x: number, y0: number, y1: number, color: string, dashed: boolean
       [x, y1],
     ],
     lineStyle: { color, width: dashed ? 1 : 2, type: dashed ? 'dashed' : 'solid' },
-    endLabel: { show: label !== '', formatter: label, color, fontSize: 10 },
+    // Written inwards from the edge it marks: at the plot's right edge a label to the right was cut ("best near edg").
+    endLabel: { show: label !== '', formatter: label, color, fontSize: 10, align: side === 'high' ? 'right' : 'left', offset: [side === 'high' ? -4 : 4, -8] },
     tooltip: { show: false },
     z: 1,
   };
@@ -44,6 +45,7 @@ function axisOption(p: AxisPlot, objective: string): Record<string, unknown> {
   const groups = [...new Set(feasible.map((x) => x.group ?? ''))];
   const bounds = p.range && !cat ? [p.range.min, p.range.max] : [];
   const warn = p.boundary.map((b) => b.bound);
+  const sideOf = (bound: number) => p.boundary.find((b) => b.bound === bound)?.side ?? 'high';
   return {
     grid: { left: 56, right: 16, top: 16, bottom: 40 },
     tooltip: {
@@ -79,7 +81,7 @@ function axisOption(p: AxisPlot, objective: string): Record<string, unknown> {
       // Range ends and boundary warnings as two-point line series, not markLine: ECharts 6 drops
       // markLines below 0.01 on a log axis (apache/echarts#21580), where learning rates live.
       ...bounds.filter((b) => !warn.includes(b)).map((b) => vline(b, bottom, top, '#888', true, '')),
-      ...warn.map((b) => vline(b, bottom, top, INFEASIBLE, false, 'best near edge')),
+      ...[...new Set(warn)].map((b) => vline(b, bottom, top, INFEASIBLE, false, 'best near edge', sideOf(b))),
       {
         type: 'scatter',
         name: 'infeasible',
@@ -187,19 +189,26 @@ function interactionOption(it: NonNullable<StudyAnalysisView['interaction']>, go
 const ICON = { ok: '✓', warn: '!', pending: '…' } as const;
 
 /**
- * The study's analysis from the engine: the playbook's checklist, boundary warnings, axis plots,
- * isolation plots, which hyperparameters matter and interact, and curve diagnostics of the best
- * trials. Recomputed when a trial of the study ends (`version`).
+ * A study's analysis from the engine, fetched again when a trial of the study ends (`version`):
+ * one request shared by the analysis card and the study views.
  */
-export function StudyAnalysis({ studyId, version, objective, goal }: { studyId: number; version: number; objective: string; goal: 'minimize' | 'maximize' }) {
+export function useStudyAnalysis(studyId: number, version: number): StudyAnalysisView | null {
   const [a, setA] = useState<StudyAnalysisView | null>(null);
   useEffect(() => {
     void api.invoke('studies.analysis', { id: studyId }).then(setA);
   }, [studyId, version]);
-  return a ? <AnalysisBody a={a} objective={objective} goal={goal} /> : null;
+  return a;
 }
 
-function AnalysisBody({ a, objective, goal }: { a: StudyAnalysisView; objective: string; goal: 'minimize' | 'maximize' }) {
+/**
+ * The study's analysis: the playbook's checklist, boundary warnings, axis plots, isolation plots,
+ * which hyperparameters matter and interact, and curve diagnostics of the best trials.
+ */
+export function StudyAnalysis({ analysis, objective, goal, actions }: { analysis: StudyAnalysisView | null; objective: string; goal: 'minimize' | 'maximize'; actions?: ReactNode }) {
+  return analysis ? <AnalysisBody a={analysis} objective={objective} goal={goal} actions={actions} /> : null;
+}
+
+function AnalysisBody({ a, objective, goal, actions }: { a: StudyAnalysisView; objective: string; goal: 'minimize' | 'maximize'; actions?: ReactNode }) {
   const openTrial = useStore((s) => s.openTrial);
   const axis = useMemo(() => a.axisPlots.map((p) => ({ p, option: axisOption(p, objective) })), [a, objective]);
   const iso = useMemo(() => a.isolationPlots.map((p) => ({ p, option: isolationOption(p, objective) })), [a, objective]);
@@ -208,7 +217,10 @@ function AnalysisBody({ a, objective, goal }: { a: StudyAnalysisView; objective:
   const inter = useMemo(() => (a.interaction && a.interaction.cells.length ? interactionOption(a.interaction, goal, objective) : null), [a, goal, objective]);
   return (
     <section className="card" data-testid="analysis">
-      <h2>Analysis</h2>
+      <div className="card-head">
+        <h2>Analysis</h2>
+        {actions}
+      </div>
       <ul className="checklist" data-testid="checklist">
         {a.checklist.map((c) => (
           <li key={c.id} data-check={c.id} data-check-status={c.status}>
@@ -230,7 +242,10 @@ function AnalysisBody({ a, objective, goal }: { a: StudyAnalysisView; objective:
                 {p.boundary.length ? ' · best near an edge' : ''}
               </span>
             </figcaption>
-            <EChart option={option} />
+            <EChart
+              option={option}
+              empty={p.points.length === 0 ? `No trial of this study has finished yet: each finished trial becomes a point at the ${p.hyperparameter} it tried.` : null}
+            />
           </figure>
         ))}
       </div>
@@ -244,7 +259,10 @@ function AnalysisBody({ a, objective, goal }: { a: StudyAnalysisView; objective:
                   <span className="chart-title">{p.scientific}</span>
                   <span className="chart-count">{p.bestGroup ? `best: ${p.bestGroup}` : ''}</span>
                 </figcaption>
-                <EChart option={option} />
+                <EChart
+                  option={option}
+                  empty={p.groups.every((g) => !g.best) ? `No feasible trial yet for any value of ${p.scientific}: the best of each appears here.` : null}
+                />
               </figure>
             ))}
           </div>

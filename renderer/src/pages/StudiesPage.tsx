@@ -20,7 +20,7 @@ export function StudiesPage({ project }: { project: Project }) {
         title="Studies"
         subtitle="Each study answers one scoped question, comparing scientific hyperparameters fairly by optimizing over nuisance ones."
         actions={
-          <button className="btn primary" onClick={openNewStudy} data-testid="new-study">
+          <button className="btn primary" onClick={() => openNewStudy()} data-testid="new-study">
             + New study
           </button>
         }
@@ -33,7 +33,7 @@ export function StudiesPage({ project }: { project: Project }) {
             No studies yet. A study has a written goal (“does Adam beat Nesterov momentum at this step budget?”), gives every hyperparameter a role —
             scientific, nuisance or fixed — and runs a quasi-random search over the nuisance ones.
           </p>
-          <button className="btn primary" onClick={openNewStudy}>
+          <button className="btn primary" onClick={() => openNewStudy()}>
             Design the first study
           </button>
         </div>

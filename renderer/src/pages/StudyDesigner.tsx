@@ -1,5 +1,5 @@
-import { useMemo, useState } from 'react';
-import type { HyperRole, Hyperparameters, Project } from '../../../preload/contract';
+import { useEffect, useMemo, useState } from 'react';
+import type { HyperRole, Hyperparameters, MethodOutput, Project } from '../../../preload/contract';
 import { parseSearchSpace, parseSearchSpaceJson, type PlainRange, type SearchSpace } from '../../../preload/space';
 import { api, ApiError } from '../api/client';
 import { parseHyperValue } from '../lib/argvText';
@@ -36,6 +36,38 @@ function initialRows(project: Project): Row[] {
   });
 }
 
+type StudyDraft = MethodOutput<'studies.draftNext'>;
+
+/** A plain range as the form's row shows it; null where the form has no editor for it (the JSON editor does). */
+function rowOfRange(name: string, role: HyperRole, r: SearchSpace[string]): Row | null {
+  if (r.type === 'conditional' || (r.type === 'int' && r.log)) return null;
+  const base = { name, role, value: '', type: r.type, min: '', max: '', values: '' };
+  return r.type === 'discrete' || r.type === 'categorical' ? { ...base, values: r.values.map(String).join(', ') } : { ...base, min: String(r.min), max: String(r.max) };
+}
+
+/**
+ * The designer's rows for a drafted study: the draft's searched hyperparameters with their ranges,
+ * its fixed ones, and the project's other hyperparameters fixed at the project's values. `json`:
+ * the space needs the JSON editor (a conditional range).
+ */
+function draftRows(project: Project, draft: StudyDraft): { rows: Row[]; json: boolean } {
+  let json = false;
+  const names = [...new Set([...Object.keys(draft.space), ...Object.keys(draft.fixed), ...Object.keys(project.hyperparameters)])];
+  const rows = names.map((name): Row => {
+    const range = draft.space[name];
+    if (range) {
+      const role = draft.roles[name] === 'scientific' ? 'scientific' : 'nuisance';
+      const row = rowOfRange(name, role, range);
+      if (row) return row;
+      json = true;
+      return { name, role, value: '', type: 'log', min: '', max: '', values: '' };
+    }
+    const v = name in draft.fixed ? draft.fixed[name] : project.hyperparameters[name];
+    return { name, role: 'fixed', value: String(v), type: 'linear', min: '', max: '', values: String(v) };
+  });
+  return { rows, json };
+}
+
 function toRange(r: Row): PlainRange {
   const list = r.values
     .split(',')
@@ -60,7 +92,7 @@ const ROLE_HELP: Record<HyperRole, string> = {
 };
 
 /** Designs a study: goal, a role for every hyperparameter, ranges, budget; previews the design; starts it. */
-export function StudyDesigner({ project }: { project: Project }) {
+export function StudyDesigner({ project, fromStudy }: { project: Project; fromStudy?: number | undefined }) {
   const openStudy = useStore((s) => s.openStudy);
   const back = useStore((s) => s.back);
   const notify = useStore((s) => s.notify);
@@ -77,6 +109,33 @@ export function StudyDesigner({ project }: { project: Project }) {
   const [preview, setPreview] = useState<{ seed: number; points: Hyperparameters[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [draft, setDraft] = useState<StudyDraft | null>(null);
+
+  // "Draft the next study": the engine drafts it from the study's analysis; every field stays editable.
+  useEffect(() => {
+    if (fromStudy === undefined) return;
+    let live = true;
+    api
+      .invoke('studies.draftNext', { id: fromStudy })
+      .then((d) => {
+        if (!live) return;
+        const { rows: drafted, json } = draftRows(project, d);
+        setDraft(d);
+        setName(d.name);
+        setGoal(d.goal);
+        setRows(drafted);
+        setObjectiveMetric(d.objectiveMetric);
+        setObjectiveGoal(d.objectiveGoal);
+        setBudget(String(d.budget));
+        setConcurrency(String(d.concurrency));
+        setJsonMode(json);
+        if (json) setJsonText(JSON.stringify(d.space, null, 2));
+      })
+      .catch((e: Error) => setError(`Could not draft the next study: ${e.message}`));
+    return () => {
+      live = false;
+    };
+  }, [fromStudy, project]);
 
   const searched = rows.filter((r) => r.role !== 'fixed' && r.name.trim());
   const formSpace: SearchSpace = useMemo(() => Object.fromEntries(searched.map((r) => [r.name.trim(), toRange(r)])), [searched]);
@@ -173,8 +232,12 @@ export function StudyDesigner({ project }: { project: Project }) {
     <div className="page">
       <PageHeader
         back={{ label: '← Studies', onClick: back }}
-        title="New study"
-        subtitle="One round of the playbook: a scoped goal, a role for every hyperparameter, a quasi-random search over the nuisance ones."
+        title={fromStudy !== undefined ? 'Next study' : 'New study'}
+        subtitle={
+          fromStudy !== undefined
+            ? 'Drafted from the previous study’s analysis: check every change below, edit anything, then start it.'
+            : 'One round of the playbook: a scoped goal, a role for every hyperparameter, a quasi-random search over the nuisance ones.'
+        }
         actions={
           <>
             <button className="btn" onClick={() => void showPreview()}>
@@ -191,6 +254,25 @@ export function StudyDesigner({ project }: { project: Project }) {
         <div className="banner error" role="alert" data-testid="study-error" style={{ whiteSpace: 'pre-line' }}>
           {error}
         </div>
+      )}
+
+      {draft && (
+        <section className="card" data-testid="draft-changes">
+          <h2>What changed from the previous study</h2>
+          {draft.changes.length === 0 ? (
+            <p className="subtle">
+              Nothing to change: no best trial sat on the edge of a range, and no nuisance hyperparameter was found insensitive. The design is the same; a new seed draws new points.
+            </p>
+          ) : (
+            <ul className="draft-changes">
+              {draft.changes.map((c) => (
+                <li key={`${c.kind}-${c.hyperparameter}`} data-change={c.kind} data-hyperparameter={c.hyperparameter}>
+                  <span className={`badge draft-${c.kind}`}>{c.kind}</span> {c.text}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
       )}
 
       <section className="card">

@@ -9,7 +9,8 @@ import { useStudy } from '../lib/useStudies';
 import { useStore } from '../store';
 import { objectiveFirst, formatNumber } from '../lib/format';
 import { PageHeader } from '../components/PageHeader';
-import { StudyAnalysis } from '../components/StudyAnalysis';
+import { StudyAnalysis, useStudyAnalysis } from '../components/StudyAnalysis';
+import { StudyViews } from '../components/StudyViews';
 import { promoteTrial } from '../launch/selection';
 
 /** Refetching every trial's objective on each event would flood a busy study: at most this often. */
@@ -22,6 +23,10 @@ export function StudyPage({ studyId }: { studyId: number }) {
   const notify = useStore((s) => s.notify);
   const [rows, setRows] = useState<StudyTrialRow[]>([]);
   const [conclusion, setConclusion] = useState<string | null>(null);
+  // Trials inside the parallel coordinates' brushed ranges; null: no brush, the table shows all.
+  const [brushed, setBrushed] = useState<number[] | null>(null);
+  const openNewStudy = useStore((s) => s.openNewStudy);
+  const analysis = useStudyAnalysis(studyId, rows.filter((r) => r.status !== 'queued' && r.status !== 'running').length);
 
   const loadRows = useCallback(() => {
     void api.invoke('studies.trials', { id: studyId }).then(setRows);
@@ -148,10 +153,12 @@ export function StudyPage({ studyId }: { studyId: number }) {
         )}
       </section>
 
+      <StudyViews analysis={analysis} objective={study.objectiveMetric} goal={study.objectiveGoal} selected={brushed} onSelect={setBrushed} />
+
       <section className="card">
         <h2>Trials</h2>
         <StudyTrialTable
-          rows={rows}
+          rows={brushed ? rows.filter((r) => brushed.includes(r.id)) : rows}
           roles={study.roles}
           objective={study.objectiveMetric}
           bestTrialId={best?.id ?? null}
@@ -160,10 +167,19 @@ export function StudyPage({ studyId }: { studyId: number }) {
       </section>
 
       <StudyAnalysis
-        studyId={study.id}
-        version={rows.filter((r) => r.status !== 'queued' && r.status !== 'running').length}
+        analysis={analysis}
         objective={study.objectiveMetric}
         goal={study.objectiveGoal}
+        actions={
+          <button
+            className="btn"
+            onClick={() => openNewStudy(study.id)}
+            data-testid="draft-next-study"
+            title="A new study from this one's analysis: edge ranges widened, insensitive nuisance hyperparameters fixed, the same question; you edit it before it runs"
+          >
+            Draft the next study
+          </button>
+        }
       />
 
       <section className="card">

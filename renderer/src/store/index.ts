@@ -9,7 +9,8 @@ export type View =
   | { kind: 'project'; tab: ProjectTab }
   | { kind: 'trial'; trialId: number }
   | { kind: 'study'; studyId: number }
-  | { kind: 'newStudy' }
+  /** The study designer; `fromStudy`: prefilled with the next study drafted from that one. */
+  | { kind: 'newStudy'; fromStudy?: number }
   | { kind: 'newProject' }
   | { kind: 'settings' };
 
@@ -37,13 +38,14 @@ interface UiSlice {
   connected: boolean;
   /** Bumped on every reconnect: views that hold live data re-fetch what they missed. */
   epoch: number;
-  notice: { kind: 'error' | 'info'; text: string } | null;
+  /** The one notice showing; `at`: when it was shown (an info notice belongs to the screen it was shown on). */
+  notice: { kind: 'error' | 'info'; text: string; at: number } | null;
   /** Where Back goes from a trial or study page. */
   previous: View | null;
   openTrial(trialId: number): void;
   openProject(tab?: ProjectTab): void;
   openStudy(studyId: number): void;
-  openNewStudy(): void;
+  openNewStudy(fromStudy?: number): void;
   /** "New project": the form that takes a training script and proposes the rest. */
   openNewProject(): void;
   openSettings(): void;
@@ -115,8 +117,8 @@ const uiSlice: StateCreator<State, [], [], UiSlice> = (set, get) => ({
   openStudy(studyId) {
     set({ previous: get().view.kind === 'trial' ? null : get().view, view: { kind: 'study', studyId } });
   },
-  openNewStudy() {
-    set({ previous: get().view, view: { kind: 'newStudy' } });
+  openNewStudy(fromStudy) {
+    set({ previous: get().view, view: fromStudy === undefined ? { kind: 'newStudy' } : { kind: 'newStudy', fromStudy } });
   },
   openNewProject() {
     set({ previous: get().view, view: { kind: 'newProject' } });
@@ -138,7 +140,7 @@ const uiSlice: StateCreator<State, [], [], UiSlice> = (set, get) => ({
     set({ connected, epoch: back ? get().epoch + 1 : get().epoch });
   },
   notify(kind, text) {
-    set({ notice: { kind, text } });
+    set({ notice: { kind, text, at: Date.now() } });
   },
   dismissNotice() {
     set({ notice: null });

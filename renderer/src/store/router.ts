@@ -14,7 +14,7 @@ export function hashOf(view: View, projectId: number | null): string {
     case 'newProject':
       return '#/new-project';
     case 'newStudy':
-      return projectId === null ? '#/' : `#/project/${projectId}/new-study`;
+      return projectId === null ? '#/' : `#/project/${projectId}/new-study${view.fromStudy !== undefined ? `/from/${view.fromStudy}` : ''}`;
     case 'project':
       return projectId === null ? '#/' : `#/project/${projectId}/${view.tab}`;
   }
@@ -29,7 +29,10 @@ export function parseHash(hash: string): { view: View; projectId: number | null 
   if (parts[0] === 'settings') return { view: { kind: 'settings' }, projectId: null };
   if (parts[0] === 'new-project') return { view: { kind: 'newProject' }, projectId: null };
   if (parts[0] === 'project' && n(parts[1])) {
-    if (parts[2] === 'new-study') return { view: { kind: 'newStudy' }, projectId: n(parts[1]) };
+    if (parts[2] === 'new-study') {
+      const from = parts[3] === 'from' ? n(parts[4]) : null;
+      return { view: from !== null ? { kind: 'newStudy', fromStudy: from } : { kind: 'newStudy' }, projectId: n(parts[1]) };
+    }
     const tab = TABS.find((t) => t === parts[2]) ?? 'runs';
     return { view: { kind: 'project', tab }, projectId: n(parts[1]) };
   }

@@ -130,7 +130,7 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
               Runs this configuration once{stepsFlag === null ? ', for its whole budget (no step flag to shorten it),' : ''} and records its objective.
             </span>
           </div>
-          <RunVerdict check={check} running={running} testid="confirm-result" />
+          <RunVerdict check={check} running={running} testid="confirm-result" trialId={c.confirmTrialId} />
           {check && !running && !check.ok && (
             <p className="small wz-open-trial">
               <button className="link" onClick={() => useStore.getState().openTrial(check.trial.id)} data-testid="confirm-open-trial">

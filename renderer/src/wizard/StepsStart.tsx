@@ -220,7 +220,7 @@ export function ProjectAndCommand({ project, wizard, save }: StepProps) {
               : 'Checks the command starts and prints a metric before you go on.'}
         </span>
       </div>
-      <RunVerdict check={check} running={running} testid="dry-run-result" />
+      <RunVerdict check={check} running={running} testid="dry-run-result" trialId={wizard.choices.dryRunTrialId} />
     </section>
   );
 }

@@ -82,10 +82,17 @@ export function SweepChart({ sweep }: { sweep: SweepView }) {
     [key],
   );
 
+  // Before the first probe ends there is nothing to draw: say so instead of showing bare axes.
+  const empty = measured.length === 0 && oomSizes.length === 0;
   return (
     <figure className="chart wz-chart">
       <figcaption className="chart-title">Throughput vs batch size (log–log), with the perfect-scaling reference</figcaption>
-      <div ref={el} className="chart-canvas wz-chart-canvas" data-testid="sweep-chart" />
+      {empty && (
+        <p className="chart-empty wz-chart-canvas" data-testid="sweep-chart-empty">
+          {sweep.status === 'running' ? 'No batch size measured yet: each probe adds its throughput here when it ends.' : 'No batch size was measured: no probe reached its timed steps.'}
+        </p>
+      )}
+      <div ref={el} className="chart-canvas wz-chart-canvas" data-testid="sweep-chart" hidden={empty} />
     </figure>
   );
 }

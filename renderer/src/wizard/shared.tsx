@@ -3,6 +3,7 @@ import type { Project } from '../../../preload/contract';
 import type { RunCheck, WizardCatalog, WizardChoices, WizardState } from '../../../preload/contract-wizard';
 import { api } from '../api/client';
 import { formatNumber } from '../lib/format';
+import { useStore } from '../store';
 
 /** What every step gets: the project, the stored wizard, the catalogs, and a way to save choices. */
 export interface StepProps {
@@ -51,15 +52,33 @@ export function Field({ label, hint, error, children, testid }: { label: string;
   );
 }
 
-/** The verdict of a run, as a coloured note. */
-export function RunVerdict({ check, running, testid }: { check: RunCheck | null; running: boolean; testid: string }) {
-  if (running) return <div className="wz-note info" data-testid={testid} data-state="running"><span className="wz-spinner" /> Running… {check?.metrics.length ? `${check.metrics.length} metric${check.metrics.length > 1 ? 's' : ''} so far` : ''}</div>;
+/** A link to the run's own trial page: its live terminal and curves while it runs, the whole record after. */
+function TrialLink({ trialId, running }: { trialId: number; running: boolean }) {
+  const openTrial = useStore((s) => s.openTrial);
+  return (
+    <button className="link wz-trial-link" onClick={() => openTrial(trialId)} data-testid="run-trial-link" data-trial={trialId}>
+      {running ? `Watch trial #${trialId} live →` : `Open trial #${trialId} →`}
+    </button>
+  );
+}
+
+/** The verdict of a run, as a coloured note, with a link to its trial. */
+export function RunVerdict({ check, running, testid, trialId }: { check: RunCheck | null; running: boolean; testid: string; trialId?: number | null | undefined }) {
+  const id = check?.trial.id ?? trialId ?? null;
+  if (running)
+    return (
+      <div className="wz-note info" data-testid={testid} data-state="running">
+        <span className="wz-spinner" /> Running… {check?.metrics.length ? `${check.metrics.length} metric${check.metrics.length > 1 ? 's' : ''} so far` : ''}
+        {id !== null && <TrialLink trialId={id} running />}
+      </div>
+    );
   if (!check) return null;
   return (
     <div className={`wz-note ${check.ok ? 'ok' : 'error'}`} data-testid={testid} data-state={check.ok ? 'ok' : 'failed'}>
       <strong>{check.ok ? '✓ ' : '✗ '}</strong>
       {check.message}
       {check.objective !== null && <span> Objective: <b className="num">{formatNumber(check.objective, { digits: 4 })}</b>.</span>}
+      {id !== null && <TrialLink trialId={id} running={false} />}
     </div>
   );
 }

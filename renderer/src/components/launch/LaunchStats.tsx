@@ -57,7 +57,8 @@ function IntervalBar({ c }: { c: LaunchComparison }) {
       </div>
       <div className="interval-ticks" data-testid="interval-ticks">
         {ticks(lo - pad, hi + pad).map((t) => (
-          <span key={t} className={`interval-tick${t === 0 ? ' zero' : ''}`} style={{ left: pos(t) }} data-tick={t}>
+          // A tick label centred on its tick would run past the track's ends ("0.0084" read as "084"): the outer ones align inwards.
+          <span key={t} className={`interval-tick${t === 0 ? ' zero' : ''}`} style={{ left: pos(t), transform: `translateX(${frac(t) < 0.06 ? '0' : frac(t) > 0.94 ? '-100%' : '-50%'})` }} data-tick={t}>
             {num(t)}
           </span>
         ))}

@@ -1,0 +1,259 @@
+import { useMemo, useRef } from 'react';
+import * as echarts from 'echarts/core';
+import { ParallelChart } from 'echarts/charts';
+import { LegendComponent, ParallelComponent } from 'echarts/components';
+import type { StudyAnalysisView } from '../../../preload/contract';
+import { useStore } from '../store';
+import { useEChart, type EChartsInstance } from './charts/useEChart';
+import { formatInteger, formatNumber } from '../lib/format';
+
+// Only this view draws parallel coordinates: registered here, next to their one use.
+echarts.use([ParallelChart, ParallelComponent, LegendComponent]);
+
+const INFEASIBLE = '#d9480f';
+const BEST = '#e8590c';
+
+type Goal = 'minimize' | 'maximize';
+
+/** Best to worst: the best trials in the strongest colour, the worst fading into the background of either theme. */
+const PALETTE = { light: ['#1864ab', '#4dabf7', '#d0d7de'], dark: ['#74c0fc', '#1c7ed6', '#3a4150'] } as const;
+
+interface ParallelData {
+  axes: Record<string, unknown>[];
+  /** One row per feasible trial: each hyperparameter's value, then the objective. */
+  rows: (number | string | null)[][];
+  trialIds: number[];
+  infeasible: number;
+}
+
+/**
+ * The analysis' axis plots reshaped into parallel coordinates: one axis per scientific and
+ * nuisance hyperparameter in the analysis' order (scientific first), the objective last; one line
+ * per feasible trial. The numbers are the engine's (each trial's objective as the analysis counts it).
+ */
+export function parallelData(a: StudyAnalysisView, objective: string): ParallelData {
+  const plots = a.axisPlots;
+  const feasible = a.history.filter((h) => h.objective !== null);
+  const values = new Map<string, Map<number, unknown>>(plots.map((p) => [p.hyperparameter, new Map(p.points.map((x) => [x.trialId, x.value]))]));
+  const axes: Record<string, unknown>[] = plots.map((p, dim) => {
+    const base = { dim, name: p.hyperparameter, nameTextStyle: { fontWeight: p.role === 'scientific' ? 'bold' : 'normal' } };
+    if (p.scale === 'categorical') return { ...base, type: 'category', data: (p.categories ?? []).map(String) };
+    return { ...base, type: p.scale === 'log' ? 'log' : 'value', scale: true, axisLabel: { formatter: (v: number) => formatNumber(v) } };
+  });
+  axes.push({ dim: plots.length, name: objective, type: 'value', scale: true, inverse: false, nameTextStyle: { fontWeight: 'bold' }, axisLabel: { formatter: (v: number) => formatNumber(v) } });
+  const rows = feasible.map((h) => [
+    ...plots.map((p) => {
+      const v = values.get(p.hyperparameter)!.get(h.trialId);
+      if (v === undefined) return null;
+      return p.scale === 'categorical' ? String(v) : typeof v === 'number' ? v : null;
+    }),
+    h.objective,
+  ]);
+  return { axes, rows, trialIds: feasible.map((h) => h.trialId), infeasible: a.history.length - feasible.length };
+}
+
+function parallelOption(d: ParallelData, goal: Goal, dark: boolean): Record<string, unknown> {
+  const objectives = d.rows.map((r) => r[r.length - 1] as number);
+  const lo = Math.min(...objectives);
+  const hi = Math.max(...objectives);
+  return {
+    parallel: { left: 56, right: 72, top: 36, bottom: 28, parallelAxisDefault: { nameLocation: 'start', nameGap: 14, nameTextStyle: { fontSize: 12 }, areaSelectStyle: { width: 18, opacity: 0.3 } } },
+    parallelAxis: d.axes.map((a) => ({ ...a, nameLocation: 'end', nameGap: 12 })),
+    visualMap: {
+      show: false,
+      dimension: d.axes.length - 1,
+      min: lo,
+      max: hi > lo ? hi : lo + 1,
+      // The best trials in the strongest colour, whichever way the objective points.
+      inRange: { color: goal === 'minimize' ? PALETTE[dark ? 'dark' : 'light'] : [...PALETTE[dark ? 'dark' : 'light']].reverse() },
+    },
+    tooltip: { show: false },
+    series: [
+      {
+        type: 'parallel',
+        lineStyle: { width: 1.5, opacity: 0.75 },
+        inactiveOpacity: 0.06,
+        activeOpacity: 1,
+        smooth: false,
+        data: d.rows,
+      },
+    ],
+  };
+}
+
+/** The trial ids inside every brushed range, or null when nothing is brushed. */
+function brushed(chart: EChartsInstance, trialIds: readonly number[]): number[] | null {
+  // getModel is ECharts' internal model, the only way its parallel series says which lines are active.
+  const series = (chart as unknown as { getModel(): { getSeries(): { getRawIndicesByActiveState(s: string): number[] }[] } }).getModel().getSeries()[0];
+  if (!series) return null;
+  if (series.getRawIndicesByActiveState('inactive').length === 0) return null;
+  return series.getRawIndicesByActiveState('active').map((i) => trialIds[i]!);
+}
+
+/**
+ * Parallel coordinates of a study: one axis per hyperparameter and the objective, one line per
+ * feasible trial, coloured by the objective. Dragging along an axis brushes a range; the trials
+ * inside every brushed range are reported with `onSelect` (null when the brush is cleared).
+ */
+function ParallelCoordinates({ data, goal, onSelect }: { data: ParallelData; goal: Goal; onSelect: (ids: number[] | null) => void }) {
+  const el = useRef<HTMLDivElement>(null);
+  const dark = useStore((s) => s.theme) === 'dark';
+  const option = useMemo(() => parallelOption(data, goal, dark), [data, goal, dark]);
+  const select = useRef(onSelect);
+  select.current = onSelect;
+  useEChart(
+    el,
+    (chart) => {
+      chart.setOption({ backgroundColor: 'transparent', animation: false, ...option });
+      chart.on('axisareaselected', () => select.current(brushed(chart, data.trialIds)));
+      // A new chart (new data or theme) starts unbrushed.
+      select.current(null);
+    },
+    [option],
+  );
+  return <div ref={el} style={{ height: 300 }} data-testid="parallel-chart" />;
+}
+
+function historyOption(a: StudyAnalysisView, objective: string): Record<string, unknown> {
+  const h = a.history;
+  const feasible = h.filter((p) => p.objective !== null);
+  const ys = feasible.map((p) => p.objective!);
+  const top = ys.length ? Math.max(...ys) + 0.08 * (Math.max(...ys) - Math.min(...ys) || Math.abs(Math.max(...ys)) || 1) : 1;
+  const best = h.filter((p) => p.bestSoFar !== null);
+  return {
+    grid: { left: 64, right: 20, top: 24, bottom: 40 },
+    legend: { top: 0, right: 8, itemWidth: 14, textStyle: { fontSize: 11 }, data: ['trial', 'best so far', 'infeasible'] },
+    tooltip: {
+      trigger: 'item',
+      formatter: (it: { seriesName: string; data: { trial: number; value: [number, number]; reason?: string } }) =>
+        it.seriesName === 'best so far'
+          ? `best so far after ${formatInteger(it.data.value[0])} trials: ${objective} ${formatNumber(it.data.value[1], { digits: 4 })}`
+          : `trial #${it.data.trial} (${formatInteger(it.data.value[0])}th finished)<br/>${it.data.reason ? `infeasible: ${it.data.reason}` : `${objective} ${formatNumber(it.data.value[1], { digits: 4 })}`}`,
+    },
+    xAxis: { type: 'value', name: 'trial, in the order run', nameLocation: 'middle', nameGap: 26, min: 1, max: Math.max(2, h.length), minInterval: 1, axisLabel: { showMaxLabel: false, formatter: (v: number) => formatInteger(v) } },
+    yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v: number) => formatNumber(v) } },
+    series: [
+      {
+        type: 'scatter',
+        name: 'trial',
+        symbolSize: 7,
+        itemStyle: { opacity: 0.7 },
+        data: feasible.map((p) => ({ value: [p.order, p.objective], trial: p.trialId, itemStyle: p.improved ? { color: BEST } : undefined, symbolSize: p.improved ? 10 : 7 })),
+      },
+      {
+        type: 'line',
+        name: 'best so far',
+        step: 'end',
+        showSymbol: false,
+        lineStyle: { color: BEST, width: 2 },
+        itemStyle: { color: BEST },
+        data: best.map((p) => ({ value: [p.order, p.bestSoFar], trial: p.trialId })),
+        z: 3,
+      },
+      {
+        type: 'scatter',
+        name: 'infeasible',
+        symbol: 'triangle',
+        symbolSize: 9,
+        itemStyle: { color: INFEASIBLE },
+        data: h.filter((p) => p.objective === null).map((p) => ({ value: [p.order, top], trial: p.trialId, reason: p.infeasible ?? '' })),
+      },
+    ],
+  };
+}
+
+/**
+ * The study's overview views: parallel coordinates of its space (brushing filters the trial
+ * table) and the optimization history (each finished trial's objective in the order run, with the
+ * best so far). Both draw the engine's analysis; an empty one says why it is empty.
+ */
+export function StudyViews({
+  analysis,
+  objective,
+  goal,
+  selected,
+  onSelect,
+}: {
+  analysis: StudyAnalysisView | null;
+  objective: string;
+  goal: Goal;
+  selected: number[] | null;
+  onSelect: (ids: number[] | null) => void;
+}) {
+  const openTrial = useStore((s) => s.openTrial);
+  const parallel = useMemo(() => (analysis ? parallelData(analysis, objective) : null), [analysis, objective]);
+  const history = useMemo(() => (analysis && analysis.history.length ? historyOption(analysis, objective) : null), [analysis, objective]);
+  const feasible = parallel?.rows.length ?? 0;
+  const finished = analysis?.history.length ?? 0;
+  return (
+    <section className="card" data-testid="study-views">
+      <h2>Search space and progress</h2>
+      <div className="views-grid">
+        <figure className="chart" data-testid="parallel-coordinates" data-trials={feasible}>
+          <figcaption>
+            <span className="chart-title">parallel coordinates</span>
+            <span className="chart-count">
+              {feasible > 0 && parallel!.axes.length > 1
+                ? selected
+                  ? `${formatInteger(selected.length)} of ${formatInteger(feasible)} trials in the brushed ranges`
+                  : `${formatInteger(feasible)} feasible trials${parallel!.infeasible ? ` (${formatInteger(parallel!.infeasible)} infeasible not drawn)` : ''} · drag along an axis to filter the table`
+                : ''}
+            </span>
+          </figcaption>
+          {!analysis ? (
+            <p className="chart-empty">Loading the analysis…</p>
+          ) : parallel!.axes.length < 2 ? (
+            <p className="chart-empty">This study searches no hyperparameter: there is no space to draw.</p>
+          ) : feasible === 0 ? (
+            <p className="chart-empty">
+              {finished === 0 ? 'No trial has finished yet: each finished trial becomes one line across the axes.' : `None of the ${formatInteger(finished)} finished trials is feasible (each failed, diverged or never reported ${objective}): there is no line to draw.`}
+            </p>
+          ) : (
+            <ParallelCoordinates data={parallel!} goal={goal} onSelect={onSelect} />
+          )}
+        </figure>
+        <figure className="chart" data-testid="optimization-history" data-trials={finished}>
+          <figcaption>
+            <span className="chart-title">optimization history</span>
+            <span className="chart-count">{finished > 0 ? `${objective} per finished trial · best so far` : ''}</span>
+          </figcaption>
+          {!analysis ? (
+            <p className="chart-empty">Loading the analysis…</p>
+          ) : history ? (
+            <HistoryChart option={history} onOpen={openTrial} best={analysis.history.at(-1)?.bestSoFar ?? null} />
+          ) : (
+            <p className="chart-empty">No trial has finished yet: the history starts with the first finished trial.</p>
+          )}
+        </figure>
+      </div>
+      {selected && (
+        <p className="subtle views-filter" data-testid="brush-filter">
+          The trial table shows the {formatInteger(selected.length)} trials inside the brushed ranges.{' '}
+          <button className="link" onClick={() => onSelect(null)} data-testid="clear-brush">
+            Show all trials
+          </button>
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The history chart; a click on a trial's point opens the trial. */
+function HistoryChart({ option, onOpen, best }: { option: Record<string, unknown>; onOpen: (id: number) => void; best: number | null }) {
+  const el = useRef<HTMLDivElement>(null);
+  const open = useRef(onOpen);
+  open.current = onOpen;
+  useEChart(
+    el,
+    (chart) => {
+      chart.setOption({ backgroundColor: 'transparent', animation: false, ...option });
+      chart.on('click', (p) => {
+        const trial = (p.data as { trial?: number } | undefined)?.trial;
+        if (trial !== undefined) open.current(trial);
+      });
+    },
+    [option],
+  );
+  return <div ref={el} style={{ height: 300 }} data-testid="history-chart" data-best-so-far={best === null ? undefined : formatNumber(best, { digits: 4 })} />;
+}
+

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { useWorkbench } from '../helpers/workbench';
+import { shootScreens } from '../helpers/screens';
+
+const wb = useWorkbench();
+
+/** Trials the study's table shows now. */
+const tableRows = () => wb.page.locator('[data-testid=study-trials] tbody tr[data-trial]').count();
+
+describe('study views: parallel coordinates, optimization history, the next study drafted from the analysis', () => {
+  it('starts a short real study of the digits example; empty views say why they are empty', async () => {
+    await wb.open();
+    await wb.page.locator('[data-nav=studies]').click();
+    await wb.page.getByTestId('new-study').click();
+    await wb.page.locator('[data-field=study-name]').fill('Nesterov vs Adam');
+    await wb.page.locator('[data-field=study-goal]').fill('Does Adam beat Nesterov momentum at 200 steps?');
+    await wb.page.locator('[data-role=optimizer]').selectOption('scientific');
+    await wb.page.locator('[data-range-type=optimizer]').selectOption('categorical');
+    await wb.page.locator('[data-range-values=optimizer]').fill('nesterov, adam');
+    // Too narrow and too low at 200 steps: the best lr sits at the top edge (as in study.test.ts, same seed).
+    await wb.page.locator('[data-range-min=lr]').fill('0.0001');
+    await wb.page.locator('[data-range-max=lr]').fill('0.0005');
+    await wb.page.locator('tr[data-row=max_steps] input[aria-label="value of max_steps"]').fill('200');
+    await wb.page.locator('[data-field=budget]').fill('16');
+    await wb.page.locator('[data-field=concurrency]').fill('2');
+    await wb.page.locator('[data-field=seed]').fill('6');
+    await wb.page.getByTestId('create-study').click();
+    await wb.page.locator('[data-study-status]').waitFor();
+    // Before a trial ends, both views say why they have nothing to draw (no bare axes).
+    await expect(wb.page.getByTestId('parallel-coordinates').textContent()).resolves.toMatch(/No trial has finished yet/);
+    await expect(wb.page.getByTestId('optimization-history').textContent()).resolves.toMatch(/No trial has finished yet/);
+    await expect(wb.page.locator('[data-testid=study-views] canvas').count()).resolves.toBe(0);
+    await wb.page.locator('[data-study-status="done"]').waitFor({ timeout: 300_000 });
+  });
+
+  it('draws the optimization history of every finished trial, its best so far the study’s best', async () => {
+    await wb.page.locator('[data-testid=optimization-history][data-trials="16"] canvas').waitFor({ timeout: 30_000 });
+    const best = await wb.page.getByTestId('history-chart').getAttribute('data-best-so-far');
+    // The same number as the study card's "best so far": one objective, computed once by the engine.
+    const card = await wb.page.getByText(/best so far/).first().textContent();
+    expect(card).toContain(best!);
+  });
+
+  it('draws parallel coordinates; brushing an axis filters the trial table, and clearing shows all', async () => {
+    const fig = wb.page.locator('[data-testid=parallel-coordinates][data-trials="16"]');
+    await fig.locator('canvas').waitFor({ timeout: 30_000 });
+    await expect(tableRows()).resolves.toBe(16);
+    await fig.scrollIntoViewIfNeeded();
+    await shootScreens(wb.page, 'study-views', () => fig.scrollIntoViewIfNeeded());
+    // Brush the lower half of the objective's axis (the last one, at the grid's right edge).
+    const box = (await wb.page.getByTestId('parallel-chart').boundingBox())!;
+    const x = box.x + box.width - 72;
+    const top = box.y + 36;
+    const bottom = box.y + box.height - 28;
+    await wb.page.mouse.move(x, bottom - 2);
+    await wb.page.mouse.down();
+    await wb.page.mouse.move(x, (top + bottom) / 2, { steps: 8 });
+    await wb.page.mouse.up();
+    const filter = wb.page.getByTestId('brush-filter');
+    await filter.waitFor();
+    const n = Number(/the (\d+) trials/.exec((await filter.textContent())!)![1]);
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan(16);
+    await expect(tableRows()).resolves.toBe(n);
+    await wb.page.getByTestId('clear-brush').click();
+    await expect(tableRows()).resolves.toBe(16);
+  });
+
+  it('drafts the next study: lr widened above its edge, the question carried over, all editable before it runs', async () => {
+    await wb.page.locator('[data-check=bestAtBoundary][data-check-status=warn]').waitFor({ timeout: 15_000 });
+    await wb.page.getByTestId('draft-next-study').click();
+    const changes = wb.page.getByTestId('draft-changes');
+    await changes.waitFor();
+    await expect(changes.locator('[data-change=widened][data-hyperparameter=lr]').textContent()).resolves.toMatch(/lr widened above 5e-4: \[1e-4, 5e-4\] → \[1e-4, 0\.005\]/);
+    await expect(wb.page.locator('[data-field=study-name]').inputValue()).resolves.toBe('Nesterov vs Adam (2)');
+    await expect(wb.page.locator('[data-field=study-goal]').inputValue()).resolves.toBe('Does Adam beat Nesterov momentum at 200 steps?');
+    await expect(wb.page.locator('[data-role=optimizer]').inputValue()).resolves.toBe('scientific');
+    await expect(wb.page.locator('[data-range-values=optimizer]').inputValue()).resolves.toBe('nesterov, adam');
+    await expect(wb.page.locator('[data-range-max=lr]').inputValue()).resolves.toBe('0.005');
+    await expect(wb.page.locator('tr[data-row=max_steps] input[aria-label="value of max_steps"]').inputValue()).resolves.toBe('200');
+    await expect(wb.page.locator('[data-field=budget]').inputValue()).resolves.toBe('16');
+    await shootScreens(wb.page, 'study-draft', () => wb.page.evaluate(() => document.querySelector('.main')?.scrollTo(0, 0)));
+    // Edited before it runs: a smaller budget, and the new range reaches the engine as drafted.
+    await wb.page.locator('[data-field=budget]').fill('2');
+    await wb.page.getByTestId('create-study').click();
+    await wb.page.locator('[data-study-status]').waitFor();
+    await expect(wb.page.getByRole('heading', { name: /Nesterov vs Adam \(2\)/ }).count()).resolves.toBe(1);
+    await wb.page.getByRole('button', { name: /Cancel/ }).click();
+    await wb.page.locator('[data-study-status="cancelled"]').waitFor({ timeout: 30_000 });
+  });
+});
