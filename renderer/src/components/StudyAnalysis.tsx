@@ -3,7 +3,7 @@ import type { StudyAnalysisView } from '../../../preload/contract';
 import { api } from '../api/client';
 import { useStore } from '../store';
 import { EChart } from './charts/EChart';
-import { formatValue, formatPercent } from '../lib/format';
+import { formatValue, formatPercent, formatNumber } from '../lib/format';
 
 type AxisPlot = StudyAnalysisView['axisPlots'][number];
 type IsolationPlot = StudyAnalysisView['isolationPlots'][number];
@@ -164,13 +164,19 @@ function interactionOption(it: NonNullable<StudyAnalysisView['interaction']>, go
     xAxis: { type: 'category', data: it.xLabels },
     yAxis: { type: 'category', data: it.yLabels },
     visualMap: {
+      // Piecewise: each colour carries its range of the objective, the colour bar's ticks.
+      type: 'piecewise',
+      splitNumber: 4,
       min: Math.min(...vals),
       max: Math.max(...vals),
-      calculable: false,
       orient: 'horizontal',
       left: 'center',
       bottom: 0,
-      itemHeight: 120,
+      itemWidth: 14,
+      itemHeight: 10,
+      itemGap: 6,
+      textStyle: { fontSize: 10.5 },
+      formatter: (lo: number, hi: number) => `${formatNumber(lo)}–${formatNumber(hi)}`,
       // The cells hold [x, y, best, trial id]: colour by the best objective, not by the id.
       dimension: 2,
       inRange: { color: goal === 'minimize' ? ['#2b8a3e', '#fcc419', '#e03131'] : ['#e03131', '#fcc419', '#2b8a3e'] },
