@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +161,16 @@ describe.skipIf(missing !== null)('an SSH host (a real sshd on 127.0.0.1)', () =
     expect(() => process.kill(info.childPid, 0)).toThrow();
     host.release();
   }, 60_000);
+
+  it('takes a trial whose folder is gone from the host as lost (not as running forever)', async () => {
+    const dir = localDir();
+    writeFileSync(join(dir, 'remote.json'), JSON.stringify({ executor: 'ssh', hostId: 1, destination: sshd.alias, dir: join(sshd.dir, 'no-such-trial'), helper: tools.helper }));
+    const host = SshTrialHost.reattach(conn, dir)!;
+    expect(host.lost()).toBeNull();
+    await until(() => host.lost() !== null, 20_000, 'the trial to be taken as lost');
+    expect(host.lost()).toMatch(/ended without recording how the training ended/);
+    host.release();
+  }, 30_000);
 
   it('says why a trial cannot start: a working directory missing on the host', async () => {
     const dir = localDir();

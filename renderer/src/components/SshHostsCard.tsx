@@ -113,7 +113,7 @@ export function SshHostsCard() {
           </tbody>
         </table>
       )}
-      <div className="row" style={{ alignItems: 'flex-start', flexWrap: 'wrap', gap: 12 }}>
+      <div className="row" style={{ alignItems: 'flex-start', flexWrap: 'wrap', gap: 12, marginTop: 16 }}>
         <label className={`field${errors.host ? ' has-error' : ''}`}>
           <span className="field-label">Host (as ssh takes it)</span>
           <input className="mono" value={host} placeholder="gpu-box or me@10.0.0.5" onChange={(e) => setHost(e.target.value)} data-field="ssh-host" />

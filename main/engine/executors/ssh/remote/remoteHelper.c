@@ -362,7 +362,7 @@ static int cmd_follow(int argc, char **argv) {
   }
   signal(SIGPIPE, SIG_DFL);
   int host_sent = 0;
-  long long last_beat = 0;
+  long long last_beat = 0, followed_at = now_ms();
   static long long segs[MAX_FILES];
   for (;;) {
     if (!read_commands()) return 0;
@@ -400,9 +400,11 @@ static int cmd_follow(int argc, char **argv) {
     if (t - last_beat >= HEARTBEAT_MS) {
       last_beat = t;
       int alive = recorded_alive("hostPid", "hostStart") != 0;
-      /* No host.json yet: a host being started counts as alive (start reports its failure). */
+      /* No host.json: `start` waited for it before this follower was started, so only a trial
+       * whose start was cut short (the engine died in between) has none, or a folder that is gone
+       * (the host was reinstalled). Given START_WAIT_MS, as `start` gives it, it is gone. */
       char info[16];
-      if (read_small("host.json", info, sizeof info) <= 0) alive = 1;
+      if (read_small("host.json", info, sizeof info) <= 0 && t - followed_at < START_WAIT_MS && access(dir, F_OK) == 0) alive = 1;
       /* It may have ended between the two looks: the exit record is then there. */
       if (!alive && exit_recorded()) continue;
       write_all(alive ? "A 1\n" : "A 0\n", 4);
