@@ -77,7 +77,15 @@ export class SshTrialHost {
    * folder, and starts the trial host detached. Returns at once; the session learns of a failed
    * start through startError().
    */
-  static launch(conn: SshConnection, hostId: number, localDir: string, launch: RemoteLaunch, events: SshTrialEvents = {}, tools?: Promise<RemoteTools>): SshTrialHost {
+  static launch(
+    conn: SshConnection,
+    hostId: number,
+    localDir: string,
+    /** The launch, or a function of the remote trial folder (paths in the command and environment that name it). */
+    launch: RemoteLaunch | ((remoteDir: string) => RemoteLaunch),
+    events: SshTrialEvents = {},
+    tools?: Promise<RemoteTools>,
+  ): SshTrialHost {
     const t = new SshTrialHost(conn, localDir, null, events);
     t.start(hostId, launch, tools ?? installRemoteTools(conn)).catch((e: Error) => {
       t.startFailure = `could not start the trial on ${conn.destination}: ${e.message}`;
@@ -102,10 +110,11 @@ export class SshTrialHost {
     return t;
   }
 
-  private async start(hostId: number, launch: RemoteLaunch, toolsP: Promise<RemoteTools>): Promise<void> {
+  private async start(hostId: number, launchOrFn: RemoteLaunch | ((remoteDir: string) => RemoteLaunch), toolsP: Promise<RemoteTools>): Promise<void> {
     const tools = await toolsP;
     // A random name: several workspaces (or machines) may send trials to one host.
     const dir = `${tools.base}/trials/${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+    const launch = typeof launchOrFn === 'function' ? launchOrFn(dir) : launchOrFn;
     this.record = { executor: 'ssh', hostId, destination: this.conn.destination, dir, helper: tools.helper };
     // Before the host exists, so a workbench that dies in between finds the trial again.
     writeFileSync(join(this.localDir, REMOTE_RECORD), JSON.stringify(this.record));
