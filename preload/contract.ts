@@ -22,6 +22,7 @@ import { overviewMethods } from './contract-overview';
 import { trialMethods } from './contract-trials';
 import { sshHostMethods } from './contract-ssh';
 import { wizardMethods, type WizardEvents } from './contract-wizard';
+import { executorSchema, type ExecutorConfig, type TrialPlacement } from './contract-executors';
 
 /** How a trial's hyperparameters reach the training script (see DESIGN.md, "Hyperparameters in"). */
 export const paramStyles = ['flags', 'hydra', 'placeholders', 'jsonfile'] as const;
@@ -111,6 +112,10 @@ export interface Trial {
   tags: string[];
   /** The user's notes on the trial (free text; empty when none). */
   notes: string;
+  /** Where it runs, with the resources asked for (this machine, an SSH host, Slurm). */
+  executor: ExecutorConfig;
+  /** Where it is in its scheduler's words: job id, node, PENDING and why; null on this machine. */
+  placement: TrialPlacement | null;
 }
 
 /** The playbook's three roles of a hyperparameter in a study. */
@@ -138,6 +143,8 @@ export interface Study {
   status: StudyStatus;
   conclusion: string | null;
   batchSize: number | null;
+  /** Where its trials run, with the resources each gets. */
+  executor: ExecutorConfig;
   createdAt: number;
 }
 
@@ -288,6 +295,8 @@ export const studyInput = z.object({
   budget: z.number().int('the trial budget is a whole number').min(1, 'the trial budget must be at least 1').max(10_000),
   seed: z.number().int().min(0).max(0xffff_ffff).optional(),
   concurrency: z.number().int().min(1, 'at least one trial at a time').max(64).default(1),
+  /** Where its trials run (this machine when omitted). */
+  executor: executorSchema.default({ kind: 'local' }),
 });
 
 /**
@@ -356,7 +365,7 @@ export const methods = {
   'trials.get': { input: z.object({ id }), output: returns<Trial>() },
   /** Start a trial of a project with the given hyperparameters (the project's own when omitted). */
   'trials.start': {
-    input: z.object({ projectId: id, hyperparameters: hyperparameters.optional() }),
+    input: z.object({ projectId: id, hyperparameters: hyperparameters.optional(), executor: executorSchema.optional() }),
     output: returns<Trial>(),
   },
   /** Stop a running trial: its whole process group gets SIGTERM, then SIGKILL after a grace period. */

@@ -8,7 +8,8 @@ import { TrialRepo } from '../engine/store/trials';
 import { MetricStore } from '../engine/store/metrics';
 import { ThreadPointSink } from '../engine/store/pointSink';
 import { MetricWriter } from '../engine/runner/metricWriter';
-import { TrialSession } from '../engine/runner/trialSession';
+import { STOP_GRACE_MS, TrialSession } from '../engine/runner/trialSession';
+import { LocalExecutor } from '../engine/executors/local';
 import { performance } from 'node:perf_hooks';
 
 export interface BenchWorkspace {
@@ -76,10 +77,10 @@ export async function runThroughPipeline(name: string, childSource: string, duri
   const writer = new MetricWriter(store, trialId, () => {}, () => {}, sink);
   const t0 = performance.now();
   await new Promise<void>((resolve) => {
+    const env = { ...(process.env as Record<string, string>) };
+    const launch = { trialId, dir: ws.dir, argv: [process.execPath, '-e', childSource], cwd: ws.dir, env, trialEnv: {}, cols: 200, rows: 50, graceMs: STOP_GRACE_MS };
     new TrialSession({
-      argv: [process.execPath, '-e', childSource],
-      cwd: ws.dir,
-      env: { ...(process.env as Record<string, string>) },
+      open: (events) => new LocalExecutor().start({ kind: 'local' }, launch, events),
       dir: ws.dir,
       writer,
       onOutput: () => during?.(),

@@ -35,6 +35,8 @@ import { SettingsRepo } from './store/settings';
 import { SshHosts } from './executors/ssh/sshHosts';
 import { sampleSearchSpace } from '../playbook/sample';
 import { availableParallelism } from 'node:os';
+import { Executors } from './executors/executor';
+import { LocalExecutor } from './executors/local';
 
 export interface EngineOptions {
   dataDir: string;
@@ -62,6 +64,8 @@ export class Engine {
   readonly trials: TrialRepo;
   readonly metrics: MetricStore;
   readonly runner: Runner;
+  /** Where trials run: this machine, SSH hosts, Slurm (executors/executor.ts). */
+  readonly executors: Executors;
   /** Metric points are inserted on a worker thread with its own connection (see ThreadPointSink). */
   private readonly points: PointSink;
   readonly studies: StudyRepo;
@@ -95,7 +99,9 @@ export class Engine {
     this.decisions = new DecisionRepo(this.db);
     this.settings = new SettingsRepo(this.db);
     this.sshHosts = new SshHosts(this.settings);
+    this.executors = new Executors([new LocalExecutor()]);
     this.runner = new Runner({
+      executors: this.executors,
       // Optional chaining: a trial re-attached before the scheduler exists may end at once.
       onEnded: (t) => this.scheduler?.onEnded(t),
       trials: this.trials,
@@ -166,7 +172,7 @@ export class Engine {
 
   private makeScheduler(gpus: string[]): Scheduler {
     const scheduler = new Scheduler(
-      { trials: this.trials, projects: this.projects, studies: this.studies, runner: this.runner },
+      { trials: this.trials, projects: this.projects, studies: this.studies, runner: this.runner, executors: this.executors },
       { gpus, cpuSlots: this.cpuSlots },
     );
     // Re-attached trials hold their slots (their GPUs) as they did under the previous engine.
@@ -267,6 +273,7 @@ export class Engine {
     // After the trials: a stop sent to an SSH host goes over its connection.
     this.sshHosts.close();
     await this.points.close();
+    this.executors.close();
     this.listeners.clear();
     this.db.close();
     this.lock.release();

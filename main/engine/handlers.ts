@@ -97,9 +97,9 @@ export const handlers: Handlers = {
     return { metric: p.objectiveMetric, goal: p.objectiveGoal, byTrial: Object.fromEntries(e.metrics.objectiveOf(ids, p.objectiveMetric, p.objectiveGoal)) };
   },
   // A Run goes through the queue (ahead of studies' trials), so it never shares a GPU slot with one.
-  'trials.start': (e, { projectId, hyperparameters }) => {
+  'trials.start': (e, { projectId, hyperparameters, executor }) => {
     const p = project(e, projectId);
-    const t = e.runner.create(p, hyperparameters ?? p.hyperparameters);
+    const t = e.runner.create(p, hyperparameters ?? p.hyperparameters, { kind: 'manual', executor });
     e.scheduler.pump();
     return e.trials.get(t.id)!;
   },
@@ -152,6 +152,7 @@ export const handlers: Handlers = {
       seed: input.seed ?? newSeed(),
       concurrency: input.concurrency,
       batchSize: typeof batch === 'number' ? batch : null,
+      executor: input.executor,
     });
   },
   'studies.pause': (e, { id }) => e.studyService.pause(id),

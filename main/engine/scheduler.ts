@@ -3,6 +3,8 @@ import type { Runner } from './runner/runner';
 import type { ProjectRepo } from './store/projects';
 import type { StudyRepo } from './store/studies';
 import type { TrialRepo } from './store/trials';
+import type { ExecutorLease, Executors } from './executors/executor';
+import type { ExecutorConfig } from '../../preload/contract-executors';
 
 /** A place a trial can run: one GPU (its CUDA_VISIBLE_DEVICES value), or a CPU slot (null). */
 export interface Slot {
@@ -22,11 +24,16 @@ export interface SlotLease {
   release(): void;
 }
 
+/** Room on a cluster or host always there (Slurm queues jobs itself). */
+const ALWAYS_ROOM: ExecutorLease = { gpu: null, release: () => {} };
+
 /**
  * Runs queued trials on the workstation's slots: one trial per GPU where there are GPUs,
  * otherwise a configured number of CPU slots. The queue is the trials table itself (status
  * 'queued', oldest first), so it survives a restart of the workbench. A study never runs more
- * trials at once than its own concurrency, and a paused study starts nothing new.
+ * trials at once than its own concurrency, and a paused study starts nothing new. A trial
+ * that runs elsewhere (an SSH host, Slurm) takes no slot here: its executor says whether it has
+ * room (executors/executor.ts, `acquire`).
  */
 export class Scheduler {
   private slots: Slot[];
@@ -35,9 +42,11 @@ export class Scheduler {
   private closing = false;
   /** CPU slots wanted; busy slots above it are removed as their trials end. */
   private cpuTarget: number;
+  /** Trials running elsewhere, with the room their executor gave them. */
+  private readonly remote = new Map<number, ExecutorLease>();
 
   constructor(
-    private readonly deps: { trials: TrialRepo; projects: ProjectRepo; studies: StudyRepo; runner: Runner },
+    private readonly deps: { trials: TrialRepo; projects: ProjectRepo; studies: StudyRepo; runner: Runner; executors: Executors },
     slots: { gpus: string[]; cpuSlots: number },
   ) {
     this.cpuTarget = Math.max(1, slots.cpuSlots);
@@ -91,27 +100,31 @@ export class Scheduler {
         },
       });
     }
-    if (!free()) return;
     const studies = new Map<number, Study | undefined>();
     const runningPerStudy = new Map<number, number>();
-    for (const s of this.slots) {
-      if (s.trialId === null || s.trialId === RESERVED) continue;
-      const t = this.deps.trials.get(s.trialId);
+    for (const id of [...this.slots.map((s) => s.trialId), ...this.remote.keys()]) {
+      if (id === null || id === RESERVED) continue;
+      const t = this.deps.trials.get(id);
       if (t?.studyId != null) runningPerStudy.set(t.studyId, (runningPerStudy.get(t.studyId) ?? 0) + 1);
     }
     // A Run the researcher started waits behind no study: trials outside studies go first.
     const queued = this.deps.trials.queued();
     for (const trial of [...queued.filter((t) => t.studyId === null), ...queued.filter((t) => t.studyId !== null)]) {
-      const slot = free();
-      if (!slot) return;
+      const local = trial.executor.kind === 'local';
+      const slot = local ? free() : undefined;
+      if (local && !slot) continue;
       if (trial.studyId !== null) {
         if (!studies.has(trial.studyId)) studies.set(trial.studyId, this.deps.studies.get(trial.studyId));
         const study = studies.get(trial.studyId);
         if (!study || study.status !== 'running') continue;
         if ((runningPerStudy.get(study.id) ?? 0) >= study.concurrency) continue;
-        runningPerStudy.set(study.id, (runningPerStudy.get(study.id) ?? 0) + 1);
       }
       const project = this.deps.projects.get(trial.projectId) as Project;
+      if (!slot) {
+        if (this.launchElsewhere(project, trial) && trial.studyId !== null) runningPerStudy.set(trial.studyId, (runningPerStudy.get(trial.studyId) ?? 0) + 1);
+        continue;
+      }
+      if (trial.studyId !== null) runningPerStudy.set(trial.studyId, (runningPerStudy.get(trial.studyId) ?? 0) + 1);
       slot.trialId = trial.id;
       let started = false;
       try {
@@ -121,6 +134,34 @@ export class Scheduler {
         if (!started) slot.trialId = null;
       }
     }
+  }
+
+  /** Launches a trial on its executor where that has room; true when it runs (or is being started). */
+  private launchElsewhere(project: Project, trial: Trial): boolean {
+    let lease: ExecutorLease | null;
+    try {
+      const executor = this.deps.executors.for(trial.executor);
+      lease = executor.acquire ? executor.acquire(trial.executor, trial.id) : ALWAYS_ROOM;
+    } catch (e) {
+      this.deps.runner.fail(trial.id, (e as Error).message);
+      return false;
+    }
+    if (!lease) return false;
+    this.remote.set(trial.id, lease);
+    let started = false;
+    try {
+      started = this.deps.runner.launch(project, trial.id, lease.gpu).status === 'running';
+    } finally {
+      if (!started) this.releaseRemote(trial.id);
+    }
+    return started;
+  }
+
+  private releaseRemote(trialId: number): void {
+    const lease = this.remote.get(trialId);
+    if (!lease) return;
+    this.remote.delete(trialId);
+    lease.release();
   }
 
   /**
@@ -147,6 +188,7 @@ export class Scheduler {
   /** Frees the trial's slot, closes its study when nothing is left to run, and starts the next. */
   onEnded(trial: Trial): void {
     for (const s of this.slots) if (s.trialId === trial.id) s.trialId = null;
+    this.releaseRemote(trial.id);
     this.trimFree();
     if (trial.studyId !== null) this.maybeFinishStudy(trial.studyId);
     // Deferred: onEnded runs inside the runner's bookkeeping for the ended trial.
@@ -158,9 +200,21 @@ export class Scheduler {
    * a slot on its GPU, or a CPU slot; where there are fewer slots than such trials now (the
    * setting changed), extra CPU slots exist until they end.
    */
-  adopt(running: { trialId: number; gpu: string | null }[]): void {
+  adopt(running: { trialId: number; gpu: string | null; executor: ExecutorConfig }[]): void {
     for (const r of running) {
-      if (this.slots.some((s) => s.trialId === r.trialId)) continue;
+      if (this.slots.some((s) => s.trialId === r.trialId) || this.remote.has(r.trialId)) continue;
+      if (r.executor.kind !== 'local') {
+        // Running elsewhere already: it holds its executor's room again (an SSH host's GPU), whatever that has now.
+        let lease: ExecutorLease | null = null;
+        try {
+          const executor = this.deps.executors.for(r.executor);
+          lease = executor.acquire?.(r.executor, r.trialId) ?? null;
+        } catch {
+          lease = null;
+        }
+        this.remote.set(r.trialId, lease ?? ALWAYS_ROOM);
+        continue;
+      }
       const onGpu = r.gpu !== null ? this.slots.find((s) => s.trialId === null && s.gpu === r.gpu) : undefined;
       const slot = onGpu ?? this.slots.find((s) => s.trialId === null && (r.gpu === null || s.gpu === null));
       if (slot) slot.trialId = r.trialId;

@@ -27,7 +27,7 @@ export class StudyService {
     const study = this.deps.studies.create(s);
     points.forEach((point, i) => {
       const hyperparameters: Hyperparameters = { ...s.fixed, ...point };
-      this.deps.runner.create(project, hyperparameters, { kind: 'study', studyId: study.id, designIndex: i });
+      this.deps.runner.create(project, hyperparameters, { kind: 'study', studyId: study.id, designIndex: i, executor: study.executor });
     });
     this.deps.scheduler().pump();
     return this.withProgress(study);
@@ -59,7 +59,8 @@ export class StudyService {
       const runningLeft = trials
         .filter((t) => t.status === 'running' && t.startedAt !== null)
         .map((t) => Math.max(mean * 0.05, mean - (now - t.startedAt!)));
-      const parallel = Math.max(1, Math.min(study.concurrency, this.deps.scheduler().capacity));
+      // This machine's slots bound a local study; a cluster or host takes its own concurrency.
+      const parallel = Math.max(1, study.executor.kind === 'local' ? Math.min(study.concurrency, this.deps.scheduler().capacity) : study.concurrency);
       etaMs = Math.max(0, ...runningLeft) + (queued * mean) / parallel;
     }
     return {
@@ -106,7 +107,7 @@ export class StudyService {
   /** Queues a new trial with the same design point (a crash worth another try). */
   retry(project: Project, trial: Trial): Trial {
     if (trial.status === 'queued' || trial.status === 'running') throw new ApiError(`trial ${trial.id} has not ended; nothing to retry`);
-    const t = this.deps.runner.create(project, trial.hyperparameters, { kind: trial.kind, studyId: trial.studyId, designIndex: trial.designIndex });
+    const t = this.deps.runner.create(project, trial.hyperparameters, { kind: trial.kind, studyId: trial.studyId, designIndex: trial.designIndex, executor: trial.executor });
     if (trial.studyId !== null) {
       const s = this.get(trial.studyId);
       if (s.status === 'done') this.deps.studies.setStatus(s.id, 'running');

@@ -15,7 +15,7 @@ const H = 3_600_000;
 function trial(over: Partial<Trial>): Trial {
   return {
     id: 1, projectId: 1, kind: 'manual', studyId: null, designIndex: null, argv: [], env: {}, cwd: '/', seed: null, hyperparameters: {},
-    status: 'succeeded', exitCode: 0, signal: null, failureReason: null, startedAt: 0, endedAt: H, gpu: null, diverged: false, notices: [], name: 'run', generatedName: 'run', tags: [], notes: '', ...over,
+    status: 'succeeded', exitCode: 0, signal: null, failureReason: null, startedAt: 0, endedAt: H, gpu: null, diverged: false, notices: [], name: 'run', generatedName: 'run', tags: [], notes: '', executor: { kind: 'local' }, placement: null, ...over,
   };
 }
 

@@ -10,7 +10,9 @@ import type { PointSink } from '../store/pointSink';
 import { preflight } from './interpreter';
 import { METRICS_FILE_ENV } from './sideChannel';
 import { MetricWriter, type PointsBatch } from './metricWriter';
-import { TrialSession, type Checkpoint, type SessionEnd } from './trialSession';
+import { STOP_GRACE_MS, TrialSession, type Checkpoint, type SessionEnd } from './trialSession';
+import type { Executors } from '../executors/executor';
+import { LOCAL_EXECUTOR, type ExecutorConfig, type TrialPlacement } from '../../../preload/contract-executors';
 import { withMemoryCap, type LaunchLimits } from './memoryCap';
 
 /** What the runner tells the rest of the engine. */
@@ -80,12 +82,17 @@ export class Runner {
       gpuFor?: () => string | null;
       /** Told when any trial ends, after its status is stored (the scheduler frees the slot). */
       onEnded?: (trial: Trial) => void;
+      /** Where trials run (executors/executor.ts): this machine, SSH hosts, Slurm. */
+      executors: Executors;
     },
   ) {}
 
   /** Running trials this runner follows, with their GPUs (the scheduler adopts re-attached ones). */
-  running(): { trialId: number; gpu: string | null }[] {
-    return [...this.sessions.keys()].map((id) => ({ trialId: id, gpu: this.deps.trials.get(id)?.gpu ?? null }));
+  running(): { trialId: number; gpu: string | null; executor: ExecutorConfig }[] {
+    return [...this.sessions.keys()].map((id) => {
+      const t = this.deps.trials.get(id);
+      return { trialId: id, gpu: t?.gpu ?? null, executor: t?.executor ?? LOCAL_EXECUTOR };
+    });
   }
 
   /** Creates a trial of the project and starts it at once (a manual Run); a trial that cannot start is recorded as failed with the reason. */
@@ -94,7 +101,7 @@ export class Runner {
     return this.launch(project, trial.id, this.deps.gpuFor?.() ?? null);
   }
 
-  /** Records a queued trial; the scheduler launches it when a slot is free. */
+  /** Records a queued trial (on this machine unless `origin.executor` says otherwise); the scheduler launches it when there is room. */
   create(project: Project, hyperparameters: Hyperparameters, origin: TrialOrigin = { kind: 'manual' }): Trial {
     const seed = typeof hyperparameters.seed === 'number' ? hyperparameters.seed : null;
     return this.deps.trials.create({ projectId: project.id, argv: [], env: {}, cwd: project.workdir, seed, hyperparameters, gpu: null, ...origin });
@@ -150,17 +157,27 @@ export class Runner {
     trials.markRunning(trial.id, null, dir);
     let session: TrialSession;
     try {
-      session = new TrialSession({
-        ...this.sessionCommon(project, trial.id, dir, hyperparameters, extraEnv[METRICS_FILE_ENV]!),
+      const executor = this.deps.executors.for(trial.executor);
+      const launch = {
+        trialId: trial.id,
+        dir,
         argv,
         cwd: project.workdir,
         env: { ...inheritedEnv(), TERM: 'xterm-256color', ...extraEnv },
+        trialEnv: extraEnv,
+        // Wide enough that progress bars and metric lines are not wrapped by the terminal.
+        cols: 200,
+        rows: 50,
+        graceMs: STOP_GRACE_MS,
+      };
+      session = new TrialSession({
+        ...this.sessionCommon(project, trial.id, dir, hyperparameters, extraEnv[METRICS_FILE_ENV]!),
+        open: (events) => executor.start(trial.executor, launch, events),
       });
     } catch (e) {
       return this.fail(trial.id, `could not start the command: ${(e as Error).message}`);
     }
     this.sessions.set(trial.id, session);
-    trials.setHostPid(trial.id, session.hostPid);
     const running = trials.get(trial.id)!;
     events.trialUpdated(running);
     return running;
@@ -179,10 +196,14 @@ export class Runner {
     } catch {
       checkpoint = null;
     }
+    const executor = this.deps.executors.for(t.executor);
+    // Trials from before executors stored only their host's pid.
+    const ref = t.executorRef ?? (t.hostPid !== null ? { hostPid: t.hostPid } : null);
+    const dir = t.logPath;
     const session = new TrialSession({
-      ...this.sessionCommon(project, t.id, t.logPath, t.hyperparameters, t.env[METRICS_FILE_ENV]),
-      hostPid: t.hostPid,
-      checkpoint,
+      ...this.sessionCommon(project, t.id, dir, t.hyperparameters, t.env[METRICS_FILE_ENV]),
+      open: (events) => executor.attach(t.executor, ref, dir, events),
+      reattach: { checkpoint },
     });
     this.sessions.set(t.id, session);
     return this.deps.trials.get(t.id)!;
@@ -222,6 +243,15 @@ export class Runner {
         }
       },
       onChildPid: (pid: number) => trials.setChildPid(trialId, pid),
+      onRef: (ref: unknown) => trials.setExecutorRef(trialId, ref),
+      onPlacement: (placement: TrialPlacement) => {
+        trials.setPlacement(trialId, placement);
+        events.trialUpdated(trials.get(trialId)!);
+      },
+      onStarted: (atMs: number) => {
+        trials.setStartedAt(trialId, atMs);
+        events.trialUpdated(trials.get(trialId)!);
+      },
       onNotice: (text: string) => {
         trials.addNotice(trialId, text);
         events.trialUpdated(trials.get(trialId)!);
@@ -239,6 +269,9 @@ export class Runner {
   private outcome(project: Project, dir: string, end: SessionEnd, stopReason?: string): TrialEnd {
     const storage = end.hostError ?? end.storageError;
     if (storage) return { status: 'failed', exitCode: end.exitCode, signal: end.signal, failureReason: describeStorageError(storage, dir) };
+    // The scheduler's own word on the end (a time limit, a preemption, a failed node) wins over the exit record's.
+    if (end.verdict?.end) return { exitCode: end.exitCode, signal: end.signal, ...end.verdict.end };
+    if (end.verdict?.lines) end = { ...end, lastLines: [...end.lastLines, ...end.verdict.lines] };
     if (end.hostLost)
       return {
         status: 'interrupted',
@@ -316,7 +349,8 @@ export class Runner {
     return ids;
   }
 
-  private fail(trialId: number, reason: string): Trial {
+  /** Ends a trial that could not start, failed with the reason. */
+  fail(trialId: number, reason: string): Trial {
     return this.finish(trialId, { status: 'failed', exitCode: null, signal: null, failureReason: reason });
   }
 

@@ -6,7 +6,9 @@ import { OutputParser } from '../../script/parse/stream';
 import type { MetricWriter } from './metricWriter';
 import { SideChannelTail } from './sideChannel';
 import { LogReader, SEGMENT_BYTES, segments, TimeIndex } from './trialLog';
-import { isSameProcess, processAlive, readExitRecord, readHostInfo, signal, spawnTrialHost, type ExitRecord, type HostInfo } from './trialHost';
+import { readExitRecord, type ExitRecord } from './trialHost';
+import type { ExecutorVerdict, TrialProcess, TrialProcessEvents } from '../executors/executor';
+import type { TrialPlacement } from '../../../preload/contract-executors';
 
 /**
  * How long a stopped trial gets between SIGTERM and SIGKILL: enough for a training script to
@@ -28,8 +30,6 @@ const TIMES_WAIT_MS = 50;
 /** Looking for the exit record and the host's liveness is rarer than looking for output. */
 const EXIT_CHECK_MS = 100;
 const LIVENESS_CHECK_MS = 1000;
-/** A host that has not written host.json in this long never started (a missing binary, a full disk). */
-const HOST_START_MS = 10_000;
 
 /** Output is sent to the UI at most this often, and at most this much per batch (the terminal view shows the tail). */
 const OUTPUT_FLUSH_MS = 50;
@@ -74,8 +74,10 @@ export interface SessionEnd {
   lastLines: string[];
   /** The host could not keep the output (a full disk) and stopped the trial. */
   hostError: string | null;
-  /** The host died without recording an exit (killed, or the machine rebooted). */
+  /** The host died without recording an exit (killed, or the machine rebooted), or its job never started. */
   hostLost: string | null;
+  /** The executor's last word on how it ended (Slurm's TIMEOUT, PREEMPTED, ...), where it has one. */
+  verdict: ExecutorVerdict | null;
   /** A failure of the engine's own storage (the points could not be stored). */
   storageError: string | null;
 }
@@ -97,21 +99,26 @@ interface SessionCommon {
   onChildPid?: (pid: number) => void;
   /** Something the trial page should say (output lost to the log's cap, ...). */
   onNotice?: (text: string) => void;
+  /** What the executor needs to find the trial again (stored on the trial for re-attach). */
+  onRef?: (ref: unknown) => void;
+  /** Where the trial is, in its scheduler's words (job id, node, PENDING and why). */
+  onPlacement?: (placement: TrialPlacement) => void;
+  /** When the training really started (a cluster's queue time is not run time). */
+  onStarted?: (atMs: number) => void;
 }
 
-export interface SpawnOptions extends SessionCommon {
-  argv: string[];
-  cwd: string;
-  env: Record<string, string>;
-  cols?: number;
-  rows?: number;
-}
-
-export interface AttachOptions extends SessionCommon {
-  /** The host that a previous engine started (null when it was never recorded). */
-  hostPid: number | null;
-  /** Where reading resumes (null: from the start of the log). */
-  checkpoint: Checkpoint | null;
+export interface SessionOptions extends SessionCommon {
+  /**
+   * Starts the trial, or re-attaches it, on its executor (executors/executor.ts): the session
+   * follows the files the trial host writes in `dir` whatever runs it, and asks the process
+   * only whether it is lost, to stop, and how it ended.
+   */
+  open: (events: TrialProcessEvents) => TrialProcess;
+  /**
+   * Re-attached (a previous engine started it): the points already stored are lined up with
+   * what is read again, from `checkpoint` (null: from the start of the log).
+   */
+  reattach?: { checkpoint: Checkpoint | null };
 }
 
 /**
@@ -142,12 +149,9 @@ export class TrialSession {
   private readonly decoder = new StringDecoder('utf8');
   private readonly lines: OutputParser;
   private readonly sideChannel: SideChannelTail | null;
-  readonly hostPid: number | null;
+  private readonly proc: TrialProcess;
   private childPid: number | null = null;
-  /** host.json once read: the pids with their start times, so a reused pid is never signalled. */
-  private hostInfo: HostInfo | null = null;
   private stopEscalation: NodeJS.Timeout | null = null;
-  private readonly startedMs = Date.now();
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private waitingForStore = false;
   private lastDataMs = Date.now();
@@ -178,8 +182,8 @@ export class TrialSession {
   private ended = false;
   private detached: (() => void) | null = null;
 
-  constructor(private readonly opts: SpawnOptions | AttachOptions) {
-    const cp = 'checkpoint' in opts ? opts.checkpoint : null;
+  constructor(private readonly opts: SessionOptions) {
+    const cp = opts.reattach?.checkpoint ?? null;
     // The reader has context (an epoch's batch count gives the next epoch's steps, a table's
     // header names its rows): a re-attached session reads the log again from its first kept
     // byte, discarding what it parses up to the checkpoint, so that context is what it was.
@@ -194,7 +198,7 @@ export class TrialSession {
     this.lastNewlineEnd = resumeAt;
     this.checkpointedAt = resumeAt;
     this.emittedBytes = Math.max(resumeAt, this.reader.offset);
-    if ('checkpoint' in opts) {
+    if (opts.reattach) {
       // Re-attached without a checkpoint, the log is read from its start, and every point stored
       // so far comes round again: all of them are skipped. A checkpoint in a deleted segment
       // leaves nothing to line up with: what is read now is new.
@@ -216,29 +220,17 @@ export class TrialSession {
     this.sideChannel = opts.sideChannelPath
       ? new SideChannelTail(opts.sideChannelPath, (parsed) => opts.writer.add(parsed, Date.now(), 'sideChannel'), undefined, cp?.side?.offset ?? 0)
       : null;
-    if ('argv' in opts) {
-      this.hostPid = spawnTrialHost(
-        {
-          dir: opts.dir,
-          argv: opts.argv,
-          cwd: opts.cwd,
-          env: opts.env,
-          // Wide enough that progress bars and metric lines are not wrapped by the terminal.
-          cols: opts.cols ?? 200,
-          rows: opts.rows ?? 50,
-          graceMs: STOP_GRACE_MS,
-        },
-        (why) => {
-          // No training was started: the trial ends now, with the host's reason (not, ten
-          // seconds later, as a host that "never started").
-          if (this.ended) return;
-          this.clearTimer();
-          this.finish(null, null, `the trial host could not start: ${why}`);
-        },
-      );
-    } else {
-      this.hostPid = opts.hostPid ?? readHostInfo(opts.dir)?.hostPid ?? null;
-    }
+    this.proc = opts.open({
+      onFailedStart: (why) => {
+        // Nothing was started: the trial ends now, with the reason.
+        if (this.ended) return;
+        this.clearTimer();
+        this.finish(null, null, why);
+      },
+      onRef: (ref) => opts.onRef?.(ref),
+      onPlacement: (p) => opts.onPlacement?.(p),
+      onStarted: (ms) => opts.onStarted?.(ms),
+    });
     this.schedule(0);
   }
 
@@ -251,31 +243,14 @@ export class TrialSession {
   stop(): void {
     if (this.ended) return;
     this.stoppedByUser = true;
-    this.noteChildPid();
-    if (this.hostAlive()) signal(this.hostPid!, 'SIGTERM');
-    else this.killTraining();
+    this.proc.stop();
     // A host that cannot act on the stop (stopped with SIGSTOP, wedged) is ended from here once
     // its own grace period is over: Stop always ends the trial.
     this.stopEscalation ??= setTimeout(() => {
       if (this.ended) return;
-      if (this.hostAlive()) signal(this.hostPid!, 'SIGKILL');
-      this.killTraining();
+      this.proc.kill();
     }, STOP_GRACE_MS + 2000);
     this.stopEscalation.unref();
-  }
-
-  /** The host is alive and is the one recorded (never a process that inherited its pid). */
-  private hostAlive(): boolean {
-    if (this.hostPid === null) return false;
-    if (this.hostInfo && this.hostInfo.hostPid === this.hostPid) return isSameProcess(this.hostPid, this.hostInfo.hostStart);
-    // Not yet recorded: only the host this session spawned itself is trusted by its pid.
-    return 'argv' in this.opts && processAlive(this.hostPid, true);
-  }
-
-  /** SIGKILLs the training's process group, if its leader is provably still the training process. */
-  private killTraining(): void {
-    const info = this.hostInfo;
-    if (info && isSameProcess(info.childPid, info.childStart)) signal(-info.childPid, 'SIGKILL');
   }
 
   /**
@@ -286,6 +261,7 @@ export class TrialSession {
     if (this.ended) return Promise.resolve();
     this.ended = true;
     this.clearTimer();
+    this.proc.release();
     this.flushOutput();
     this.sideChannel?.poll();
     // A checkpoint claims every row before its offset: the rows the terminal model still holds are final now.
@@ -351,7 +327,8 @@ export class TrialSession {
     }
     if (now - this.lastLivenessCheck >= LIVENESS_CHECK_MS) {
       this.lastLivenessCheck = now;
-      const lost = this.hostLost(now);
+      this.noteChildPid();
+      const lost = this.proc.lost();
       if (lost) {
         // The exit record may have been written just after it was last looked for.
         const exit = readExitRecord(this.opts.dir);
@@ -361,25 +338,12 @@ export class TrialSession {
     this.schedule(POLL_MS);
   }
 
-  /** Why the host is gone without an exit record, or null while it is (or may yet be) alive. */
-  private hostLost(now: number): string | null {
-    if (this.hostPid === null) return 'no trial host was recorded for it';
-    this.noteChildPid();
-    if (this.hostAlive()) return null;
-    if (!this.hostInfo) {
-      if (now - this.startedMs < HOST_START_MS && processAlive(this.hostPid)) return null;
-      return 'its trial host never started';
-    }
-    return `its trial host (pid ${this.hostPid}) ended without recording how the training ended`;
-  }
-
   private noteChildPid(): void {
     if (this.childPid !== null) return;
-    const info = readHostInfo(this.opts.dir);
-    if (!info) return;
-    this.hostInfo = info;
-    this.childPid = info.childPid;
-    this.opts.onChildPid?.(info.childPid);
+    const pid = this.proc.localChildPid();
+    if (pid === null) return;
+    this.childPid = pid;
+    this.opts.onChildPid?.(pid);
   }
 
   /** Reads what the log has now (bounded per turn); returns the bytes read. */
@@ -473,7 +437,7 @@ export class TrialSession {
         // stopped, and ends failed with the reason.
         if (this.storageError === null) {
           this.storageError = e.message;
-          if (!this.detached && this.hostPid !== null) signal(this.hostPid, 'SIGTERM');
+          if (!this.detached) this.proc.stop();
         }
         this.detached?.();
       },
@@ -542,7 +506,7 @@ export class TrialSession {
     this.noteChildPid();
     if (this.stopEscalation) clearTimeout(this.stopEscalation);
     // A lost host may leave the training behind, with no terminal: it cannot be followed.
-    if (lost) this.killTraining();
+    if (lost) this.proc.kill();
     const rest = this.decoder.end();
     if (rest) {
       this.lines.push(rest);
@@ -561,11 +525,20 @@ export class TrialSession {
       hostError: exit?.error ?? startError,
       hostLost: lost,
       storageError: this.storageError,
+      verdict: null,
     };
+    // The executor's last word (a job's final state) is asked for while the points commit.
+    const verdict = startError ? Promise.resolve(null) : this.proc.verdict(exit).catch(() => null);
     this.opts.writer.close().then(
-      () => this.opts.onExit(end),
-      (e: Error) => {
+      async () => {
+        end.verdict = await verdict;
+        this.proc.release();
+        this.opts.onExit(end);
+      },
+      async (e: Error) => {
         end.storageError ??= e.message;
+        end.verdict = await verdict;
+        this.proc.release();
         this.opts.onExit(end);
       },
     );

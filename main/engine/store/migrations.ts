@@ -321,4 +321,19 @@ ALTER TABLE projects ADD COLUMN objective_summary TEXT NOT NULL DEFAULT 'best' C
 ALTER TABLE projects ADD COLUMN objective_summary_k INTEGER NOT NULL DEFAULT 5 CHECK (objective_summary_k BETWEEN 1 AND 1000);
 `,
   },
+  {
+    version: 13,
+    name: 'executors',
+    sql: `
+-- Where trials run (preload/contract-executors.ts): this machine, an SSH host, Slurm, with the
+-- resources chosen (JSON). A study's is given to each trial it queues; a trial keeps its own.
+-- Names only (a host, a partition): nothing that grants access is stored.
+ALTER TABLE studies ADD COLUMN executor TEXT NOT NULL DEFAULT '{"kind":"local"}';
+ALTER TABLE trials ADD COLUMN executor TEXT NOT NULL DEFAULT '{"kind":"local"}';
+-- JSON: what the executor needs to find a running trial again after a restart (a host pid, a job id).
+ALTER TABLE trials ADD COLUMN executor_ref TEXT;
+-- JSON: where the trial is in its scheduler's words (job id, node, state and reason), shown on the trial.
+ALTER TABLE trials ADD COLUMN placement TEXT;
+`,
+  },
 ];

@@ -1,5 +1,6 @@
 import type { Db } from './database';
 import type { HyperRole, Hyperparameters, ObjectiveGoal, Study, StudyStatus } from '../../../preload/contract';
+import { LOCAL_EXECUTOR, type ExecutorConfig } from '../../../preload/contract-executors';
 
 interface StudyRow {
   id: number;
@@ -17,10 +18,12 @@ interface StudyRow {
   status: StudyStatus;
   conclusion: string | null;
   batch_size: number | null;
+  executor: string | null;
   created_at: number;
 }
 
-export type NewStudy = Omit<Study, 'id' | 'createdAt' | 'status' | 'conclusion'>;
+/** A study to create; it runs on this machine unless `executor` says otherwise. */
+export type NewStudy = Omit<Study, 'id' | 'createdAt' | 'status' | 'conclusion' | 'executor'> & { executor?: ExecutorConfig };
 
 function fromRow(r: StudyRow): Study {
   return {
@@ -39,6 +42,7 @@ function fromRow(r: StudyRow): Study {
     status: r.status,
     conclusion: r.conclusion,
     batchSize: r.batch_size,
+    executor: r.executor ? (JSON.parse(r.executor) as ExecutorConfig) : LOCAL_EXECUTOR,
     createdAt: r.created_at,
   };
 }
@@ -50,8 +54,8 @@ export class StudyRepo {
   constructor(db: Db) {
     this.stmts = {
       insert: db.prepare(`INSERT INTO studies (project_id, name, goal, space, roles, fixed, objective_metric, objective_goal,
-        budget, seed, concurrency, status, batch_size, created_at)
-        VALUES (@projectId, @name, @goal, @space, @roles, @fixed, @objectiveMetric, @objectiveGoal, @budget, @seed, @concurrency, 'running', @batchSize, @createdAt)`),
+        budget, seed, concurrency, status, batch_size, executor, created_at)
+        VALUES (@projectId, @name, @goal, @space, @roles, @fixed, @objectiveMetric, @objectiveGoal, @budget, @seed, @concurrency, 'running', @batchSize, @executor, @createdAt)`),
       get: db.prepare('SELECT * FROM studies WHERE id = ?'),
       list: db.prepare('SELECT * FROM studies WHERE project_id = ? ORDER BY id DESC'),
       setStatus: db.prepare('UPDATE studies SET status = ? WHERE id = ?'),
@@ -67,6 +71,7 @@ export class StudyRepo {
       space: JSON.stringify(s.space),
       roles: JSON.stringify(s.roles),
       fixed: JSON.stringify(s.fixed),
+      executor: JSON.stringify(s.executor ?? LOCAL_EXECUTOR),
       createdAt: Date.now(),
     });
     return this.get(Number(info.lastInsertRowid))!;

@@ -1,6 +1,8 @@
 import type { Db } from './database';
 import { TRIAL_KIND_LABELS, type Hyperparameters, type Trial, type TrialKind, type TrialStatus } from '../../../preload/contract';
 import { trialNames } from '../../playbook/trialNames';
+import type { Hyperparameters, Trial, TrialKind, TrialStatus } from '../../../preload/contract';
+import { LOCAL_EXECUTOR, type ExecutorConfig, type TrialPlacement } from '../../../preload/contract-executors';
 
 interface TrialRow {
   id: number;
@@ -29,6 +31,9 @@ interface TrialRow {
   custom_name: string | null;
   tags: string;
   notes: string;
+  executor: string | null;
+  executor_ref: string | null;
+  placement: string | null;
 }
 
 /** A running trial as a restarted engine needs it: its host, and where to resume its log. */
@@ -37,6 +42,8 @@ export interface RunningTrial extends Trial {
   hostPid: number | null;
   logPath: string | null;
   checkpoint: string | null;
+  /** What the executor stored to find it again (executors/executor.ts, onRef). */
+  executorRef: unknown;
 }
 
 /** A trial as stored, before its generated name (which depends on the rest of its group) is known. */
@@ -65,6 +72,8 @@ function fromRow(r: TrialRow, generatedName = ''): Trial {
     generatedName,
     tags: JSON.parse(r.tags ?? '[]') as string[],
     notes: r.notes ?? '',
+    executor: r.executor ? (JSON.parse(r.executor) as ExecutorConfig) : LOCAL_EXECUTOR,
+    placement: r.placement ? (JSON.parse(r.placement) as TrialPlacement) : null,
   };
 }
 
@@ -89,6 +98,8 @@ export interface TrialOrigin {
   kind: TrialKind;
   studyId?: number | null;
   designIndex?: number | null;
+  /** Where it runs (this machine when omitted). */
+  executor?: ExecutorConfig;
 }
 
 export interface NewTrial extends TrialOrigin {
@@ -114,13 +125,16 @@ export class TrialRepo {
 
   constructor(db: Db) {
     this.stmts = {
-      insert: db.prepare(`INSERT INTO trials (project_id, argv, env, cwd, seed, hyperparameters, status, gpu, kind, study_id, design_index)
-        VALUES (@projectId, @argv, @env, @cwd, @seed, @hyperparameters, 'queued', @gpu, @kind, @studyId, @designIndex)`),
+      insert: db.prepare(`INSERT INTO trials (project_id, argv, env, cwd, seed, hyperparameters, status, gpu, kind, study_id, design_index, executor)
+        VALUES (@projectId, @argv, @env, @cwd, @seed, @hyperparameters, 'queued', @gpu, @kind, @studyId, @designIndex, @executor)`),
       setGpu: db.prepare('UPDATE trials SET gpu = ? WHERE id = ?'),
       byStudy: db.prepare('SELECT * FROM trials WHERE study_id = ? ORDER BY id'),
       queued: db.prepare(`SELECT * FROM trials WHERE status = 'queued' ORDER BY id`),
       setArgv: db.prepare('UPDATE trials SET argv = ?, env = ? WHERE id = ?'),
       start: db.prepare(`UPDATE trials SET status = 'running', started_at = ?, host_pid = ?, log_path = ?, log_checkpoint = NULL WHERE id = ?`),
+      startedAt: db.prepare('UPDATE trials SET started_at = ? WHERE id = ?'),
+      executorRef: db.prepare('UPDATE trials SET executor_ref = ?, host_pid = ? WHERE id = ?'),
+      placement: db.prepare('UPDATE trials SET placement = ? WHERE id = ?'),
       childPid: db.prepare('UPDATE trials SET pid = ? WHERE id = ?'),
       hostPid: db.prepare('UPDATE trials SET host_pid = ? WHERE id = ?'),
       checkpoint: db.prepare('UPDATE trials SET log_checkpoint = ? WHERE id = ?'),
@@ -188,6 +202,7 @@ export class TrialRepo {
       ...t,
       studyId: t.studyId ?? null,
       designIndex: t.designIndex ?? null,
+      executor: JSON.stringify(t.executor ?? LOCAL_EXECUTOR),
       argv: JSON.stringify(t.argv),
       env: JSON.stringify(t.env),
       hyperparameters: JSON.stringify(t.hyperparameters),
@@ -222,6 +237,26 @@ export class TrialRepo {
   /** The trial host's pid, once it is spawned. */
   setHostPid(id: number, pid: number | null): void {
     this.stmts.hostPid.run(pid, id);
+  }
+
+  /**
+   * What the trial's executor needs to find it again (a host pid, a Slurm job id); a local
+   * host's pid is also kept as host_pid, which trials from before executors have alone.
+   */
+  setExecutorRef(id: number, ref: unknown): void {
+    const hostPid = (ref as { hostPid?: unknown } | null)?.hostPid;
+    const t = this.get(id);
+    this.stmts.executorRef.run(JSON.stringify(ref), t?.executor.kind === 'local' && typeof hostPid === 'number' ? hostPid : null, id);
+  }
+
+  /** Where the trial is, in its scheduler's words (shown on the trial). */
+  setPlacement(id: number, placement: TrialPlacement): void {
+    this.stmts.placement.run(JSON.stringify(placement), id);
+  }
+
+  /** When the training really started: a job's time in a cluster's queue is not run time. */
+  setStartedAt(id: number, atMs: number): void {
+    this.stmts.startedAt.run(atMs, id);
   }
 
   /** The training process's pid, once its host has started it. */
@@ -273,6 +308,7 @@ export class TrialRepo {
       hostPid: r.host_pid,
       logPath: r.log_path,
       checkpoint: r.log_checkpoint,
+      executorRef: r.executor_ref ? (JSON.parse(r.executor_ref) as unknown) : null,
     }));
   }
 }
