@@ -35,6 +35,8 @@ function row(over: Partial<Trial> & { best?: number | null }): FilterableTrial {
     generatedName: 'run',
     tags: [],
     notes: '',
+    executor: { kind: 'local' },
+    placement: null,
     best: null,
     ...over,
   };

@@ -1,7 +1,6 @@
 import type { Db } from './database';
 import { TRIAL_KIND_LABELS, type Hyperparameters, type Trial, type TrialKind, type TrialStatus } from '../../../preload/contract';
 import { trialNames } from '../../playbook/trialNames';
-import type { Hyperparameters, Trial, TrialKind, TrialStatus } from '../../../preload/contract';
 import { LOCAL_EXECUTOR, type ExecutorConfig, type TrialPlacement } from '../../../preload/contract-executors';
 
 interface TrialRow {
