@@ -13,6 +13,7 @@ import { LaunchPage } from './pages/LaunchPage';
 import { JournalPage } from './pages/JournalPage';
 import { WizardPage } from './wizard/WizardPage';
 import { NewProjectPage } from './projects/NewProjectPage';
+import { ComparePage } from './trials/ComparePage';
 import { connectEvents, useStore } from './store';
 import { applyInitialHash, connectRouter } from './store/router';
 
@@ -69,6 +70,8 @@ export function App() {
           <NewProjectPage />
         ) : view.kind === 'trial' ? (
           <TrialPage key={`${view.trialId}:${epoch}`} trialId={view.trialId} />
+        ) : view.kind === 'compare' ? (
+          <ComparePage key={`${view.trialIds.join(',')}:${epoch}`} trialIds={view.trialIds} />
         ) : view.kind === 'study' ? (
           <StudyPage key={`${view.studyId}:${epoch}`} studyId={view.studyId} />
         ) : !project ? (

@@ -127,6 +127,8 @@ describe('setup wizard: a script with only epochs', () => {
 
   it('a probe’s trial page says the sweep ended it, not that it failed or was stopped by the user', async () => {
     await wb.page.locator('[data-nav=runs]').click();
+    // Batch-size probes are set-up work, hidden from the project's trials until asked for.
+    await wb.page.getByTestId('show-all').click();
     const probeRow = wb.page.locator('tr[data-trial]').filter({ has: wb.page.locator('[data-kind=probe]') }).filter({ hasText: 'ended by the batch-size sweep' }).first();
     await probeRow.waitFor();
     await probeRow.click();

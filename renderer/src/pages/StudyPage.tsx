@@ -158,6 +158,7 @@ export function StudyPage({ studyId }: { studyId: number }) {
       <section className="card">
         <h2>Trials</h2>
         <StudyTrialTable
+          studyId={study.id}
           rows={brushed ? rows.filter((r) => brushed.includes(r.id)) : rows}
           roles={study.roles}
           objective={study.objectiveMetric}

@@ -12,6 +12,8 @@ import { formatDuration, formatTime, objectiveFirst } from '../lib/format';
 import { useStore } from '../store';
 import { promoteTrial } from '../launch/selection';
 import { TrialReview } from '../projects/MetricReview';
+import { TrialLabelsEditor } from '../trials/TrialLabelsEditor';
+import '../trials/trials.css';
 
 /** One trial: live curves, the terminal, the exact command, and why it ended. */
 export function TrialPage({ trialId }: { trialId: number }) {
@@ -60,7 +62,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
         back={{ label: backLabel, onClick: back, title: 'Back (Esc)' }}
         title={
           <>
-            Trial #{trial.id} <StatusBadge trial={trial} />
+            Trial #{trial.id} <span className="trial-title-name">{trial.name}</span> <StatusBadge trial={trial} />
           </>
         }
         subtitle={
@@ -127,6 +129,11 @@ export function TrialPage({ trialId }: { trialId: number }) {
           {n}
         </div>
       ))}
+
+      <section className="card">
+        <h2>Name, tags and notes</h2>
+        <TrialLabelsEditor key={trial.id} trial={trial} />
+      </section>
 
       <section className="card">
         <h2>Curves</h2>

@@ -9,6 +9,7 @@ export type View =
   | { kind: 'project'; tab: ProjectTab }
   | { kind: 'trial'; trialId: number }
   | { kind: 'study'; studyId: number }
+  | { kind: 'compare'; trialIds: number[] }
   /** The study designer; `fromStudy`: prefilled with the next study drafted from that one. */
   | { kind: 'newStudy'; fromStudy?: number }
   | { kind: 'newProject' }
@@ -43,6 +44,8 @@ interface UiSlice {
   /** Where Back goes from a trial or study page. */
   previous: View | null;
   openTrial(trialId: number): void;
+  /** Several trials side by side (2-8, the first is the reference of the config diff). */
+  openCompare(trialIds: number[]): void;
   openProject(tab?: ProjectTab): void;
   openStudy(studyId: number): void;
   openNewStudy(fromStudy?: number): void;
@@ -110,6 +113,9 @@ const uiSlice: StateCreator<State, [], [], UiSlice> = (set, get) => ({
   notice: null,
   openTrial(trialId) {
     set({ previous: get().view, view: { kind: 'trial', trialId } });
+  },
+  openCompare(trialIds) {
+    set({ previous: get().view, view: { kind: 'compare', trialIds } });
   },
   openProject(tab = 'runs') {
     set({ previous: null, view: { kind: 'project', tab } });

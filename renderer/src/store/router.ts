@@ -9,6 +9,8 @@ export function hashOf(view: View, projectId: number | null): string {
       return `#/trial/${view.trialId}`;
     case 'study':
       return `#/study/${view.studyId}`;
+    case 'compare':
+      return `#/compare/${view.trialIds.join(',')}`;
     case 'settings':
       return '#/settings';
     case 'newProject':
@@ -26,6 +28,8 @@ export function parseHash(hash: string): { view: View; projectId: number | null 
   const n = (s: string | undefined) => (s && /^\d+$/.test(s) ? Number(s) : null);
   if (parts[0] === 'trial' && n(parts[1])) return { view: { kind: 'trial', trialId: n(parts[1])! }, projectId: null };
   if (parts[0] === 'study' && n(parts[1])) return { view: { kind: 'study', studyId: n(parts[1])! }, projectId: null };
+  if (parts[0] === 'compare' && parts[1] && /^\d+(,\d+)+$/.test(parts[1]))
+    return { view: { kind: 'compare', trialIds: parts[1].split(',').map(Number) }, projectId: null };
   if (parts[0] === 'settings') return { view: { kind: 'settings' }, projectId: null };
   if (parts[0] === 'new-project') return { view: { kind: 'newProject' }, projectId: null };
   if (parts[0] === 'project' && n(parts[1])) {
