@@ -102,6 +102,7 @@ describe('hyperparameter importance of a study', () => {
     expect(r.interactions!).toBeLessThan(0.15);
     expect(r.outOfBagR2!).toBeGreaterThan(0.8);
     expect(r.caution).toBeNull();
+    expect(r.explanation).toMatch(/^fANOVA on a random forest \(64 trees\) fitted to the 150 feasible trials: .* The other \d+(\.\d+)?% comes from hyperparameters acting together \(interactions\)\. The forest predicts a trial it did not see with R² 0\.\d\d \(out of bag\)\./);
     expect(r.importances.find((i) => i.hyperparameter === 'optimizer')!.role).toBe('scientific');
   });
 
@@ -151,7 +152,11 @@ describe('hyperparameter importance of a study', () => {
     const flat = { ...s, trials: s.trials.map((t) => ({ ...t, curves: { val_error: { steps: [1], values: [0.5] } } })) };
     expect(hyperparameterImportance(flat).unavailable).toMatch(/same val_error/);
     // Few trials: a reading, with a caution that says so.
-    expect(hyperparameterImportance(syntheticStudy(12).results).caution).toMatch(/Only 12 feasible trials/);
+    const twelve = hyperparameterImportance(syntheticStudy(12).results);
+    expect(twelve.caution).toMatch(/^Only 12 feasible trials: a rough reading\.$/);
+    // Too few trials to judge the forest by its out-of-bag R²: no claim about the surrogate either way.
+    expect(twelve.poorSurrogate).toBe(false);
+    expect(twelve.explanation).not.toMatch(/R²/);
   });
 
   it('warns when the forest cannot predict the objective from the hyperparameters (pure seed noise)', () => {
@@ -160,6 +165,7 @@ describe('hyperparameter importance of a study', () => {
     const noise = { ...s, trials: s.trials.map((t) => ({ ...t, curves: { val_error: { steps: [1], values: [rng.next()] } } })) };
     const r = hyperparameterImportance(noise);
     expect(r.outOfBagR2!).toBeLessThan(0.25);
+    expect(r.poorSurrogate).toBe(true);
     expect(r.caution).toMatch(/predicts a trial it did not see poorly/);
   });
 

@@ -139,6 +139,8 @@ describe('sensitivity verdicts', () => {
     trials: 30,
     interactions,
     outOfBagR2,
+    poorSurrogate: outOfBagR2 < 0.25,
+    explanation: null,
     trees: 64,
     seed: 0,
     unavailable: null,

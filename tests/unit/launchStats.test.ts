@@ -192,7 +192,7 @@ describe('compareLaunch: the reading and the warnings', () => {
     // Means 0.11 and 0.12, each sd 0.0158: the difference (0.01) is inside the seed noise.
     const c = compareLaunch([0.1, 0.12, 0.11, 0.13, 0.09], [0.11, 0.13, 0.12, 0.1, 0.14], 'minimize', { metric: 'val_error' });
     expect(codes(c)).toEqual(['smaller-than-retrain-variance', 'underpowered']);
-    expect(c.warnings[1]!.text).toMatch(/about 40 seeds per configuration/);
+    expect(c.warnings[1]!.text).toMatch(/if the true difference were as large as the one seen \(0\.01\), about 40 seeds per configuration would detect it \(two-sided, at the 5% level\) 80% of the time/);
     expect(c.welch!.degreesOfFreedom).toBeCloseTo(8, 9);
     expect(c.reading).toMatch(/It includes zero: the data are compatible with the candidate being better by up to 0\.0\d+ or worse by up to 0\.0\d+ — no clear difference\./);
     expect(c.posterior!.probability).toBeCloseTo(0.796, 3);
@@ -205,6 +205,9 @@ describe('compareLaunch: the reading and the warnings', () => {
     expect(two.posterior).toBeNull();
     expect(two.posteriorNote).toMatch(/every incumbent run gave the same objective/);
     expect(two.welch!.degreesOfFreedom).toBeCloseTo(1, 12);
+    expect(two.reading).toMatch(/The incumbent's runs did not vary at all, so both rest on the candidate's spread alone and are likely too optimistic\./);
+    // The candidate's runs vary, so the seed reaches the script: the warning says what else it may be.
+    expect(two.warnings.find((w) => w.code === 'zero-variance')!.text).toMatch(/while the candidate's runs varied: the seed reaches the script, so the objective probably takes few distinct values/);
     // Below MIN_BOOTSTRAP_SEEDS the bootstrap is left out, with the reason (its exact distribution is in the tests above).
     expect(two.bootstrap).toBeNull();
     expect(two.bootstrapNote).toMatch(/No bootstrap interval below 5 seeds/);

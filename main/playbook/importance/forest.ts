@@ -87,8 +87,8 @@ function gainOf(n: number, sum: number, nl: number, sl: number): number {
   return (sl * sl) / nl + (sr * sr) / nr - (sum * sum) / n;
 }
 
-function bestIntervalSplit(col: readonly number[], y: readonly number[], idx: readonly number[], n: number, sum: number, feature: number): Split | null {
-  const order = [...idx].sort((a, b) => col[a]! - col[b]!);
+/** The best threshold along an interval feature; `order` holds the node's rows sorted by it. */
+function bestIntervalSplit(col: readonly number[], y: readonly number[], order: readonly number[], n: number, sum: number, feature: number): Split | null {
   let best: Split | null = null;
   let sl = 0;
   for (let k = 0; k < order.length - 1; k++) {
@@ -140,7 +140,11 @@ function bestSetSplit(col: readonly number[], y: readonly number[], idx: readonl
 function growTree(columns: readonly (readonly number[])[], kinds: readonly FeatureKind[], y: readonly number[], idx: number[], maxDepth: number, rng: Rng): RegressionTree {
   const leaves: Leaf[] = [];
   const rootRegion: FeatureRegion[] = kinds.map((k) => (k.kind === 'interval' ? { lo: 0, hi: 1 } : Array.from({ length: k.size }, () => true)));
-  const grow = (rows: number[], region: FeatureRegion[], depth: number): Node => {
+  // Rows sorted once per interval feature; a split partitions each order stably, so no node sorts
+  // again (scikit-learn's presorting: O(d·n) per level instead of O(d·n log n)).
+  const rootOrders = kinds.map((k, j) => (k.kind === 'interval' ? [...idx].sort((a, b) => columns[j]![a]! - columns[j]![b]!) : null));
+  const goesLeftMark = new Uint8Array(y.length);
+  const grow = (rows: number[], orders: (number[] | null)[], region: FeatureRegion[], depth: number): Node => {
     const { sum, sq } = sumOf(y, rows);
     const n = rows.length;
     const mean = sum / n;
@@ -161,7 +165,7 @@ function growTree(columns: readonly (readonly number[])[], kinds: readonly Featu
     for (const j of order) {
       const kind = kinds[j]!;
       const s =
-        kind.kind === 'interval' ? bestIntervalSplit(columns[j]!, y, rows, n, sum, j) : bestSetSplit(columns[j]!, y, rows, n, sum, j, region[j] as boolean[]);
+        kind.kind === 'interval' ? bestIntervalSplit(columns[j]!, y, orders[j]!, n, sum, j) : bestSetSplit(columns[j]!, y, rows, n, sum, j, region[j] as boolean[]);
       if (s && (best === null || s.gain > best.gain + 1e-12 * Math.abs(best.gain))) best = s;
     }
     if (!best) {
@@ -185,15 +189,21 @@ function growTree(columns: readonly (readonly number[])[], kinds: readonly Featu
       rightRegion[best.feature] = m.map((inRegion, c) => inRegion && !g[c]!);
       goesLeftRow = (i) => g[col[i]!]!;
     }
-    const leftRows = rows.filter(goesLeftRow);
-    const rightRows = rows.filter((i) => !goesLeftRow(i));
-    const left = grow(leftRows, leftRegion, depth + 1);
-    const right = grow(rightRows, rightRegion, depth + 1);
+    // Repeated rows of a bootstrap sample share their values, so a mark per row serves them all.
+    for (const i of rows) goesLeftMark[i] = goesLeftRow(i) ? 1 : 0;
+    const isLeft = (i: number) => goesLeftMark[i] === 1;
+    const isRight = (i: number) => goesLeftMark[i] === 0;
+    const leftRows = rows.filter(isLeft);
+    const rightRows = rows.filter(isRight);
+    const leftOrders = orders.map((o) => (o ? o.filter(isLeft) : null));
+    const rightOrders = orders.map((o) => (o ? o.filter(isRight) : null));
+    const left = grow(leftRows, leftOrders, leftRegion, depth + 1);
+    const right = grow(rightRows, rightOrders, rightRegion, depth + 1);
     return best.threshold !== undefined
       ? { leaf: false, feature: best.feature, threshold: best.threshold, left, right }
       : { leaf: false, feature: best.feature, goesLeft: best.goesLeft!, left, right };
   };
-  const root = grow(idx, rootRegion, 0);
+  const root = grow(idx, rootOrders, rootRegion, 0);
   return {
     leaves,
     predict(x) {
@@ -222,6 +232,7 @@ export function fitForest(columns: readonly (readonly number[])[], kinds: readon
   const out: RegressionTree[] = [];
   const oobSum = new Float64Array(n);
   const oobCount = new Uint32Array(n);
+  const point = new Array<number>(columns.length);
   for (let t = 0; t < trees; t++) {
     const rows = Array.from({ length: n }, () => rng.int(n));
     const tree = growTree(columns, kinds, y, rows, maxDepth, rng);
@@ -230,7 +241,8 @@ export function fitForest(columns: readonly (readonly number[])[], kinds: readon
     for (const r of rows) inBag[r] = 1;
     for (let i = 0; i < n; i++) {
       if (inBag[i]) continue;
-      oobSum[i] = oobSum[i]! + tree.predict(columns.map((c) => c[i]!));
+      for (let j = 0; j < columns.length; j++) point[j] = columns[j]![i]!;
+      oobSum[i] = oobSum[i]! + tree.predict(point);
       oobCount[i] = oobCount[i]! + 1;
     }
   }

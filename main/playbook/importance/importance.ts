@@ -11,6 +11,7 @@
 import type { HyperValue } from '../../../preload/contract';
 import { caseKey, type PlainRange, type SearchRange } from '../../../preload/space';
 import { activeRange, rangePosition } from '../boundary';
+import { formatPercent } from '../../../preload/format';
 import { createRng, type Rng } from '../random';
 import { analysisRole, evaluateTrials, type EvaluatedTrial, type StudyResults } from '../trials';
 import { mainEffects } from './fanova';
@@ -54,10 +55,19 @@ export interface ImportanceResult {
   interactions: number | null;
   /** How well the forest predicts a trial it did not see (out-of-bag R²); null when it cannot be told. */
   outOfBagR2: number | null;
+  /**
+   * True when, with enough trials to judge ({@link ROUGH_IMPORTANCE_TRIALS}), the forest predicts
+   * held-out trials poorly: the shares then mostly describe noise. Below that many trials a single
+   * outlying trial (one learning rate that failed to train) sways R² more than the fit does, so
+   * the reading is only called rough.
+   */
+  poorSurrogate: boolean;
   trees: number;
   seed: number;
   /** Why there is no reading (too few feasible trials, an objective that never changed); null when there is one. */
   unavailable: string | null;
+  /** What the numbers are, in words, with this study's figures; null without a reading. */
+  explanation: string | null;
   /** Why the reading should be taken loosely (few trials, a surrogate that predicts poorly); null when neither. */
   caution: string | null;
 }
@@ -107,7 +117,7 @@ function encode(name: string, range: SearchRange, points: readonly Readonly<Reco
 }
 
 function noReading(trials: number, trees: number, seed: number, unavailable: string): ImportanceResult {
-  return { method: 'fanova', importances: [], trials, interactions: null, outOfBagR2: null, trees, seed, unavailable, caution: null };
+  return { method: 'fanova', importances: [], trials, interactions: null, outOfBagR2: null, poorSurrogate: false, trees, seed, unavailable, explanation: null, caution: null };
 }
 
 /**
@@ -147,9 +157,12 @@ export function hyperparameterImportance(results: StudyResults, evaluated: reado
   const sum = importances.reduce((s, i) => s + i.importance, 0);
   const cautions: string[] = [];
   if (feasible.length < ROUGH_IMPORTANCE_TRIALS) cautions.push(`Only ${feasible.length} feasible trials: a rough reading.`);
-  if (forest.outOfBagR2 !== null && forest.outOfBagR2 < POOR_SURROGATE_R2)
+  const r2 = forest.outOfBagR2;
+  const judged = feasible.length >= ROUGH_IMPORTANCE_TRIALS && r2 !== null;
+  const poorSurrogate = judged && r2 < POOR_SURROGATE_R2;
+  if (poorSurrogate)
     cautions.push(
-      `The forest predicts a trial it did not see poorly (out-of-bag R² ${forest.outOfBagR2.toFixed(2)}): much of the objective's variation is not explained by the searched hyperparameters (seed-to-seed noise, or too few trials), so the shares mostly describe noise.`,
+      `The forest predicts a trial it did not see poorly (out-of-bag R² ${r2.toFixed(2)}): much of the objective's variation is not explained by the searched hyperparameters (seed-to-seed noise, or too few trials), so the shares mostly describe noise.`,
     );
   return {
     method: 'fanova',
@@ -157,6 +170,12 @@ export function hyperparameterImportance(results: StudyResults, evaluated: reado
     trials: feasible.length,
     interactions: Math.max(0, 1 - sum),
     outOfBagR2: forest.outOfBagR2,
+    poorSurrogate,
+    explanation:
+      `fANOVA on a random forest (${trees} trees) fitted to the ${feasible.length} feasible trials: each bar is the share of the variance of ${results.objective.metric}, as the forest predicts it over the whole search space, that one hyperparameter explains on its own.` +
+      ` The other ${formatPercent(Math.max(0, 1 - sum), 2)} comes from hyperparameters acting together (interactions).` +
+      (judged ? ` The forest predicts a trial it did not see with R² ${r2.toFixed(2)} (out of bag).` : '') +
+      ' Infeasible trials are left out.',
     trees,
     seed,
     unavailable: null,

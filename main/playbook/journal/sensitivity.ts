@@ -9,7 +9,7 @@
  * the study asked, and finding that it barely matters is an answer, not a setting to freeze.
  */
 import type { HyperRole } from '../../../preload/contract';
-import { POOR_SURROGATE_R2, type ImportanceResult } from '../importance/importance';
+import type { ImportanceResult } from '../importance/importance';
 
 /** A quarter of the predicted variance or more explained by one hyperparameter alone: it matters. */
 export const SENSITIVE_SHARE = 0.25;
@@ -43,7 +43,7 @@ export function verdictOf(share: number): Exclude<SensitivityVerdict, 'unclear'>
  * predicts held-out trials poorly gives `unclear` for every hyperparameter.
  */
 export function sensitivityVerdicts(importance: ImportanceResult, roles: Readonly<Record<string, HyperRole>>, metric = 'the objective'): Sensitivity[] {
-  const poor = importance.outOfBagR2 !== null && importance.outOfBagR2 < POOR_SURROGATE_R2;
+  const poor = importance.poorSurrogate;
   const interactions = importance.interactions ?? 0;
   return importance.importances.map((r) => {
     const role: HyperRole = roles[r.hyperparameter] ?? r.role;

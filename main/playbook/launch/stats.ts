@@ -316,10 +316,14 @@ export function compareLaunch(
     ['incumbent', incumbent],
   ] as const) {
     if (s.n >= 2 && s.sd === 0) {
-      warnings.push({
-        code: 'zero-variance',
-        text: `${s.n === 2 ? 'Both' : `All ${s.n}`} ${side} runs gave exactly the same ${metric}: the seed does not reach the script, the script fixes its own, or it prints too few digits to tell the runs apart. Without seed-to-seed variation the retrain variance is unknown: set the project's seed flag (Command & runs), let the script seed from $TUNEBENCH_SEED, or print more digits.`,
-      });
+      const other = side === 'candidate' ? incumbent : candidate;
+      // When the other configuration's runs do vary, the seed evidently reaches the script: the
+      // likelier cause is a metric with few possible values (errors counted on a small set).
+      const text =
+        other.n >= 2 && other.sd > 0
+          ? `${s.n === 2 ? 'Both' : `All ${s.n}`} ${side} runs gave exactly the same ${metric} (${num(s.mean)}), while the ${side === 'candidate' ? 'incumbent' : 'candidate'}'s runs varied: the seed reaches the script, so the ${metric} probably takes few distinct values (an error rate on a small validation set moves in steps), or it is printed with too few digits. Its spread is then underestimated as zero, and the interval rests on the other side's spread alone: run more seeds, or evaluate on more examples.`
+          : `${s.n === 2 ? 'Both' : `All ${s.n}`} ${side} runs gave exactly the same ${metric}: the seed does not reach the script, the script fixes its own, or it prints too few digits to tell the runs apart. Without seed-to-seed variation the retrain variance is unknown: set the project's seed flag (Command & runs), let the script seed from $TUNEBENCH_SEED, or print more digits.`;
+      warnings.push({ code: 'zero-variance', text });
     }
   }
   const retrainSd = Math.max(candidate.sd, incumbent.sd);
@@ -334,7 +338,7 @@ export function compareLaunch(
     if (needed > minN) {
       warnings.push({
         code: 'underpowered',
-        text: `N is too small to tell a difference this size from noise: about ${needed} seeds per configuration would find it ${Math.round(POWER * 100)}% of the time.`,
+        text: `Too few seeds to tell a difference this size from noise: if the true difference were as large as the one seen (${num(Math.abs(difference))}), about ${needed} seeds per configuration would detect it (two-sided, at the ${Math.round((1 - confidence) * 100)}% level) ${Math.round(POWER * 100)}% of the time.`,
       });
     }
   }
@@ -424,9 +428,15 @@ function reading(
         ? `It lies below zero: the data are compatible with the candidate being worse by ${num(-hi)} to ${num(-lo)}, and not with no difference.`
         : `It includes zero: the data are compatible with the candidate being better by up to ${num(hi)} or worse by up to ${num(-lo)} — no clear difference.`;
   const test = `Welch's two-sided t-test of equal means: p = ${num(welch.pValue)}.`;
+  const flat = (['candidate', 'incumbent'] as const).filter((side) => (side === 'candidate' ? candidate : incumbent).sd === 0);
+  // One side without any spread: the standard error counts only the other's, so both the interval
+  // and p claim more precision than the runs can give.
+  const oneSided = flat.length
+    ? ` The ${flat[0]}'s runs did not vary at all, so both rest on the ${flat[0] === 'candidate' ? 'incumbent' : 'candidate'}'s spread alone and are likely too optimistic.`
+    : '';
   const posterior =
     probability === null
       ? ''
       : ` Under the stated Bayesian model (normal seeds, noninformative prior), the posterior probability that the candidate's true mean is better is ${formatProbability(probability)}.`;
-  return `${means} ${change} ${interval} ${where} ${test}${posterior}`;
+  return `${means} ${change} ${interval} ${where} ${test}${oneSided}${posterior}`;
 }

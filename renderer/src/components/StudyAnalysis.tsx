@@ -291,10 +291,7 @@ function AnalysisBody({ a, objective, goal, actions }: { a: StudyAnalysisView; o
                 </figcaption>
                 <EChart option={sens} height={Math.max(120, 40 + 34 * imp.importances.length)} />
                 <p className="subtle small" data-testid="importance-method">
-                  fANOVA on a random forest ({imp.trees} trees) fitted to the {imp.trials} feasible trials: each bar is the share of the variance of {objective}, as the
-                  forest predicts it over the whole search space, that one hyperparameter explains on its own.
-                  {imp.interactions !== null && ` The other ${pct(imp.interactions)} comes from hyperparameters acting together (interactions).`}
-                  {imp.outOfBagR2 !== null && ` The forest predicts a trial it did not see with R² ${imp.outOfBagR2.toFixed(2)} (out of bag).`} Infeasible trials are left out.
+                  {imp.explanation}
                 </p>
                 {imp.caution && (
                   <p className="warn-text small" data-testid="importance-caution">

@@ -44,13 +44,13 @@ function IntervalBar({ c }: { c: LaunchComparison }) {
         <span
           className="interval-welch"
           style={{ left: pos(welch[0]), width: width(welch[0], welch[1]) }}
-          title={`Welch ${pct}% interval of the improvement: ${num(welch[0])} to ${num(welch[1])}`}
+          title={`Welch ${pct}% confidence interval of the improvement: ${num(welch[0])} to ${num(welch[1])}`}
         />
         {boot && (
           <span
             className="interval-boot"
             style={{ left: pos(boot[0]), width: width(boot[0], boot[1]) }}
-            title={`bootstrap ${pct}% interval of the improvement: ${num(boot[0])} to ${num(boot[1])}`}
+            title={`percentile bootstrap ${pct}% interval of the improvement: ${num(boot[0])} to ${num(boot[1])}`}
           />
         )}
         <span className="interval-point" style={{ left: pos(c.improvement) }} title={`improvement ${num(c.improvement)}`} />
@@ -109,13 +109,13 @@ export function LaunchStats({ c, metric }: { c: LaunchComparison; metric: string
           </span>
         </div>
         <div className="stat">
-          <span className="stat-label">Welch {pct}% interval of the improvement</span>
+          <span className="stat-label">{pct}% confidence interval of the improvement (Welch)</span>
           <span className="stat-value mono" data-testid="welch-interval">
             {iv.welch ? `[${num(iv.welch[0])}, ${num(iv.welch[1])}]` : '—'}
           </span>
         </div>
         <div className="stat" title={c.bootstrapNote ?? undefined}>
-          <span className="stat-label">bootstrap {pct}% interval of the improvement</span>
+          <span className="stat-label">{pct}% percentile bootstrap interval</span>
           <span className="stat-value mono" data-testid="bootstrap-interval">
             {iv.bootstrap ? `[${num(iv.bootstrap[0])}, ${num(iv.bootstrap[1])}]` : '—'}
           </span>
