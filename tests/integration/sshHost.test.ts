@@ -9,40 +9,12 @@ import { SshConnection } from '../../main/engine/executors/ssh/sshConnection';
 import { SshTrialHost } from '../../main/engine/executors/ssh/sshTrial';
 import { readLogTail } from '../../main/engine/runner/trialLog';
 import { readExitRecord } from '../../main/engine/runner/trialHost';
+import { HOSTILE } from '../helpers/hostile';
 import { sshdMissing, startSshd, type TestSshd } from '../helpers/sshd';
 
 const missing = sshdMissing();
 if (missing) console.log(`SKIPPED the SSH host tests: ${missing}`);
 
-/** Values a hyperparameter or a path may hold that a shell would interpret if they were pasted into one. */
-export const HOSTILE = [
-  'plain',
-  'two words',
-  "it's",
-  '"double"',
-  '$(touch /tmp/tb-pwned)',
-  '`touch /tmp/tb-pwned`',
-  '$HOME',
-  '${PATH}',
-  'a;b',
-  'x && y || z',
-  '-n',
-  '--lr=0.1',
-  '-',
-  'line1\nline2',
-  'tab\there',
-  '*',
-  '~',
-  '=ls',
-  "'; rm -rf / #",
-  '\\',
-  'back\\slash\\n',
-  '',
-  'ünïcödé ✓',
-  '!!',
-  '#comment',
-  '<in >out 2>&1 |pipe',
-];
 
 async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
