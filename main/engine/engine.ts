@@ -37,6 +37,7 @@ import { sampleSearchSpace } from '../playbook/sample';
 import { availableParallelism } from 'node:os';
 import { Executors } from './executors/executor';
 import { LocalExecutor } from './executors/local';
+import { SshExecutor } from './executors/ssh';
 
 export interface EngineOptions {
   dataDir: string;
@@ -99,7 +100,7 @@ export class Engine {
     this.decisions = new DecisionRepo(this.db);
     this.settings = new SettingsRepo(this.db);
     this.sshHosts = new SshHosts(this.settings);
-    this.executors = new Executors([new LocalExecutor()]);
+    this.executors = new Executors([new LocalExecutor(), new SshExecutor(this.sshHosts)]);
     this.runner = new Runner({
       executors: this.executors,
       // Optional chaining: a trial re-attached before the scheduler exists may end at once.
@@ -270,8 +271,6 @@ export class Engine {
     await suspended;
     if (opts.detach) await this.runner.detachAll();
     else await this.runner.stopAll();
-    // After the trials: a stop sent to an SSH host goes over its connection.
-    this.sshHosts.close();
     await this.points.close();
     this.executors.close();
     this.listeners.clear();

@@ -60,6 +60,8 @@ export interface TrialProcessEvents {
   onPlacement(placement: TrialPlacement): void;
   /** The training started at this time (Unix ms): the trial's run time counts from here, not from when it was queued by a cluster. */
   onStarted(atMs: number): void;
+  /** Something the trial page should say and keep (an SSH host's connection was lost, and is back). Added for SSH: placement is one state, a notice stays. */
+  onNotice?(text: string): void;
 }
 
 /**

@@ -149,7 +149,8 @@ export class Runner {
     }
     trials.setCommand(trial.id, argv, extraEnv);
 
-    const problem = preflight(project.interpreter, project.workdir);
+    // This machine's interpreter and folder: an SSH host has its own (checked there, where the trial starts).
+    const problem = trial.executor.kind === 'ssh' ? null : preflight(project.interpreter, project.workdir);
     if (problem) return this.fail(trial.id, problem);
 
     // Running (with its folder) before the host exists: an engine that dies in between leaves a

@@ -230,6 +230,7 @@ export class TrialSession {
       onRef: (ref) => opts.onRef?.(ref),
       onPlacement: (p) => opts.onPlacement?.(p),
       onStarted: (ms) => opts.onStarted?.(ms),
+      onNotice: (text) => opts.onNotice?.(text),
     });
     this.schedule(0);
   }
