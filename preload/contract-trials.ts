@@ -3,7 +3,7 @@
  * side by side. Merged into `methods` in preload/contract.ts; handled in main/engine/handlers/trials.ts.
  */
 import { z } from 'zod';
-import type { ObjectiveGoal, Trial } from './contract';
+import type { ObjectiveGoal, Trial, TrialVerdict } from './contract';
 import { id, noControlCharacters, returns } from './schemas';
 import type { CompareConfigRow, CompareMetricRow } from '../main/playbook/compareTrials';
 
@@ -56,7 +56,10 @@ export const trialLabelsInput = z.object({
 export interface TrialComparison {
   /** In the order asked for; the first is the reference the config diff is read against. */
   trials: Trial[];
-  objective: { metric: string | null; goal: ObjectiveGoal };
+  /** The project's objective and its summary in words ("mean of the last 5 val_error evaluations"). */
+  objective: { metric: string | null; goal: ObjectiveGoal; label: string | null };
+  /** Each trial's verdict (feasible, infeasible and why), in the trials' order; null where the project has no objective. */
+  verdicts: (TrialVerdict | null)[];
   config: CompareConfigRow[];
   metrics: CompareMetricRow[];
 }

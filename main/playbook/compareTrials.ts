@@ -46,6 +46,8 @@ export interface MetricOutcome {
   finalStep: number | null;
   /** The objective's best over training in the goal's direction; null for other metrics, whose direction is not known. */
   best: number | null;
+  /** The objective under the project's summary (best, final or mean of the last K: the verdict's number); null for other metrics. */
+  summary: number | null;
   min: number | null;
   max: number | null;
 }
@@ -57,17 +59,19 @@ export interface CompareMetricRow {
   objective: boolean;
   /** Each trial's outcome, in the trials' order; null where a trial never reported the metric. */
   outcomes: (MetricOutcome | null)[];
-  /** The index of the trial with the best objective (its best value, ties to the first); null for other metrics or none reported. */
+  /** The index of the best feasible trial by the objective's summary (ties to the first); null for other metrics or none feasible. */
   winner: number | null;
 }
 
 /**
  * The metric rows of a comparison: the objective first, then the other metrics alphabetically.
- * The objective's winner is the trial whose best value is best for the goal.
+ * The objective's winner is the feasible trial (`feasible[i]`) whose summary is best for the
+ * goal: an infeasible trial never wins, however good its curve once looked.
  */
 export function compareMetrics(
   outcomes: readonly ReadonlyMap<string, MetricOutcome>[],
   objective: { metric: string | null; goal: ObjectiveGoal },
+  feasible: readonly boolean[] = outcomes.map(() => true),
 ): CompareMetricRow[] {
   const names = [...new Set(outcomes.flatMap((o) => [...o.keys()]))].sort((a, b) =>
     a === objective.metric ? -1 : b === objective.metric ? 1 : a.localeCompare(b),
@@ -78,9 +82,9 @@ export function compareMetrics(
     let winner: number | null = null;
     if (isObjective)
       row.forEach((o, i) => {
-        const v = o?.best;
-        if (v === null || v === undefined || !Number.isFinite(v)) return;
-        if (winner === null || isBetter(v, row[winner]!.best!, objective.goal)) winner = i;
+        const v = o?.summary;
+        if (!feasible[i] || v === null || v === undefined || !Number.isFinite(v)) return;
+        if (winner === null || isBetter(v, row[winner]!.summary!, objective.goal)) winner = i;
       });
     return { metric, objective: isObjective, outcomes: row, winner };
   });

@@ -193,10 +193,12 @@ describe('trials you can find and compare', () => {
     await expect(wb.page.locator('[data-compare-trial]').count()).resolves.toBe(6); // two tables, three trials each
     const objective = wb.page.locator('[data-testid=compare-metrics] tr[data-metric-row=val_error]');
     await expect(objective.locator('td.winner').count()).resolves.toBe(1);
-    // The winner's best is the smallest of the three (minimize).
-    const bests = (await objective.locator('td[data-best]').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-best'))))) as number[];
-    const winner = Number(await objective.locator('td.winner').getAttribute('data-best'));
-    expect(winner).toBe(Math.min(...bests));
+    // The winner's objective (the project's summary: best over training by default) is the smallest of the three (minimize).
+    const values = (await objective.locator('td[data-summary]').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-summary'))))) as number[];
+    const winner = Number(await objective.locator('td.winner').getAttribute('data-summary'));
+    expect(values).toHaveLength(3);
+    expect(winner).toBe(Math.min(...values));
+    await expect(objective.locator('td').first().textContent()).resolves.toMatch(/best val_error over training/);
     await expect(objective.textContent()).resolves.toMatch(/final/);
     await expect(wb.page.locator('[data-testid=compare-config] tr[data-name=lr][data-differs=true]').count()).resolves.toBe(1);
     await wb.page.waitForFunction(

@@ -12,11 +12,12 @@ describe('names, tags, notes and comparison through the contract', () => {
   const a = make({ lr: 0.01, optimizer: 'adam', max_steps: 300 });
   const b = make({ lr: 0.03, optimizer: 'adam', max_steps: 300 });
   const c = make({ lr: 0.01, optimizer: 'nesterov', max_steps: 300, seed: 3 });
-  // Real points in the real store: val_error goes 0.5 -> 0.1 -> 0.2 for a, 0.4 -> 0.3 for b; c reports only loss.
+  // Real points in the real store: val_error goes 0.5 -> 0.1 -> 0.2 for a, 0.4 -> 0.15 for b; c reports only loss.
+  for (const t of [a, b, c]) engine.trials.markEnded(t.id, { status: 'succeeded', exitCode: 0, signal: null, failureReason: null });
   const points = (trialId: number, metric: string, values: number[]) =>
     engine.metrics.insert(values.map((value, seq) => ({ trialId, metricId: engine.metrics.metricId(metric), seq, step: (seq + 1) * 50, value, wallMs: seq })));
   points(a.id, 'val_error', [0.5, 0.1, 0.2]);
-  points(b.id, 'val_error', [0.4, 0.3]);
+  points(b.id, 'val_error', [0.4, 0.15]);
   points(c.id, 'train_loss', [2, 1]);
 
   it('renames, tags and notes a trial, tells every window, and refuses bad input naming the fix', async () => {
@@ -34,12 +35,16 @@ describe('names, tags, notes and comparison through the contract', () => {
     expect(tagged.map((x) => x.tags)).toEqual([['round-1'], ['keep', 'round-1']]);
   });
 
+  type Comparison = {
+    trials: Trial[];
+    objective: { label: string };
+    verdicts: ({ kind: string } | null)[];
+    config: { name: string; values: unknown[]; differs: boolean }[];
+    metrics: { metric: string; winner: number | null; outcomes: ({ final: number | null; best: number | null; summary: number | null } | null)[] }[];
+  };
+
   it('compares trials: the diff against the first, the objective best and final with its winner', async () => {
-    const cmp = (await engine.invoke('trials.compare', { ids: [a.id, b.id, c.id] })) as {
-      trials: Trial[];
-      config: { name: string; values: unknown[]; differs: boolean }[];
-      metrics: { metric: string; winner: number | null; outcomes: ({ final: number | null; best: number | null } | null)[] }[];
-    };
+    const cmp = (await engine.invoke('trials.compare', { ids: [a.id, b.id, c.id] })) as Comparison;
     expect(cmp.trials.map((t) => t.id)).toEqual([a.id, b.id, c.id]);
     expect(cmp.config.filter((r) => r.differs).map((r) => [r.name, r.values])).toEqual([
       ['lr', [0.01, 0.03, 0.01]],
@@ -47,8 +52,19 @@ describe('names, tags, notes and comparison through the contract', () => {
     ]);
     const objective = cmp.metrics[0]!;
     expect(objective.metric).toBe('val_error');
-    expect(objective.outcomes.map((o) => o && [o.best, o.final])).toEqual([[0.1, 0.2], [0.3, 0.3], null]);
+    expect(objective.outcomes.map((o) => o && [o.best, o.final, o.summary])).toEqual([[0.1, 0.2, 0.1], [0.15, 0.15, 0.15], null]);
     expect(objective.winner).toBe(0);
+    // c never reported the objective: infeasible, as on every screen.
+    expect(cmp.verdicts.map((v) => v?.kind)).toEqual(['feasible', 'feasible', 'infeasible']);
+    expect(cmp.objective.label).toBe('best val_error over training');
+    // Under the project's "final" summary the winner is the one that ended better.
+    engine.projects.update({ ...engine.projects.get(p.id)!, objectiveSummary: 'final' });
+    const byFinal = (await engine.invoke('trials.compare', { ids: [a.id, b.id] })) as Comparison;
+    expect([byFinal.objective.label, byFinal.metrics[0]!.winner, byFinal.metrics[0]!.outcomes.map((o) => o?.summary)]).toEqual([
+      'final val_error',
+      1,
+      [0.2, 0.15],
+    ]);
     await expect(engine.invoke('trials.compare', { ids: [a.id] })).rejects.toThrow(/at least two trials/);
     await expect(engine.invoke('trials.compare', { ids: [a.id, a.id] })).rejects.toThrow(/each trial once/);
   });

@@ -5,6 +5,8 @@
 import type { HyperRole, Trial } from '../../../preload/contract';
 import { MAX_TAGS, type trialMethods } from '../../../preload/contract-trials';
 import { compareConfigs, compareMetrics, type MetricOutcome } from '../../playbook/compareTrials';
+import { objectiveSummaryLabel, summaryOf } from '../../../preload/objectiveSummary';
+import { trialVerdicts } from '../trialVerdicts';
 import { ApiError } from '../errors';
 import type { Engine } from '../engine';
 import type { HandlersFor } from '../handlerTypes';
@@ -45,25 +47,47 @@ export const trialHandlers: HandlersFor<keyof typeof trialMethods> = {
     const trials = ids.map((id) => trial(e, id));
     if (trials.some((t) => t.projectId !== trials[0]!.projectId)) throw new ApiError('compare trials of one project: these come from different projects');
     const project = e.projects.get(trials[0]!.projectId)!;
-    const objective = { metric: project.objectiveMetric, goal: project.objectiveGoal };
+    const summary = summaryOf(project);
+    const objective = {
+      metric: project.objectiveMetric,
+      goal: project.objectiveGoal,
+      label: project.objectiveMetric ? objectiveSummaryLabel(summary, project.objectiveMetric) : null,
+    };
     const best = objective.metric ? e.metrics.objectiveOf(ids, objective.metric, objective.goal) : new Map();
+    // The verdict's number and feasibility, as every other screen states them.
+    const verdicts = objective.metric ? trialVerdicts(e, trials, { metric: objective.metric, goal: objective.goal, summary }) : new Map();
     const outcomes = trials.map(
       (t) =>
         new Map(
           e.metrics.summaries(t.id).map((s): [string, MetricOutcome] => {
             const o = s.name === objective.metric ? best.get(t.id) : undefined;
-            return [s.name, { final: o ? o.last : s.last, finalStep: o?.lastStep ?? null, best: o?.best ?? null, min: s.min, max: s.max }];
+            return [
+              s.name,
+              {
+                final: o ? o.last : s.last,
+                finalStep: o?.lastStep ?? null,
+                best: o?.best ?? null,
+                summary: o ? (verdicts.get(t.id)?.objective ?? null) : null,
+                min: s.min,
+                max: s.max,
+              },
+            ];
           }),
         ),
     );
     return {
       trials,
       objective,
+      verdicts: trials.map((t) => verdicts.get(t.id) ?? null),
       config: compareConfigs(
         trials.map((t) => t.hyperparameters),
         sharedRoles(e, trials),
       ),
-      metrics: compareMetrics(outcomes, objective),
+      metrics: compareMetrics(
+        outcomes,
+        objective,
+        trials.map((t) => verdicts.get(t.id)?.kind === 'feasible'),
+      ),
     };
   },
 };

@@ -36,6 +36,8 @@ export function StudyTrialTable({
   onRetry: (trialId: number) => void;
 }) {
   const notify = useStore((s) => s.notify);
+  // The objective under the project's summary, named as the engine names it ("best val_error over training").
+  const objectiveLabel = rows[0]?.objectiveLabel ?? `best ${objective}`;
   const searched = useMemo(
     () =>
       Object.entries(roles)
@@ -64,8 +66,8 @@ export function StudyTrialTable({
         ),
         col.accessor((r) => r.best ?? undefined, {
           id: 'best',
-          header: `best ${objective}`,
-          meta: meta({ label: `best ${objective}` }),
+          header: () => <span title={objectiveLabel}>{objectiveLabel}</span>,
+          meta: meta({ label: objectiveLabel }),
           cell: (c) => <span className="mono">{fmt(c.getValue())}</span>,
           sortUndefined: 'last',
         }),
@@ -105,7 +107,7 @@ export function StudyTrialTable({
           },
         }),
       ] as ColumnDef<StudyTrialRow, any>[],
-    [searched, roles, objective, onRetry],
+    [searched, roles, objectiveLabel, onRetry],
   );
   const exportSelected = (ids: number[], format: 'csv' | 'jsonl') =>
     void api
@@ -120,7 +122,7 @@ export function StudyTrialTable({
       testId="study-trials"
       rows={rows}
       columns={columns}
-      objectiveLabel={`best ${objective}`}
+      objectiveLabel={objectiveLabel}
       defaultSorting={[{ id: 'best', desc: false }]}
       rowClassName={(r) => (r.id === bestTrialId ? 'best-row' : '')}
       selectionActions={(ids) => (

@@ -30,10 +30,10 @@ function MetricCell({ row, i }: { row: CompareMetricRow; i: number }) {
       </td>
     );
   return (
-    <td className={`mono${row.winner === i ? ' winner' : ''}`} title={range} data-best={o.best ?? ''}>
-      {formatNumber(o.best, { digits: 4 })}
+    <td className={`mono${row.winner === i ? ' winner' : ''}`} title={range} data-summary={o.summary ?? ''}>
+      {formatNumber(o.summary, { digits: 4 })}
       <div className="subtle small">
-        final {formatNumber(o.final, { digits: 4 })}
+        best {formatNumber(o.best, { digits: 4 })} · final {formatNumber(o.final, { digits: 4 })}
         {o.finalStep !== null ? ` at step ${formatInteger(o.finalStep)}` : ''}
       </div>
     </td>
@@ -117,6 +117,11 @@ export function ComparePage({ trialIds }: { trialIds: number[] }) {
             #{t.id}
           </button>{' '}
           <TrialLabel trial={t} />
+          {cmp.verdicts[i] && cmp.verdicts[i]!.kind !== 'feasible' && (
+            <div className={`small ${cmp.verdicts[i]!.kind === 'infeasible' ? 'check-bad' : 'subtle'}`} data-verdict={cmp.verdicts[i]!.kind}>
+              {cmp.verdicts[i]!.words}
+            </div>
+          )}
           <div className="row small">
             <StatusBadge trial={t} />
             {i === 0 ? (
@@ -140,8 +145,8 @@ export function ComparePage({ trialIds }: { trialIds: number[] }) {
         subtitle={
           <>
             Differences read against #{reference.id} ({reference.name}).{' '}
-            {cmp.objective.metric
-              ? `The objective's best is its best value over training (${cmp.objective.goal === 'minimize' ? 'lowest' : 'highest'}); final is the last value reported.`
+            {cmp.objective.label
+              ? `The objective is the ${cmp.objective.label} (the project's setting; ${cmp.objective.goal === 'minimize' ? 'lower' : 'higher'} is better); the best feasible trial is marked. Best is the best value over training, final the last one reported.`
               : 'The project has no objective metric yet: choose one on its page to see which trial is best.'}
           </>
         }
@@ -159,7 +164,7 @@ export function ComparePage({ trialIds }: { trialIds: number[] }) {
                 {cmp.metrics.map((m) => (
                   <tr key={m.metric} data-metric-row={m.metric}>
                     <td className="mono">
-                      {m.objective ? <b>best {m.metric}</b> : `final ${m.metric}`}
+                      {m.objective ? <b>{cmp.objective.label}</b> : `final ${m.metric}`}
                       {m.objective && <div className="subtle small">objective, {cmp.objective.goal === 'minimize' ? 'lower' : 'higher'} is better</div>}
                     </td>
                     {trials.map((t, i) => (
