@@ -109,6 +109,7 @@ describe('statistics in words a statistician would sign, in the browser', () => 
     await wb.page.locator('[data-nav=journal]').click();
     await wb.page.locator('[data-sensitivity=optimizer]').waitFor();
     await expect(wb.page.locator('[data-sensitivity=optimizer]').textContent()).resolves.toMatch(/optimizer \(scientific\)/);
+    await shots('stats-journal', '[data-sensitivity=optimizer]');
   });
 
   it('shows the p-value, the interval and a labelled Bayesian probability with what each means', async () => {

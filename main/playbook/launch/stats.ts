@@ -371,7 +371,7 @@ function noPosteriorNote(candidate: SampleSummary, incumbent: SampleSummary, met
   if (single.length)
     return `No posterior probability: one run of the ${single.join(' and of the ')} gives no estimate of the seed-to-seed spread, which the model needs.`;
   const flat = (['candidate', 'incumbent'] as const).filter((side) => (side === 'candidate' ? candidate : incumbent).sd === 0);
-  return `No posterior probability: every ${flat.join(' and every ')} run gave the same ${metric}, so the model has no spread to work from (identical reruns say nothing about how much a retrain varies).`;
+  return `No posterior probability: every ${flat.join(' and every ')} run gave the same ${metric}, so the model has no spread to work from for it (its posterior for σ would be improper).`;
 }
 
 /** What the p-value, the interval and the posterior probability mean here, and what they do not. */
