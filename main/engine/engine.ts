@@ -38,6 +38,7 @@ import { availableParallelism } from 'node:os';
 import { Executors } from './executors/executor';
 import { LocalExecutor } from './executors/local';
 import { SshExecutor } from './executors/ssh';
+import { SlurmExecutor } from './executors/slurm/slurmExecutor';
 
 export interface EngineOptions {
   dataDir: string;
@@ -49,6 +50,8 @@ export interface EngineOptions {
   cpuSlots?: number;
   /** GPU ids to schedule on (CUDA_VISIBLE_DEVICES values); default: none until `open` detects them. */
   gpus?: string[];
+  /** How often squeue is asked about the Slurm jobs followed (default 2 s). */
+  slurmPollMs?: number;
 }
 
 type Listener = (event: EventName, payload: Events[EventName]) => void;
@@ -100,7 +103,7 @@ export class Engine {
     this.decisions = new DecisionRepo(this.db);
     this.settings = new SettingsRepo(this.db);
     this.sshHosts = new SshHosts(this.settings);
-    this.executors = new Executors([new LocalExecutor(), new SshExecutor(this.sshHosts)]);
+    this.executors = new Executors([new LocalExecutor(), new SshExecutor(this.sshHosts), new SlurmExecutor({ dataDir: opts.dataDir, pollMs: opts.slurmPollMs })]);
     this.runner = new Runner({
       executors: this.executors,
       // Optional chaining: a trial re-attached before the scheduler exists may end at once.

@@ -7,16 +7,21 @@ import { readExitRecord, readHostInfo, trialHostPath } from '../../main/engine/r
 import { LogReader, segments } from '../../main/engine/runner/trialLog';
 
 /** Runs the real host with tiny segments, so rotation happens within a few hundred bytes. */
-function runHost(segmentBytes: number, keep: number, program: string[], engineReadTo?: number): string {
+function runHost(segmentBytes: number, keep: number, program: string[], engineReadTo?: number, status = 0): string {
   const dir = mkdtempSync(join(tmpdir(), 'tb-log-'));
   // What the engine writes as it checkpoints: the host deletes only what was read (or far too much).
   if (engineReadTo !== undefined) writeFileSync(join(dir, 'read.offset'), String(engineReadTo));
   const r = spawnSync(trialHostPath(), [dir, String(segmentBytes), String(keep), '80', '24', '1000', '--', ...program]);
-  expect(r.status).toBe(0);
+  expect(r.status).toBe(status);
   return dir;
 }
 
 describe('trial log segments', () => {
+  it('the host ends with the training\'s exit status (a scheduler running it sees a failure), after recording it', () => {
+    const dir = runHost(1 << 20, 4, ['sh', '-c', 'echo bye; exit 3'], undefined, 3);
+    expect(readExitRecord(dir)).toMatchObject({ exitCode: 3, signal: null });
+  });
+
   it('split the output at exact byte offsets, keep the last ones, and a reader skips what was deleted', () => {
     const text = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n') + '\n';
     const dir = runHost(64, 3, ['printf', '%s', text], 1e12);
@@ -53,9 +58,9 @@ describe('trial log segments', () => {
   });
 
   it('records a signal death and a program that cannot be run', () => {
-    const killed = runHost(1 << 20, 2, ['sh', '-c', 'echo before; kill -9 $$']);
+    const killed = runHost(1 << 20, 2, ['sh', '-c', 'echo before; kill -9 $$'], undefined, 128 + 9);
     expect(readExitRecord(killed)).toMatchObject({ exitCode: null, signal: 'SIGKILL' });
-    const missing = runHost(1 << 20, 2, ['/nonexistent/program', '--flag']);
+    const missing = runHost(1 << 20, 2, ['/nonexistent/program', '--flag'], undefined, 127);
     expect(readExitRecord(missing)).toMatchObject({ exitCode: 127 });
     const reader = new LogReader(missing, 0);
     expect(reader.read(Buffer.alloc(4096))!.toString()).toContain('cannot run /nonexistent/program: No such file or directory');

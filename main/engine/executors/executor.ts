@@ -58,7 +58,11 @@ export interface TrialProcessEvents {
   onRef(ref: unknown): void;
   /** Where the trial is now, in its scheduler's words; shown on the trial page. */
   onPlacement(placement: TrialPlacement): void;
-  /** The training started at this time (Unix ms): the trial's run time counts from here, not from when it was queued by a cluster. */
+  /**
+   * The training started at this time (Unix ms): the trial's run time counts from here, not from
+   * when it was queued by a cluster. A Slurm trial has no start time until this is told; others
+   * start when they are launched, and need to tell it only to correct that.
+   */
   onStarted(atMs: number): void;
   /** Something the trial page should say and keep (an SSH host's connection was lost, and is back). Added for SSH: placement is one state, a notice stays. */
   onNotice?(text: string): void;

@@ -155,7 +155,8 @@ export class Runner {
 
     // Running (with its folder) before the host exists: an engine that dies in between leaves a
     // trial its successor follows or ends, never a queued one it would start a second time.
-    trials.markRunning(trial.id, null, dir);
+    // On a cluster the trial may wait in its queue first: its run time starts when its executor says it started (onStarted).
+    trials.markRunning(trial.id, null, dir, trial.executor.kind === 'slurm' ? null : Date.now());
     let session: TrialSession;
     try {
       const executor = this.deps.executors.for(trial.executor);

@@ -52,6 +52,11 @@ export function trialHostPath(): string {
   throw new Error(`the trial host (${TRIAL_HOST_NAME}) is not built: run \`npm run build\` (it needs a C compiler: \`apt install gcc\` or Xcode's command line tools)`);
 }
 
+/** The host's arguments for one trial (host/trialHost.c's usage): the same wherever it runs (here, or on a Slurm node). */
+export function trialHostArgs(opts: { dir: string; argv: string[]; cols: number; rows: number; graceMs: number; segmentBytes?: number }): string[] {
+  return [opts.dir, String(opts.segmentBytes ?? SEGMENT_BYTES), String(KEEP_SEGMENTS), String(opts.cols), String(opts.rows), String(opts.graceMs), '--', ...opts.argv];
+}
+
 /**
  * Starts a host for one trial, detached in its own session (so the engine's death does not
  * reach it), with the trial's environment and working directory. Its stdio goes nowhere: all
@@ -71,7 +76,7 @@ export function spawnTrialHost(
   /** Told when the host exits before it started the training (it could not create its files: a full disk, a read-only folder), with what it said. */
   onFailedStart?: (why: string) => void,
 ): number {
-  const args = [opts.dir, String(opts.segmentBytes ?? SEGMENT_BYTES), String(KEEP_SEGMENTS), String(opts.cols), String(opts.rows), String(opts.graceMs), '--', ...opts.argv];
+  const args = trialHostArgs(opts);
   // stderr is read only for a failed start: the host writes to it only before the training
   // exists (the training's own output goes to the pty).
   const child = spawn(trialHostPath(), args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -229,8 +229,8 @@ export class TrialRepo {
   }
 
   /** The trial's host has started; `logPath` is the trial's folder, where the host writes its log. */
-  markRunning(id: number, hostPid: number | null, logPath: string): void {
-    this.stmts.start.run(Date.now(), hostPid, logPath, id);
+  markRunning(id: number, hostPid: number | null, logPath: string, startedAt: number | null = Date.now()): void {
+    this.stmts.start.run(startedAt, hostPid, logPath, id);
   }
 
   /** The trial host's pid, once it is spawned. */
@@ -254,7 +254,7 @@ export class TrialRepo {
   }
 
   /** When the training really started: a job's time in a cluster's queue is not run time. */
-  setStartedAt(id: number, atMs: number): void {
+  setStartedAt(id: number, atMs: number | null): void {
     this.stmts.startedAt.run(atMs, id);
   }
 

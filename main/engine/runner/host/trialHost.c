@@ -30,6 +30,10 @@
  *                 the disk may be full), overwritten with the exit status once the output is
  *                 drained: {"exitCode":0,"signal":null,"stopped":false,"bytes":N,"error":null}.
  *
+ * Exit status: the training's (128 + the signal where a signal ended it), once exit.json is
+ * written, so a scheduler that runs the host (Slurm) records the training's end; a status
+ * without an exit record means the host itself failed.
+ *
  * Signals: SIGTERM or SIGINT to the host means Stop: the child's process group gets SIGTERM,
  * then SIGKILL after GRACE_MS, and the host goes on draining. SIGHUP is ignored (the host has no
  * terminal of its own; nothing should end it but the trial's end or Stop).
@@ -450,5 +454,9 @@ int main(int argc, char **argv) {
   if (len > sizeof blank) len = sizeof blank;
   if (pwrite(exit_fd, rec, len, 0) != (ssize_t)len) return 4;
   close(exit_fd);
-  return 0;
+  /* The host ends as the training did (a shell's convention: 128 + the signal), so whoever runs
+   * the host sees the training's end too: Slurm records a failed training as FAILED with its
+   * exit code. What was recorded is in exit.json either way. */
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
 }
