@@ -174,7 +174,7 @@ describe.skipIf(missing !== null)('trials on Slurm', () => {
     const t = await startOnSlurm(project, slurm({ timeLimit: '1' }));
     const end = await engine.runner.waitForEnd(t.id);
     expect(end.status).toBe('interrupted');
-    expect(end.failureReason).toMatch(/^reached its Slurm time limit \(1:00\) and was stopped by Slurm/);
+    expect(end.failureReason).toMatch(/^reached its Slurm time limit \(00:01:00\) and was stopped by Slurm/);
     expect(end.placement?.state).toBe('TIMEOUT');
     const loss = ((await engine.invoke('trials.metrics', { id: t.id })) as { name: string; count: number }[]).find((m) => m.name === 'loss');
     expect(loss?.count ?? 0).toBeGreaterThanOrEqual(50);
