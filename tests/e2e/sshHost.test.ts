@@ -41,4 +41,35 @@ describe.skipIf(missing !== null)('an SSH host, added in Settings and running a 
     await card.scrollIntoViewIfNeeded();
     await wb.shot('settings-ssh-host');
   }, 90_000);
+
+  it('runs a study on the host from the designer, with live curves', async () => {
+    await wb.page.locator('[data-nav=studies]').click();
+    await wb.page.getByTestId('new-study').click();
+    await wb.page.locator('[data-field=study-name]').fill('On the SSH host');
+    await wb.page.locator('[data-field=study-goal]').fill('Does the learning rate matter at 300 steps on the remote machine?');
+    await wb.page.locator('tr[data-row=max_steps] input[aria-label="value of max_steps"]').fill('300');
+    await wb.page.locator('[data-field=budget]').fill('2');
+    await wb.page.locator('[data-field=concurrency]').fill('2');
+    await wb.page.locator('[data-field=executor]').selectOption(`ssh:${sshd.alias}`);
+    await expect(wb.page.getByText(/The command runs in .*examples\/digits on tunebench-test/).count()).resolves.toBe(1);
+    await wb.page.locator('[data-field=executor]').scrollIntoViewIfNeeded();
+    await wb.shot('study-designer-ssh');
+    await wb.page.getByTestId('create-study').click();
+    await wb.page.locator('[data-study-status]').waitFor();
+    await expect(wb.page.getByTestId('study-executor').textContent()).resolves.toBe(`SSH ${sshd.alias}`);
+    // Curves grow while the trials run on the host.
+    await wb.page.waitForFunction(
+      () => Number((document.querySelector('[data-study-metric="train_loss"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) >= 1 && document.querySelector('[data-study-status="running"]') !== null,
+      undefined,
+      { timeout: 120_000 },
+    );
+    await wb.shot('study-running-ssh', true);
+    await wb.page.locator('[data-study-status="done"]').waitFor({ timeout: 240_000 });
+    await wb.page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid=study-trials] [data-status]')].filter((e) => e.textContent === 'succeeded').length === 2,
+      undefined,
+      { timeout: 15_000 },
+    );
+    await wb.page.waitForFunction(() => Number((document.querySelector('[data-study-metric="val_error"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 2, undefined, { timeout: 15_000 });
+  }, 400_000);
 });

@@ -1,3 +1,5 @@
+import { ExecutorPicker } from '../components/ExecutorPicker';
+import type { ExecutorInput } from '../../../preload/contract-executors';
 import { useEffect, useMemo, useState } from 'react';
 import type { HyperRole, Hyperparameters, MethodOutput, Project } from '../../../preload/contract';
 import { parseSearchSpace, parseSearchSpaceJson, type PlainRange, type SearchSpace } from '../../../preload/space';
@@ -104,6 +106,7 @@ export function StudyDesigner({ project, fromStudy }: { project: Project; fromSt
   const [budget, setBudget] = useState('16');
   const [concurrency, setConcurrency] = useState('2');
   const [seed, setSeed] = useState('');
+  const [executor, setExecutor] = useState<ExecutorInput>({ kind: 'local' });
   const [jsonMode, setJsonMode] = useState(false);
   const [jsonText, setJsonText] = useState('');
   const [preview, setPreview] = useState<{ seed: number; points: Hyperparameters[] } | null>(null);
@@ -187,6 +190,7 @@ export function StudyDesigner({ project, fromStudy }: { project: Project; fromSt
         objectiveGoal,
         budget: b,
         concurrency: c,
+        executor,
         ...(sd !== undefined ? { seed: sd } : {}),
       },
     };
@@ -434,6 +438,11 @@ export function StudyDesigner({ project, fromStudy }: { project: Project; fromSt
             <input className="mono" value={seed} onChange={(e) => setSeed(e.target.value)} data-field="seed" />
           </label>
         </div>
+      </section>
+
+      <section className="card">
+        <h2>Where trials run</h2>
+        <ExecutorPicker value={executor} onChange={setExecutor} />
       </section>
 
       {preview && (

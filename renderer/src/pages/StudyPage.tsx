@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { StudyTrialRow } from '../../../preload/contract';
 import { api } from '../api/client';
+import { describeExecutor } from '../../../preload/contract-executors';
 import { StudyChart } from '../components/StudyChart';
 import { StudyProgressBar } from '../components/StudyProgress';
 import { StudyTrialTable } from '../components/StudyTrialTable';
@@ -135,6 +136,8 @@ export function StudyPage({ studyId }: { studyId: number }) {
           <dd>
             {study.budget} trials, quasi-random (scrambled Halton), seed <span className="mono">{study.seed}</span>, {study.concurrency} at once
           </dd>
+          <dt>Runs on</dt>
+          <dd data-testid="study-executor">{describeExecutor(study.executor)}</dd>
           <dt>Fixed</dt>
           <dd className="mono">{fixed.length ? fixed.map(([k, v]) => `${k}=${String(v)}`).join('  ') : '—'}</dd>
         </dl>
