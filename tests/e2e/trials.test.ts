@@ -133,6 +133,7 @@ describe('trials you can find and compare', () => {
     await wb.page.locator('[data-filter-status=failed]').check();
     await wb.page.getByTestId('no-match').waitFor();
     await expect(wb.page.getByTestId('no-match').textContent()).resolves.toMatch(/No trial matches this filter/);
+    await shots('trials-no-match', '[data-testid=trial-table]');
     await wb.page.locator('[data-filter-status=failed]').uncheck();
     await wb.page.keyboard.press('Escape');
 
@@ -176,12 +177,21 @@ describe('trials you can find and compare', () => {
 
   it('hides a column with the chooser and keeps the choice after a reload', async () => {
     await wb.page.getByTestId('column-chooser').locator('summary').click();
-    await wb.page.locator('[data-testid=column-chooser] [data-column=started]').uncheck();
+    // The start time is hidden at first (room for what differs); the chooser shows it and hides the duration.
     await expect(table().locator('th[data-column=started]').count()).resolves.toBe(0);
+    await wb.page.locator('[data-testid=column-chooser] [data-column=started]').check();
+    await wb.page.locator('[data-testid=column-chooser] [data-column=duration]').uncheck();
+    await expect(table().locator('th[data-column=duration]').count()).resolves.toBe(0);
+    await expect(table().locator('th[data-column=started]').count()).resolves.toBe(1);
     await wb.page.reload();
     await table().waitFor();
-    await expect(table().locator('th[data-column=started]').count()).resolves.toBe(0);
+    await expect(table().locator('th[data-column=duration]').count()).resolves.toBe(0);
+    await expect(table().locator('th[data-column=started]').count()).resolves.toBe(1);
+    // Back to the default columns for the screenshots that follow.
+    await wb.page.getByTestId('column-chooser').locator('summary').click();
+    await wb.page.getByText('default columns').click();
     await expect(table().locator('th[data-column=duration]').count()).resolves.toBe(1);
+    await wb.page.keyboard.press('Escape');
   });
 
   it('compares the selected trials: config diff, final and best metrics, overlaid curves', async () => {
@@ -276,6 +286,10 @@ describe('trials you can find and compare', () => {
     await go(`#/project/${projectId}/runs`);
     await table().waitFor();
     await shots('trials-project-dark', '[data-testid=trial-table]');
+    const first = await rows().first().getAttribute('data-trial');
+    await go(`#/trial/${first}`);
+    await wb.page.getByTestId('trial-labels').waitFor();
+    await shots('trials-labels-dark', '[data-testid=trial-labels]');
     await wb.page.evaluate(() => localStorage.setItem('tunebench.theme', 'light'));
   });
 });

@@ -3,7 +3,7 @@ import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
 import { useNow } from '../lib/useNow';
 import { TRIAL_KIND_LABELS, type Hyperparameters, type MethodOutput, type Trial } from '../../../preload/contract';
 import { api } from '../api/client';
-import { formatDuration, formatTime, formatNumber } from '../lib/format';
+import { formatDuration, formatTime, formatNumber, formatValue } from '../lib/format';
 import { DEFAULT_PROJECT_KINDS, type FilterableTrial } from '../lib/trialFilter';
 import { TrialGrid, type TrialColumnMeta } from '../trials/TrialGrid';
 import { StatusBadge } from './StatusBadge';
@@ -12,7 +12,7 @@ import { StatusBadge } from './StatusBadge';
 function differences(t: Trial, current: Hyperparameters): string[] {
   const diff = Object.entries(t.hyperparameters).filter(([k, v]) => current[k] !== v);
   const missing = Object.keys(current).filter((k) => !(k in t.hyperparameters));
-  return [...diff.map(([k, v]) => `${k}=${String(v)}`), ...missing.map((k) => `no ${k}`)];
+  return [...diff.map(([k, v]) => `${k}=${formatValue(v)}`), ...missing.map((k) => `no ${k}`)];
 }
 
 function fmt(v: number | null | undefined): string {
@@ -21,6 +21,9 @@ function fmt(v: number | null | undefined): string {
 
 /** Refetching objectives on every event of a busy project would be wasted: at most this often. */
 const REFRESH_MS = 1000;
+
+/** The start time is one hover away on the trial page; its room goes to what differs. */
+const DEFAULT_HIDDEN = ['started'];
 
 type Row = FilterableTrial & { last: number | null; lastStep: number | null };
 const col = createColumnHelper<Row>();
@@ -88,7 +91,7 @@ export function TrialTable({ trials, projectId, current }: { trials: Trial[]; pr
         col.display({
           id: 'differs',
           header: 'Differs from the project',
-          meta: meta({ label: 'Differs from the project', wrap: true }),
+          meta: meta({ label: 'Differs from the project', wrap: true, width: 320 }),
           cell: (c) => {
             const parts = differences(c.row.original, current);
             return parts.length ? (
@@ -144,6 +147,7 @@ export function TrialTable({ trials, projectId, current }: { trials: Trial[]; pr
       defaultKinds={DEFAULT_PROJECT_KINDS}
       objectiveLabel={metric ? `best ${metric}` : null}
       defaultSorting={[{ id: 'id', desc: true }]}
+      defaultHidden={DEFAULT_HIDDEN}
       empty={
         <p className="empty">
           No trials yet. Press <kbd>Run</kbd> (or <kbd>Ctrl</kbd>+<kbd>Enter</kbd>) to start the first one with the values above.

@@ -131,11 +131,6 @@ export function TrialPage({ trialId }: { trialId: number }) {
       ))}
 
       <section className="card">
-        <h2>Name, tags and notes</h2>
-        <TrialLabelsEditor key={trial.id} trial={trial} />
-      </section>
-
-      <section className="card">
         <h2>Curves</h2>
         <TrialProgress trial={trial} series={series} objective={objective} goal={goal} />
         {names.length === 0 ? (
@@ -147,6 +142,11 @@ export function TrialPage({ trialId }: { trialId: number }) {
             ))}
           </div>
         )}
+      </section>
+
+      <section className="card">
+        <h2>Name, tags and notes</h2>
+        <TrialLabelsEditor key={trial.id} trial={trial} />
       </section>
 
       {project && <TrialReview project={project} trial={trial} />}

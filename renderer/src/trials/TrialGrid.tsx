@@ -51,6 +51,8 @@ export interface TrialGridProps<R extends FilterableTrial> {
   /** The objective's name, for the value filter ("best val_error"); null where the project has none. */
   objectiveLabel: string | null;
   defaultSorting: SortingState;
+  /** Columns hidden until the chooser shows them (what fits 1280 pixels). */
+  defaultHidden?: string[];
   rowClassName?: (r: R) => string;
   /** Buttons for the selection beside Compare (export...). */
   selectionActions?: (ids: number[]) => ReactNode;
@@ -149,7 +151,8 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
   const [filter, setFilter] = useRemembered<TrialFilter>(`${memoryKey}:filter`, () => defaults);
   const [sorting, setSorting] = useRemembered<SortingState>(`${memoryKey}:sort`, () => props.defaultSorting);
   const [selection, setSelection] = useRemembered<RowSelectionState>(`${memoryKey}:selection`, () => ({}));
-  const [visibility, setVisibility] = usePersisted<VisibilityState>(`tunebench.columns.${tableId}`, {});
+  const initialVisibility = useMemo<VisibilityState>(() => Object.fromEntries((props.defaultHidden ?? []).map((c) => [c, false])), [props.defaultHidden]);
+  const [visibility, setVisibility] = usePersisted<VisibilityState>(`tunebench.columns.${tableId}`, initialVisibility);
   const [tagText, setTagText] = useState('');
   // Bumped when the filters are cleared: the range fields hold their own text and start again empty.
   const [clears, setClears] = useState(0);
@@ -365,8 +368,8 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
                 <span>{(c.columnDef.meta as TrialColumnMeta | undefined)?.label ?? c.id}</span>
               </label>
             ))}
-          <button className="link small" onClick={() => setVisibility({})}>
-            show all columns
+          <button className="link small" onClick={() => setVisibility(initialVisibility)}>
+            default columns
           </button>
         </Menu>
         {active > 0 && (
