@@ -6,17 +6,22 @@
  * Recognised from what the frameworks actually print (the texts are in tests/unit/oom.test.ts):
  * PyTorch's CUDA, HIP (ROCm), MPS and CPU allocators and its OutOfMemoryError classes, JAX/XLA's
  * RESOURCE_EXHAUSTED status, TensorFlow's "OOM when allocating tensor", Python's own MemoryError
- * (NumPy's "Unable to allocate"), and death by SIGKILL, which is what the Linux out-of-memory
- * killer (and a container's memory cgroup) sends: a probable, not a certain, out-of-memory.
+ * (NumPy's "Unable to allocate"), the kernel's and a memory cgroup's oom-kill reports, Slurm's
+ * "oom-kill event(s)", a DataLoader worker killed by a signal, and death by SIGKILL, which is what
+ * the Linux out-of-memory killer (and a container's memory cgroup) sends: a probable, not a
+ * certain, out-of-memory.
  */
 
 /** Which allocator or framework said it ran out of memory. */
-export type OomSource = 'cuda' | 'hip' | 'mps' | 'cpu' | 'torch' | 'xla' | 'tensorflow' | 'python' | 'killed';
+export type OomSource = 'cuda' | 'hip' | 'mps' | 'cpu' | 'torch' | 'xla' | 'tensorflow' | 'python' | 'oom-killer' | 'slurm' | 'dataloader' | 'killed';
 
 /** An out-of-memory that was recognised, with the evidence for it. */
 export interface OutOfMemory {
   source: OomSource;
-  /** False only for death by SIGKILL, where nothing printed confirms it. */
+  /**
+   * False for death by SIGKILL (of the process or of a DataLoader worker), where nothing printed
+   * confirms that memory was the reason.
+   */
   certain: boolean;
   /** The text (or signal) that gave it away, for the failure reason and the sweep's table. */
   evidence: string;
@@ -60,7 +65,27 @@ const PATTERNS: readonly Pattern[] = [
   { source: 'xla', re: /RESOURCE_EXHAUSTED/ },
   // Python's own exception, as the last line of a traceback or NumPy's _ArrayMemoryError.
   { source: 'python', re: /^(?:\w+\.)*_?\w*MemoryError(?::|$)|Unable to allocate [\d.]+ [KMGTP]?i?B for an array/m },
+  // The kernel's report, where it reaches the output (a container's log, `dmesg` relayed by a
+  // wrapper): "Out of memory: Killed process 4242 (python)", "Memory cgroup out of memory: Killed
+  // process ...", "oom-kill:constraint=CONSTRAINT_MEMCG,...", "python invoked oom-killer: ...",
+  // and Kubernetes' container state "OOMKilled".
+  { source: 'oom-killer', re: /(?:Memory cgroup )?[Oo]ut of memory: Kill(?:ed)? process \d+|oom-kill:constraint=\w+|invoked oom-killer|\bOOMKilled\b/ },
+  // Slurm's step daemon after the job's memory cgroup killed a task: "slurmstepd: error: Detected
+  // 1 oom-kill event(s) in StepId=123.0 ..." (20.x and later), "Detected 1 oom_kill event in
+  // step 123.0" (older), "srun: error: node1: task 0: Out Of Memory", and "Job 123 exceeded
+  // memory limit (1000 > 500), being killed" from the job-accounting memory enforcement.
+  { source: 'slurm', re: /Detected \d+ oom[-_]kill events?(?:\(s\))?|task \d+: Out Of Memory|exceeded (?:job )?memory limit/i },
 ];
+
+/**
+ * PyTorch's DataLoader reports a worker that died: "DataLoader worker (pid 4242) is killed by
+ * signal: Killed." means SIGKILL, which is what the out-of-memory killer sends (probable, as for
+ * the process itself); "... by signal: Bus error. It is possible that dataloader's workers are
+ * out of shared memory" is /dev/shm running out, which grows with the batch too. A worker killed
+ * by another signal (Segmentation fault) is a crash, not memory.
+ */
+const DATALOADER_KILLED = /DataLoader worker \(pid\(?s?\)? ?[\d, ]+\) is killed by signal: (Killed|Bus error)/;
+const DATALOADER_SHM = /out of shared memory/;
 
 /**
  * Lines that contain an out-of-memory word but do not mean the process ran out of memory.
@@ -97,6 +122,19 @@ export function findOomMessage(text: string): OutOfMemory | null {
         return { source, certain: true, evidence, reason: `Out of memory (${evidence}). Try a smaller batch size or model.` };
       }
     }
+  }
+  for (const line of lines) {
+    const m = DATALOADER_KILLED.exec(line);
+    if (!m) continue;
+    if (m[1] === 'Bus error' || DATALOADER_SHM.test(text)) {
+      return { source: 'dataloader', certain: true, evidence: m[0], reason: `Out of shared memory (${m[0]}): DataLoader workers pass batches through /dev/shm. Try a smaller batch size, fewer workers, or a larger /dev/shm (docker --shm-size).` };
+    }
+    return {
+      source: 'dataloader',
+      certain: false,
+      evidence: m[0],
+      reason: `${PROBABLE_OOM_KILLED}: ${m[0]} — SIGKILL, which is how the operating system's out-of-memory killer ends a process. Try a smaller batch size or fewer DataLoader workers.`,
+    };
   }
   return null;
 }

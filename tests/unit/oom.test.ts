@@ -69,6 +69,44 @@ BufferAssignment OOM Debugging.`,
     data = [0] * n
 MemoryError`,
   },
+  'the kernel OOM killer, relayed': {
+    source: 'oom-killer',
+    text: `[12345.678901] Out of memory: Killed process 4242 (python3) total-vm:18723456kB, anon-rss:15987564kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:31560kB oom_score_adj:0`,
+  },
+  'a memory cgroup OOM kill': {
+    source: 'oom-killer',
+    text: `[ 8123.442211] Memory cgroup out of memory: Killed process 777 (python) total-vm:9145468kB, anon-rss:4171432kB, file-rss:61204kB, shmem-rss:0kB, UID:0 pgtables:8568kB oom_score_adj:0`,
+  },
+  'the kernel oom-kill constraint line': {
+    source: 'oom-killer',
+    text: `[ 8123.441900] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/docker/4f1c,task_memcg=/docker/4f1c,task=python,pid=777,uid=0`,
+  },
+  'Kubernetes container state': {
+    source: 'oom-killer',
+    text: `    State:          Terminated
+      Reason:       OOMKilled
+      Exit Code:    137`,
+  },
+  'Slurm 20+ oom-kill events': {
+    source: 'slurm',
+    text: `slurmstepd: error: Detected 1 oom-kill event(s) in StepId=123456.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.`,
+  },
+  'Slurm, older wording': {
+    source: 'slurm',
+    text: `slurmstepd: error: Detected 2 oom_kill events in step 98765.0 cgroup. Some of your processes may have been killed by the cgroup out-of-memory handler.`,
+  },
+  'Slurm singular oom_kill event': {
+    source: 'slurm',
+    text: `slurmstepd: error: Detected 1 oom_kill event in step 98765.0 cgroup.`,
+  },
+  'srun task out of memory': {
+    source: 'slurm',
+    text: `srun: error: gpu-node-07: task 0: Out Of Memory`,
+  },
+  'Slurm job accounting limit': {
+    source: 'slurm',
+    text: `slurmstepd: error: Job 4242 exceeded memory limit (16777216 > 16000000), being killed`,
+  },
 };
 
 /** Texts that mention memory but are not an out-of-memory failure. */
@@ -84,6 +122,8 @@ ValueError: Expected input batch_size (64) to match target batch_size (32).`,
 |                  PyTorch CUDA memory summary, device ID 0                 |
 |---------------------------------------------------------------------------|
 |            CUDA OOMs: 0            |        cudaMalloc retries: 0         |`,
+  'a DataLoader worker that crashed': `RuntimeError: DataLoader worker (pid 4242) is killed by signal: Segmentation fault.`,
+  'Slurm reporting no oom-kill': `slurmstepd: info: job 123 completed; memory peak 12.1 GiB of 16 GiB`,
   'TensorFlow OOM hint without the error': `Hint: If you want to see a list of allocated tensors when OOM happens, add report_tensor_allocations_upon_oom to RunOptions for current allocation info.`,
 };
 
@@ -113,6 +153,25 @@ describe('findOomMessage', () => {
   it('reads a message split by carriage returns from a progress bar', () => {
     const text = ' 12%|█▏        | 120/1000 [00:03<00:22]\rRuntimeError: CUDA out of memory. Tried to allocate 1.00 GiB';
     expect(findOomMessage(text)?.source).toBe('cuda');
+  });
+});
+
+describe('a DataLoader worker killed by a signal', () => {
+  it('reads SIGKILL of a worker as a probable OOM (killed)', () => {
+    const text = `Traceback (most recent call last):
+  File "/usr/lib/python3/dist-packages/torch/utils/data/dataloader.py", line 1120, in _try_get_data
+    data = self._data_queue.get(timeout=timeout)
+RuntimeError: DataLoader worker (pid 31337) is killed by signal: Killed.`;
+    const oom = recogniseOom(text, { exitCode: 1, signal: null });
+    expect(oom).toMatchObject({ source: 'dataloader', certain: false, evidence: 'DataLoader worker (pid 31337) is killed by signal: Killed' });
+    expect(oom!.reason.startsWith(PROBABLE_OOM_KILLED)).toBe(true);
+  });
+
+  it('reads a Bus error of a worker (shared memory) as out of memory', () => {
+    const text = `RuntimeError: DataLoader worker (pid 4242) is killed by signal: Bus error. It is possible that dataloader's workers are out of shared memory. Please try to raise your shared memory limit.`;
+    const oom = findOomMessage(text);
+    expect(oom).toMatchObject({ source: 'dataloader', certain: true });
+    expect(oom!.reason).toMatch(/shared memory.*\/dev\/shm/);
   });
 });
 
