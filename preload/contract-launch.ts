@@ -114,6 +114,11 @@ export interface LaunchView {
   gain: number | null;
   /** The objective's summary in words: "best val_error over training". */
   objectiveLabel: string;
+  /**
+   * Time until the last pending rerun ends, from the reruns' measured durations; null when none is
+   * pending or none has ended yet. A screen counts it down each second (renderer/src/lib/countdown.ts).
+   */
+  etaMs: number | null;
   /** How a rerun's seed reaches this project's script, in words (a flag, a placeholder, or none). */
   seeding: string;
 }

@@ -13,10 +13,11 @@ import { hyperparameters, id, noControlCharacters, returns, safeRecord } from '.
 import type { SweepAnalysis } from '../main/playbook/batchSize/recommendation';
 import type { ProbeOutcome, SweepEnd } from '../main/playbook/batchSize/probePlan';
 import type { SteadyState } from '../main/playbook/batchSize/throughput';
+import type { TrainingSetSize } from '../main/script/trainingSet';
 import type { ArchitectureFamily, TaskType } from '../main/playbook/catalog/architectures';
 import type { Optimizer, OptimizerId } from '../main/playbook/catalog/optimizers';
 
-export type { SweepAnalysis, ProbeOutcome, SweepEnd, SteadyState, ArchitectureFamily, TaskType, Optimizer, OptimizerId };
+export type { SweepAnalysis, ProbeOutcome, SweepEnd, SteadyState, TrainingSetSize, ArchitectureFamily, TaskType, Optimizer, OptimizerId };
 
 /** The catalogs the wizard offers (data from main/playbook/catalog), sent once. */
 export interface WizardCatalog {
@@ -129,6 +130,23 @@ export const sweepSettings = z
     stepBudget: positiveInt('The step budget', '600').nullable().default(null),
     /** A probe still running after this long is stopped and counted as failed. */
     probeTimeoutSeconds: z.number().int().min(5).max(24 * 3600).default(600),
+    /**
+     * A probe that prints no step for this long (from its start, then from its last step) is
+     * ended as stalled. 120 s covers a slow start (imports, CUDA context, loading a data set from
+     * disk) and is far beyond any step a probe measures.
+     */
+    stallSeconds: z.number().int('whole seconds').min(5, 'at least 5 s: a script needs a moment to start').max(24 * 3600).default(120),
+    /**
+     * Runs per size at most, each a fresh process: a size runs at least twice (when more than one
+     * is allowed) and again until its throughput's spread is within `targetSpread`. 4 keeps a
+     * sweep of eight sizes under 32 probes while a noisy size still gets a fair range.
+     */
+    maxRuns: z.number().int('a whole number of runs').min(1, 'at least 1 run per size').max(10, 'at most 10 runs per size').default(4),
+    /**
+     * The spread a size's runs should come within: (fastest − slowest) / median. 10% (±5%) is
+     * what repeated probes reach on a quiet machine; the recommendation needs a gain beyond it.
+     */
+    targetSpread: z.number().min(0.01, 'a spread of at least 1%').max(1, 'a spread of at most 100%').default(0.1),
   })
   .refine((s) => s.maxBatchSize >= s.start, { message: 'the largest batch size must be at least the start batch size', path: ['maxBatchSize'] })
   .refine((s) => s.batchSizeFlag !== s.maxStepsFlag, { message: 'the batch-size flag and the max-steps flag must differ', path: ['maxStepsFlag'] });
@@ -154,6 +172,8 @@ export interface ProbeView {
   endedAt: number | null;
   /** A later probe of the same size replaced this one (it was timed too briefly). */
   superseded: boolean;
+  /** When the running probe last printed a step (ms since the epoch); null before its first, and once ended. */
+  lastStepAt: number | null;
 }
 
 export interface SweepView {
@@ -171,7 +191,10 @@ export interface SweepView {
   plannedSizes: number[];
   analysis: SweepAnalysis;
   /** Estimated time left while running, from the probes so far (an upper bound: it assumes no out-of-memory). */
+  /** (A screen counts it down each second from when it arrived: renderer/src/lib/countdown.ts.) */
   etaMs: number | null;
+  /** The training set's size, where a probe's output states it: no size above it is tried. */
+  trainingSet: TrainingSetSize | null;
 }
 
 /** A dry run's or confirmation run's verdict: did the command start and print a metric? */

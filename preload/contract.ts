@@ -155,7 +155,10 @@ export interface StudyProgress {
   succeeded: number;
   /** Failed, killed or interrupted: the study's infeasible points or lost runs. */
   failed: number;
-  /** Estimated time until the last queued trial ends, from measured durations; null before any trial ended. */
+  /**
+   * Estimated time until the last queued trial ends, from measured durations (main/engine/eta.ts);
+   * null before any trial ended. A screen counts it down each second (renderer/src/lib/countdown.ts).
+   */
   etaMs: number | null;
 }
 

@@ -1,6 +1,7 @@
 import type { Hyperparameters, Project, Study, StudyProgress, StudyWithProgress, Trial } from '../../preload/contract';
 import type { SearchSpace } from '../../preload/space';
 import { ApiError } from './errors';
+import { estimateRemainingMs } from './eta';
 import type { Runner } from './runner/runner';
 import type { Scheduler } from './scheduler';
 import type { NewStudy, StudyRepo } from './store/studies';
@@ -43,26 +44,20 @@ export class StudyService {
     return { ...study, progress: this.progress(study) };
   }
 
-  /** Counts by status and an ETA: mean measured duration x trials left / trials at once. */
+  /** Counts by status and an ETA from the measured trial durations (./eta), `concurrency` trials at once. */
   progress(study: Study): StudyProgress {
     const trials = this.deps.trials.listByStudy(study.id);
     const count = (pred: (t: Trial) => boolean) => trials.filter(pred).length;
     const queued = count((t) => t.status === 'queued');
     const running = count((t) => t.status === 'running');
-    const durations = trials.filter((t) => t.startedAt !== null && t.endedAt !== null).map((t) => t.endedAt! - t.startedAt!);
-    let etaMs: number | null = null;
-    if (queued + running === 0) etaMs = 0;
-    else if (durations.length > 0) {
-      const mean = durations.reduce((a, b) => a + b, 0) / durations.length;
-      const now = Date.now();
-      // A running trial has (mean - elapsed) left, at least a little; queued ones run `concurrency` at a time.
-      const runningLeft = trials
-        .filter((t) => t.status === 'running' && t.startedAt !== null)
-        .map((t) => Math.max(mean * 0.05, mean - (now - t.startedAt!)));
+    const now = Date.now();
+    const etaMs = estimateRemainingMs({
+      endedMs: trials.filter((t) => t.startedAt !== null && t.endedAt !== null).sort((a, b) => a.endedAt! - b.endedAt!).map((t) => t.endedAt! - t.startedAt!),
+      running: trials.filter((t) => t.status === 'running' && t.startedAt !== null).map((t) => ({ elapsedMs: now - t.startedAt! })),
+      queued,
       // This machine's slots bound a local study; a cluster or host takes its own concurrency.
-      const parallel = Math.max(1, study.executor.kind === 'local' ? Math.min(study.concurrency, this.deps.scheduler().capacity) : study.concurrency);
-      etaMs = Math.max(0, ...runningLeft) + (queued * mean) / parallel;
-    }
+      parallel: Math.max(1, study.executor.kind === 'local' ? Math.min(study.concurrency, this.deps.scheduler().capacity) : study.concurrency),
+    });
     return {
       total: trials.length,
       queued,

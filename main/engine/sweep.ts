@@ -3,8 +3,11 @@ import type { Project, Trial } from '../../preload/contract';
 import type { ProbeView, SweepSettings, SweepView } from '../../preload/contract-wizard';
 import { analyseSweep, type ProbeResult } from '../playbook/batchSize/recommendation';
 import { doublingSizes, validateSweepPlan, type SweepEnd } from '../playbook/batchSize/probePlan';
-import { classifyProbe, currentProbes, isSuperseded, planNextProbe, sweepStopReason, timedEnough, type RunProbe } from '../playbook/batchSize/probeRun';
-import type { StepTime } from '../playbook/batchSize/throughput';
+import { classifyProbe, isSuperseded, MAX_REMEASURES, minimumRuns, planNextProbe, sizeRuns, sweepStopReason, timedEnough, type RunProbe } from '../playbook/batchSize/probeRun';
+import { estimateRemainingMs } from './eta';
+import { evaluationSteps, type StepTime } from '../playbook/batchSize/throughput';
+import { findTrainingSetSize, type TrainingSetSize } from '../script/trainingSet';
+import { loadBetween, sampleCpu } from './machineLoad';
 import { ApiError } from './errors';
 import { watchSteps, type StepWatch } from './stepWatch';
 import { finerSteps, LogBarSteps } from './printedSteps';
@@ -18,6 +21,12 @@ import type { TrialRepo } from './store/trials';
 /** Enough of a probe's output to hold a Python traceback and the allocator's message. */
 const OUTPUT_TAIL_BYTES = 64 * 1024;
 
+/** Where a script states its training set's size: what it prints as it starts (see script/trainingSet). */
+const OUTPUT_HEAD_BYTES = 64 * 1024;
+
+/** Stored sweeps from before the stall setting existed end a silent probe after this long. */
+const DEFAULT_STALL_SECONDS = 120;
+
 interface Active {
   cancelled: boolean;
   /** The engine is closing: stop the probe but leave the sweep 'running', to resume on the next start. */
@@ -26,6 +35,8 @@ interface Active {
   timedOut: boolean;
   /** The running probe was ended by the sweep once it had timed enough steps (no step-budget flag). */
   endedBySweep: boolean;
+  /** The running probe was ended because it printed no step for this many seconds. */
+  stalledSeconds: number | null;
 }
 
 /**
@@ -40,6 +51,8 @@ export class SweepService {
   private readonly active = new Map<number, Active>();
   /** Trials being ended once they have printed enough steps, by trial id. */
   private readonly watches = new Map<number, StepWatch>();
+  /** The training set's size each ended probe printed (null: it printed none), read once from its log. */
+  private readonly trainingSets = new Map<number, TrainingSetSize | null>();
 
   constructor(
     private readonly deps: {
@@ -127,6 +140,7 @@ export class SweepService {
     const runProbes = stored.map((p) => toRunProbe(p, sweep.settings));
     const probes: ProbeView[] = stored.map((p, i) => {
       const t = this.deps.trials.get(p.trialId);
+      const running = t?.status === 'running';
       return {
         trialId: p.trialId,
         batchSize: p.batchSize,
@@ -139,41 +153,90 @@ export class SweepService {
         startedAt: t?.startedAt ?? null,
         endedAt: t?.endedAt ?? null,
         superseded: isSuperseded(runProbes, i),
+        lastStepAt: running ? this.deps.sweeps.lastStepAt(p.trialId) : null,
       };
     });
-    const results: ProbeResult[] = currentProbes(stored).map((p) =>
-      p.outcome === 'feasible' ? { batchSize: p.batchSize, outcome: 'feasible', measurement: p.measurement } : { batchSize: p.batchSize, outcome: p.outcome!, reason: p.reason ?? '' },
+    // Each size's runs together: the median run's measurement, every run's throughput for the spread.
+    const results: ProbeResult[] = sizeRuns(stored).map((g) =>
+      g.outcome === 'feasible'
+        ? { batchSize: g.batchSize, outcome: 'feasible', measurement: g.measurement, runs: g.throughputs }
+        : { batchSize: g.batchSize, outcome: g.outcome, reason: g.runs.find((r) => r.outcome === g.outcome)?.reason ?? '' },
     );
-    const analysis = analyseSweep(results, { safetyMargin: sweep.settings.safetyMargin, stepBudget: sweep.settings.stepBudget });
+    const trainingSet = this.trainingSetOf(stored);
+    const analysis = analyseSweep(results, {
+      safetyMargin: sweep.settings.safetyMargin,
+      stepBudget: sweep.settings.stepBudget,
+      trainingExamples: trainingSet?.examples ?? null,
+      ...((sweep.settings.maxRuns ?? 1) > 1 ? { targetSpread: sweep.settings.targetSpread } : {}),
+    });
+    const now = Date.now();
     return {
       ...sweep,
       probes,
       plannedSizes: doublingSizes(sweep.settings),
       analysis,
-      etaMs: sweep.status === 'running' ? this.eta(sweep.settings, probes) : null,
+      etaMs: sweep.status === 'running' ? this.eta(sweep.settings, probes, now, trainingSet?.examples ?? null) : null,
+      trainingSet,
     };
   }
 
+  /** The training set's size the first ended probe that states it printed, or null. */
+  private trainingSetOf(stored: readonly StoredProbe[]): TrainingSetSize | null {
+    for (const p of stored) {
+      const status = this.deps.trials.get(p.trialId)?.status;
+      if (status === 'running' || status === 'queued') continue;
+      if (!this.trainingSets.has(p.trialId)) {
+        const log = this.deps.trials.logPath(p.trialId);
+        let found: TrainingSetSize | null = null;
+        try {
+          if (log) found = findTrainingSetSize(readLogTail(log, OUTPUT_HEAD_BYTES, OUTPUT_HEAD_BYTES).bytes.toString('utf8'));
+        } catch {
+          // no log: the command never started
+        }
+        this.trainingSets.set(p.trialId, found);
+      }
+      const found = this.trainingSets.get(p.trialId);
+      if (found) return found;
+    }
+    return null;
+  }
+
   /**
-   * Time left, as an upper bound: the mean duration of the probes that ended, for the running
-   * probe's rest and for every doubling size not yet tried (the sweep stops earlier at the first
-   * out-of-memory), plus the bisection probes when asked for.
+   * Time left, as an upper bound (it assumes no out-of-memory ends the sweep early), from the one
+   * estimator (./eta) with sizes as its units: a size's time is all its runs (repeats and
+   * re-measures included), a size takes as many runs as the sizes before it took (at least the
+   * minimum), and each further size takes as much longer as the last size took over the one
+   * before it (a larger batch takes longer per step; measured, between 1× and 2×).
    */
-  private eta(settings: SweepSettings, probes: ProbeView[]): number | null {
-    const durations = probes.filter((p) => p.startedAt !== null && p.endedAt !== null).map((p) => p.endedAt! - p.startedAt!);
-    if (durations.length === 0) return null;
-    const mean = durations.reduce((a, b) => a + b, 0) / durations.length;
-    const tried = new Set(probes.map((p) => p.batchSize));
+  private eta(settings: SweepSettings, probes: ProbeView[], now: number, trainingExamples: number | null): number | null {
+    const groups = new Map<number, ProbeView[]>();
+    for (const p of probes) groups.set(p.batchSize, [...(groups.get(p.batchSize) ?? []), p]);
+    const sizes = [...groups.values()];
+    const last = sizes[sizes.length - 1];
+    if (!last) return null;
+    const ms = (g: ProbeView[]) => g.reduce((t, p) => t + (p.startedAt === null ? 0 : (p.endedAt ?? now) - p.startedAt), 0);
+    const ended = sizes.slice(0, -1);
+    const maxRuns = settings.maxRuns ?? 1;
+    const meanRuns = ended.length > 0 ? ended.reduce((n, g) => n + g.length, 0) / ended.length : minimumRuns(maxRuns);
+    const expectedRuns = Math.min(maxRuns + MAX_REMEASURES, Math.max(minimumRuns(maxRuns), meanRuns));
+    const doneRuns = last.filter((p) => p.status !== 'running' && p.status !== 'queued').length;
+    const endedMs = ended.map(ms);
+    const growth = endedMs.length >= 2 ? Math.min(2, Math.max(1, endedMs[endedMs.length - 1]! / endedMs[endedMs.length - 2]!)) : 1;
     const oom = probes.some((p) => p.outcome === 'out-of-memory');
-    const left = oom ? 0 : doublingSizes(settings).filter((s) => !tried.has(s) && s > Math.max(0, ...tried)).length;
-    const bisections = settings.bisect ? settings.maxBisections : 0;
-    const running = probes.find((p) => p.status === 'running');
-    const runningLeft = running?.startedAt ? Math.max(0, mean - (Date.now() - running.startedAt)) : 0;
-    return runningLeft + (left + bisections) * mean;
+    const ceiling = Math.min(settings.maxBatchSize, trainingExamples ?? Infinity);
+    const tried = Math.max(...probes.map((p) => p.batchSize));
+    const sizesLeft = oom ? 0 : doublingSizes(settings).filter((s) => s > tried && s <= ceiling).length;
+    return estimateRemainingMs({
+      endedMs,
+      running: [{ elapsedMs: ms(last), fraction: doneRuns > 0 ? Math.min(0.95, doneRuns / expectedRuns) : null }],
+      queued: sizesLeft + (settings.bisect ? settings.maxBisections : 0),
+      parallel: 1,
+      growth,
+    });
   }
 
   private drive(id: number): void {
-    const state: Active = { cancelled: false, suspended: false, trialId: null, timedOut: false, endedBySweep: false };
+    const state: Active = { cancelled: false, suspended: false, trialId: null, timedOut: false, endedBySweep: false, stalledSeconds: null };
     this.active.set(id, state);
     this.loop(id, state)
       .catch((e: Error) => {
@@ -197,7 +260,8 @@ export class SweepService {
       if (!project) throw new Error(`project ${sweep.projectId} no longer exists`);
       const settings = sweep.settings;
       const probes = this.deps.sweeps.probes(id);
-      const next = planNextProbe(settings, probes.map((p) => toRunProbe(p, settings)));
+      const trainingSet = this.trainingSetOf(probes);
+      const next = planNextProbe(settings, probes.map((p) => toRunProbe(p, settings)), trainingSet?.examples ?? null);
       if (next.kind === 'done') {
         this.finish(id, next.reason, probes);
         return;
@@ -211,16 +275,36 @@ export class SweepService {
       // so the configured timed steps are enough: no step count needs guessing from smaller sizes.
       const countsPrintedSteps = settings.maxStepsFlag === null;
       const timedSteps = countsPrintedSteps ? settings.timedSteps : next.timedSteps;
+      const cpuBefore = sampleCpu();
       const trial = this.launchProbe(project, id, settings, next.batchSize, settings.warmupSteps + timedSteps, next.phase, state, lease);
-      if (countsPrintedSteps && trial.status === 'running') {
+      if (trial.status === 'running') {
         const plan = { warmupSteps: settings.warmupSteps, timedSteps, minTimedSeconds: settings.minTimedSeconds };
+        const stallSeconds = settings.stallSeconds ?? DEFAULT_STALL_SECONDS;
+        // Progress is a new step; the clock starts at the launch, so a script that never prints one is ended too.
+        let seen = 0;
+        let progressAt = Date.now();
         this.watchSteps(trial.id, (times) => {
           if (state.cancelled || state.suspended || state.timedOut) return null;
-          const m = timedEnough(times, next.batchSize, plan);
-          return m ? sweepStopReason(m, settings.warmupSteps) : null;
-        }, () => (state.endedBySweep = true));
+          if (times.length !== seen) {
+            seen = times.length;
+            progressAt = Date.now();
+          }
+          if (countsPrintedSteps) {
+            const m = timedEnough(times, next.batchSize, plan);
+            if (m) {
+              state.endedBySweep = true;
+              return sweepStopReason(m, settings.warmupSteps);
+            }
+          }
+          if (Date.now() - progressAt >= stallSeconds * 1000) {
+            state.stalledSeconds = stallSeconds;
+            return `stopped by the batch-size sweep: no step printed for ${stallSeconds} s`;
+          }
+          return null;
+        });
       }
       const ended = trial.status === 'running' ? await this.waitWithTimeout(trial.id, settings.probeTimeoutSeconds, state) : trial;
+      const machine = loadBetween(cpuBefore, sampleCpu());
       this.watches.get(trial.id)?.cancel();
       state.trialId = null;
       const log = this.deps.trials.logPath(ended.id);
@@ -241,16 +325,21 @@ export class SweepService {
           timeoutSeconds: settings.probeTimeoutSeconds,
           endedBySweep: state.endedBySweep,
           countsPrintedSteps,
+          stalledSeconds: state.stalledSeconds,
         },
         countsPrintedSteps ? this.printedSteps(ended.id) : this.deps.sweeps.stepTimes(ended.id),
         next.batchSize,
         { warmupSteps: settings.warmupSteps, timedSteps },
+        // Steps counted from progress bars are not the points' steps: only outliers are left out there.
+        countsPrintedSteps ? [] : evaluationSteps(this.deps.sweeps.metricsByStep(ended.id)),
       );
       state.timedOut = false;
       state.endedBySweep = false;
+      state.stalledSeconds = null;
       if (state.suspended) return;
+      const measurement = result?.measurement ? { ...result.measurement, machine } : null;
       // A feasible probe the sweep ended itself keeps no reason: its trial's "ended by the sweep" is no problem.
-      this.deps.sweeps.setOutcome(ended.id, result?.outcome ?? null, result ? result.reason : ended.failureReason, result?.measurement ?? null);
+      this.deps.sweeps.setOutcome(ended.id, result?.outcome ?? null, result ? result.reason : ended.failureReason, measurement);
       this.emit(id);
     }
   }
@@ -357,6 +446,11 @@ export class SweepService {
       case 'reached-maximum':
         this.deps.sweeps.end(id, 'done', reason, 'Every size up to the largest batch size fitted; raise the largest batch size to look further.');
         return;
+      case 'reached-training-set': {
+        const ts = this.trainingSetOf(probes);
+        this.deps.sweeps.end(id, 'done', reason, `Every size up to the training set's ${ts?.examples ?? ''} examples fitted (the script prints “${ts?.evidence ?? ''}”); a larger batch would repeat examples within a step, so none was tried.`);
+        return;
+      }
       case 'out-of-memory-found':
         this.deps.sweeps.end(id, 'done', reason, null);
         return;

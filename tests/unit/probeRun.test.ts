@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyProbe, currentProbes, isSuperseded, MAX_STEP_FACTOR, planNextProbe, timedStepsFor, type EndedProbe, type ProbeRunSettings, type RunProbe } from '../../main/playbook/batchSize/probeRun';
+import { classifyProbe, currentProbes, isSuperseded, MAX_STEP_FACTOR, planNextProbe, sizeRuns, timedStepsFor, type EndedProbe, type ProbeRunSettings, type RunProbe } from '../../main/playbook/batchSize/probeRun';
 import { withMemoryCap } from '../../main/engine/runner/memoryCap';
 import type { SteadyState, StepTime } from '../../main/playbook/batchSize/throughput';
 
@@ -69,6 +69,45 @@ describe('planNextProbe', () => {
   });
 });
 
+describe('repeated runs of a size until its spread is small', () => {
+  const repeats: ProbeRunSettings = { ...settings, minTimedSeconds: 0, maxRuns: 4, targetSpread: 0.1 };
+  const again = (b: number, tps: number): RunProbe => ({ ...fits(b, tps), phase: 'repeat' });
+
+  it('runs each size at least twice, then more while the spread is above the target, at most maxRuns', () => {
+    expect(planNextProbe(repeats, [fits(64, 0.01)])).toEqual({ kind: 'probe', batchSize: 64, phase: 'repeat', timedSteps: 20, steps: 25 });
+    // 6400 and 6095 examples/s: spread 5%, within 10%: on to the next size
+    expect(planNextProbe(repeats, [fits(64, 0.01), again(64, 0.0105)])).toMatchObject({ kind: 'probe', batchSize: 128, phase: 'doubling' });
+    // 6400 and 4267: spread 40%: again, up to 4 runs, then on
+    const noisy = [fits(64, 0.01), again(64, 0.015)];
+    expect(planNextProbe(repeats, noisy)).toMatchObject({ batchSize: 64, phase: 'repeat' });
+    expect(planNextProbe(repeats, [...noisy, again(64, 0.01), again(64, 0.015)])).toMatchObject({ batchSize: 128, phase: 'doubling' });
+    // one run per size where only one is allowed (and for sweeps stored before repeats)
+    expect(planNextProbe({ ...repeats, maxRuns: 1 }, [fits(64, 0.01)])).toMatchObject({ batchSize: 128 });
+    expect(planNextProbe({ ...settings, minTimedSeconds: 0 }, [fits(64, 0.01)])).toMatchObject({ batchSize: 128 });
+  });
+
+  it("combines a size's runs: median throughput, every run's throughput; a re-measure starts them afresh", () => {
+    const [g] = sizeRuns([fits(64, 0.01), again(64, 0.02), again(64, 0.0125)]);
+    expect(g!.throughputs.map(Math.round)).toEqual([3200, 5120, 6400]);
+    expect(g!.measurement!.throughput).toBeCloseTo(5120, 6);
+    expect(g!.measurement!.timePerStep).toBeCloseTo(0.0125, 9);
+    const [h] = sizeRuns([fits(64, 0.01), again(64, 0.02), { ...fits(64, 0.011), phase: 're-measure' }]);
+    expect(h!.runs).toHaveLength(1);
+    // a run that ran out of memory makes the size out of memory: it does not fit reliably
+    const [o] = sizeRuns([fits(64, 0.01), { ...again(64, 0.01), outcome: 'out-of-memory', measurement: null }]);
+    expect(o!.outcome).toBe('out-of-memory');
+    expect(isSuperseded([fits(64, 0.01), again(64, 0.02)], 0)).toBe(false);
+  });
+
+  it('tries no size above the training set the script reports', () => {
+    const s = { ...settings, minTimedSeconds: 0, maxBatchSize: 65536 };
+    const done = [fits(64, 0.01), fits(128, 0.01), fits(256, 0.01), fits(512, 0.01), fits(1024, 0.01)];
+    expect(planNextProbe(s, done, 1500)).toEqual({ kind: 'done', reason: 'reached-training-set' });
+    expect(planNextProbe(s, done, null)).toMatchObject({ kind: 'probe', batchSize: 2048 });
+    expect(planNextProbe(s, done.slice(0, 4), 1500)).toMatchObject({ kind: 'probe', batchSize: 1024 });
+  });
+});
+
 describe('timedStepsFor', () => {
   it('caps the steps at MAX_STEP_FACTOR times the configured number', () => {
     expect(timedStepsFor(settings, 1e-7)).toBe(20 * MAX_STEP_FACTOR);
@@ -87,6 +126,14 @@ describe('currentProbes and isSuperseded', () => {
 
 describe('classifyProbe', () => {
   const times: StepTime[] = [0, 5, 10, 15, 20, 25].map((step) => ({ step, time: 100 + step * 0.01 }));
+
+  it('a probe the sweep ended for printing no step is failed with that reason, not running', () => {
+    const r = classifyProbe(ended({ status: 'killed', exitCode: null, signal: 'SIGTERM', stalledSeconds: 30 }), times.slice(0, 3), 64, { warmupSteps: 5, timedSteps: 20 })!;
+    expect(r).toMatchObject({ outcome: 'failed', measurement: null });
+    expect(r.reason).toMatch(/^The probe stopped making progress: no step printed for 30 s \(the last was step 10\)/);
+    const silent = classifyProbe(ended({ status: 'killed', exitCode: null, signal: 'SIGTERM', stalledSeconds: 30, endedBySweep: false }), [], 64, { warmupSteps: 5, timedSteps: 20 })!;
+    expect(silent.reason).toMatch(/no step printed at all/);
+  });
 
   it('a probe that exits 0 is feasible, timed after the warm-up', () => {
     const r = classifyProbe(ended({ status: 'succeeded', exitCode: 0 }), times, 64, { warmupSteps: 5, timedSteps: 20 })!;

@@ -13,6 +13,7 @@ import { ApiError } from '../errors';
 import { objectiveSummaryLabel, summaryOf } from '../../../preload/objectiveSummary';
 import type { StudyObjective } from '../../playbook/trials';
 import { studyObjective, trialVerdicts } from '../trialVerdicts';
+import { estimateRemainingMs } from '../eta';
 import type { Engine } from '../engine';
 import { CandidateRepo } from '../store/candidates';
 import { QuestionRepo } from '../store/questions';
@@ -346,9 +347,23 @@ export class LaunchService {
     // the same numbers however many reruns of these configurations came later.
     const recorded = (k: 'candidateTrialIds' | 'incumbentTrialIds') =>
       Array.isArray(closing?.evidence[k]) ? (closing!.evidence[k] as number[]).map((x) => this.e.trials.get(x)).filter((t): t is Trial => t !== undefined) : null;
-    const cRuns = this.seedRuns(recorded('candidateTrialIds') ?? this.rerunsOf(project.id, c.config), objective);
-    const iRuns = this.seedRuns(recorded('incumbentTrialIds') ?? this.rerunsOf(project.id, c.incumbentConfig), objective);
+    const cTrials = recorded('candidateTrialIds') ?? this.rerunsOf(project.id, c.config);
+    const iTrials = recorded('incumbentTrialIds') ?? this.rerunsOf(project.id, c.incumbentConfig);
+    const cRuns = this.seedRuns(cTrials, objective);
+    const iRuns = this.seedRuns(iTrials, objective);
     const pending = [...cRuns, ...iRuns].filter((r) => r.status === 'queued' || r.status === 'running').length;
+    const now = Date.now();
+    const reruns = [...cTrials, ...iTrials];
+    // Both sides run the same script for the same steps: one rate for all reruns.
+    const etaMs =
+      pending === 0
+        ? null
+        : estimateRemainingMs({
+            endedMs: reruns.filter((t) => t.startedAt !== null && t.endedAt !== null).sort((a, b) => a.endedAt! - b.endedAt!).map((t) => t.endedAt! - t.startedAt!),
+            running: reruns.filter((t) => t.status === 'running' && t.startedAt !== null).map((t) => ({ elapsedMs: now - t.startedAt! })),
+            queued: reruns.filter((t) => t.status === 'queued').length,
+            parallel: Math.max(1, this.e.scheduler.capacity),
+          });
     const values = statisticsValues;
     let comparison: LaunchComparison | null = null;
     let comparisonNote: string | null = null;
@@ -383,6 +398,7 @@ export class LaunchService {
       pending,
       gain: gainOf(cRuns, iRuns, goal),
       objectiveLabel: objectiveSummaryLabel(objective.summary, metric),
+      etaMs,
       seeding: seedingInWords(project.seedFlag ?? null, project.paramStyle, project.argvTemplate),
     };
   }

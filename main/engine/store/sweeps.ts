@@ -83,6 +83,8 @@ export class SweepRepo {
       // The first time each step was reported, over all of the trial's metrics: a script that
       // prints the loss and an evaluation at the same step is timed from the first of them.
       stepTimes: db.prepare(`SELECT step, min(wall_ms) AS wall FROM metric_points WHERE trial_id = ? AND step IS NOT NULL GROUP BY step ORDER BY step`),
+      metricsByStep: db.prepare(`SELECT step, metric_id FROM metric_points WHERE trial_id = ? AND step IS NOT NULL GROUP BY step, metric_id`),
+      lastPointAt: db.prepare(`SELECT max(wall_ms) AS wall FROM metric_points WHERE trial_id = ? AND step IS NOT NULL`),
     };
   }
 
@@ -120,6 +122,22 @@ export class SweepRepo {
 
   probes(sweepId: number): StoredProbe[] {
     return (this.stmts.probes.all(sweepId) as ProbeRow[]).map(probeFromRow);
+  }
+
+  /** Which metrics a trial reported at each step (metric ids): where it evaluated, see playbook/batchSize/throughput. */
+  metricsByStep(trialId: number): Map<number, number[]> {
+    const out = new Map<number, number[]>();
+    for (const r of this.stmts.metricsByStep.all(trialId) as { step: number; metric_id: number }[]) {
+      const ids = out.get(r.step);
+      if (ids) ids.push(r.metric_id);
+      else out.set(r.step, [r.metric_id]);
+    }
+    return out;
+  }
+
+  /** When a trial last reported a step (ms since the epoch), or null before its first. */
+  lastStepAt(trialId: number): number | null {
+    return (this.stmts.lastPointAt.get(trialId) as { wall: number | null }).wall;
   }
 
   /** When each step was first reported by a trial, in seconds since the epoch, ascending by step. */

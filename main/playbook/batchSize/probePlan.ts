@@ -47,6 +47,8 @@ export type SweepEnd =
   | 'out-of-memory-found'
   /** Every size up to the maximum fits. */
   | 'reached-maximum'
+  /** Every size up to the training set's size (as the script printed it) fits. */
+  | 'reached-training-set'
   /** A probe failed for another reason than memory: the script must be fixed first. */
   | 'failed'
   /** Even a batch of one runs out of memory. */

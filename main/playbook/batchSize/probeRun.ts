@@ -6,6 +6,7 @@
  */
 import { recogniseOom, type ProcessEnd } from '../../script/oom';
 import { nextProbe, type ProbeOutcome, type ProbeRecord, type SweepEnd, type SweepPlan } from './probePlan';
+import { spreadOf } from './recommendation';
 import { steadyState, type SteadyState, type StepTime } from './throughput';
 
 /** What the planner needs of the sweep's settings. */
@@ -19,6 +20,14 @@ export interface ProbeRunSettings extends SweepPlan {
    * as steps ({@link timedEnough}) and cannot be asked for more steps, so none is re-measured.
    */
   maxStepsFlag?: string | null;
+  /**
+   * Runs per size at most (each a fresh process). A size is run again until its throughput's
+   * spread is at most `targetSpread`, with at least two runs where more than one is allowed (one
+   * run has no spread). Absent (sweeps stored before repeats): one run.
+   */
+  maxRuns?: number;
+  /** (fastest − slowest run) / median a size's runs must come within, e.g. 0.1. */
+  targetSpread?: number;
 }
 
 /** A probe as the planner sees it, in the order the probes were run. */
@@ -50,18 +59,67 @@ export const REMEASURE_FRACTION = 0.5;
  */
 export const MAX_REMEASURES = 2;
 
-/** The latest probe of each size that has an outcome: what the plan and the analysis use. */
+/** The phase of a probe that runs a size again to measure its spread: it joins the runs before it. */
+export const REPEAT_PHASE = 'repeat';
+
+/** The runs that count for one size, and what they say together. */
+export interface SizeRuns<P> {
+  batchSize: number;
+  /** The size's current runs, in order: from its latest first probe or re-measure on, repeats after it. */
+  runs: P[];
+  /** Failed if any run failed, else out of memory if any ran out (it does not fit reliably), else feasible. */
+  outcome: ProbeOutcome;
+  /** The median run's measurement (throughput the median of the runs'); null when none was timed. */
+  measurement: SteadyState | null;
+  /** Throughput of each timed run. */
+  throughputs: number[];
+}
+
+/**
+ * Each size's current runs, in the order the sizes were first probed: a re-measure (a probe timed
+ * too briefly, run again with more steps) replaces the runs before it; repeats add to them.
+ * Probes without an outcome (running, lost to a restart) count for nothing.
+ */
+export function sizeRuns<P extends Pick<RunProbe, 'batchSize' | 'outcome' | 'phase' | 'measurement'>>(probes: readonly P[]): SizeRuns<P>[] {
+  const groups = new Map<number, P[]>();
+  for (const p of probes) {
+    if (p.outcome === null) continue;
+    const g = groups.get(p.batchSize);
+    if (!g || p.phase !== REPEAT_PHASE) groups.set(p.batchSize, [p]);
+    else g.push(p);
+  }
+  return [...groups].map(([batchSize, runs]) => {
+    const outcome: ProbeOutcome = runs.some((r) => r.outcome === 'failed') ? 'failed' : runs.some((r) => r.outcome === 'out-of-memory') ? 'out-of-memory' : 'feasible';
+    const timed = runs.map((r) => r.measurement).filter((m): m is SteadyState => m !== null).sort((a, b) => a.throughput - b.throughput);
+    const throughputs = timed.map((m) => m.throughput);
+    let measurement: SteadyState | null = null;
+    if (outcome === 'feasible' && timed.length > 0) {
+      const mid = timed[Math.floor((timed.length - 1) / 2)]!;
+      const throughput = timed.length % 2 === 1 ? mid.throughput : (mid.throughput + timed[timed.length / 2]!.throughput) / 2;
+      const busiest = timed.map((m) => m.machine).filter((x) => x !== undefined).sort((a, b) => b!.loadAverage / b!.cores - a!.loadAverage / a!.cores)[0];
+      measurement = { ...mid, throughput, timePerStep: batchSize / throughput, complete: timed.every((m) => m.complete), ...(busiest ? { machine: busiest } : {}) };
+    }
+    return { batchSize, runs, outcome, measurement, throughputs };
+  });
+}
+
+/** The latest probe of each size that has an outcome. */
 export function currentProbes<P extends Pick<RunProbe, 'batchSize' | 'outcome'>>(probes: readonly P[]): P[] {
   const latest = new Map<number, P>();
   for (const p of probes) if (p.outcome !== null) latest.set(p.batchSize, p);
   return [...latest.values()];
 }
 
-/** True for a probe that a later probe of the same size replaced. */
+/** True for a probe that a later probe of the same size replaced (a re-measure; a repeat joins it instead). */
 export function isSuperseded(probes: readonly RunProbe[], index: number): boolean {
   const p = probes[index];
   if (!p || p.outcome === null) return false;
-  return probes.slice(index + 1).some((q) => q.batchSize === p.batchSize && q.outcome !== null);
+  return probes.slice(index + 1).some((q) => q.batchSize === p.batchSize && q.outcome !== null && q.phase !== REPEAT_PHASE);
+}
+
+/** How many runs a size gets at least: two where more than one is allowed, for a spread. */
+export function minimumRuns(maxRuns: number): number {
+  return Math.min(2, Math.max(1, maxRuns));
 }
 
 /**
@@ -80,29 +138,45 @@ export type PlannedProbe =
   | { kind: 'done'; reason: SweepEnd };
 
 /**
- * The next probe of a sweep from the probes run so far. First, a feasible probe timed for less
+ * The next probe of a sweep from the probes run so far. First, a feasible size timed for less
  * than half the minimum time is run again with enough steps (at most MAX_REMEASURES times); then
- * {@link nextProbe} decides from the latest outcome of each size.
+ * a feasible size is run again until its throughput's spread is within `targetSpread` (at least
+ * {@link minimumRuns}, at most `maxRuns` runs); then {@link nextProbe} decides from each size's
+ * outcome. No size above `trainingExamples` (the training set's size, where the script prints
+ * it) is tried: the sweep then ends with 'reached-training-set'.
  */
-export function planNextProbe(settings: ProbeRunSettings, probes: readonly RunProbe[]): PlannedProbe {
-  const current = currentProbes(probes);
-  const measured = current.filter((p) => p.outcome === 'feasible' && p.measurement !== null);
+export function planNextProbe(settings: ProbeRunSettings, probes: readonly RunProbe[], trainingExamples: number | null = null): PlannedProbe {
+  const sizes = sizeRuns(probes);
+  const measured = sizes.filter((g) => g.outcome === 'feasible' && g.measurement !== null);
   if (settings.minTimedSeconds > 0 && settings.maxStepsFlag !== null) {
-    for (const p of measured) {
-      const m = p.measurement!;
+    for (const g of measured) {
+      const first = g.runs[0]!;
+      const m = first.measurement;
+      if (m === null) continue;
       const window = m.timedSteps * m.timePerStep;
-      const remeasures = probes.filter((q) => q.batchSize === p.batchSize).length - 1;
-      const couldGrow = p.timedSteps < settings.timedSteps * MAX_STEP_FACTOR;
+      const remeasures = probes.filter((q) => q.batchSize === g.batchSize && q.phase !== REPEAT_PHASE).length - 1;
+      const couldGrow = first.timedSteps < settings.timedSteps * MAX_STEP_FACTOR;
       if (window < settings.minTimedSeconds * REMEASURE_FRACTION && remeasures < MAX_REMEASURES && couldGrow) {
         const timed = timedStepsFor(settings, m.timePerStep);
-        if (timed > p.timedSteps) return { kind: 'probe', batchSize: p.batchSize, phase: 're-measure', timedSteps: timed, steps: settings.warmupSteps + timed };
+        if (timed > first.timedSteps) return { kind: 'probe', batchSize: g.batchSize, phase: 're-measure', timedSteps: timed, steps: settings.warmupSteps + timed };
       }
     }
   }
-  const records: ProbeRecord[] = current.map((p) => ({ batchSize: p.batchSize, outcome: p.outcome! }));
-  const next = nextProbe(settings, records);
-  if (next.kind === 'done') return next;
-  const below = measured.filter((p) => p.batchSize < next.batchSize).sort((a, b) => b.batchSize - a.batchSize)[0];
+  const maxRuns = settings.maxRuns ?? 1;
+  const target = settings.targetSpread ?? Infinity;
+  for (const g of measured) {
+    const n = g.throughputs.length;
+    if (g.runs.length >= maxRuns) continue;
+    if (n < minimumRuns(maxRuns) || spreadOf(g.throughputs) > target) {
+      const timed = g.runs[0]!.timedSteps;
+      return { kind: 'probe', batchSize: g.batchSize, phase: REPEAT_PHASE, timedSteps: timed, steps: settings.warmupSteps + timed };
+    }
+  }
+  const records: ProbeRecord[] = sizes.map((g) => ({ batchSize: g.batchSize, outcome: g.outcome }));
+  const capped = trainingExamples !== null && trainingExamples < settings.maxBatchSize && trainingExamples >= settings.start;
+  const next = nextProbe(capped ? { ...settings, maxBatchSize: trainingExamples } : settings, records);
+  if (next.kind === 'done') return next.reason === 'reached-maximum' && capped ? { kind: 'done', reason: 'reached-training-set' } : next;
+  const below = measured.filter((g) => g.batchSize < next.batchSize).sort((a, b) => b.batchSize - a.batchSize)[0];
   const timed = timedStepsFor(settings, below?.measurement?.timePerStep ?? null);
   return { kind: 'probe', batchSize: next.batchSize, phase: next.phase, timedSteps: timed, steps: settings.warmupSteps + timed };
 }
@@ -125,6 +199,8 @@ export interface EndedProbe {
   endedBySweep?: boolean;
   /** The script has no step-budget flag: the sweep counts the steps it prints (for the reasons). */
   countsPrintedSteps?: boolean;
+  /** Ended by the sweep because no step was printed for this many seconds; absent otherwise. */
+  stalledSeconds?: number | null;
 }
 
 export interface ProbeClassification {
@@ -140,8 +216,8 @@ export interface ProbeClassification {
  * MAX_STEP_FACTOR × timedSteps steps (the cap a flagged probe's step count has too) — else null.
  * Ending on time as well as steps means such a probe never needs a re-measure.
  */
-export function timedEnough(stepTimes: readonly StepTime[], batchSize: number, plan: { warmupSteps: number; timedSteps: number; minTimedSeconds: number }): SteadyState | null {
-  const m = steadyState(stepTimes, batchSize, { warmupSteps: plan.warmupSteps, timedSteps: plan.timedSteps });
+export function timedEnough(stepTimes: readonly StepTime[], batchSize: number, plan: { warmupSteps: number; timedSteps: number; minTimedSeconds: number }, evalSteps: readonly number[] = []): SteadyState | null {
+  const m = steadyState(stepTimes, batchSize, { warmupSteps: plan.warmupSteps, timedSteps: plan.timedSteps }, evalSteps);
   if (!m || !m.complete) return null;
   const window = m.timedSteps * m.timePerStep;
   if (plan.minTimedSeconds > 0 && window < plan.minTimedSeconds && m.timedSteps < plan.timedSteps * MAX_STEP_FACTOR) return null;
@@ -164,10 +240,16 @@ export function sweepStopReason(m: SteadyState, warmupSteps: number): string {
  *   message, or SIGKILL as "probable OOM"), else failed with the trial's failure reason.
  * - Stopped by the sweep's timeout: failed (a hung probe is not evidence of memory).
  */
-export function classifyProbe(end: EndedProbe, stepTimes: readonly StepTime[], batchSize: number, plan: { warmupSteps: number; timedSteps: number }): ProbeClassification | null {
+export function classifyProbe(
+  end: EndedProbe,
+  stepTimes: readonly StepTime[],
+  batchSize: number,
+  plan: { warmupSteps: number; timedSteps: number },
+  evalSteps: readonly number[] = [],
+): ProbeClassification | null {
   if (end.status === 'interrupted') return null;
-  if (end.status === 'succeeded' || (end.status === 'killed' && end.endedBySweep && !end.timedOut)) {
-    const measurement = steadyState(stepTimes, batchSize, { warmupSteps: plan.warmupSteps, timedSteps: plan.timedSteps });
+  if (end.status === 'succeeded' || (end.status === 'killed' && end.endedBySweep && !end.timedOut && end.stalledSeconds == null)) {
+    const measurement = steadyState(stepTimes, batchSize, { warmupSteps: plan.warmupSteps, timedSteps: plan.timedSteps }, evalSteps);
     return {
       outcome: 'feasible',
       reason: measurement
@@ -176,6 +258,14 @@ export function classifyProbe(end: EndedProbe, stepTimes: readonly StepTime[], b
           ? `It ran to its end, but printed too few steps after the ${plan.warmupSteps} warm-up steps to time it: Tunebench counts the step (or batch counter, e.g. 200/2983 batches) the script prints; make it print one every few steps.`
           : 'It ran, but too few steps were reported after the warm-up to time it: make the script print its step number every few steps.',
       measurement,
+    };
+  }
+  if (end.status === 'killed' && end.stalledSeconds != null) {
+    const last = stepTimes.length === 0 ? 'no step printed at all' : `the last was step ${stepTimes[stepTimes.length - 1]!.step}`;
+    return {
+      outcome: 'failed',
+      reason: `The probe stopped making progress: no step printed for ${end.stalledSeconds} s (${last}), so the sweep ended it. A hung data loader, a deadlock, or swapping at this batch size; check its output, or raise “End a probe after no step for”.`,
+      measurement: null,
     };
   }
   if (end.status === 'killed') {

@@ -8,14 +8,19 @@
  * it does not, there is a bottleneck (often the input pipeline) to fix first.
  */
 import type { SteadyState } from './throughput';
+import { describeLoad, machineBusy, type MachineLoad } from './machine';
 
 /** A probe as the analysis sees it: its size and outcome, and the measurement when it fitted. */
 export type ProbeResult =
   | {
       batchSize: number;
       outcome: 'feasible';
-      /** Null when it ran but reported too few steps to time. */
+      /** Null when it ran but reported too few steps to time; with repeated runs, the median run's. */
       measurement: SteadyState | null;
+      /** Throughput of each run of this size (one per fresh process); default: the measurement's alone. */
+      runs?: number[];
+      /** The busiest the machine was during any of the runs, where sampled. */
+      machine?: MachineLoad | null;
       /** Mean accelerator utilisation during the timed steps (0..1), when the engine sampled it. */
       utilization?: number | null;
     }
@@ -27,7 +32,16 @@ export interface MeasuredSize {
   throughput: number;
   timePerStep: number;
   utilization: number | null;
-  /** Below the safety margin under the first out-of-memory: fit to be recommended. */
+  /** Throughput of each run (fresh processes), at least one; `throughput` is their median. */
+  runs: number[];
+  /** (fastest − slowest run) / median: the measured noise at this size; 0 with one run. */
+  spread: number;
+  /** The busiest the machine was during any run, where sampled. */
+  machine: MachineLoad | null;
+  /**
+   * Fit to be recommended: below the safety margin under the first out-of-memory, and not above
+   * the training set's size where the script printed it.
+   */
   safe: boolean;
   /** The perfect-scaling reference at this size: the smallest size's throughput × size ratio. */
   perfectScalingThroughput: number;
@@ -79,21 +93,22 @@ export interface SweepAnalysisOptions {
   stepBudget: number | null;
   /** The batch size the step budget was chosen at; default the smallest feasible size. */
   budgetBatchSize?: number | null;
+  /** The training set's size, where the script printed it: no size above it is recommended. */
+  trainingExamples?: number | null;
+  /** The spread the sweep aimed for per size (see SweepSettings.targetSpread), for its warning. */
+  targetSpread?: number;
 }
 
 export const DEFAULT_SWEEP_ANALYSIS: Readonly<SweepAnalysisOptions> = { safetyMargin: 0.1, stepBudget: null };
 
 /**
- * Throughput must rise at least 10% per doubling of the batch size to count as "rising
- * meaningfully". Under perfect scaling of steps, the time to a result falls exactly by the
- * throughput gain, so below 10% a larger batch saves under a tenth of the time while costing
- * re-tuning (the playbook: changing the batch size means re-tuning most hyperparameters) and
- * memory headroom. 10% is also above the few percent by which a 20-step probe's throughput
- * varies from run to run (clock boost, data-loading jitter), so noise does not pick the size.
- * Expressed per doubling, so a bisected step (512 → 640) needs proportionally less:
- * required gain = 1.1 ^ log2(size ratio).
+ * Whatever the measured noise, a larger size must be at least 5% faster per doubling of the batch
+ * (proportionally less for a bisected step: 1.05 ^ log2(size ratio)). The range of two to four
+ * runs understates the run-to-run variation, and under perfect scaling of steps a 5% throughput
+ * gain saves only 5% of the time while costing re-tuning (the playbook: changing the batch size
+ * means re-tuning most hyperparameters) and memory headroom.
  */
-export const MEANINGFUL_GAIN_PER_DOUBLING = 1.1;
+export const MIN_GAIN_PER_DOUBLING = 1.05;
 
 /**
  * Doubling the batch "nearly doubles" throughput from 1.6× on. Perfect scaling is 2×; 20% is
@@ -140,29 +155,48 @@ export function safeMaximum(feasible: readonly number[], firstOutOfMemory: numbe
   return safe.length > 0 ? Math.max(...safe) : null;
 }
 
+/** The least throughput ratio a step from batch size `from` to `to` must show, noise aside ({@link MIN_GAIN_PER_DOUBLING}). */
+export function minimumGain(from: number, to: number): number {
+  return MIN_GAIN_PER_DOUBLING ** Math.log2(to / from);
+}
+
+type Comparable = Pick<MeasuredSize, 'batchSize' | 'throughput'> & { runs?: readonly number[] };
+const runsOf = (m: Comparable) => (m.runs && m.runs.length > 0 ? m.runs : [m.throughput]);
+
 /**
- * The throughput gain a step from batch size `from` to `to` must show to count as meaningful:
- * {@link MEANINGFUL_GAIN_PER_DOUBLING} per doubling.
+ * Whether size `b` is faster than size `a` by more than the noise: the slowest run of `b` beat the
+ * fastest run of `a` (their measured ranges do not overlap), and by at least {@link minimumGain}.
  */
-export function meaningfulGain(from: number, to: number): number {
-  return MEANINGFUL_GAIN_PER_DOUBLING ** Math.log2(to / from);
+export function fasterBeyondNoise(a: Comparable, b: Comparable): boolean {
+  return Math.min(...runsOf(b)) > Math.max(...runsOf(a)) && b.throughput >= a.throughput * minimumGain(a.batchSize, b.batchSize);
 }
 
 /**
- * The recommended batch size among measured sizes: walking up from the smallest, a size replaces
- * the current choice when its throughput beats the current choice's by a meaningful gain
- * ({@link meaningfulGain}). Comparing with the current choice rather than the next smaller
- * size means slow creep (+5% per doubling, three times) does not add up to a recommendation.
- * Only `safe` sizes are considered. Returns null when none is.
+ * The recommended batch size among measured sizes: the largest safe size whose gain is larger
+ * than the noise ({@link fasterBeyondNoise}) over the size chosen before it. Walking up from the
+ * smallest, a size replaces the choice when it beats it beyond the noise; a size that does not is
+ * passed over but the walk goes on, so a small or noisy gain at one doubling does not stop a
+ * larger size that measured clearly faster from being chosen. Comparing with the current choice
+ * rather than the next smaller size means a dip and a recovery (200, 150, 180) or slow creep do
+ * not add up to a recommendation. Only `safe` sizes are considered; null when none is.
  */
-export function recommendBatchSize(measured: readonly Pick<MeasuredSize, 'batchSize' | 'throughput' | 'safe'>[]): number | null {
+export function recommendBatchSize(measured: readonly (Comparable & Pick<MeasuredSize, 'safe'>)[]): number | null {
   const candidates = measured.filter((m) => m.safe).sort((a, b) => a.batchSize - b.batchSize);
   let choice = candidates[0];
   if (!choice) return null;
   for (const m of candidates.slice(1)) {
-    if (m.throughput >= choice.throughput * meaningfulGain(choice.batchSize, m.batchSize)) choice = m;
+    if (fasterBeyondNoise(choice, m)) choice = m;
   }
   return choice.batchSize;
+}
+
+/** (fastest − slowest) / median of a size's runs: 0 for one run. */
+export function spreadOf(runs: readonly number[]): number {
+  if (runs.length < 2) return 0;
+  const sorted = [...runs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const med = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return (sorted[sorted.length - 1]! - sorted[0]!) / med;
 }
 
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
@@ -260,18 +294,39 @@ export function analyseSweep(results: readonly ProbeResult[], options: SweepAnal
     firstOutOfMemory,
     options.safetyMargin,
   );
+  const trainingExamples = options.trainingExamples ?? null;
   const base = withNumbers[0];
-  const measured: MeasuredSize[] = withNumbers.map((r) => ({
-    batchSize: r.batchSize,
-    throughput: r.measurement!.throughput,
-    timePerStep: r.measurement!.timePerStep,
-    utilization: r.utilization ?? null,
-    safe: safeMax !== null && r.batchSize <= safeMax,
-    perfectScalingThroughput: base!.measurement!.throughput * (r.batchSize / base!.batchSize),
-  }));
+  const measured: MeasuredSize[] = withNumbers.map((r) => {
+    const runs = r.runs && r.runs.length > 0 ? r.runs : [r.measurement!.throughput];
+    return {
+      batchSize: r.batchSize,
+      throughput: r.measurement!.throughput,
+      timePerStep: r.measurement!.timePerStep,
+      utilization: r.utilization ?? null,
+      runs,
+      spread: spreadOf(runs),
+      machine: r.machine ?? r.measurement!.machine ?? null,
+      safe: safeMax !== null && r.batchSize <= safeMax && (trainingExamples === null || r.batchSize <= trainingExamples),
+      perfectScalingThroughput: base!.measurement!.throughput * (r.batchSize / base!.batchSize),
+    };
+  });
+  const busy = measured.filter((m) => m.machine !== null && machineBusy(m.machine));
+  if (busy.length > 0) {
+    const worst = busy.reduce((a, b) => (b.machine!.loadAverage / b.machine!.cores > a.machine!.loadAverage / a.machine!.cores ? b : a));
+    warnings.push(
+      `The machine was busy during the probe${busy.length > 1 ? 's' : ''} at batch size ${busy.map((m) => m.batchSize).join(', ')} (up to ${describeLoad(worst.machine!)}): other work competed for the CPU, so ${busy.length > 1 ? 'those throughputs read' : 'that throughput reads'} low by a varying amount. Re-run the sweep with the machine otherwise idle.`,
+    );
+  }
+  const target = options.targetSpread;
+  const noisy = target === undefined ? [] : measured.filter((m) => m.runs.length > 1 && m.spread > target);
+  if (noisy.length > 0) {
+    warnings.push(
+      `Throughput still varied from run to run at batch size ${noisy.map((m) => `${m.batchSize} (±${Math.round((m.spread / 2) * 100)}% over ${m.runs.length} runs)`).join(', ')}, more than the ±${Math.round((target! / 2) * 100)}% aimed for: a size is only preferred where its slowest run beat the other's fastest, so noise this large can hide a real gain.`,
+    );
+  }
 
   const recommended = recommendBatchSize(measured);
-  const reason = explainRecommendation(measured, recommended, firstOutOfMemory, options.safetyMargin);
+  const reason = explainRecommendation(measured, recommended, firstOutOfMemory, options.safetyMargin, trainingExamples);
   return {
     measured,
     firstOutOfMemory,
@@ -284,7 +339,7 @@ export function analyseSweep(results: readonly ProbeResult[], options: SweepAnal
   };
 }
 
-function explainRecommendation(measured: readonly MeasuredSize[], recommended: number | null, firstOutOfMemory: number | null, margin: number): string {
+function explainRecommendation(measured: readonly MeasuredSize[], recommended: number | null, firstOutOfMemory: number | null, margin: number, trainingExamples: number | null): string {
   if (recommended === null) {
     if (measured.length === 0) return 'No batch size could be measured: see the probes that failed.';
     return `No measured batch size stays ${Math.round(margin * 100)}% below the first out-of-memory (${firstOutOfMemory}); try smaller sizes.`;
@@ -292,17 +347,24 @@ function explainRecommendation(measured: readonly MeasuredSize[], recommended: n
   const rec = measured.find((m) => m.batchSize === recommended)!;
   const larger = measured.filter((m) => m.batchSize > recommended);
   const safeLarger = larger.filter((m) => m.safe);
-  const parts = [`Batch size ${recommended}: ${fmt(rec.throughput)} examples/s.`];
+  const noise = rec.runs.length > 1 ? ` (±${Math.round((rec.spread / 2) * 100)}% over ${rec.runs.length} runs)` : '';
+  const parts = [`Batch size ${recommended}: ${fmt(rec.throughput)} examples/s${noise}.`];
+  const smaller = measured.filter((m) => m.safe && m.batchSize < recommended);
+  if (smaller.length > 0) parts.push(`It is the largest size faster than the size chosen before it by more than the noise (its slowest run beat the other's fastest) and by at least ${Math.round((MIN_GAIN_PER_DOUBLING - 1) * 100)}% per doubling.`);
   if (safeLarger.length > 0) {
     const best = safeLarger.reduce((a, b) => (b.throughput > a.throughput ? b : a));
     parts.push(
-      `Larger sizes up to ${Math.max(...safeLarger.map((m) => m.batchSize))} fit but raised throughput by less than ${Math.round((MEANINGFUL_GAIN_PER_DOUBLING - 1) * 100)}% per doubling (best: ${fmt(best.throughput)} examples/s at ${best.batchSize}), not worth re-tuning for.`,
+      `Larger sizes up to ${Math.max(...safeLarger.map((m) => m.batchSize))} fit but were not faster beyond the noise and ${Math.round((MIN_GAIN_PER_DOUBLING - 1) * 100)}% per doubling (best: ${fmt(best.throughput)} examples/s at ${best.batchSize}), not worth re-tuning for.`,
     );
   } else if (firstOutOfMemory !== null) {
     parts.push(`It is the largest size that fits with a ${Math.round(margin * 100)}% margin below the first out-of-memory at ${firstOutOfMemory}, and throughput was still rising.`);
+  } else if (trainingExamples !== null && recommended * 2 > trainingExamples) {
+    parts.push(`It is the largest size tried within the training set's ${trainingExamples} examples (the script prints it), and throughput was still rising; a larger batch would repeat examples within a step.`);
   } else {
     parts.push('It is the largest size tried, and throughput was still rising: a larger maximum may pay off.');
   }
-  if (larger.some((m) => !m.safe)) parts.push(`Sizes above ${recommended} that fitted are kept out as too close to the out-of-memory at ${firstOutOfMemory}.`);
+  const beyondData = trainingExamples === null ? [] : larger.filter((m) => m.batchSize > trainingExamples);
+  if (beyondData.length > 0) parts.push(`Sizes above the training set's ${trainingExamples} examples (${beyondData.map((m) => m.batchSize).join(', ')}) are kept out: such a batch repeats examples within a step.`);
+  if (larger.some((m) => !m.safe && (trainingExamples === null || m.batchSize <= trainingExamples))) parts.push(`Sizes above ${recommended} that fitted are kept out as too close to the out-of-memory at ${firstOutOfMemory}.`);
   return parts.join(' ');
 }

@@ -8,6 +8,8 @@
  * between reports, not by the number of reports.
  */
 
+import type { MachineLoad } from './machine';
+
 /** A step the script reported, and when (seconds, from any fixed origin). */
 export interface StepTime {
   step: number;
@@ -49,6 +51,8 @@ export interface SteadyState {
   excludedSteps?: number;
   /** Evaluation steps inside the window whose intervals were left out. */
   evaluationSteps?: number[];
+  /** The machine's load around the probe, sampled by the engine (absent where not sampled). */
+  machine?: MachineLoad;
 }
 
 /** How many steps a probe must run so that the warm-up and the timed window both fit. */

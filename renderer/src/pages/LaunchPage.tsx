@@ -1,3 +1,4 @@
+import { etaWords, useCountdown } from '../lib/countdown';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Decision, Project } from '../../../preload/contract';
 import type { BaselineInfo, Candidate, LaunchView, StaleStudy } from '../../../preload/contract-launch';
@@ -166,7 +167,18 @@ function SeedsCard({ view, onRun }: { view: LaunchView; onRun(n: number): Promis
         {side('candidate', view.candidateRuns)}
         {side('incumbent', view.incumbentRuns)}
       </div>
+      {view.pending > 0 && <RerunEta view={view} />}
     </section>
+  );
+}
+
+/** The seed reruns' time left, counting down between the engine's updates. */
+function RerunEta({ view }: { view: LaunchView }) {
+  const left = useCountdown(view.etaMs, view);
+  return (
+    <p className="subtle small" data-testid="rerun-eta">
+      {view.pending} rerun{view.pending > 1 ? 's' : ''} to go · {left !== null ? etaWords(left) : 'time left known once the first rerun ends'}
+    </p>
   );
 }
 

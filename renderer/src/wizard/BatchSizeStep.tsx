@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { SweepView } from '../../../preload/contract-wizard';
 import { api, ApiError } from '../api/client';
-import { formatDuration, formatNumber, formatInteger } from '../lib/format';
+import { etaWords, useCountdown } from '../lib/countdown';
+import { formatDuration, formatInteger, formatNumber, formatPercent } from '../lib/format';
+import { useNow } from '../lib/useNow';
 import { parsePositiveInt, plannedSizes } from './config';
 import { Field, type StepProps } from './shared';
 import { SweepChart } from './SweepChart';
@@ -26,6 +28,16 @@ function useSweep(projectId: number): [SweepView | null, (v: SweepView) => void]
 
 const OUTCOME_LABEL = { feasible: 'fits', 'out-of-memory': 'out of memory', failed: 'failed' } as const;
 
+/** The probes of each size, in the order the sizes were first probed; re-measured runs left out. */
+function sizeRows(sweep: SweepView): { batchSize: number; probes: SweepView['probes'] }[] {
+  const rows = new Map<number, SweepView['probes']>();
+  for (const p of sweep.probes) {
+    if (p.superseded) continue;
+    rows.set(p.batchSize, [...(rows.get(p.batchSize) ?? []), p]);
+  }
+  return [...rows].map(([batchSize, probes]) => ({ batchSize, probes }));
+}
+
 /** Step 4: the measured batch-size sweep, its chart and table, and the recommendation. */
 export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
   const [sweep, setSweep] = useSweep(project.id);
@@ -42,6 +54,9 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
   const [minSeconds, setMinSeconds] = useState(String(s?.minTimedSeconds ?? 2));
   const [cap, setCap] = useState(s?.memoryCapMiB ? String(s.memoryCapMiB) : '');
   const [bisect, setBisect] = useState(s?.bisect ?? false);
+  const [maxRuns, setMaxRuns] = useState(String(s?.maxRuns ?? 4));
+  const [spread, setSpread] = useState(String(Math.round((s?.targetSpread ?? 0.1) * 100)));
+  const [stall, setStall] = useState(String(s?.stallSeconds ?? 120));
   const [budget, setBudget] = useState(s ? (s.stepBudget === null ? '' : String(s.stepBudget)) : stepsFlag === null ? '' : String(wizard.choices.stepBudget ?? (typeof projectSteps === 'number' ? projectSteps : 1000)));
   const [custom, setCustom] = useState(wizard.choices.batchSize ? String(wizard.choices.batchSize) : '');
   const [error, setError] = useState<string | null>(null);
@@ -54,7 +69,13 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
   const budgetP = stepsFlag === null && budget.trim() === '' ? { value: null, error: null } : parsePositiveInt(budget, 'The step budget', '1000');
   const capP = cap.trim() === '' ? { value: null, error: null } : parsePositiveInt(cap, 'The memory cap (MiB)', '4096');
   const minS = Number(minSeconds);
+  const runsP = parsePositiveInt(maxRuns, 'The runs per size', '4');
+  const spreadN = Number(spread);
+  const stallP = parsePositiveInt(stall, 'The seconds without a step', '120');
   const errors = {
+    maxRuns: runsP.error ?? (runsP.value !== null && runsP.value > 10 ? 'At most 10 runs per size.' : null),
+    spread: spread.trim() !== '' && Number.isFinite(spreadN) && spreadN >= 1 && spreadN <= 100 ? null : 'A percentage from 1 to 100, e.g. 10.',
+    stall: stallP.error ?? (stallP.value !== null && stallP.value < 5 ? 'At least 5 s: a script needs a moment to start.' : null),
     start: startP.error,
     max: maxP.error ?? (startP.value && maxP.value && maxP.value < startP.value ? 'The largest batch size must be at least the start.' : null),
     warmup: Number.isInteger(warmupN) && warmupN >= 0 && warmup.trim() !== '' ? null : 'The warm-up is a whole number of steps, 0 or more, e.g. 5.',
@@ -85,6 +106,9 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
           minTimedSeconds: minS,
           memoryCapMiB: capP.value,
           stepBudget: budgetP.value,
+          maxRuns: runsP.value!,
+          targetSpread: spreadN / 100,
+          stallSeconds: stallP.value!,
         },
       });
       setSweep(v);
@@ -95,11 +119,14 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
   }
 
   const current = sweep?.probes.find((p) => p.status === 'running');
-  const done = sweep?.probes.filter((p) => p.outcome !== null && !p.superseded).length ?? 0;
+  const sizes = sweep ? sizeRows(sweep) : [];
   const wall = new Map((analysis?.wallClock ?? []).map((w) => [w.batchSize, w]));
   const measured = new Map((analysis?.measured ?? []).map((m) => [m.batchSize, m]));
   // The wall-clock column only when the sweep was given a step budget to estimate it for.
   const showBudget = sweep?.settings.stepBudget != null;
+  const left = useCountdown(sweep?.etaMs ?? null, sweep);
+  const now = useNow(running);
+  const silentFor = current ? Math.max(0, now - (current.lastStepAt ?? current.startedAt ?? now)) : 0;
 
   return (
     <section className="card wz-step">
@@ -132,6 +159,15 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
         </Field>
         <Field label="Step budget (for the time estimates)" error={errors.budget} hint={stepsFlag === null ? 'Optional: the steps the script’s epochs take' : undefined} testid="sweep-budget">
           <input className="mono" value={budget} onChange={(e) => setBudget(e.target.value)} placeholder={stepsFlag === null ? 'e.g. 3000' : undefined} />
+        </Field>
+        <Field label="Runs per size (at most)" error={errors.maxRuns} hint="Each a fresh process; at least 2, more while they disagree" testid="sweep-max-runs">
+          <input className="mono" value={maxRuns} onChange={(e) => setMaxRuns(e.target.value)} />
+        </Field>
+        <Field label="Runs agree within (%)" error={errors.spread} hint="Fastest − slowest run, over their median" testid="sweep-spread">
+          <input className="mono" value={spread} onChange={(e) => setSpread(e.target.value)} />
+        </Field>
+        <Field label="End a probe after no step for (s)" error={errors.stall} hint="A stalled probe is ended with that reason" testid="sweep-stall">
+          <input className="mono" value={stall} onChange={(e) => setStall(e.target.value)} />
         </Field>
         <label className="wz-check wz-check-field">
           <input type="checkbox" checked={bisect} onChange={(e) => setBisect(e.target.checked)} />
@@ -170,12 +206,15 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
           {running && (
             <div className="wz-progress" data-testid="sweep-progress">
               <span className="wz-spinner" />
-              <span>
+              <span data-testid="sweep-progress-text">
                 {current?.phase === 're-measure'
                   ? `Re-measuring batch size ${formatInteger(current.batchSize)} with ${formatInteger(current.steps)} steps: its first timing was shorter than half of “Time each probe at least”`
-                  : `Probe ${done + 1}${current ? ` at batch size ${formatInteger(current.batchSize)} (${stepsFlag === null ? `ended after ${formatInteger(current.steps)} printed steps` : `${formatInteger(current.steps)} steps`})` : ''}`}{' '}
-                · up to {sweep.plannedSizes.length} sizes
-                {sweep.etaMs !== null ? ` · at most ~${formatDuration(sweep.etaMs)} left` : ''}
+                  : current
+                    ? `Batch size ${formatInteger(current.batchSize)}, run ${sizes.find((r) => r.batchSize === current.batchSize)?.probes.length ?? 1} (${stepsFlag === null ? `ended after ${formatInteger(current.steps)} printed steps` : `${formatInteger(current.steps)} steps`})`
+                    : 'Waiting for a free slot'}{' '}
+                · size {sizes.length} of up to {sweep.plannedSizes.length}
+                {left !== null ? ` · ${etaWords(left)} (at most)` : ''}
+                {current && silentFor >= 10_000 ? ` · no step printed for ${Math.floor(silentFor / 1000)} s (ended at ${sweep.settings.stallSeconds ?? 120} s)` : ''}
               </span>
             </div>
           )}
@@ -185,51 +224,66 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
             <table className="table wz-table wz-probes" data-testid="probe-table">
               <thead>
                 <tr>
-                  <th style={{ width: 140 }}>Batch size</th>
+                  <th style={{ width: 110 }}>Batch size</th>
                   <th style={{ width: 110 }}>Result</th>
                   <th>Examples/s</th>
+                  <th title="Fastest − slowest run over their median, halved: the noise the recommendation must beat">Spread</th>
                   <th>ms/step</th>
                   {showBudget && <th>{`${formatInteger(sweep.settings.stepBudget!)} steps`}</th>}
                 </tr>
               </thead>
               <tbody>
-                {sweep.probes
-                  .filter((p) => !p.superseded)
-                  .map((p) => {
-                    const m = measured.get(p.batchSize);
-                    const w = wall.get(p.batchSize);
-                    return (
-                      <tr key={p.trialId} data-probe={p.batchSize} data-outcome={p.outcome ?? p.status} data-phase={p.phase} className={p.batchSize === analysis?.recommended ? 'wz-recommended-row' : ''}>
-                        <td className="num">
-                          <b>{formatInteger(p.batchSize)}</b>
-                          {p.phase === 're-measure' && (
-                            <span className="wz-tag wz-phase" title={`The same size again with more steps (${formatInteger(p.steps)}): the first timing lasted less than half of “Time each probe at least”, too short to trust. Once it ends it replaces the first row.`}>
-                              {p.outcome === null && p.status === 'running' ? 're-measuring' : 're-measured'}
-                            </span>
-                          )}
-                        </td>
-                        <td>
-                          {p.outcome === null ? (
-                            <span className={`wz-tag ${p.status === 'running' ? 'run' : ''}`}>{p.status === 'running' ? 'running…' : 'lost'}</span>
-                          ) : (
-                            <span className={`wz-tag ${p.outcome === 'feasible' ? 'ok' : 'bad'}`} title={p.reason ?? ''}>{OUTCOME_LABEL[p.outcome]}</span>
-                          )}
-                        </td>
-                        {m ? (
-                          <>
-                            <td className="num">{formatInteger(m.throughput)}</td>
-                            <td className="num">{formatNumber(m.timePerStep * 1000)}</td>
-                            {showBudget && <td className="num">{w ? (w.seconds < 10 ? formatNumber(w.seconds, { digits: 2, unit: 's' }) : formatDuration(w.seconds * 1000)) : '—'}</td>}
-                          </>
-                        ) : (
-                          <td colSpan={showBudget ? 3 : 2} className="subtle small wz-reason">{p.outcome === 'out-of-memory' ? (p.reason ?? '').replace(/ Try a smaller.*$/, '') : (p.reason ?? '')}</td>
+                {sizes.map((row) => {
+                  const m = measured.get(row.batchSize);
+                  const w = wall.get(row.batchSize);
+                  const last = row.probes[row.probes.length - 1]!;
+                  const runningNow = row.probes.some((p) => p.status === 'running');
+                  const outcome = row.probes.find((p) => p.outcome === 'failed')?.outcome ?? row.probes.find((p) => p.outcome === 'out-of-memory')?.outcome ?? row.probes.find((p) => p.outcome === 'feasible')?.outcome ?? null;
+                  const bad = row.probes.find((p) => p.outcome === 'failed' || p.outcome === 'out-of-memory');
+                  const busy = m?.machine && (m.machine.loadAverage > m.machine.cores || (m.machine.steal ?? 0) > 0.05);
+                  return (
+                    <tr key={row.batchSize} data-probe={row.batchSize} data-outcome={outcome ?? last.status} data-runs={row.probes.length} className={row.batchSize === analysis?.recommended ? 'wz-recommended-row' : ''}>
+                      <td className="num">
+                        <b>{formatInteger(row.batchSize)}</b>
+                        {row.probes.some((p) => p.phase === 're-measure') && (
+                          <span className="wz-tag wz-phase" title="Run again with more steps: the first timing lasted less than half of “Time each probe at least”, too short to trust. It replaces the first run.">
+                            re-measured
+                          </span>
                         )}
-                      </tr>
-                    );
-                  })}
+                      </td>
+                      <td>
+                        {runningNow ? (
+                          <span className="wz-tag run">{`run ${row.probes.length}…`}</span>
+                        ) : outcome === null ? (
+                          <span className="wz-tag">lost</span>
+                        ) : (
+                          <span className={`wz-tag ${outcome === 'feasible' ? 'ok' : 'bad'}`} title={bad?.reason ?? ''}>{OUTCOME_LABEL[outcome]}</span>
+                        )}
+                      </td>
+                      {m && !bad ? (
+                        <>
+                          <td className="num">{formatInteger(m.throughput)}</td>
+                          <td className="num" data-testid="probe-spread" title={`Runs: ${m.runs.map((r) => formatInteger(r)).join(', ')} examples/s${m.machine ? ` · load average ${formatNumber(m.machine.loadAverage, { digits: 2 })} on ${m.machine.cores} cores` : ''}`}>
+                            {m.runs.length > 1 ? `±${formatPercent(m.spread / 2, 2)} · ${m.runs.length} runs` : '1 run'}
+                            {busy && <span className="wz-tag warn wz-busy" title="The machine was busy during this size's runs">busy</span>}
+                          </td>
+                          <td className="num">{formatNumber(m.timePerStep * 1000)}</td>
+                          {showBudget && <td className="num">{w ? (w.seconds < 10 ? formatNumber(w.seconds, { digits: 2, unit: 's' }) : formatDuration(w.seconds * 1000)) : '—'}</td>}
+                        </>
+                      ) : (
+                        <td colSpan={showBudget ? 4 : 3} className="subtle small wz-reason">{bad ? (bad.outcome === 'out-of-memory' ? (bad.reason ?? '').replace(/ Try a smaller.*$/, '') : (bad.reason ?? '')) : (last.reason ?? '')}</td>
+                      )}
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>
+          {sweep.trainingSet && (
+            <p className="subtle small" data-testid="sweep-training-set">
+              The script reports {formatInteger(sweep.trainingSet.examples)} training examples (“{sweep.trainingSet.evidence}”): no batch size above that is tried or recommended.
+            </p>
+          )}
           {analysis && analysis.measured.length > 0 && (
             <div className="wz-recommendation" data-testid="recommendation" data-recommended={analysis.recommended ?? ''}>
               <div className="wz-rec-head">

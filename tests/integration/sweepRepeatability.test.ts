@@ -1,0 +1,54 @@
+/**
+ * Issue 11: three identical batch-size sweeps of the digits example recommend the same size.
+ * Real training on the CPU, each probe a fresh process, each size run until its runs agree (or
+ * the cap), evaluation passes inside the timed window (eval_every 50), the training set's 1,500
+ * examples as the ceiling. Kept short: three sizes, up to three runs each.
+ */
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Engine } from '../../main/engine/engine';
+import type { SweepView } from '../../preload/contract-wizard';
+import { digitsProject } from '../helpers/engine';
+
+const engines: Engine[] = [];
+afterEach(async () => {
+  for (const e of engines.splice(0)) await e.close();
+});
+
+function summary(v: SweepView): string {
+  const rows = v.analysis.measured.map(
+    (m) =>
+      `${m.batchSize}: ${Math.round(m.throughput)} ex/s ±${((m.spread / 2) * 100).toFixed(1)}% over ${m.runs.length} runs [${m.runs.map(Math.round).join(', ')}]` +
+      (m.machine ? ` load ${m.machine.loadAverage.toFixed(2)}/${m.machine.cores}` : ''),
+  );
+  return `${rows.join('\n')}\nrecommended ${v.analysis.recommended} (${v.endReason}); warnings: ${v.analysis.warnings.length}`;
+}
+
+describe('batch-size sweep repeatability on the digits example', () => {
+  it('three identical sweeps recommend the same size, within the training set', async () => {
+    const engine = new Engine({ dataDir: mkdtempSync(join(tmpdir(), 'tb-repeat-')), mode: 'browser', cpuSlots: 1, gpus: [] });
+    engines.push(engine);
+    const project = engine.projects.create(digitsProject({ hyperparameters: { lr: 0.003, batch_size: 64, max_steps: 300, eval_every: 50, log_every: 5 } }));
+    const recommended: (number | null)[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = (await engine.invoke('sweeps.start', {
+        projectId: project.id,
+        settings: { batchSizeFlag: 'batch_size', maxStepsFlag: 'max_steps', start: 256, maxBatchSize: 4096, warmupSteps: 5, timedSteps: 20, minTimedSeconds: 1, maxRuns: 3, targetSpread: 0.1 },
+      })) as SweepView;
+      const done = await engine.sweeps.whenIdle(started.id);
+      console.log(`sweep ${i + 1} (load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')}):\n${summary(done)}`);
+      expect(done.status).toBe('done');
+      // The script prints "(1500 train / 297 val)": 2048 is never tried.
+      expect(done.trainingSet?.examples).toBe(1500);
+      expect(done.endReason).toBe('reached-training-set');
+      expect(done.analysis.measured.map((m) => m.batchSize)).toEqual([256, 512, 1024]);
+      for (const m of done.analysis.measured) expect(m.runs.length).toBeGreaterThanOrEqual(2);
+      recommended.push(done.analysis.recommended);
+    }
+    expect(new Set(recommended).size).toBe(1);
+    expect(recommended[0]).not.toBeNull();
+    expect(recommended[0]!).toBeLessThanOrEqual(1500);
+  }, 600_000);
+});
