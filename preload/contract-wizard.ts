@@ -190,7 +190,7 @@ export interface SweepView {
   /** The sizes doubling will try at most (the sweep stops earlier at the first out-of-memory). */
   plannedSizes: number[];
   analysis: SweepAnalysis;
-  /** Estimated time left while running, from the probes so far (an upper bound: it assumes no out-of-memory). */
+  /** Estimated time left while running, from the probes so far (it assumes no out-of-memory ends the sweep early). */
   /** (A screen counts it down each second from when it arrived: renderer/src/lib/countdown.ts.) */
   etaMs: number | null;
   /** The training set's size, where a probe's output states it: no size above it is tried. */

@@ -11,6 +11,8 @@ export interface RunningUnit {
   elapsedMs: number;
   /** Fraction done, from the steps it printed out of those it was asked for; null where unknown. */
   fraction?: number | null;
+  /** Its own expected duration where units differ (a sweep's sizes); default the unit estimate. */
+  expectedMs?: number | null;
 }
 
 export interface WorkLeft {
@@ -19,6 +21,8 @@ export interface WorkLeft {
   running: readonly RunningUnit[];
   /** Units not started yet. */
   queued: number;
+  /** Where queued units differ (a sweep's sizes), the expected duration of each; overrides the unit estimate × growth. */
+  queuedMs?: readonly number[];
   /** Units that run at once (at least 1). */
   parallel: number;
   /**
@@ -60,14 +64,19 @@ export function estimateRemainingMs(w: WorkLeft): number | null {
   const unit = unitEstimateMs(w);
   if (unit === null) return null;
   const growth = w.growth ?? 1;
-  const runningLeft = w.running.map((r) =>
-    r.fraction != null && r.fraction >= MIN_FRACTION && r.fraction < 1 ? (r.elapsedMs * (1 - r.fraction)) / r.fraction : Math.max(unit - r.elapsedMs, unit * 0.1),
-  );
+  const runningLeft = w.running.map((r) => {
+    if (r.fraction != null && r.fraction >= MIN_FRACTION && r.fraction < 1) return (r.elapsedMs * (1 - r.fraction)) / r.fraction;
+    const expected = r.expectedMs ?? unit;
+    return Math.max(expected - r.elapsedMs, expected * 0.1);
+  });
   let queuedMs = 0;
-  let next = unit;
-  for (let i = 0; i < w.queued; i++) {
-    next *= growth;
-    queuedMs += next;
+  if (w.queuedMs) queuedMs = w.queuedMs.reduce((a, b) => a + b, 0);
+  else {
+    let next = unit;
+    for (let i = 0; i < w.queued; i++) {
+      next *= growth;
+      queuedMs += next;
+    }
   }
   return Math.max(0, ...runningLeft) + queuedMs / Math.max(1, w.parallel);
 }

@@ -1,9 +1,9 @@
 import type { SlotLease } from './scheduler';
 import type { Project, Trial } from '../../preload/contract';
 import type { ProbeView, SweepSettings, SweepView } from '../../preload/contract-wizard';
-import { analyseSweep, type ProbeResult } from '../playbook/batchSize/recommendation';
+import { analyseSweep, spreadOf, type ProbeResult } from '../playbook/batchSize/recommendation';
 import { doublingSizes, validateSweepPlan, type SweepEnd } from '../playbook/batchSize/probePlan';
-import { classifyProbe, isSuperseded, MAX_REMEASURES, minimumRuns, planNextProbe, sizeRuns, sweepStopReason, timedEnough, type RunProbe } from '../playbook/batchSize/probeRun';
+import { classifyProbe, isSuperseded, minimumRuns, planNextProbe, sizeRuns, sweepStopReason, timedEnough, type RunProbe } from '../playbook/batchSize/probeRun';
 import { estimateRemainingMs } from './eta';
 import { evaluationSteps, type StepTime } from '../playbook/batchSize/throughput';
 import { findTrainingSetSize, type TrainingSetSize } from '../script/trainingSet';
@@ -156,12 +156,7 @@ export class SweepService {
         lastStepAt: running ? this.deps.sweeps.lastStepAt(p.trialId) : null,
       };
     });
-    // Each size's runs together: the median run's measurement, every run's throughput for the spread.
-    const results: ProbeResult[] = sizeRuns(stored).map((g) =>
-      g.outcome === 'feasible'
-        ? { batchSize: g.batchSize, outcome: 'feasible', measurement: g.measurement, runs: g.throughputs }
-        : { batchSize: g.batchSize, outcome: g.outcome, reason: g.runs.find((r) => r.outcome === g.outcome)?.reason ?? '' },
-    );
+    const results = this.resultsOf(stored);
     const trainingSet = this.trainingSetOf(stored);
     const analysis = analyseSweep(results, {
       safetyMargin: sweep.settings.safetyMargin,
@@ -178,6 +173,15 @@ export class SweepService {
       etaMs: sweep.status === 'running' ? this.eta(sweep.settings, probes, now, trainingSet?.examples ?? null) : null,
       trainingSet,
     };
+  }
+
+  /** Each size's runs together: the median run's measurement, every run's throughput for the spread. */
+  private resultsOf(probes: readonly Pick<StoredProbe, 'batchSize' | 'outcome' | 'phase' | 'measurement' | 'reason'>[]): ProbeResult[] {
+    return sizeRuns(probes).map((g) =>
+      g.outcome === 'feasible'
+        ? { batchSize: g.batchSize, outcome: 'feasible', measurement: g.measurement, runs: g.throughputs }
+        : { batchSize: g.batchSize, outcome: g.outcome, reason: g.runs.find((r) => r.outcome === g.outcome)?.reason ?? '' },
+    );
   }
 
   /** The training set's size the first ended probe that states it printed, or null. */
@@ -202,36 +206,56 @@ export class SweepService {
   }
 
   /**
-   * Time left, as an upper bound (it assumes no out-of-memory ends the sweep early), from the one
-   * estimator (./eta) with sizes as its units: a size's time is all its runs (repeats and
-   * re-measures included), a size takes as many runs as the sizes before it took (at least the
-   * minimum), and each further size takes as much longer as the last size took over the one
-   * before it (a larger batch takes longer per step; measured, between 1× and 2×).
+   * Time left, from the one estimator (./eta) with probes as its units (the sweep runs one at a
+   * time): each size's probes take what its ended probes took on average; a size not tried yet
+   * takes as much longer than the largest tried as each size took over the one before (a larger
+   * batch takes longer per step; measured, between 1× and 2×). Left are the sizes not tried yet
+   * up to the maximum and the training set (no out-of-memory assumed), the bisections asked for,
+   * and each size's runs up to the minimum, or up to the cap while its runs disagree.
    */
   private eta(settings: SweepSettings, probes: ProbeView[], now: number, trainingExamples: number | null): number | null {
-    const groups = new Map<number, ProbeView[]>();
-    for (const p of probes) groups.set(p.batchSize, [...(groups.get(p.batchSize) ?? []), p]);
-    const sizes = [...groups.values()];
-    const last = sizes[sizes.length - 1];
-    if (!last) return null;
-    const ms = (g: ProbeView[]) => g.reduce((t, p) => t + (p.startedAt === null ? 0 : (p.endedAt ?? now) - p.startedAt), 0);
-    const ended = sizes.slice(0, -1);
+    const took = (p: ProbeView) => (p.startedAt === null ? null : (p.endedAt ?? now) - p.startedAt);
+    const bySize = new Map<number, ProbeView[]>();
+    for (const p of probes) bySize.set(p.batchSize, [...(bySize.get(p.batchSize) ?? []), p]);
+    const tried = [...bySize.keys()].sort((a, b) => a - b);
+    if (tried.length === 0) return null;
+    const endedProbes = probes.filter((p) => p.endedAt !== null && p.startedAt !== null);
+    const mean = (ps: ProbeView[]) => {
+      const ms = ps.filter((p) => p.endedAt !== null).map((p) => took(p)!).filter((x) => x !== null);
+      return ms.length > 0 ? ms.reduce((a, b) => a + b, 0) / ms.length : null;
+    };
+    const perSize = tried.map((s) => ({ size: s, ms: mean(bySize.get(s)!) })).filter((x): x is { size: number; ms: number } => x.ms !== null);
+    const growth = perSize.length >= 2 ? Math.min(2, Math.max(1, perSize[perSize.length - 1]!.ms / perSize[perSize.length - 2]!.ms)) : 1;
+    const largest = perSize[perSize.length - 1];
+    const estimate = (size: number): number | null => {
+      const own = perSize.find((x) => x.size === size);
+      if (own) return own.ms;
+      return largest ? largest.ms * growth ** Math.max(1, Math.round(Math.log2(size / largest.size))) : null;
+    };
     const maxRuns = settings.maxRuns ?? 1;
-    const meanRuns = ended.length > 0 ? ended.reduce((n, g) => n + g.length, 0) / ended.length : minimumRuns(maxRuns);
-    const expectedRuns = Math.min(maxRuns + MAX_REMEASURES, Math.max(minimumRuns(maxRuns), meanRuns));
-    const doneRuns = last.filter((p) => p.status !== 'running' && p.status !== 'queued').length;
-    const endedMs = ended.map(ms);
-    const growth = endedMs.length >= 2 ? Math.min(2, Math.max(1, endedMs[endedMs.length - 1]! / endedMs[endedMs.length - 2]!)) : 1;
+    const minRuns = minimumRuns(maxRuns);
     const oom = probes.some((p) => p.outcome === 'out-of-memory');
     const ceiling = Math.min(settings.maxBatchSize, trainingExamples ?? Infinity);
-    const tried = Math.max(...probes.map((p) => p.batchSize));
-    const sizesLeft = oom ? 0 : doublingSizes(settings).filter((s) => s > tried && s <= ceiling).length;
+    const untried = oom ? [] : doublingSizes(settings).filter((s) => s > tried[tried.length - 1]! && s <= ceiling);
+    const results = new Map(this.resultsOf(probes).map((r) => [r.batchSize, r]));
+    const queuedMs: number[] = [];
+    const running = probes.find((p) => p.status === 'running');
+    for (const size of tried) {
+      const r = results.get(size);
+      if (!r || r.outcome !== 'feasible') continue;
+      const runs = r.runs?.length ?? 1;
+      const agree = runs >= minRuns && spreadOf(r.runs ?? []) <= (settings.targetSpread ?? Infinity);
+      const left = Math.max(0, (agree ? runs : runs < minRuns ? minRuns : maxRuns) - runs - (running?.batchSize === size ? 1 : 0));
+      for (let i = 0; i < left; i++) queuedMs.push(estimate(size) ?? 0);
+    }
+    for (const size of untried) for (let i = 0; i < minRuns; i++) queuedMs.push(estimate(size) ?? 0);
+    if (settings.bisect && oom) for (let i = 0; i < settings.maxBisections; i++) queuedMs.push(largest?.ms ?? 0);
     return estimateRemainingMs({
-      endedMs,
-      running: [{ elapsedMs: ms(last), fraction: doneRuns > 0 ? Math.min(0.95, doneRuns / expectedRuns) : null }],
-      queued: sizesLeft + (settings.bisect ? settings.maxBisections : 0),
+      endedMs: endedProbes.map((p) => took(p)!),
+      running: running ? [{ elapsedMs: took(running) ?? 0, expectedMs: estimate(running.batchSize) }] : [],
+      queued: queuedMs.length,
+      queuedMs,
       parallel: 1,
-      growth,
     });
   }
 

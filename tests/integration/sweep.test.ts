@@ -11,6 +11,7 @@ import { Engine } from '../../main/engine/engine';
 import type { SweepSettingsInput, SweepView, WizardState } from '../../preload/contract-wizard';
 import type { Decision, Trial } from '../../preload/contract';
 import { digitsProject } from '../helpers/engine';
+import { ROOT } from '../helpers/serve';
 
 const engines: Engine[] = [];
 afterEach(async () => {
@@ -31,6 +32,8 @@ const base: SweepSettingsInput = {
   warmupSteps: 5,
   timedSteps: 20,
   minTimedSeconds: 0,
+  // One run per size: these tests are about the probes' mechanics; repeats are tested in sweepRepeatability.test.ts.
+  maxRuns: 1,
 };
 
 async function runSweep(engine: Engine, projectId: number, settings: SweepSettingsInput): Promise<SweepView> {
@@ -55,9 +58,12 @@ describe('batch-size sweep on the digits example', () => {
     console.log(`sweep on digits (CPU):\n${table(done)}\n${done.analysis.reason}`);
 
     expect(done.status).toBe('done');
-    expect(done.endReason).toBe('reached-maximum');
+    // The example prints "(1500 train / 297 val)": 2048 would repeat examples within a step.
+    expect(done.endReason).toBe('reached-training-set');
+    expect(done.trainingSet).toEqual({ examples: 1500, evidence: '(1500 train' });
+    expect(done.message).toMatch(/up to the training set's 1500 examples/);
     const current = done.probes.filter((p) => !p.superseded);
-    expect(current.map((p) => p.batchSize)).toEqual([128, 256, 512, 1024, 2048]);
+    expect(current.map((p) => p.batchSize)).toEqual([128, 256, 512, 1024]);
     // Each probe is its own trial of kind 'probe', run with the sweep's batch size and step count.
     const pids = new Set<number>();
     for (const p of done.probes) {
@@ -76,12 +82,14 @@ describe('batch-size sweep on the digits example', () => {
       expect(p.measurement!.timedSteps * p.measurement!.timePerStep).toBeGreaterThan(0.2);
     }
     const m = done.analysis.measured;
-    expect(m).toHaveLength(5);
+    expect(m).toHaveLength(4);
     // Throughput rises with the batch size from 128 to 512 on this CPU (it levels off above).
     expect(m.find((x) => x.batchSize === 512)!.throughput).toBeGreaterThan(m.find((x) => x.batchSize === 128)!.throughput * 1.3);
     expect(done.analysis.recommended).not.toBeNull();
     expect(done.analysis.recommended!).toBeGreaterThanOrEqual(256);
-    expect(done.analysis.wallClock).toHaveLength(5);
+    expect(done.analysis.wallClock).toHaveLength(4);
+    // The load around each probe was sampled and kept with its measurement.
+    for (const p of current) expect(p.measurement!.machine).toMatchObject({ cores: expect.any(Number), loadAverage: expect.any(Number) });
     expect(updates.length).toBeGreaterThan(done.probes.length);
     expect(updates.some((u) => u.status === 'running' && u.etaMs !== null)).toBe(true);
   }, 300_000);
@@ -101,7 +109,9 @@ describe('batch-size sweep on the digits example', () => {
     const t = engine.trials.get(oom.trialId)!;
     expect(t.status).toBe('failed');
     expect(t.argv.slice(0, 3)).toEqual([expect.stringMatching(/prlimit$/), `--as=${1000 * 1024 * 1024}`, '--']);
-    expect(done.analysis.recommended).toBeLessThan(oom.batchSize);
+    // Every size that fitted is above the example's 1,500 training examples: none is recommended.
+    expect(done.analysis.recommended).toBeNull();
+    expect(done.analysis.reason).toMatch(/is above the training set's 1500 examples.*start the sweep at or below 1500/);
   }, 300_000);
 
   it('a probe that fails for another reason ends the sweep with that reason', async () => {
@@ -113,6 +123,22 @@ describe('batch-size sweep on the digits example', () => {
     expect(done.probes[0]!.outcome).toBe('failed');
     expect(done.message).toMatch(/Batch size 128 failed for another reason than memory/);
   });
+
+  it('ends a probe that stops printing steps with that reason, instead of running until the timeout', async () => {
+    const engine = newEngine();
+    const project = engine.projects.create(
+      digitsProject({ workdir: join(ROOT, 'tests', 'fixtures', 'scripts'), argvTemplate: ['stalls.py'], interpreter: 'python3', hyperparameters: { batch_size: 32, max_steps: 100 }, objectiveMetric: 'loss' }),
+    );
+    const t0 = Date.now();
+    const done = await runSweep(engine, project.id, { ...base, start: 32, maxBatchSize: 64, stallSeconds: 5 });
+    // Ended by the stall watch (5 s after step 10), far before the 600 s probe timeout.
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    expect(done.status).toBe('failed');
+    expect(done.probes).toHaveLength(1);
+    expect(done.probes[0]!.outcome).toBe('failed');
+    expect(done.probes[0]!.reason).toMatch(/^The probe stopped making progress: no step printed for 5 s \(the last was step 10\)/);
+    expect(engine.trials.get(done.probes[0]!.trialId)!.failureReason).toMatch(/no step printed for 5 s/);
+  }, 120_000);
 
   it('keeps the wizard and resumes a running sweep after a restart of the engine', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tb-sweep-restart-'));

@@ -49,6 +49,8 @@ const settings: SweepSettingsInput = {
   warmupSteps: 5,
   timedSteps: 20,
   minTimedSeconds: 1,
+  // One run per size: repeats are tested in sweepRepeatability.test.ts.
+  maxRuns: 1,
 };
 
 function table(v: SweepView): string {

@@ -7,6 +7,7 @@ import {
   minimumGain,
   recommendBatchSize,
   spreadOf,
+  sweepNoise,
   safeMaximum,
   wallClockEstimates,
   type ProbeResult,
@@ -297,6 +298,22 @@ describe('the recommendation on measured throughput tables, with their noise', (
     const tight = [runs(256, 1000, 990, 1010), runs(512, 1120, 1110, 1130)];
     expect(analyseSweep(tight, { safetyMargin: 0.1, stepBudget: null }).recommended).toBe(512);
     expect(fasterBeyondNoise({ batchSize: 256, throughput: 1000, runs: [990, 1010] }, { batchSize: 512, throughput: 1120, runs: [1110, 1130] })).toBe(true);
+  });
+
+  it('runs that agree by luck are not trusted beyond the sweep’s typical noise (measured here at load average 19 on 2 cores)', () => {
+    // A real sweep of the digits example while ~9 other sessions' tests ran: 256's two runs agreed
+    // within ±0.3%, the other sizes spread ±31–50%. 1024's slowest run beat 256's fastest, but
+    // with the sweep's ±31% the medians overlap: no size is faster beyond the noise.
+    const table = [runs(256, 84987, 85487), runs(512, 82551, 116637, 200076), runs(1024, 87135, 137170, 172305)];
+    const a = analyseSweep(table, { safetyMargin: 0.1, stepBudget: null });
+    expect(a.recommended).toBe(256);
+    expect(recommendBatchSize(table.slice(0, 1).concat([runs(1024, 87135, 137170, 172305)]).map((r) => ({ batchSize: r.batchSize, throughput: (r as { measurement: { throughput: number } }).measurement.throughput, runs: (r as { runs: number[] }).runs, safe: true })))).toBe(256);
+    // Without the other sizes' noise, the lucky pair would have let 1024 through.
+    const lucky = { batchSize: 256, throughput: 85237, runs: [84987, 85487] };
+    const large = { batchSize: 1024, throughput: 137170, runs: [87135, 137170, 172305] };
+    expect(fasterBeyondNoise(lucky, large, 0)).toBe(true);
+    expect(sweepNoise([lucky, { batchSize: 512, throughput: 116637, runs: [82551, 116637, 200076] }, large])).toBeCloseTo((172305 - 87135) / 137170 / 2, 12);
+    expect(fasterBeyondNoise(lucky, large, 0.31)).toBe(false);
   });
 
   it('a dip and a recovery do not win: a size is compared with the choice before it, not its neighbour', () => {

@@ -73,17 +73,24 @@ describe('repeated runs of a size until its spread is small', () => {
   const repeats: ProbeRunSettings = { ...settings, minTimedSeconds: 0, maxRuns: 4, targetSpread: 0.1 };
   const again = (b: number, tps: number): RunProbe => ({ ...fits(b, tps), phase: 'repeat' });
 
-  it('runs each size at least twice, then more while the spread is above the target, at most maxRuns', () => {
-    expect(planNextProbe(repeats, [fits(64, 0.01)])).toEqual({ kind: 'probe', batchSize: 64, phase: 'repeat', timedSteps: 20, steps: 25 });
-    // 6400 and 6095 examples/s: spread 5%, within 10%: on to the next size
-    expect(planNextProbe(repeats, [fits(64, 0.01), again(64, 0.0105)])).toMatchObject({ kind: 'probe', batchSize: 128, phase: 'doubling' });
-    // 6400 and 4267: spread 40%: again, up to 4 runs, then on
-    const noisy = [fits(64, 0.01), again(64, 0.015)];
-    expect(planNextProbe(repeats, noisy)).toMatchObject({ batchSize: 64, phase: 'repeat' });
-    expect(planNextProbe(repeats, [...noisy, again(64, 0.01), again(64, 0.015)])).toMatchObject({ batchSize: 128, phase: 'doubling' });
+  it('finds the sizes first, then runs them again in rounds until each one’s runs agree, at most maxRuns', () => {
+    const s = { ...repeats, maxBatchSize: 256 };
+    // doubling first, one run each
+    expect(planNextProbe(s, [fits(64, 0.01)])).toMatchObject({ kind: 'probe', batchSize: 128, phase: 'doubling' });
+    const sizes = [fits(64, 0.01), fits(128, 0.02), fits(256, 0.04)];
+    // then round 2 over all of them, smallest first
+    expect(planNextProbe(s, sizes)).toEqual({ kind: 'probe', batchSize: 64, phase: 'repeat', timedSteps: 20, steps: 25 });
+    expect(planNextProbe(s, [...sizes, again(64, 0.0105)])).toMatchObject({ batchSize: 128, phase: 'repeat' });
+    // 64 agrees (spread 5%); 128 and 256 disagree (40%): rounds go on for them only, up to 4 runs
+    const round2 = [...sizes, again(64, 0.0105), again(128, 0.03), again(256, 0.06)];
+    expect(planNextProbe(s, round2)).toMatchObject({ batchSize: 128, phase: 'repeat' });
+    const round3 = [...round2, again(128, 0.02), again(256, 0.04)];
+    expect(planNextProbe(s, round3)).toMatchObject({ batchSize: 128, phase: 'repeat' });
+    const round4 = [...round3, again(128, 0.03), again(256, 0.06)];
+    expect(planNextProbe(s, round4)).toEqual({ kind: 'done', reason: 'reached-maximum' });
     // one run per size where only one is allowed (and for sweeps stored before repeats)
-    expect(planNextProbe({ ...repeats, maxRuns: 1 }, [fits(64, 0.01)])).toMatchObject({ batchSize: 128 });
-    expect(planNextProbe({ ...settings, minTimedSeconds: 0 }, [fits(64, 0.01)])).toMatchObject({ batchSize: 128 });
+    expect(planNextProbe({ ...s, maxRuns: 1 }, sizes)).toEqual({ kind: 'done', reason: 'reached-maximum' });
+    expect(planNextProbe({ ...settings, minTimedSeconds: 0, maxBatchSize: 256 }, sizes)).toEqual({ kind: 'done', reason: 'reached-maximum' });
   });
 
   it("combines a size's runs: median throughput, every run's throughput; a re-measure starts them afresh", () => {
@@ -102,7 +109,7 @@ describe('repeated runs of a size until its spread is small', () => {
   it('tries no size above the training set the script reports', () => {
     const s = { ...settings, minTimedSeconds: 0, maxBatchSize: 65536 };
     const done = [fits(64, 0.01), fits(128, 0.01), fits(256, 0.01), fits(512, 0.01), fits(1024, 0.01)];
-    expect(planNextProbe(s, done, 1500)).toEqual({ kind: 'done', reason: 'reached-training-set' });
+    expect(planNextProbe({ ...s, maxRuns: 1 }, done, 1500)).toEqual({ kind: 'done', reason: 'reached-training-set' });
     expect(planNextProbe(s, done, null)).toMatchObject({ kind: 'probe', batchSize: 2048 });
     expect(planNextProbe(s, done.slice(0, 4), 1500)).toMatchObject({ kind: 'probe', batchSize: 1024 });
   });

@@ -140,9 +140,9 @@ export type PlannedProbe =
 /**
  * The next probe of a sweep from the probes run so far. First, a feasible size timed for less
  * than half the minimum time is run again with enough steps (at most MAX_REMEASURES times); then
- * a feasible size is run again until its throughput's spread is within `targetSpread` (at least
- * {@link minimumRuns}, at most `maxRuns` runs); then {@link nextProbe} decides from each size's
- * outcome. No size above `trainingExamples` (the training set's size, where the script prints
+ * {@link nextProbe} decides from each size's outcome; once it is done, the feasible sizes are run
+ * again in rounds until each one's throughput spread is within `targetSpread` (at least
+ * {@link minimumRuns}, at most `maxRuns` runs). No size above `trainingExamples` (the training set's size, where the script prints
  * it) is tried: the sweep then ends with 'reached-training-set'.
  */
 export function planNextProbe(settings: ProbeRunSettings, probes: readonly RunProbe[], trainingExamples: number | null = null): PlannedProbe {
@@ -162,23 +162,33 @@ export function planNextProbe(settings: ProbeRunSettings, probes: readonly RunPr
       }
     }
   }
-  const maxRuns = settings.maxRuns ?? 1;
-  const target = settings.targetSpread ?? Infinity;
-  for (const g of measured) {
-    const n = g.throughputs.length;
-    if (g.runs.length >= maxRuns) continue;
-    if (n < minimumRuns(maxRuns) || spreadOf(g.throughputs) > target) {
-      const timed = g.runs[0]!.timedSteps;
-      return { kind: 'probe', batchSize: g.batchSize, phase: REPEAT_PHASE, timedSteps: timed, steps: settings.warmupSteps + timed };
-    }
-  }
   const records: ProbeRecord[] = sizes.map((g) => ({ batchSize: g.batchSize, outcome: g.outcome }));
   const capped = trainingExamples !== null && trainingExamples < settings.maxBatchSize && trainingExamples >= settings.start;
   const next = nextProbe(capped ? { ...settings, maxBatchSize: trainingExamples } : settings, records);
-  if (next.kind === 'done') return next.reason === 'reached-maximum' && capped ? { kind: 'done', reason: 'reached-training-set' } : next;
+  if (next.kind === 'done') {
+    if (next.reason === 'failed' || next.reason === 'nothing-fits') return next;
+    // Repeats come after the sizes are known, in rounds over all of them (each round runs every
+    // size that needs another run, the one with the fewest runs first): the machine's load drifts
+    // over minutes, and interleaving gives each size the same share of quiet and busy spells,
+    // where repeating one size at a time would compare sizes measured under different loads.
+    const repeat = nextRepeat(settings, measured);
+    if (repeat) return repeat;
+    return next.reason === 'reached-maximum' && capped ? { kind: 'done', reason: 'reached-training-set' } : next;
+  }
   const below = measured.filter((g) => g.batchSize < next.batchSize).sort((a, b) => b.batchSize - a.batchSize)[0];
   const timed = timedStepsFor(settings, below?.measurement?.timePerStep ?? null);
   return { kind: 'probe', batchSize: next.batchSize, phase: next.phase, timedSteps: timed, steps: settings.warmupSteps + timed };
+}
+
+/** The next repeat run of a round, or null when every size's runs agree (or reached the cap). */
+function nextRepeat(settings: ProbeRunSettings, measured: readonly SizeRuns<RunProbe>[]): PlannedProbe | null {
+  const maxRuns = settings.maxRuns ?? 1;
+  const target = settings.targetSpread ?? Infinity;
+  const needing = measured.filter((g) => g.runs.length < maxRuns && (g.throughputs.length < minimumRuns(maxRuns) || spreadOf(g.throughputs) > target));
+  if (needing.length === 0) return null;
+  const g = needing.reduce((a, b) => (b.runs.length < a.runs.length ? b : a));
+  const timed = g.runs[0]!.timedSteps;
+  return { kind: 'probe', batchSize: g.batchSize, phase: REPEAT_PHASE, timedSteps: timed, steps: settings.warmupSteps + timed };
 }
 
 /** How a probe's process ended, as the trial records it. */

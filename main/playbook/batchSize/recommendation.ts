@@ -164,28 +164,54 @@ type Comparable = Pick<MeasuredSize, 'batchSize' | 'throughput'> & { runs?: read
 const runsOf = (m: Comparable) => (m.runs && m.runs.length > 0 ? m.runs : [m.throughput]);
 
 /**
- * Whether size `b` is faster than size `a` by more than the noise: the slowest run of `b` beat the
- * fastest run of `a` (their measured ranges do not overlap), and by at least {@link minimumGain}.
+ * The sweep's typical noise, as a half-width relative to the median: the median over the sizes
+ * run more than once of (fastest − slowest) / median / 2. Two or three runs of one size can agree
+ * by luck (seen here: ±0.3% at one size while the others spread ±15–25% on the same busy
+ * machine); the other sizes' runs, measured on the same machine in the same minutes, say how far
+ * to trust that.
  */
-export function fasterBeyondNoise(a: Comparable, b: Comparable): boolean {
-  return Math.min(...runsOf(b)) > Math.max(...runsOf(a)) && b.throughput >= a.throughput * minimumGain(a.batchSize, b.batchSize);
+export function sweepNoise(measured: readonly Comparable[]): number {
+  const halves = measured
+    .map(runsOf)
+    .filter((r) => r.length > 1)
+    .map((r) => spreadOf(r) / 2)
+    .sort((a, b) => a - b);
+  if (halves.length === 0) return 0;
+  const mid = Math.floor(halves.length / 2);
+  return halves.length % 2 === 1 ? halves[mid]! : (halves[mid - 1]! + halves[mid]!) / 2;
+}
+
+/**
+ * Whether size `b` is faster than size `a` by more than the noise: the slowest run of `b` beat the
+ * fastest run of `a` (their measured ranges do not overlap); their medians stay apart when each
+ * is widened by the sweep's typical noise (`noise`, see {@link sweepNoise}) where its own runs
+ * spread less; and `b` gained at least {@link minimumGain}.
+ */
+export function fasterBeyondNoise(a: Comparable, b: Comparable, noise = 0): boolean {
+  const ra = runsOf(a);
+  const rb = runsOf(b);
+  const wa = Math.max(spreadOf(ra) / 2, noise);
+  const wb = Math.max(spreadOf(rb) / 2, noise);
+  return Math.min(...rb) > Math.max(...ra) && b.throughput * (1 - wb) > a.throughput * (1 + wa) && b.throughput >= a.throughput * minimumGain(a.batchSize, b.batchSize);
 }
 
 /**
  * The recommended batch size among measured sizes: the largest safe size whose gain is larger
- * than the noise ({@link fasterBeyondNoise}) over the size chosen before it. Walking up from the
- * smallest, a size replaces the choice when it beats it beyond the noise; a size that does not is
- * passed over but the walk goes on, so a small or noisy gain at one doubling does not stop a
- * larger size that measured clearly faster from being chosen. Comparing with the current choice
- * rather than the next smaller size means a dip and a recovery (200, 150, 180) or slow creep do
- * not add up to a recommendation. Only `safe` sizes are considered; null when none is.
+ * than the noise ({@link fasterBeyondNoise}, with the sweep's typical noise) over the size chosen
+ * before it. Walking up from the smallest, a size replaces the choice when it beats it beyond the
+ * noise; a size that does not is passed over but the walk goes on, so a small or noisy gain at
+ * one doubling does not stop a larger size that measured clearly faster from being chosen.
+ * Comparing with the current choice rather than the next smaller size means a dip and a recovery
+ * (200, 150, 180) or slow creep do not add up to a recommendation. Only `safe` sizes are
+ * considered; null when none is.
  */
 export function recommendBatchSize(measured: readonly (Comparable & Pick<MeasuredSize, 'safe'>)[]): number | null {
   const candidates = measured.filter((m) => m.safe).sort((a, b) => a.batchSize - b.batchSize);
+  const noise = sweepNoise(candidates);
   let choice = candidates[0];
   if (!choice) return null;
   for (const m of candidates.slice(1)) {
-    if (fasterBeyondNoise(choice, m)) choice = m;
+    if (fasterBeyondNoise(choice, m, noise)) choice = m;
   }
   return choice.batchSize;
 }
@@ -342,6 +368,8 @@ export function analyseSweep(results: readonly ProbeResult[], options: SweepAnal
 function explainRecommendation(measured: readonly MeasuredSize[], recommended: number | null, firstOutOfMemory: number | null, margin: number, trainingExamples: number | null): string {
   if (recommended === null) {
     if (measured.length === 0) return 'No batch size could be measured: see the probes that failed.';
+    if (trainingExamples !== null && measured.every((m) => m.batchSize > trainingExamples))
+      return `Every size measured (${measured.map((m) => m.batchSize).join(', ')}) is above the training set's ${trainingExamples} examples, where a batch repeats examples within a step: start the sweep at or below ${trainingExamples}.`;
     return `No measured batch size stays ${Math.round(margin * 100)}% below the first out-of-memory (${firstOutOfMemory}); try smaller sizes.`;
   }
   const rec = measured.find((m) => m.batchSize === recommended)!;
@@ -350,7 +378,11 @@ function explainRecommendation(measured: readonly MeasuredSize[], recommended: n
   const noise = rec.runs.length > 1 ? ` (±${Math.round((rec.spread / 2) * 100)}% over ${rec.runs.length} runs)` : '';
   const parts = [`Batch size ${recommended}: ${fmt(rec.throughput)} examples/s${noise}.`];
   const smaller = measured.filter((m) => m.safe && m.batchSize < recommended);
-  if (smaller.length > 0) parts.push(`It is the largest size faster than the size chosen before it by more than the noise (its slowest run beat the other's fastest) and by at least ${Math.round((MIN_GAIN_PER_DOUBLING - 1) * 100)}% per doubling.`);
+  const noiseAll = sweepNoise(measured.filter((m) => m.safe));
+  if (smaller.length > 0)
+    parts.push(
+      `It is the largest size faster than the size chosen before it by more than the noise (its slowest run beat the other's fastest, and the medians stay apart by the sweep's typical ±${(noiseAll * 100).toFixed(1)}%) and by at least ${Math.round((MIN_GAIN_PER_DOUBLING - 1) * 100)}% per doubling.`,
+    );
   if (safeLarger.length > 0) {
     const best = safeLarger.reduce((a, b) => (b.throughput > a.throughput ? b : a));
     parts.push(

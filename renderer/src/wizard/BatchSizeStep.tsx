@@ -213,7 +213,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
                     ? `Batch size ${formatInteger(current.batchSize)}, run ${sizes.find((r) => r.batchSize === current.batchSize)?.probes.length ?? 1} (${stepsFlag === null ? `ended after ${formatInteger(current.steps)} printed steps` : `${formatInteger(current.steps)} steps`})`
                     : 'Waiting for a free slot'}{' '}
                 · size {sizes.length} of up to {sweep.plannedSizes.length}
-                {left !== null ? ` · ${etaWords(left)} (at most)` : ''}
+                {left !== null ? ` · ${etaWords(left)}` : ''}
                 {current && silentFor >= 10_000 ? ` · no step printed for ${Math.floor(silentFor / 1000)} s (ended at ${sweep.settings.stallSeconds ?? 120} s)` : ''}
               </span>
             </div>
