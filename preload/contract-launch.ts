@@ -15,9 +15,9 @@ import type { LaunchComparison } from '../main/playbook/launch/stats';
 import type { ConfigDiffRow } from '../main/playbook/launch/configDiff';
 import type { Sensitivity } from '../main/playbook/journal/sensitivity';
 import type { Saturation } from '../main/playbook/journal/saturation';
-import type { Effort } from '../main/playbook/journal/effort';
+import type { ComputeKind, Effort } from '../main/playbook/journal/effort';
 
-export type { LaunchComparison, ConfigDiffRow, Sensitivity, Saturation, Effort };
+export type { LaunchComparison, ConfigDiffRow, Sensitivity, Saturation, Effort, ComputeKind };
 
 /** A trial promoted to a launch candidate, with the incumbent as it was when promoted. */
 export interface Candidate {
@@ -193,6 +193,11 @@ export interface Journal {
   studies: JournalStudy[];
   questions: OpenQuestion[];
   effort: Effort;
+  /**
+   * What ran the project's trials, which names its hours (the `gpuHours` fields): GPU-hours on
+   * GPUs, CPU-hours on CPU slots, device-hours where both ran.
+   */
+  compute: ComputeKind;
   saturation: Saturation;
   generatedAt: number;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchSizeOf, configDiff, configKey, nextSeeds } from '../../main/playbook/launch/configDiff';
 import { launchGains, saturation } from '../../main/playbook/journal/saturation';
-import { devicesOf, effort, gpuHoursBy, trialGpuHours } from '../../main/playbook/journal/effort';
+import { computeKind, devicesOf, effort, gpuHoursBy, hoursLabel, trialGpuHours } from '../../main/playbook/journal/effort';
 import { sensitivityVerdicts, verdictOf } from '../../main/playbook/journal/sensitivity';
 import type { ImportanceResult } from '../../main/playbook/importance/importance';
 import { cell, decisionMarkdown, journalMarkdown } from '../../main/playbook/journal/markdown';
@@ -94,6 +94,16 @@ describe('GPU-hours and the exploration share', () => {
     expect(devicesOf(null)).toBe(1);
     expect(devicesOf('0')).toBe(1);
     expect(devicesOf('0,1,3')).toBe(3);
+  });
+
+  it('names the hours after what ran the trials: GPU, CPU, or device where both', () => {
+    expect(computeKind([trial({ startedAt: 0, gpu: '0' }), trial({ startedAt: 0, gpu: '1,2' })], true)).toBe('GPU');
+    expect(computeKind([trial({ startedAt: 0, gpu: null })], false)).toBe('CPU');
+    expect(computeKind([trial({ startedAt: 0, gpu: '0' }), trial({ startedAt: 0, gpu: null })], true)).toBe('device');
+    // a queued trial ran nothing; before any ran, the machine decides
+    expect(computeKind([trial({ startedAt: null, gpu: null })], true)).toBe('GPU');
+    expect(computeKind([], false)).toBe('CPU');
+    expect(hoursLabel('CPU')).toBe('CPU-hours');
   });
 
   it('multiplies duration by devices; a running trial counts until now; a queued one not at all', () => {
@@ -282,6 +292,7 @@ describe('Markdown exports', () => {
         { id: 2, projectId: 1, studyId: null, text: 'Warmup?', answer: 'no effect', createdAt: 0, resolvedAt: 1 },
       ],
       effort: { exploration: 0.25, exploitation: 0.5, other: 0, total: 0.75, explorationShare: 1 / 3 },
+      compute: 'CPU',
       saturation: { gains: [], saturating: null, reading: 'Too few launches.' },
       generatedAt: 0,
     };
@@ -291,6 +302,11 @@ describe('Markdown exports', () => {
     expect(md).toContain('Launch #0, val_error = 0.1 (mean of 3 seeds · best val_error over training).');
     expect(md).toContain('- Status: done; 7/8 feasible; best trial: best val_error over training 0.07;');
     expect(md).toContain('Exploration share: 33%.');
+    // Run on CPU slots: CPU-hours, never GPU-hours.
+    expect(md).toContain('| launch | decided | val_error | gain | CPU-hours spent |');
+    expect(md).toMatch(/0\.75 CPU-hours in all/);
+    expect(md).toContain('0.25 CPU-hours');
+    expect(md).not.toMatch(/GPU/);
     expect(md).toContain('### Adam vs NAdam');
     expect(md).toContain('- Conclusion: (none written yet)');
     expect(md).toContain('- ⚠ Tuned for a different baseline: tuned at batch size 32');

@@ -5,7 +5,7 @@
  */
 import type { Decision, ObjectiveGoal, Project, Study, Trial } from '../../../preload/contract';
 import type { Journal, JournalLaunch, JournalStudy, TimelinePoint } from '../../../preload/contract-launch';
-import { effort, gpuHoursBy, trialGpuHours } from '../../playbook/journal/effort';
+import { computeKind, effort, gpuHoursBy, trialGpuHours } from '../../playbook/journal/effort';
 import { saturation } from '../../playbook/journal/saturation';
 import { sensitivityVerdicts } from '../../playbook/journal/sensitivity';
 import { hyperparameterImportance } from '../../playbook/importance/importance';
@@ -102,6 +102,7 @@ export function buildJournal(e: Engine, launch: LaunchService, project: Project,
     studies,
     questions: launch.questions.list(project.id),
     effort: effort(trials, e.studies.list(project.id), now),
+    compute: computeKind(trials, e.gpus.length > 0),
     saturation: saturation(
       launches.map((l) => l.objective),
       goal,

@@ -7,12 +7,32 @@ import type { Study, Trial } from '../../../preload/contract';
 const HOUR_MS = 3_600_000;
 
 /**
- * Devices a trial held: the GPUs in its CUDA_VISIBLE_DEVICES value, or one CPU slot. On a
- * machine without a GPU the journal's "GPU-hours" are therefore slot-hours, the same budget unit.
+ * Devices a trial held: the GPUs in its CUDA_VISIBLE_DEVICES value, or one CPU slot. The hours
+ * are named after what ran them ({@link computeKind}): CPU-hours on a machine without a GPU.
  */
 export function devicesOf(gpu: string | null): number {
   if (gpu === null || gpu.trim() === '') return 1;
   return Math.max(1, gpu.split(',').filter((s) => s.trim() !== '').length);
+}
+
+/**
+ * What ran a project's compute, for its label: 'GPU' where every trial that ran held a GPU,
+ * 'CPU' where none did (a CPU slot: a machine without a GPU, or a project run on CPU slots),
+ * 'device' where both did (the hours then add GPUs and CPU slots: device-hours). Before any
+ * trial ran: 'GPU' if the machine has a GPU, else 'CPU'.
+ */
+export type ComputeKind = 'GPU' | 'CPU' | 'device';
+
+export function computeKind(trials: readonly Pick<Trial, 'startedAt' | 'gpu'>[], machineHasGpu: boolean): ComputeKind {
+  const ran = trials.filter((t) => t.startedAt !== null);
+  if (ran.length === 0) return machineHasGpu ? 'GPU' : 'CPU';
+  const onGpu = ran.filter((t) => t.gpu !== null && t.gpu.trim() !== '').length;
+  return onGpu === ran.length ? 'GPU' : onGpu === 0 ? 'CPU' : 'device';
+}
+
+/** "GPU-hours", "CPU-hours", "device-hours". */
+export function hoursLabel(kind: ComputeKind): string {
+  return `${kind}-hours`;
 }
 
 /** A trial's GPU-hours: its duration (until `now` while it runs) times the devices it held; 0 before it started. */

@@ -7,6 +7,7 @@ import type { Journal } from '../../../preload/contract-launch';
 import { compareLaunch, improvementInterval, type LaunchComparison } from '../launch/stats';
 import type { ConfigDiffRow } from '../launch/configDiff';
 import { formatNumber, formatProbability } from '../../../preload/format';
+import { hoursLabel } from './effort';
 
 /** A number as a reader wants it: 4 significant digits. */
 export function num(x: number | null | undefined): string {
@@ -157,7 +158,7 @@ export function journalMarkdown(j: Journal): string {
   out.push('## Launches', '');
   if (j.launches.length === 0) out.push('None yet.');
   else {
-    out.push(`| launch | decided | ${cell(metric)} | of | gain over its incumbent | GPU-hours spent |`, '|---|---|---:|---|---:|---:|');
+    out.push(`| launch | decided | ${cell(metric)} | of | gain over its incumbent | ${hoursLabel(j.compute)} spent |`, '|---|---|---:|---|---:|---:|');
     for (const l of j.launches)
       out.push(`| #${l.decision.launchNumber} | ${isoDate(l.decision.createdAt)} | ${num(l.objective)} | ${basisWords(l.objectiveBasis, l.objectiveRuns)} | ${num(l.gain)} | ${num(l.gpuHours)} |`);
   }
@@ -166,7 +167,7 @@ export function journalMarkdown(j: Journal): string {
   out.push('## Effort', '');
   const e = j.effort;
   out.push(
-    `${num(e.total)} GPU-hours in all: exploration ${num(e.exploration)}, exploitation ${num(e.exploitation)}, other ${num(e.other)}.` +
+    `${num(e.total)} ${hoursLabel(j.compute)} in all: exploration ${num(e.exploration)}, exploitation ${num(e.exploitation)}, other ${num(e.other)}.` +
       (e.explorationShare !== null ? ` Exploration share: ${Math.round(e.explorationShare * 100)}%.` : ''),
     '',
   );
@@ -178,7 +179,7 @@ export function journalMarkdown(j: Journal): string {
       `### ${s.name}`,
       '',
       `- Goal: ${s.goal}`,
-      `- Status: ${s.status}; ${s.feasible}/${s.trials} feasible; best trial: ${s.objectiveLabel} ${num(s.best)}; ${num(s.gpuHours)} GPU-hours`,
+      `- Status: ${s.status}; ${s.feasible}/${s.trials} feasible; best trial: ${s.objectiveLabel} ${num(s.best)}; ${num(s.gpuHours)} ${hoursLabel(j.compute)}`,
     );
     if (s.batchSize !== null) out.push(`- Tuned at batch size ${s.batchSize}`);
     for (const r of s.stale) out.push(`- ⚠ Tuned for a different baseline: ${r}`);

@@ -9,13 +9,14 @@ import { useStore } from '../store';
 import '../launch/launch.css';
 import { formatNumber } from '../lib/format';
 
-function hours(h: number): string {
+/** Hours named after what ran them (the engine's Journal.compute): GPU-h on GPUs, CPU-h on CPU slots. */
+function hours(h: number, unit: Journal['compute']): string {
   // Short projects (a CPU example) spend minutes, not hours: say so rather than print 0.0073.
-  if (h === 0) return '0 GPU-h';
-  return h < 0.1 ? formatNumber(h * 60, { digits: 2, unit: 'GPU-min' }) : formatNumber(h, { unit: 'GPU-h' });
+  if (h === 0) return `0 ${unit}-h`;
+  return h < 0.1 ? formatNumber(h * 60, { digits: 2, unit: `${unit}-min` }) : formatNumber(h, { unit: `${unit}-h` });
 }
 
-function StudyEntry({ s, onOpen }: { s: JournalStudy; onOpen(): void }) {
+function StudyEntry({ s, unit, onOpen }: { s: JournalStudy; unit: Journal['compute']; onOpen(): void }) {
   return (
     <article className="journal-study" data-journal-study={s.id}>
       <header className="row" style={{ justifyContent: 'space-between' }}>
@@ -26,7 +27,7 @@ function StudyEntry({ s, onOpen }: { s: JournalStudy; onOpen(): void }) {
           <span className={`badge study-${s.status}`}>{s.status}</span>
         </h3>
         <span className="subtle small">
-          {s.feasible}/{s.trials} feasible · best {num(s.best)} · {hours(s.gpuHours)}
+          {s.feasible}/{s.trials} feasible · best {num(s.best)} · {hours(s.gpuHours, unit)}
           {s.batchSize !== null ? ` · batch ${s.batchSize}` : ''}
         </span>
       </header>
@@ -112,7 +113,7 @@ function Questions({ projectId, questions, onChange }: { projectId: number; ques
   );
 }
 
-/** The project's journal: launches over time and GPU-hours, each study's lessons, open questions; exportable. */
+/** The project's journal: launches over time and GPU-hours (CPU-hours without a GPU), each study's lessons, open questions; exportable. */
 export function JournalPage({ project }: { project: Project }) {
   const [journal, setJournal] = useState<Journal | null>(null);
   const notify = useStore((s) => s.notify);
@@ -164,7 +165,7 @@ export function JournalPage({ project }: { project: Project }) {
         </section>
         <section className="card">
           <h2>Effort</h2>
-          <p className="big">{hours(e.total)}</p>
+          <p className="big">{hours(e.total, journal.compute)}</p>
           <div className="effort-bar" title="exploration / exploitation / other">
             {e.total > 0 && (
               <>
@@ -175,8 +176,8 @@ export function JournalPage({ project }: { project: Project }) {
             )}
           </div>
           <p className="subtle small" data-testid="effort">
-            <span className="key e-explore" /> exploration {hours(e.exploration)} · <span className="key e-exploit" /> exploitation {hours(e.exploitation)} · <span className="key e-other" /> other{' '}
-            {hours(e.other)}
+            <span className="key e-explore" /> exploration {hours(e.exploration, journal.compute)} · <span className="key e-exploit" /> exploitation {hours(e.exploitation, journal.compute)} · <span className="key e-other" /> other{' '}
+            {hours(e.other, journal.compute)}
             {share !== null && <> · exploration share {Math.round(share * 100)}%</>}
           </p>
         </section>
@@ -196,7 +197,7 @@ export function JournalPage({ project }: { project: Project }) {
         ) : (
           <div className="grid-2 even">
             <TimelineChart points={journal.timeline} x="time" metric={metric} />
-            <TimelineChart points={journal.timeline} x="gpuHours" metric={metric} />
+            <TimelineChart points={journal.timeline} x="gpuHours" metric={metric} unit={journal.compute} />
           </div>
         )}
         {journal.launches.length > 0 && (
@@ -207,7 +208,7 @@ export function JournalPage({ project }: { project: Project }) {
                 <th>decided</th>
                 <th className="num">{metric}</th>
                 <th className="num">gain</th>
-                <th className="num">GPU-hours by then</th>
+                <th className="num">{journal.compute}-hours by then</th>
                 <th>rationale</th>
               </tr>
             </thead>
@@ -218,7 +219,7 @@ export function JournalPage({ project }: { project: Project }) {
                   <td>{new Date(l.decision.createdAt).toLocaleString()}</td>
                   <td className="num mono">{num(l.decision.objective)}</td>
                   <td className="num mono">{l.gain === null ? '—' : num(l.gain)}</td>
-                  <td className="num">{hours(l.gpuHours)}</td>
+                  <td className="num">{hours(l.gpuHours, journal.compute)}</td>
                   <td className="rationale-cell">{l.decision.rationale}</td>
                 </tr>
               ))}
@@ -243,7 +244,7 @@ export function JournalPage({ project }: { project: Project }) {
         <h2>Studies</h2>
         {journal.studies.length === 0 && <p className="empty">No studies yet.</p>}
         {journal.studies.map((s) => (
-          <StudyEntry key={s.id} s={s} onOpen={() => openStudy(s.id)} />
+          <StudyEntry key={s.id} s={s} unit={journal.compute} onOpen={() => openStudy(s.id)} />
         ))}
         <p className="subtle small">
           Sensitivity: the share of the variance of the objective, as a random forest fitted to the study’s feasible trials predicts it over the search space, that a

@@ -3,7 +3,7 @@ import * as echarts from 'echarts/core';
 import { LineChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import type { TimelinePoint } from '../../../../preload/contract-launch';
+import type { Journal, TimelinePoint } from '../../../../preload/contract-launch';
 import { useStore } from '../../store';
 import { formatNumber } from '../../lib/format';
 
@@ -11,9 +11,9 @@ echarts.use([LineChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
 /**
  * "Best so far" as a step chart: the baseline's objective holds until the next launch moves it.
- * Over wall-clock time, or over GPU-hours spent (the cost of each gain).
+ * Over wall-clock time, or over the GPU-hours (CPU-hours without a GPU) spent: the cost of each gain.
  */
-export function TimelineChart({ points, x, metric }: { points: TimelinePoint[]; x: 'time' | 'gpuHours'; metric: string }) {
+export function TimelineChart({ points, x, metric, unit = 'GPU' }: { points: TimelinePoint[]; x: 'time' | 'gpuHours'; metric: string; unit?: Journal['compute'] }) {
   const el = useRef<HTMLDivElement>(null);
   const theme = useStore((s) => s.theme);
   useEffect(() => {
@@ -31,7 +31,7 @@ export function TimelineChart({ points, x, metric }: { points: TimelinePoint[]; 
         trigger: 'item',
         formatter: (p: { value: number[]; data: { launch: number | null } }) =>
           `${p.data.launch === null ? 'now' : `launch #${p.data.launch}`}: ${metric} ${formatNumber(Number(p.value[1]), { digits: 4 })}` +
-          (x === 'gpuHours' ? ` after ${formatNumber(Number(p.value[0]))} GPU-hours` : ''),
+          (x === 'gpuHours' ? ` after ${formatNumber(Number(p.value[0]))} ${unit}-hours` : ''),
       },
       xAxis:
         x === 'time'
@@ -42,7 +42,7 @@ export function TimelineChart({ points, x, metric }: { points: TimelinePoint[]; 
               max: last + pad,
               axisLabel: { hideOverlap: true, formatter: { year: '{yyyy}', month: '{MMM}', day: '{d} {MMM}', hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}' } },
             }
-          : { type: 'value', name: 'GPU-hours spent', nameLocation: 'middle', nameGap: 26, min: 0 },
+          : { type: 'value', name: `${unit}-hours spent`, nameLocation: 'middle', nameGap: 26, min: 0 },
       yAxis: { type: 'value', scale: true },
       series: [
         {
@@ -63,12 +63,12 @@ export function TimelineChart({ points, x, metric }: { points: TimelinePoint[]; 
       ro.disconnect();
       chart.dispose();
     };
-  }, [points, x, theme, metric]);
+  }, [points, x, theme, metric, unit]);
   return (
     <figure className="chart" data-timeline={x}>
       <figcaption>
         <span className="chart-title">
-          best {metric} so far over {x === 'time' ? 'time' : 'GPU-hours'}
+          best {metric} so far over {x === 'time' ? 'time' : `${unit}-hours`}
         </span>
       </figcaption>
       <div className="chart-canvas" ref={el} data-points="0" />
