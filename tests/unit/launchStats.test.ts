@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../../main/playbook/random';
+import { TORCH_PYTHON } from '../helpers/engine';
 import {
   bootstrapDifference,
   compareLaunch,
@@ -110,6 +114,28 @@ describe("Welch's t-test, textbook examples", () => {
       expect(w.interval[1]).toBeCloseTo(e.ci[1]!, 7);
     });
   });
+});
+
+describe("Welch's t-test against SciPy, live", () => {
+  it('matches scipy.stats.ttest_ind(equal_var=False) on samples of every size from 2 to 12', () => {
+    const rng = createRng(2026);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+    const cases = Array.from({ length: 12 }, (_, k) => ({
+      a: Array.from({ length: 2 + (k % 11) }, () => 0.1 + 0.01 * normal()),
+      b: Array.from({ length: 2 + ((k * 5) % 11) }, () => 0.105 + 0.02 * (k % 3) * normal() + 0.001 * normal()),
+    }));
+    const script = path.join(__dirname, '../fixtures/reference/welch.py');
+    const ref = JSON.parse(execFileSync(TORCH_PYTHON, [script], { input: JSON.stringify(cases), encoding: 'utf8' })) as { t: number; p: number; df: number; ci: [number, number] }[];
+    cases.forEach((c, k) => {
+      const w = welchTest(c.a, c.b);
+      const r = ref[k]!;
+      expect(w.t).toBeCloseTo(r.t, 9);
+      expect(w.degreesOfFreedom!).toBeCloseTo(r.df, 9);
+      expect(Math.abs(w.pValue - r.p)).toBeLessThan(1e-9 + 1e-7 * r.p);
+      expect(w.interval[0]).toBeCloseTo(r.ci[0], 9);
+      expect(w.interval[1]).toBeCloseTo(r.ci[1], 9);
+    });
+  }, 60_000);
 });
 
 describe('bootstrap interval of the difference of means', () => {
