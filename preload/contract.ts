@@ -441,6 +441,8 @@ export type StudyAnalysisView = import('../main/playbook/analysis').StudyAnalysi
   trainingMetric: string | null;
   /** The objective's summary in words: "best val_error over training". */
   objectiveLabel: string;
+  /** Each trial's verdict, by id, in the words every screen uses (the study page's rows carry the same). */
+  verdicts: Record<number, TrialVerdict>;
   /** Which hyperparameters matter: fANOVA on a random-forest surrogate (main/playbook/importance). */
   importance: import('../main/playbook/importance/importance').ImportanceResult;
   interaction: import('../main/playbook/interaction').Interaction | null;

@@ -54,3 +54,11 @@ export function objectiveSummaryMeaning(s: ObjectiveSummary): string {
 export function summaryOf(p: { objectiveSummary?: ObjectiveSummaryKind; objectiveSummaryK?: number }): ObjectiveSummary {
   return { kind: p.objectiveSummary ?? DEFAULT_OBJECTIVE_SUMMARY.kind, k: p.objectiveSummaryK ?? DEFAULT_OBJECTIVE_SUMMARY.k };
 }
+
+/** What a launch's value is the mean of, in a table cell. */
+export function basisWords(basis: 'seeds' | 'single' | 'recorded' | null, runs: number | null): string {
+  if (basis === 'seeds') return `mean of ${runs} seed${runs === 1 ? '' : 's'}`;
+  if (basis === 'single') return 'a single run';
+  if (basis === 'recorded') return runs && runs > 1 ? `recorded, mean of ${runs}` : 'recorded';
+  return '—';
+}

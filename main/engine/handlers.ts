@@ -46,7 +46,7 @@ function settingsView(e: Engine): SettingsView {
 
 function trial(engine: Engine, id: number) {
   const t = engine.trials.get(id);
-  if (!t) throw new ApiError(`trial ${id} does not exist`);
+  if (!t) throw new ApiError(`trial #${id} does not exist`);
   return t;
 }
 

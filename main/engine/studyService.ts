@@ -36,7 +36,7 @@ export class StudyService {
 
   get(id: number): Study {
     const s = this.deps.studies.get(id);
-    if (!s) throw new ApiError(`study ${id} does not exist`);
+    if (!s) throw new ApiError(`study #${id} does not exist`);
     return s;
   }
 
@@ -101,7 +101,7 @@ export class StudyService {
 
   /** Queues a new trial with the same design point (a crash worth another try). */
   retry(project: Project, trial: Trial): Trial {
-    if (trial.status === 'queued' || trial.status === 'running') throw new ApiError(`trial ${trial.id} has not ended; nothing to retry`);
+    if (trial.status === 'queued' || trial.status === 'running') throw new ApiError(`trial #${trial.id} has not ended; nothing to retry`);
     const t = this.deps.runner.create(project, trial.hyperparameters, { kind: trial.kind, studyId: trial.studyId, designIndex: trial.designIndex, executor: trial.executor });
     if (trial.studyId !== null) {
       const s = this.get(trial.studyId);

@@ -75,7 +75,7 @@ export class SweepService {
     if (problems.length > 0) throw new ApiError(problems.join(' '));
     const running = this.deps.sweeps.latest(project.id);
     if (running && running.status === 'running' && this.active.has(running.id)) {
-      throw new ApiError(`sweep ${running.id} of this project is still running; cancel it or wait for it to finish`);
+      throw new ApiError(`sweep #${running.id} of this project is still running; cancel it or wait for it to finish`);
     }
     const sweep = this.deps.sweeps.create(project.id, settings);
     this.drive(sweep.id);
@@ -124,7 +124,7 @@ export class SweepService {
 
   get(id: number): StoredSweep {
     const s = this.deps.sweeps.get(id);
-    if (!s) throw new ApiError(`sweep ${id} does not exist`);
+    if (!s) throw new ApiError(`sweep #${id} does not exist`);
     return s;
   }
 

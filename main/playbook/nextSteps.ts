@@ -67,12 +67,12 @@ export function nextSteps(f: ProjectFacts): NextStep[] {
     out.push({
       kind: 'act',
       text: c.seedTrouble
-        ? `Candidate ${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''}: ${c.seedTrouble}`
+        ? `Candidate #${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''}: ${c.seedTrouble}`
         : c.deferred
-        ? `Candidate ${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''} was deferred: run more seeds, then decide again.`
+        ? `Candidate #${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''} was deferred: run more seeds, then decide again.`
         : c.seeds === 0
-          ? `Candidate ${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''} has no seed reruns yet: run them to compare it with the incumbent on evidence.`
-          : `Candidate ${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''} awaits a decision: launch, reject or defer, with the rationale.`,
+          ? `Candidate #${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''} has no seed reruns yet: run them to compare it with the incumbent on evidence.`
+          : `Candidate #${c.id}${c.trialId ? ` (trial #${c.trialId})` : ''} awaits a decision: launch, reject or defer, with the rationale.`,
       target: { section: 'launch' },
     });
   }

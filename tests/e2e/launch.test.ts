@@ -39,6 +39,8 @@ describe('a launch decided on evidence, in the browser', () => {
   it('promotes a finished trial to a candidate and shows the diff against the incumbent', async () => {
     await page.goto(served.url);
     await page.getByRole('heading', { name: 'Digits MLP (example)' }).waitFor();
+    // The app lands on the Overview; runs start from "Command & runs".
+    await page.locator('[data-nav=runs]').click();
     // Short runs (150 steps) keep the seeds quick on a CPU. The experiment: a higher learning rate.
     await setHparam('max_steps', '150');
     await setHparam('lr', '0.01');
@@ -141,7 +143,7 @@ describe('a launch decided on evidence, in the browser', () => {
     await page.locator('[data-testid=decision-record][data-kind=launch]').waitFor();
     await expect(page.locator('[data-testid=decision-record][data-kind=launch]').textContent()).resolves.toMatch(/Launched as #1/);
     await expect(page.getByTestId('baseline').textContent()).resolves.toMatch(/Launch #1/);
-    await expect(page.getByTestId('baseline-objective-runs').textContent()).resolves.toBe('(mean over 4 seeds)');
+    await expect(page.getByTestId('baseline-objective-runs').textContent()).resolves.toBe('(mean of 4 seeds · best val_error over training)');
     // The deferral stays on record above the launch; a launch closes the candidate.
     await expect(
       page.locator('[data-testid=decision-history] [data-testid=decision-record]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind)),

@@ -12,7 +12,10 @@ export interface Workbench {
   served: Served;
   browser: Browser;
   page: Page;
-  /** The page opened at the printed URL with the token, the example project showing. */
+  /**
+   * The page opened at the printed URL with the token, the example project showing on its
+   * Overview (the landing page), then on "Command & runs", where most tests start.
+   */
   open(): Promise<void>;
   shot(name: string, fullPage?: boolean): Promise<void>;
   close(): Promise<void>;
@@ -31,6 +34,8 @@ export async function startWorkbench(env: Record<string, string> = {}): Promise<
     async open() {
       await page.goto(served.url);
       await page.getByRole('heading', { name: 'Digits MLP (example)' }).waitFor();
+      await page.getByTestId('next-steps').waitFor();
+      await page.locator('[data-nav=runs]').click();
     },
     shot: (name, fullPage = false) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage }).then(() => undefined),
     async close() {

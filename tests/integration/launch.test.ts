@@ -138,7 +138,7 @@ describe('launch on evidence with the real digits example', () => {
     expect(view.decisions.map((d) => d.id)).toEqual([deferred.id]);
     expect((await call<Candidate>('launch.promote', { trialId: next.id })).id).toBe(cand2.id);
     const overviewOpen = await call<{ nextSteps: { text: string }[] }>('overview.get', { projectId: project.id });
-    expect(overviewOpen.nextSteps.some((s) => s.text.startsWith(`Candidate ${cand2.id} `))).toBe(true);
+    expect(overviewOpen.nextSteps.some((s) => s.text.startsWith(`Candidate #${cand2.id} `))).toBe(true);
     view = await call<LaunchView>('launch.runSeeds', { candidateId: cand2.id, seeds: 5 });
     expect(view.candidateRuns).toHaveLength(5);
     expect(view.incumbentRuns).toHaveLength(5);
@@ -159,7 +159,7 @@ describe('launch on evidence with the real digits example', () => {
     await expect(call('launch.runSeeds', { candidateId: cand2.id, seeds: 6 })).rejects.toThrow(/already decided \(rejected/);
     await expect(call('launch.decide', { candidateId: cand2.id, kind: 'defer', rationale: 'again' })).rejects.toThrow(/already decided/);
     const overviewClosed = await call<{ nextSteps: { text: string }[] }>('overview.get', { projectId: project.id });
-    expect(overviewClosed.nextSteps.some((s) => s.text.startsWith(`Candidate ${cand2.id} `))).toBe(false);
+    expect(overviewClosed.nextSteps.some((s) => s.text.startsWith(`Candidate #${cand2.id} `))).toBe(false);
 
     // The journal tells the history; the exports carry it.
     await call('journal.addQuestion', { projectId: project.id, text: 'Does the gain hold at 600 steps?' });
@@ -236,8 +236,8 @@ describe('launch on evidence with the real digits example', () => {
     const project = engine.projects.create(digitsProject({ hyperparameters: SHORT, objectiveMetric: null }));
     const t = engine.runner.create(project, { ...SHORT, lr: 0.02 });
     await expect(call('launch.promote', { trialId: t.id })).rejects.toThrow(/has not finished yet/);
-    await expect(call('launch.promote', { trialId: 9999 })).rejects.toThrow(/trial 9999 does not exist/);
-    await expect(call('launch.view', { candidateId: 42 })).rejects.toThrow(/candidate 42 does not exist/);
+    await expect(call('launch.promote', { trialId: 9999 })).rejects.toThrow(/trial #9999 does not exist/);
+    await expect(call('launch.view', { candidateId: 42 })).rejects.toThrow(/candidate #42 does not exist/);
     await expect(call('journal.addQuestion', { projectId: project.id, text: '' })).rejects.toThrow(/write the question/);
     expect(engine.decisions.list(project.id)).toHaveLength(0);
   });

@@ -314,7 +314,7 @@ describe('Markdown exports', () => {
     expect(md).toContain('Only 7 feasible trials: a rough reading.');
     expect(md).toContain('- [ ] Longer budget?');
     expect(md).toContain('- [x] Warmup? — no effect');
-    expect(md).toContain('### Deferred candidate (decision 2)');
+    expect(md).toContain('### Deferred candidate (decision #2)');
     expect(md).toContain('> wait | see');
   });
 });

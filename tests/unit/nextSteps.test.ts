@@ -50,7 +50,7 @@ describe('the next step of the playbook', () => {
     const busy = nextSteps({ ...base, studies: [study({ status: 'running', done: 3, etaMs: 5 * 60_000 })], openCandidates: [{ id: 2, trialId: 9, seeds: 5 }] });
     expect(busy.map((x) => x.text)).toEqual([
       'Nesterov vs Adam is running: 3 of 16 trials done, about 5 min left.',
-      'Candidate 2 (trial #9) awaits a decision: launch, reject or defer, with the rationale.',
+      'Candidate #2 (trial #9) awaits a decision: launch, reject or defer, with the rationale.',
     ]);
     expect(nextSteps(base).at(-1)!.target).toEqual({ section: 'studies' });
   });
@@ -59,6 +59,6 @@ describe('the next step of the playbook', () => {
 describe('a deferred candidate', () => {
   it('asks for more seeds rather than a decision', () => {
     const s = nextSteps({ ...base, openCandidates: [{ id: 3, trialId: 4, seeds: 2, deferred: true }] });
-    expect(s[0]!.text).toBe('Candidate 3 (trial #4) was deferred: run more seeds, then decide again.');
+    expect(s[0]!.text).toBe('Candidate #3 (trial #4) was deferred: run more seeds, then decide again.');
   });
 });

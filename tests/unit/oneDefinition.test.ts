@@ -10,6 +10,7 @@ import type { TrialVerdict } from '../../preload/contract';
 import type { BaselineInfo, SeedRun } from '../../preload/contract-launch';
 import { objectiveSummaryLabel, objectiveSummaryShort, summaryOf } from '../../preload/objectiveSummary';
 import { tempEngine } from '../helpers/engine';
+import { learningRateScheduleWords } from '../../main/playbook/lrSchedule';
 
 const curve = (values: number[], every = 50) => ({ steps: values.map((_, i) => (i + 1) * every), values });
 const trial = (over: Partial<StudyTrial> & { curves: StudyTrial['curves'] }): StudyTrial => ({ id: 1, hyperparameters: {}, status: 'succeeded', failureReason: null, ...over });
@@ -124,5 +125,18 @@ describe('a stale study', () => {
   });
   it('is one tuned at another batch size, even the study that produced the baseline', () => {
     expect(launch.staleReasons({ id: 5, batchSize: 32, createdAt: 500 }, baseline)[0]).toMatch(/tuned at batch size 32, but the baseline \(launch #1\) runs at 64/);
+  });
+});
+
+describe('the launch #0 rationale’s learning-rate schedule', () => {
+  it('says "constant" only where a schedule flag was set so', () => {
+    expect(learningRateScheduleWords({ lr: 0.1, lr_schedule: 'constant' })).toBe('a constant learning rate (--lr_schedule=constant)');
+    expect(learningRateScheduleWords({ decay_lr: false })).toBe('a constant learning rate (--decay_lr=false)');
+    expect(learningRateScheduleWords({ decay_lr: 'False' })).toBe('a constant learning rate (--decay_lr=False)');
+  });
+  it('names a schedule that was set, and otherwise says it is the script’s own', () => {
+    expect(learningRateScheduleWords({ scheduler: 'cosine' })).toBe('the cosine learning-rate schedule (--scheduler=cosine)');
+    expect(learningRateScheduleWords({ decay_lr: true })).toBe('the script’s learning-rate decay on (--decay_lr=true)');
+    expect(learningRateScheduleWords({ lr: 0.003, batch_size: 64 })).toMatch(/^the script’s own learning-rate schedule \(no schedule flag was set/);
   });
 });

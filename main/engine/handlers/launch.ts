@@ -30,7 +30,7 @@ export const launchHandlers: HandlersFor<keyof typeof launchMethods> = {
   'launch.decide': (e, { candidateId, kind, rationale }) => LaunchService.of(e).decide(candidateId, kind, rationale),
   'launch.exportDecision': (e, { decisionId, format }) => {
     const d = e.decisions.get(decisionId);
-    if (!d) throw new ApiError(`decision ${decisionId} does not exist`);
+    if (!d) throw new ApiError(`decision #${decisionId} does not exist`);
     const p = LaunchService.of(e).project(d.projectId);
     const base = `${slug(p.name)}-${d.kind === 'launch' ? `launch-${d.launchNumber}` : `decision-${d.id}`}`;
     return format === 'json'
@@ -52,7 +52,7 @@ export const launchHandlers: HandlersFor<keyof typeof launchMethods> = {
   'journal.addQuestion': (e, { projectId, studyId, text }) => {
     const s = LaunchService.of(e);
     const p = s.project(projectId);
-    if (studyId !== undefined && e.studies.get(studyId)?.projectId !== p.id) throw new ApiError(`study ${studyId} is not a study of project "${p.name}"`);
+    if (studyId !== undefined && e.studies.get(studyId)?.projectId !== p.id) throw new ApiError(`study #${studyId} is not a study of project "${p.name}"`);
     return s.questions.add(p.id, studyId ?? null, text);
   },
   'journal.resolveQuestion': (e, { id, answer }) => {

@@ -4,6 +4,7 @@
  * batch-size sweep, and launch #0.
  */
 import { trialVerdicts } from '../trialVerdicts';
+import { learningRateScheduleWords } from '../../playbook/lrSchedule';
 import { summaryOf } from '../../../preload/objectiveSummary';
 import type { Project, Trial } from '../../../preload/contract';
 import { sameConfig, type RunCheck, type wizardMethods, type WizardState } from '../../../preload/contract-wizard';
@@ -53,7 +54,7 @@ function endDryRunAfter(e: Engine, trialId: number, steps: number): void {
 /** The verdict on a dry run or confirmation run, with the objective when it was printed. */
 function checkRun(e: Engine, trialId: number): RunCheck {
   const trial = e.trials.get(trialId);
-  if (!trial) throw new ApiError(`trial ${trialId} does not exist`);
+  if (!trial) throw new ApiError(`trial #${trialId} does not exist`);
   const p = project(e, trial.projectId);
   const metrics = e.metrics.summaries(trial.id);
   const names = metrics.map((m) => m.name);
@@ -182,16 +183,16 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
     // exactly this configuration (a typo in a flag fails argparse, which the run shows).
     if (trialId === null) throw new ApiError('run the short confirmation run of this configuration first; launch #0 is saved only once it has succeeded');
     const t = e.trials.get(trialId);
-    if (!t || t.projectId !== projectId) throw new ApiError(`trial ${trialId} is not a run of this project`);
-    if (t.status !== 'succeeded') throw new ApiError(`the confirmation run (trial ${trialId}) ${t.status === 'running' || t.status === 'queued' ? 'has not finished yet' : `did not succeed (${t.failureReason ?? t.status})`}; launch #0 needs one that succeeded`);
-    if (!sameConfig(t.hyperparameters, finalConfig)) throw new ApiError(`the configuration changed since the confirmation run (trial ${trialId}); run the confirmation run again, then save launch #0`);
+    if (!t || t.projectId !== projectId) throw new ApiError(`trial #${trialId} is not a run of this project`);
+    if (t.status !== 'succeeded') throw new ApiError(`the confirmation run (trial #${trialId}) ${t.status === 'running' || t.status === 'queued' ? 'has not finished yet' : `did not succeed (${t.failureReason ?? t.status})`}; launch #0 needs one that succeeded`);
+    if (!sameConfig(t.hyperparameters, finalConfig)) throw new ApiError(`the configuration changed since the confirmation run (trial #${trialId}); run the confirmation run again, then save launch #0`);
     // Recorded as every screen states a trial's objective: the engine's verdict under the project's summary.
     const objective = p.objectiveMetric ? (trialVerdicts(e, [t], { metric: p.objectiveMetric, goal: p.objectiveGoal, summary: summaryOf(p) }).get(t.id)?.objective ?? null) : null;
     let throughput: number | null = null;
     let timePerStep: number | null = null;
     if (sweepId !== null) {
       const sweep = e.sweeps.view(sweepId);
-      if (sweep.projectId !== projectId) throw new ApiError(`sweep ${sweepId} belongs to another project`);
+      if (sweep.projectId !== projectId) throw new ApiError(`sweep #${sweepId} belongs to another project`);
       const m = sweep.analysis.measured.find((x) => x.batchSize === batchSize);
       throughput = m?.throughput ?? null;
       timePerStep = m?.timePerStep ?? null;
@@ -203,7 +204,7 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
     const budgetText = stepBudget !== null ? `step budget ${stepBudget}` : `the script\u2019s own epochs as the budget (${epochs ? `${epochs}; ` : ''}it has no step-budget flag)`;
     const text =
       rationale.trim() ||
-      `Initial configuration from the setup wizard: ${archName ?? 'the script\u2019s own model'}, ${optimizerName ?? 'the script\u2019s optimizer'} with a constant learning rate, batch size ${batchSize}${throughput !== null ? ` (${Math.round(throughput)} examples/s measured)` : ''}, ${budgetText}.`;
+      `Initial configuration from the setup wizard: ${archName ?? 'the script\u2019s own model'}, ${optimizerName ?? 'the script\u2019s optimizer'} with ${learningRateScheduleWords(finalConfig)}, batch size ${batchSize}${throughput !== null ? ` (${Math.round(throughput)} examples/s measured)` : ''}, ${budgetText}.`;
     const decision = e.decisions.create({
       projectId,
       kind: 'launch',

@@ -110,7 +110,7 @@ export class LaunchService {
 
   candidate(id: number): Candidate {
     const c = this.candidates.get(id);
-    if (!c) throw new ApiError(`launch candidate ${id} does not exist`);
+    if (!c) throw new ApiError(`launch candidate #${id} does not exist`);
     return c;
   }
 
@@ -236,7 +236,7 @@ export class LaunchService {
    */
   promote(trialId: number): Candidate {
     const trial = this.e.trials.get(trialId);
-    if (!trial) throw new ApiError(`trial ${trialId} does not exist`);
+    if (!trial) throw new ApiError(`trial #${trialId} does not exist`);
     if (trial.status !== 'succeeded')
       throw new ApiError(
         `trial #${trial.id} ${trial.status === 'queued' || trial.status === 'running' ? 'has not finished yet' : `ended ${trial.status}`}: only a trial that finished can be a launch candidate`,
@@ -332,7 +332,7 @@ export class LaunchService {
 
   /** Why a candidate takes no more seeds or decisions: launched or rejected (a deferral keeps it open). */
   private closedReason(c: Candidate): string {
-    return `candidate ${c.id} is already decided (${c.decisionKind === 'launch' ? 'launched' : 'rejected'}, decision ${c.decisionId}): a launch or a reject is final; promote the trial again for a new comparison`;
+    return `candidate #${c.id} is already decided (${c.decisionKind === 'launch' ? 'launched' : 'rejected'}, decision #${c.decisionId}): a launch or a reject is final; promote the trial again for a new comparison`;
   }
 
   /** Everything the launch panel shows for one candidate. */
@@ -510,7 +510,7 @@ export class LaunchService {
         rationale,
         evidence,
       });
-      if (!this.candidates.decide(c.id, d.id, c.decisionId)) throw new ApiError(`candidate ${c.id} was decided meanwhile`);
+      if (!this.candidates.decide(c.id, d.id, c.decisionId)) throw new ApiError(`candidate #${c.id} was decided meanwhile`);
       if (kind === 'launch') this.e.projects.update({ ...project, hyperparameters: c.config });
       return d;
     })();

@@ -8,6 +8,7 @@ import { compareLaunch, improvementInterval, type LaunchComparison } from '../la
 import type { ConfigDiffRow } from '../launch/configDiff';
 import { formatNumber, formatProbability } from '../../../preload/format';
 import { hoursLabel } from './effort';
+import { basisWords } from '../../../preload/objectiveSummary';
 
 /** A number as a reader wants it: 4 significant digits. */
 export function num(x: number | null | undefined): string {
@@ -41,7 +42,7 @@ function value(v: HyperValue | null): string {
 }
 
 function title(d: Decision): string {
-  return d.kind === 'launch' ? `Launch #${d.launchNumber}` : `${d.kind === 'reject' ? 'Rejected' : 'Deferred'} candidate (decision ${d.id})`;
+  return d.kind === 'launch' ? `Launch #${d.launchNumber}` : `${d.kind === 'reject' ? 'Rejected' : 'Deferred'} candidate (decision #${d.id})`;
 }
 
 /**
@@ -109,7 +110,7 @@ export function decisionMarkdown(d: Decision, level = 1): string {
   if (d.objectiveMetric) out.push(`- Objective: ${d.objectiveMetric} = ${num(d.objective)}${ev.statistics ? ' (mean over seeds)' : ''}`);
   if (d.batchSize !== null) out.push(`- Batch size: ${d.batchSize}`);
   if (d.throughput !== null) out.push(`- Throughput: ${num(d.throughput)} examples/s`);
-  if (d.studyId !== null) out.push(`- From study ${d.studyId}${ev.promotedTrialId ? `, trial #${ev.promotedTrialId}` : ''}`);
+  if (d.studyId !== null) out.push(`- From study #${d.studyId}${ev.promotedTrialId ? `, trial #${ev.promotedTrialId}` : ''}`);
   out.push('', `${h}# Rationale`, '', quote(d.rationale));
   if (ev.diff && ev.diff.length) {
     out.push(
@@ -130,14 +131,6 @@ export function decisionMarkdown(d: Decision, level = 1): string {
     );
   }
   return out.join('\n') + '\n';
-}
-
-/** What a launch's value is the mean of, in a table cell. */
-export function basisWords(basis: 'seeds' | 'single' | 'recorded' | null, runs: number | null): string {
-  if (basis === 'seeds') return `mean of ${runs} seed${runs === 1 ? '' : 's'}`;
-  if (basis === 'single') return 'a single run';
-  if (basis === 'recorded') return runs && runs > 1 ? `recorded, mean of ${runs}` : 'recorded';
-  return '—';
 }
 
 /** The whole journal, with every decision record appended. */

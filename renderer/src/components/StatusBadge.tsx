@@ -1,13 +1,28 @@
-import type { Trial } from '../../../preload/contract';
+import type { Trial, TrialVerdict } from '../../../preload/contract';
+import { formatInteger } from '../lib/format';
 
-/** A trial's status as a coloured pill; a diverged trial says so whatever its exit. */
-export function StatusBadge({ trial }: { trial: Trial }) {
+/**
+ * A trial's status as a coloured pill, and where the engine's verdict says more than the exit
+ * (a run that ended cleanly after its loss blew up), that verdict: "diverged at step 200".
+ */
+export function StatusBadge({ trial, verdict }: { trial: Trial; verdict?: TrialVerdict }) {
+  const diverged = verdict ? verdict.reason === 'diverged' : trial.diverged;
+  const step = verdict?.divergence?.step ?? null;
   return (
     <span className="badges">
       <span className={`badge status-${trial.status}`} data-status={trial.status}>
         {trial.status}
       </span>
-      {trial.diverged && <span className="badge status-failed">diverged</span>}
+      {diverged && (
+        <span className="badge status-failed" data-verdict="diverged" title={verdict?.words ?? 'infeasible: diverged'}>
+          diverged{step !== null ? ` at step ${formatInteger(step)}` : ''}
+        </span>
+      )}
+      {verdict && verdict.kind === 'infeasible' && !diverged && trial.status === 'succeeded' && (
+        <span className="badge status-failed" data-verdict={verdict.reason ?? 'infeasible'} title={verdict.words}>
+          infeasible
+        </span>
+      )}
     </span>
   );
 }

@@ -227,6 +227,26 @@ function AnalysisBody({ a, objective, goal, actions }: { a: StudyAnalysisView; o
         <h2>Analysis</h2>
         {actions}
       </div>
+      <p className="subtle" data-testid="analysis-objective">
+        Objective: <b>{a.objectiveLabel}</b> ({goal === 'minimize' ? 'lower is better' : 'higher is better'}).
+      </p>
+      {a.trials.some((t) => t.outcome.kind === 'infeasible') && (
+        <ul className="checklist" data-testid="analysis-infeasible">
+          {a.trials
+            .filter((t) => t.outcome.kind === 'infeasible')
+            .map((t) => (
+              <li key={t.trialId} data-trial={t.trialId}>
+                <span className="check-warn">✗</span>
+                <span>
+                  <button className="link" onClick={() => openTrial(t.trialId)}>
+                    trial #{t.trialId}
+                  </button>{' '}
+                  <span className="subtle">{a.verdicts[t.trialId]?.words}</span>
+                </span>
+              </li>
+            ))}
+        </ul>
+      )}
       <ul className="checklist" data-testid="checklist">
         {a.checklist.map((c) => (
           <li key={c.id} data-check={c.id} data-check-status={c.status}>

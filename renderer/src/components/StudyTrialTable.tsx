@@ -49,7 +49,7 @@ export function StudyTrialTable({
   const columns = useMemo(
     () =>
       [
-        col.accessor('status', { header: 'Status', meta: meta({ label: 'Status', width: 140 }), cell: (c) => <StatusBadge trial={c.row.original} /> }),
+        col.accessor('status', { header: 'Status', meta: meta({ label: 'Status', width: 140 }), cell: (c) => <StatusBadge trial={c.row.original} verdict={c.row.original.verdict} /> }),
         ...searched.map((k) =>
           col.accessor((r) => r.hyperparameters[k] as string | number | boolean | undefined, {
             id: `hp:${k}`,
@@ -68,7 +68,19 @@ export function StudyTrialTable({
           id: 'best',
           header: () => <span title={objectiveLabel}>{objectiveLabel}</span>,
           meta: meta({ label: objectiveLabel }),
-          cell: (c) => <span className="mono">{fmt(c.getValue())}</span>,
+          // An infeasible trial's value is struck through: it is not a result.
+          cell: (c) => {
+            const v = c.row.original.verdict;
+            return (
+              <span
+                className={`mono${v.kind === 'infeasible' ? ' infeasible-value' : ''}`}
+                title={v.kind === 'infeasible' ? `${v.words}: not a result` : undefined}
+                data-objective={c.row.original.best ?? ''}
+              >
+                {fmt(c.getValue())}
+              </span>
+            );
+          },
           sortUndefined: 'last',
         }),
         col.accessor((r) => r.lastStep ?? undefined, {

@@ -69,7 +69,7 @@ export function TrialTable({ trials, projectId, current }: { trials: Trial[]; pr
           meta: meta({ label: 'Kind', width: 130, cellProps: (r: Row) => ({ 'data-kind': r.kind }) }),
           cell: (c) => (
             <span className="subtle">
-              {c.row.original.kind === 'study' && c.row.original.studyId !== null ? `study ${c.row.original.studyId}` : TRIAL_KIND_LABELS[c.row.original.kind]}
+              {c.row.original.kind === 'study' && c.row.original.studyId !== null ? `study #${c.row.original.studyId}` : TRIAL_KIND_LABELS[c.row.original.kind]}
             </span>
           ),
         }),

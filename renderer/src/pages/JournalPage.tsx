@@ -8,6 +8,7 @@ import { downloadFile } from '../lib/download';
 import { useStore } from '../store';
 import '../launch/launch.css';
 import { formatNumber } from '../lib/format';
+import { basisWords } from '../../../preload/objectiveSummary';
 
 /** Hours named after what ran them (the engine's Journal.compute): GPU-h on GPUs, CPU-h on CPU slots. */
 function hours(h: number, unit: Journal['compute']): string {
@@ -27,7 +28,14 @@ function StudyEntry({ s, unit, onOpen }: { s: JournalStudy; unit: Journal['compu
           <span className={`badge study-${s.status}`}>{s.status}</span>
         </h3>
         <span className="subtle small">
-          {s.feasible}/{s.trials} feasible · best {num(s.best)} · {hours(s.gpuHours, unit)}
+          <span data-testid="journal-feasible">
+            {s.feasible}/{s.trials} feasible
+          </span>{' '}
+          · best trial: {s.objectiveLabel}{' '}
+          <span className="mono" data-testid="journal-study-best" data-value={s.best ?? ''}>
+            {num(s.best)}
+          </span>{' '}
+          · {hours(s.gpuHours, unit)}
           {s.batchSize !== null ? ` · batch ${s.batchSize}` : ''}
         </span>
       </header>
@@ -156,7 +164,12 @@ export function JournalPage({ project }: { project: Project }) {
           <p className="subtle">
             {journal.baseline.objective !== null ? (
               <>
-                {metric} <b className="mono">{num(journal.baseline.objective)}</b> ({journal.project.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'})
+                {metric}{' '}
+                <b className="mono" data-testid="journal-baseline-objective" data-value={journal.baseline.objective}>
+                  {num(journal.baseline.objective)}
+                </b>{' '}
+                ({journal.project.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'})
+                {journal.baseline.objectiveLabel && <span data-testid="journal-baseline-label"> · {journal.baseline.objectiveLabel}</span>}
               </>
             ) : (
               'the project’s own configuration is the incumbent'
@@ -207,7 +220,8 @@ export function JournalPage({ project }: { project: Project }) {
                 <th>launch</th>
                 <th>decided</th>
                 <th className="num">{metric}</th>
-                <th className="num">gain</th>
+                <th>of</th>
+                <th className="num" title="over the incumbent it was compared with, as its Launch page states it">gain</th>
                 <th className="num">{journal.compute}-hours by then</th>
                 <th>rationale</th>
               </tr>
@@ -217,8 +231,13 @@ export function JournalPage({ project }: { project: Project }) {
                 <tr key={l.decision.id} data-launch={l.decision.launchNumber}>
                   <td>#{l.decision.launchNumber}</td>
                   <td>{new Date(l.decision.createdAt).toLocaleString()}</td>
-                  <td className="num mono">{num(l.decision.objective)}</td>
-                  <td className="num mono">{l.gain === null ? '—' : num(l.gain)}</td>
+                  <td className="num mono" data-value={l.objective ?? ''}>
+                    {num(l.objective)}
+                  </td>
+                  <td className="subtle">{basisWords(l.objectiveBasis, l.objectiveRuns)}</td>
+                  <td className="num mono" data-testid="journal-gain" data-value={l.gain ?? ''}>
+                    {l.gain === null ? '—' : num(l.gain)}
+                  </td>
                   <td className="num">{hours(l.gpuHours, journal.compute)}</td>
                   <td className="rationale-cell">{l.decision.rationale}</td>
                 </tr>
@@ -232,7 +251,7 @@ export function JournalPage({ project }: { project: Project }) {
             <ul className="plain">
               {others.map((d) => (
                 <li key={d.id}>
-                  <span className={`badge decision-badge-${d.kind}`}>{d.kind}</span> {new Date(d.createdAt).toLocaleString()} — {d.rationale}
+                  <span className={`badge decision-badge-${d.kind}`}>{d.kind}</span> decision #{d.id} · {new Date(d.createdAt).toLocaleString()} — {d.rationale}
                 </li>
               ))}
             </ul>

@@ -63,14 +63,9 @@ function BaselineCard({ baseline, stale }: { baseline: BaselineInfo; stale: Stal
             {baseline.objective !== null && (
               <>
                 {' '}
-                · objective <b className="mono">{num(baseline.objective)}</b>{' '}
-                <span data-testid="baseline-objective-runs">
-                  {baseline.objectiveRuns === 1
-                    ? '(one run)'
-                    : baseline.objectiveRuns !== null
-                      ? `(mean over ${baseline.objectiveRuns} seeds)`
-                      : '(mean over seeds)'}
-                </span>
+                · objective <b className="mono" data-testid="baseline-objective" data-value={baseline.objective}>{num(baseline.objective)}</b>{' '}
+                {/* The engine's one definition of the baseline's value: its seed mean where seeds ran, else its single run. */}
+                <span data-testid="baseline-objective-runs">({baseline.objectiveLabel ?? 'recorded at the launch'})</span>
               </>
             )}
           </>
@@ -241,11 +236,11 @@ function CandidateView({ view, onChanged }: { view: LaunchView; onChanged(v?: La
           <dt>Candidate</dt>
           <dd>
             {c.trialId !== null ? <>trial #{c.trialId}</> : 'a trial since deleted'}
-            {c.studyId !== null && <> of study {c.studyId}</>} · tuned at batch size {c.batchSize ?? '—'}
+            {c.studyId !== null && <> of study #{c.studyId}</>} · tuned at batch size {c.batchSize ?? '—'}
           </dd>
           <dt>Incumbent</dt>
           <dd>
-            {c.incumbentDecisionId === null ? 'the project’s configuration before launch #0' : `the baseline at promotion (decision ${c.incumbentDecisionId})`}{' '}
+            {c.incumbentDecisionId === null ? 'the project’s configuration before launch #0' : `the baseline at promotion (decision #${c.incumbentDecisionId})`}{' '}
             · batch size {c.incumbentBatchSize ?? '—'}
             {c.batchSize !== null && c.incumbentBatchSize !== null && c.batchSize !== c.incumbentBatchSize && (
               <span className="warn-text"> · different batch sizes: the other hyperparameters were tuned for different runs</span>
@@ -253,8 +248,21 @@ function CandidateView({ view, onChanged }: { view: LaunchView; onChanged(v?: La
           </dd>
           <dt>Objective</dt>
           <dd>
-            <span className="mono">{view.objectiveMetric}</span> ({view.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'}), each run’s best
-            over training
+            <span className="mono" data-testid="launch-objective-label">{view.objectiveLabel}</span> of each run ({view.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'})
+          </dd>
+          <dt>Gain</dt>
+          <dd data-testid="launch-gain" data-value={view.gain ?? ''}>
+            {view.gain === null ? (
+              <span className="subtle">once both sides have a finished seed</span>
+            ) : (
+              <>
+                <b className="mono">{num(view.gain)}</b>{' '}
+                <span className="subtle">
+                  = the incumbent’s seed mean {view.objectiveGoal === 'minimize' ? 'minus' : 'subtracted from'} the candidate’s, positive when the candidate is better; the
+                  journal states this number for the launch
+                </span>
+              </>
+            )}
           </dd>
         </dl>
         {view.baselineChanged && (
@@ -374,7 +382,7 @@ export function LaunchPage({ project }: { project: Project }) {
                 onClick={() => select(c.id)}
                 data-candidate={c.id}
               >
-                Candidate {c.id}
+                Candidate #{c.id}
                 <span className="subtle"> · trial #{c.trialId ?? '—'}</span>
                 {!c.open ? (
                   <span className="chip-tag" data-tag="decided">

@@ -74,10 +74,17 @@ export function OverviewPage({ project }: { project: Project }) {
           </p>
           <dl className="kv">
             <dt>Objective</dt>
-            <dd>
+            <dd data-testid="baseline-objective">
               {o.objectiveMetric ?? '—'}{' '}
-              {b.objective !== null ? <b className="mono">{formatNumber(b.objective, { digits: 4 })}</b> : <span className="subtle">not measured</span>}{' '}
+              {b.objective !== null ? (
+                <b className="mono" data-value={b.objective}>
+                  {formatNumber(b.objective, { digits: 4 })}
+                </b>
+              ) : (
+                <span className="subtle">not measured</span>
+              )}{' '}
               <span className="subtle">({o.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'})</span>
+              {b.objectiveLabel && <div className="subtle" data-testid="baseline-objective-label">{b.objectiveLabel}</div>}
             </dd>
             <dt>Batch size</dt>
             <dd>
@@ -127,7 +134,7 @@ export function OverviewPage({ project }: { project: Project }) {
               study={s}
               stale={s.stale}
               conclusionInline
-              aside={s.best ? `best ${s.objectiveMetric} ${formatNumber(s.best.value, { digits: 4 })} (trial #${s.best.trialId})` : ''}
+              aside={`${s.feasible}/${s.progress.total} feasible${s.best ? ` · best trial #${s.best.trialId}: ${s.objectiveLabel} ${formatNumber(s.best.value, { digits: 4 })}` : ''}`}
             />
           ))
         )}

@@ -4,6 +4,7 @@ import { api, ApiError } from '../api/client';
 import { useStore } from '../store';
 import { PageHeader } from '../components/PageHeader';
 import { SshHostsCard } from '../components/SshHostsCard';
+import { ObjectiveSummarySetting } from '../components/ObjectiveSummarySetting';
 
 /** The workspace: where it lives, how many trials run at once, the GPUs found, the Pythons found, the theme. */
 export function SettingsPage() {
@@ -14,6 +15,7 @@ export function SettingsPage() {
   const theme = useStore((s) => s.theme);
   const toggleTheme = useStore((s) => s.toggleTheme);
   const notify = useStore((s) => s.notify);
+  const project = useStore((s) => s.projects.find((p) => p.id === s.selectedProjectId) ?? null);
 
   useEffect(() => {
     void api.invoke('interpreters.detect', {}).then(setPythons);
@@ -99,6 +101,7 @@ export function SettingsPage() {
         </table>
       </section>
       <SshHostsCard />
+      {project && <ObjectiveSummarySetting project={project} />}
       <section className="card">
         <h2>Python interpreters</h2>
         <p className="subtle">Each project chooses its own; these are the ones found on this machine.</p>

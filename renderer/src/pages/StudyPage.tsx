@@ -54,12 +54,11 @@ export function StudyPage({ studyId }: { studyId: number }) {
 
   const ids = useMemo(() => rows.filter((r) => r.status !== 'queued').map((r) => r.id), [rows]);
   const { metrics, curves } = useStudyCurves(ids);
-  const best = useMemo(() => {
-    if (!study) return null;
-    const scored = rows.filter((r) => r.best !== null && Number.isFinite(r.best));
-    if (scored.length === 0) return null;
-    return scored.reduce((a, b) => ((study.objectiveGoal === 'minimize' ? b.best! < a.best! : b.best! > a.best!) ? b : a));
-  }, [rows, study]);
+  // The engine decides the study's best trial: a feasible one (a diverged trial never leads, however good its curve once looked).
+  const best = useMemo(() => rows.find((r) => r.leading) ?? null, [rows]);
+  const objectiveLabel = rows[0]?.objectiveLabel ?? null;
+  const infeasible = rows.filter((r) => r.verdict.kind === 'infeasible').length;
+  const finished = rows.filter((r) => r.verdict.kind === 'feasible' || r.verdict.kind === 'infeasible').length;
 
   if (!study)
     return (
@@ -114,12 +113,18 @@ export function StudyPage({ studyId }: { studyId: number }) {
         <dl className="kv" style={{ marginTop: 10 }}>
           <dt>Objective</dt>
           <dd>
-            <span className="mono">{study.objectiveMetric}</span> ({study.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'})
+            <span className="mono" data-testid="objective-label">{objectiveLabel ?? study.objectiveMetric}</span> ({study.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'})
+            {finished > 0 && (
+              <span data-testid="feasible-count">
+                {' '}
+                · {finished - infeasible}/{finished} feasible
+              </span>
+            )}
             {best && (
               <>
                 {' '}
-                · best so far <b className="mono">{formatNumber(best.best, { digits: 4 })}</b> in trial #{best.id}{' '}
-                {best.status === 'succeeded' && (
+                · best so far <b className="mono" data-testid="best-so-far" data-value={best.best ?? ''}>{formatNumber(best.best, { digits: 4 })}</b> in trial #{best.id}{' '}
+                {best.verdict.kind === 'feasible' && (
                   <button
                     className="btn small-btn"
                     onClick={() => void promoteTrial(best.id)}

@@ -74,7 +74,8 @@ const projectsSlice: StateCreator<State, [], [], ProjectsSlice> = (set, get) => 
     set({ projects, selectedProjectId: sel !== null && projects.some((p) => p.id === sel) ? sel : (first?.id ?? null) });
   },
   selectProject(id) {
-    set({ selectedProjectId: id, view: { kind: 'project', tab: get().view.kind === 'project' ? (get().view as { tab: ProjectTab }).tab : 'runs' } });
+    // A project opens on its Overview, which holds the playbook's next step.
+    set({ selectedProjectId: id, view: { kind: 'project', tab: get().view.kind === 'project' ? (get().view as { tab: ProjectTab }).tab : 'overview' } });
   },
   async saveProject(id, patch) {
     const saved = await api.invoke('projects.update', { id, patch });
@@ -105,7 +106,8 @@ const trialsSlice: StateCreator<State, [], [], TrialsSlice> = (set, get) => ({
 });
 
 const uiSlice: StateCreator<State, [], [], UiSlice> = (set, get) => ({
-  view: { kind: 'project', tab: 'runs' },
+  // The app opens on the Overview (the landing page): where the project stands and its next step.
+  view: { kind: 'project', tab: 'overview' },
   previous: null,
   theme: (localStorage.getItem(THEME_KEY) as Theme | null) ?? (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'),
   connected: true,

@@ -37,7 +37,7 @@ export function parseHash(hash: string): { view: View; projectId: number | null 
       const from = parts[3] === 'from' ? n(parts[4]) : null;
       return { view: from !== null ? { kind: 'newStudy', fromStudy: from } : { kind: 'newStudy' }, projectId: n(parts[1]) };
     }
-    const tab = TABS.find((t) => t === parts[2]) ?? 'runs';
+    const tab = TABS.find((t) => t === parts[2]) ?? 'overview';
     return { view: { kind: 'project', tab }, projectId: n(parts[1]) };
   }
   return null;

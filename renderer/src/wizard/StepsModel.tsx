@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Hyperparameters } from '../../../preload/contract';
 import type { ArchitectureFamily, Optimizer } from '../../../preload/contract-wizard';
 import { guessFlag, optimizerFlagValue, parseFlag } from './config';
@@ -237,6 +237,13 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
     for (const h of o.hyperparameters) if (h.role === 'learning-rate' || flagOf(h.name) in known) fresh[flagOf(h.name)] = defaultOf(h, o);
     void save({ optimizer: id, optimizerValues: fresh, optimizerFlags: flagsOf(o, flagTexts) });
   }
+
+  // What the step shows is what is stored: an optimizer accepted as shown (its defaults untouched)
+  // is a choice too, so the step is saved, and ticked, on the first visit — not only after an edit.
+  useEffect(() => {
+    if (wizard.choices.optimizer == null) persist(optimizer, {}, {});
+    // Once, on the first visit: later edits save themselves.
+  }, []);
 
   const rule = catalog.budgetRule[optimizer.id] ?? [];
   return (
