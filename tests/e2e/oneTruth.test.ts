@@ -128,7 +128,7 @@ describe('one truth on every screen, with a diverged trial', () => {
     for (const r of blown) {
       const row = page.locator(`[data-testid=study-trials] tr[data-trial="${r.id}"]`);
       await expect(row.locator('[data-verdict=diverged]').textContent()).resolves.toBe(`diverged at step ${r.verdict.divergence!.step}`);
-      await expect(row.getAttribute('class')).resolves.not.toMatch(/best-row/);
+      expect((await row.getAttribute('class')) ?? '').not.toMatch(/best-row/);
       await expect(row.locator('.infeasible-value').count()).resolves.toBe(1);
     }
     await expect(page.locator(`[data-testid=study-trials] tr[data-trial="${leader.id}"]`).getAttribute('class')).resolves.toMatch(/best-row/);
