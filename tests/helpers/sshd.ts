@@ -72,6 +72,8 @@ export async function startSshd(): Promise<TestSshd> {
       'PermitRootLogin prohibit-password',
       `AllowUsers ${user}`,
       // Sessions can be multiplexed over one connection (the executor's ControlMaster).
+      // Tunebench's folder on the "host" is the test's own, not the user's ~/.tunebench.
+      `SetEnv TUNEBENCH_REMOTE_DIR=${join(dir, 'remote')}`,
       'MaxSessions 64',
       'MaxStartups 64',
       'LogLevel VERBOSE',

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,11 @@ describe.skipIf(missing !== null)('an SSH host (a real sshd on 127.0.0.1)', () =
     const bad = await probeSshHost(conn, { workdir: '/no/such/dir', interpreter: '/no/such/python' });
     expect(bad.problems.join('\n')).toMatch(/working directory \/no\/such\/dir does not exist/);
     expect(bad.problems.join('\n')).toMatch(/interpreter \/no\/such\/python is not found/);
+  });
+
+  it("keeps Tunebench's folder on the host private, where TUNEBENCH_REMOTE_DIR puts it", () => {
+    expect(tools.base).toBe(join(sshd.dir, 'remote'));
+    expect(statSync(tools.base).mode & 0o777).toBe(0o700);
   });
 
   it('refuses a destination ssh would read as an option', () => {

@@ -84,6 +84,11 @@ describe.skipIf(missing !== null)('a study on an SSH host (a real sshd on 127.0.
     expect(h.check!.interpreterVersion).toMatch(/^Python 3/);
     // Saved in the workspace: a new engine on the same folder has it.
     expect(((await engine.invoke('sshHosts.list', {})) as SshHostView[]).map((x) => x.host)).toEqual([sshd.alias]);
+    // A host that cannot be reached says so, with what to check; it stays saved.
+    await engine.invoke('sshHosts.save', { host: 'ssh://root@127.0.0.1:1', workdir: '/tmp', interpreter: '/usr/bin/python3' });
+    const down = (await engine.invoke('sshHosts.test', { host: 'ssh://root@127.0.0.1:1' })) as SshHostView;
+    expect(down.check!.error).toMatch(/cannot be reached .*Connection refused.*SSH server running/);
+    await engine.invoke('sshHosts.remove', { host: 'ssh://root@127.0.0.1:1' });
     const refused = await engine.invoke('sshHosts.save', { host: '-oProxyCommand=x', workdir: '/tmp', interpreter: '/usr/bin/python3' }).catch((e: Error) => e.message);
     expect(refused).toMatch(/starts with "-"/);
   }, 60_000);

@@ -8,13 +8,15 @@ import type { SshConnection } from './sshConnection';
  * trials on this machine) and its remote helper (start, follow, signal), compiled by the host's
  * own `cc` so they fit its libc and architecture. Kept under ~/.tunebench/bin/<hash of the
  * sources>: a new Tunebench version builds its own beside the old, and trials that still run
- * on the old binaries keep them.
+ * on the old binaries keep them. `TUNEBENCH_REMOTE_DIR` in the host's environment moves
+ * ~/.tunebench elsewhere (a larger disk; the tests' own folder).
  */
 
+/** The variable on the host that moves Tunebench's folder there. */
+export const REMOTE_DIR_ENV = 'TUNEBENCH_REMOTE_DIR';
+
 export interface RemoteTools {
-  /** The remote user's home directory (absolute). */
-  home: string;
-  /** Where Tunebench keeps its files on the host: trial folders, binaries. */
+  /** Where Tunebench keeps its files on the host (absolute): trial folders, binaries. */
   base: string;
   /** The folder with tunebench-trial-host and tunebench-remote. */
   binDir: string;
@@ -36,28 +38,30 @@ function sourcePath(name: (typeof SOURCES)[number]): string {
   throw new Error(`the source of ${name} is missing from this installation (looked in ${candidates.join(', ')}): run \`npm run build\``);
 }
 
-/** The remote user's home folder: ssh starts commands there. */
-export async function remoteHome(conn: SshConnection): Promise<string> {
-  const home = (await conn.output(['pwd'], 'finding the home folder')).trim();
-  if (!home.startsWith('/')) throw new Error(`${conn.destination} gave no absolute home folder (pwd said "${home}")`);
-  return home;
+/** Tunebench's folder on the host: $TUNEBENCH_REMOTE_DIR, or ~/.tunebench (a fixed script: no value of ours is in it). */
+export async function remoteBase(conn: SshConnection): Promise<string> {
+  const base = (await conn.output(['sh', '-c', `printf '%s\\n' "\${${REMOTE_DIR_ENV}:-$HOME/.tunebench}"`], 'finding the home folder')).trim();
+  if (!base.startsWith('/')) throw new Error(`${conn.destination} gave no absolute folder for Tunebench's files (got "${base}"): set HOME, or ${REMOTE_DIR_ENV} to an absolute path, on the host`);
+  return base;
 }
 
 /**
  * Makes sure the binaries are built on the host (once per version of their sources) and
  * returns where they are. Throws with the fix when the host has no C compiler.
  */
-export async function installRemoteTools(conn: SshConnection, home?: string): Promise<RemoteTools> {
-  const h = home ?? (await remoteHome(conn));
+export async function installRemoteTools(conn: SshConnection): Promise<RemoteTools> {
+  const base = await remoteBase(conn);
   const texts = SOURCES.map((s) => readFileSync(sourcePath(s)));
   const hash = createHash('sha256');
   for (const t of texts) hash.update(t);
-  const base = `${h}/.tunebench`;
   const binDir = `${base}/bin/${hash.digest('hex').slice(0, 16)}`;
   const helper = `${binDir}/tunebench-remote`;
   const host = `${binDir}/tunebench-trial-host`;
+  await conn.output(['mkdir', '-p', `${base}/trials`], "creating Tunebench's folder");
+  // Trial logs are the user's own: on a shared host nobody else reads them.
+  await conn.output(['chmod', '700', base], `making ${base} private`);
   const ready = await conn.run(['test', '-x', helper, '-a', '-x', host]);
-  if (ready.code === 0) return { home: h, base, binDir, helper };
+  if (ready.code === 0) return { base, binDir, helper };
 
   // A fixed script (no values in it): the compiler the host has, and whether forkpty needs -lutil.
   const probe = await conn.output(['sh', '-c', 'uname -s; command -v cc || command -v gcc || command -v clang || echo none'], 'looking for a C compiler');
@@ -81,5 +85,5 @@ export async function installRemoteTools(conn: SshConnection, home?: string): Pr
     await conn.output([cc, '-O2', '-o', tmp, `${binDir}/src/${src}`, ...(src === 'trialHost.c' ? libs : [])], `building ${src} with ${cc}`, { timeoutMs: 120_000 });
     await conn.output(['mv', '-f', tmp, out], `installing ${src}`);
   }
-  return { home: h, base, binDir, helper };
+  return { base, binDir, helper };
 }
