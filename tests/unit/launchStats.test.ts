@@ -187,7 +187,7 @@ describe('compareLaunch: the reading and the warnings', () => {
     expect(c.posterior!.probability).toBeGreaterThan(0.999);
     expect(c.posterior!.model).toMatch(/normal.*p\(μ, σ\) ∝ 1\/σ.*Student t with n − 1 degrees of freedom/);
     expect(c.warnings).toEqual([]);
-    expect(c.reading).toMatch(/^Mean val_error: candidate 0\.10010 ± 0\.00074 \(5 seeds\), incumbent 0\.11990 ± 0\.00074 \(5\); lower is better\./);
+    expect(c.reading).toMatch(/^Mean val_error: candidate 0\.10010 ± 0\.00074 \(5 seeds\), incumbent 0\.11990 ± 0\.00074 \(5\); ± is the seeds' standard deviation; lower is better\./);
     expect(c.reading).toMatch(/The candidate is better by 0\.0198 on average\./);
     expect(c.reading).toMatch(/It lies above zero: the data are compatible with improvements from 0\.01\d+ to 0\.02\d+, and not with none\./);
     expect(c.reading).toMatch(/Welch's two-sided t-test of equal means: p = /);

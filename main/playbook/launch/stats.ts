@@ -407,7 +407,7 @@ function reading(
   probability: number | null,
 ): string {
   const direction = goal === 'minimize' ? 'lower is better' : 'higher is better';
-  const means = `Mean ${metric}: candidate ${formatPlusMinus(candidate.mean, candidate.sd)} (${candidate.n} seed${candidate.n > 1 ? 's' : ''}), incumbent ${formatPlusMinus(incumbent.mean, incumbent.sd)} (${incumbent.n}); ${direction}.`;
+  const means = `Mean ${metric}: candidate ${formatPlusMinus(candidate.mean, candidate.sd)} (${candidate.n} seed${candidate.n > 1 ? 's' : ''}), incumbent ${formatPlusMinus(incumbent.mean, incumbent.sd)} (${incumbent.n}); ± is the seeds' standard deviation; ${direction}.`;
   const change =
     improvement === 0 ? 'The means are equal.' : `The candidate is ${improvement > 0 ? 'better' : 'worse'} by ${num(Math.abs(improvement))} on average.`;
   const single = (['candidate', 'incumbent'] as const).filter((side) => (side === 'candidate' ? candidate : incumbent).n < 2);
