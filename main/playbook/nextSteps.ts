@@ -3,6 +3,7 @@
  * Pure: the engine gathers the facts, this decides what to say and where it leads.
  */
 import type { ObjectiveGoal } from '../../preload/contract';
+import { formatNumber } from '../../preload/format';
 
 export type NextStepTarget = { section: 'wizard' | 'studies' | 'launch' | 'journal' } | { section: 'study'; studyId: number };
 
@@ -91,7 +92,7 @@ export function nextSteps(f: ProjectFacts): NextStep[] {
     ) {
       out.push({
         kind: 'act',
-        text: `${s.name}'s best trial (#${s.best.trialId}, ${s.best.value.toPrecision(4)}) ${f.baselineObjective === null ? 'has no baseline to beat yet' : `beats the baseline's ${f.baselineObjective.toPrecision(4)}`}: promote it and run seeds before believing it.`,
+        text: `${s.name}'s best trial (#${s.best.trialId}, ${formatNumber(s.best.value, { digits: 4 })}) ${f.baselineObjective === null ? 'has no baseline to beat yet' : `beats the baseline's ${formatNumber(f.baselineObjective, { digits: 4 })}`}: promote it and run seeds before believing it.`,
         target: { section: 'study', studyId: s.id },
       });
     }

@@ -33,6 +33,23 @@ describe('study views: parallel coordinates, optimization history, the next stud
     await wb.page.locator('[data-study-status="done"]').waitFor({ timeout: 300_000 });
   });
 
+  it('keeps a notice until it is dismissed, over the page rather than pushing it down', async () => {
+    // The study's "started" notice came along to its page; the next one replaces it.
+    const page = wb.page.locator('.page').first();
+    const before = (await page.boundingBox())!.y;
+    await wb.page.locator('[data-field=conclusion]').fill('Both optimizers want a larger learning rate than this range allows.');
+    await wb.page.getByRole('button', { name: 'Save conclusion' }).click();
+    const notice = wb.page.getByTestId('notice');
+    await notice.filter({ hasText: 'Conclusion saved.' }).waitFor();
+    await expect(wb.page.getByTestId('notice').count()).resolves.toBe(1);
+    expect((await page.boundingBox())!.y).toBe(before);
+    // Still there long after the 2.5 s it used to last.
+    await wb.page.waitForTimeout(4000);
+    await expect(notice.textContent()).resolves.toContain('Conclusion saved.');
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(wb.page.getByTestId('notice').count()).resolves.toBe(0);
+  });
+
   it('draws the optimization history of every finished trial, its best so far the study’s best', async () => {
     await wb.page.locator('[data-testid=optimization-history][data-trials="16"] canvas').waitFor({ timeout: 30_000 });
     const best = await wb.page.getByTestId('history-chart').getAttribute('data-best-so-far');

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useWorkbench } from '../helpers/workbench';
+import { shootScreens } from '../helpers/screens';
 
 const wb = useWorkbench();
 /** The sweep's recommendation, checked again in the saved baseline. */
@@ -29,7 +30,18 @@ describe('setup wizard: from the example project to launch #0', () => {
     await expect(wb.page.getByTestId('dry-run').isDisabled()).resolves.toBe(true);
     await field('batchSizeFlag').fill('--batch_size');
     await wb.page.getByTestId('dry-run').click();
+    // While it runs, the note links to the live trial (its terminal and curves), not just "Running…".
+    const live = wb.page.locator('[data-testid=dry-run-result][data-state=running] [data-testid=run-trial-link]');
+    await live.waitFor({ timeout: 30_000 });
+    const dryRunTrial = await live.getAttribute('data-trial');
+    await expect(live.textContent()).resolves.toBe(`Watch trial #${dryRunTrial} live →`);
     await wb.page.locator('[data-testid=dry-run-result][data-state=ok]').waitFor({ timeout: 90_000 });
+    await wb.page.locator('[data-testid=dry-run-result] [data-testid=run-trial-link]').click();
+    await wb.page.getByTestId('terminal').waitFor();
+    await expect(wb.page.url()).toMatch(new RegExp(`#/trial/${dryRunTrial}$`));
+    await shootScreens(wb.page, 'trial-dry-run');
+    await wb.page.goBack();
+    await wb.page.locator('[data-testid=wizard][data-step="1"] [data-testid=dry-run-result][data-state=ok]').waitFor();
     await expect(wb.page.getByTestId('dry-run-result').textContent()).resolves.toMatch(/val_error/);
     await wb.shot('wizard-1-project', true);
     await wb.page.getByTestId('wizard-next').click();
@@ -111,6 +123,7 @@ describe('setup wizard: from the example project to launch #0', () => {
     recommendedSize = recommended;
     await expect(wb.page.getByTestId('sweep-chart').getAttribute('data-first-oom')).resolves.toBe(String(oomSize));
     await expect(wb.page.locator('.wz-note.warn').filter({ hasText: 'Gradient accumulation' }).count()).resolves.toBe(1);
+    await shootScreens(wb.page, 'wizard-4-sweep', () => wb.page.getByTestId('probe-table').scrollIntoViewIfNeeded());
     await wb.shot('wizard-4-sweep-light', true);
     await wb.page.getByTitle('Switch theme').click();
     await wb.shot('wizard-4-sweep-dark', true);

@@ -197,7 +197,7 @@ describe('recommendation', () => {
   it('picks the largest size whose throughput still rises beyond the noise', () => {
     const a = analyseSweep(digits, { safetyMargin: 0.1, stepBudget: null });
     expect(a.recommended).toBe(512);
-    expect(a.reason).toMatch(/^Batch size 512: 21000 examples\/s\. It is the largest size faster than the size chosen before it by more than the noise .* Larger sizes up to 2048 fit but were not faster beyond the noise and 5% per doubling/);
+    expect(a.reason).toMatch(/^Batch size 512: 21,000 examples\/s\. It is the largest size faster than the size chosen before it by more than the noise .* Larger sizes up to 2048 fit but were not faster beyond the noise and 5% per doubling/);
   });
 
   it('does not let slow creep add up to a recommendation', () => {

@@ -9,6 +9,7 @@
  */
 import type { SteadyState } from './throughput';
 import { describeLoad, machineBusy, type MachineLoad } from './machine';
+import { formatNumber } from '../../../preload/format';
 
 /** A probe as the analysis sees it: its size and outcome, and the measurement when it fitted. */
 export type ProbeResult =
@@ -225,7 +226,8 @@ export function spreadOf(runs: readonly number[]): number {
   return (sorted[sorted.length - 1]! - sorted[0]!) / med;
 }
 
-const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
+/** Throughputs as every screen writes them (the table beside this text said 102,473 where it said 102473). */
+const fmt = (x: number) => formatNumber(x);
 
 /**
  * Notes for each measured pair (b, 2b) where throughput rose less than {@link NEARLY_DOUBLE}×,

@@ -215,7 +215,7 @@ export function StudyViews({
         <figure className="chart" data-testid="optimization-history" data-trials={finished}>
           <figcaption>
             <span className="chart-title">optimization history</span>
-            <span className="chart-count">{finished > 0 ? `${objective} per finished trial · best so far` : ''}</span>
+            <span className="chart-count">{finished > 0 ? `${objective} by trial, best so far` : ''}</span>
           </figcaption>
           {!analysis ? (
             <p className="chart-empty">Loading the analysis…</p>
