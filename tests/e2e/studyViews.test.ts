@@ -85,6 +85,8 @@ describe('study views: parallel coordinates, optimization history, the next stud
 
   it('drafts the next study: lr widened above its edge, the question carried over, all editable before it runs', async () => {
     await wb.page.locator('[data-check=bestAtBoundary][data-check-status=warn]').waitFor({ timeout: 15_000 });
+    await shootScreens(wb.page, 'study-analysis', () => wb.page.locator('[data-axis-plot=lr]').scrollIntoViewIfNeeded());
+    await shootScreens(wb.page, 'study-importance', () => wb.page.getByTestId('diagnostics').scrollIntoViewIfNeeded());
     await wb.page.getByTestId('draft-next-study').click();
     const changes = wb.page.getByTestId('draft-changes');
     await changes.waitFor();
