@@ -19,6 +19,7 @@ import { studyVerdicts } from './trialVerdicts';
 import { objectiveSummaryLabel } from '../../preload/objectiveSummary';
 import { exportTrials } from './exportTrial';
 import { checkMetricRegex } from '../script/parse/customCheck';
+import { formatInteger } from '../../preload/format';
 
 type Handlers = HandlersFor<MethodName>;
 
@@ -199,7 +200,7 @@ export const handlers: Handlers = {
     const points = unique.reduce((n, t) => n + e.metrics.summaries(t.id).reduce((m, s) => m + s.count, 0), 0);
     if (points > MAX_EXPORT_POINTS)
       throw new ApiError(
-        `${points.toLocaleString('en')} points are more than one export holds (${MAX_EXPORT_POINTS.toLocaleString('en')}): export fewer trials at once, or write each to a file with \`npx tunebench export --trial ID --format ${format}\``,
+        `${formatInteger(points)} points are more than one export holds (${formatInteger(MAX_EXPORT_POINTS)}): export fewer trials at once, or write each to a file with \`npx tunebench export --trial ID --format ${format}\``,
       );
     return exportTrials(unique, e.metrics, format);
   },

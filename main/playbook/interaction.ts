@@ -9,6 +9,7 @@ import type { HyperValue } from '../../preload/contract';
 import { caseKey, type SearchRange } from '../../preload/space';
 import { activeRange, rangePosition } from './boundary';
 import { evaluateTrials, isBetter, type EvaluatedTrial, type StudyResults } from './trials';
+import { formatNumber } from '../../preload/format';
 
 /**
  * Regions per axis. Four quarters per hyperparameter is as fine as a study of a few dozen
@@ -68,8 +69,9 @@ function binLabels(range: SearchRange, bins: number, categories: string[]): stri
   return Array.from({ length: bins }, (_, i) => `part ${i + 1} of ${bins}`);
 }
 
+/** A region's edge: two significant digits are enough to tell the regions apart. */
 function fmt(x: number): string {
-  return Math.abs(x) >= 1000 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(1) : String(Number(x.toPrecision(2)));
+  return formatNumber(x, { digits: 2 });
 }
 
 function feasible(evaluated: readonly EvaluatedTrial[]) {
