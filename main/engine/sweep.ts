@@ -17,6 +17,7 @@ import type { Runner } from './runner/runner';
 import type { ProjectRepo } from './store/projects';
 import type { StoredProbe, StoredSweep, SweepRepo } from './store/sweeps';
 import type { TrialRepo } from './store/trials';
+import { formatInteger } from '../../preload/format';
 
 /** Enough of a probe's output to hold a Python traceback and the allocator's message. */
 const OUTPUT_TAIL_BYTES = 64 * 1024;
@@ -472,7 +473,7 @@ export class SweepService {
         return;
       case 'reached-training-set': {
         const ts = this.trainingSetOf(probes);
-        this.deps.sweeps.end(id, 'done', reason, `Every size up to the training set's ${ts?.examples ?? ''} examples fitted (the script prints “${ts?.evidence ?? ''}”); a larger batch would repeat examples within a step, so none was tried.`);
+        this.deps.sweeps.end(id, 'done', reason, `Every size up to the training set's ${ts ? formatInteger(ts.examples) : ''} examples fitted (the script prints “${ts?.evidence ?? ''}”); a larger batch would repeat examples within a step, so none was tried.`);
         return;
       }
       case 'out-of-memory-found':

@@ -27,8 +27,8 @@ describe('study views: parallel coordinates, optimization history, the next stud
     await wb.page.getByTestId('create-study').click();
     await wb.page.locator('[data-study-status]').waitFor();
     // Before a trial ends, both views say why they have nothing to draw (no bare axes).
-    await expect(wb.page.getByTestId('parallel-coordinates').textContent()).resolves.toMatch(/No trial has finished yet/);
-    await expect(wb.page.getByTestId('optimization-history').textContent()).resolves.toMatch(/No trial has finished yet/);
+    await wb.page.getByTestId('parallel-coordinates').getByText(/No trial has finished yet/).waitFor();
+    await wb.page.getByTestId('optimization-history').getByText(/No trial has finished yet/).waitFor();
     await expect(wb.page.locator('[data-testid=study-views] canvas').count()).resolves.toBe(0);
     await wb.page.locator('[data-study-status="done"]').waitFor({ timeout: 300_000 });
   });
@@ -36,18 +36,19 @@ describe('study views: parallel coordinates, optimization history, the next stud
   it('keeps a notice until it is dismissed, over the page rather than pushing it down', async () => {
     // The study's "started" notice came along to its page; the next one replaces it.
     const page = wb.page.locator('.page').first();
-    const before = (await page.boundingBox())!.y;
     await wb.page.locator('[data-field=conclusion]').fill('Both optimizers want a larger learning rate than this range allows.');
     await wb.page.getByRole('button', { name: 'Save conclusion' }).click();
     const notice = wb.page.getByTestId('notice');
     await notice.filter({ hasText: 'Conclusion saved.' }).waitFor();
     await expect(wb.page.getByTestId('notice').count()).resolves.toBe(1);
-    expect((await page.boundingBox())!.y).toBe(before);
+    const withNotice = (await page.boundingBox())!.y;
     // Still there long after the 2.5 s it used to last.
     await wb.page.waitForTimeout(4000);
     await expect(notice.textContent()).resolves.toContain('Conclusion saved.');
     await notice.getByRole('button', { name: 'Dismiss' }).click();
     await expect(wb.page.getByTestId('notice').count()).resolves.toBe(0);
+    // The page did not move when it went: the notice floated over it.
+    expect((await page.boundingBox())!.y).toBe(withNotice);
   });
 
   it('draws the optimization history of every finished trial, its best so far the study’s best', async () => {

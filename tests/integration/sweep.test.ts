@@ -61,7 +61,7 @@ describe('batch-size sweep on the digits example', () => {
     // The example prints "(1500 train / 297 val)": 2048 would repeat examples within a step.
     expect(done.endReason).toBe('reached-training-set');
     expect(done.trainingSet).toEqual({ examples: 1500, evidence: '(1500 train' });
-    expect(done.message).toMatch(/up to the training set's 1500 examples/);
+    expect(done.message).toMatch(/up to the training set's 1,500 examples/);
     const current = done.probes.filter((p) => !p.superseded);
     expect(current.map((p) => p.batchSize)).toEqual([128, 256, 512, 1024]);
     // Each probe is its own trial of kind 'probe', run with the sweep's batch size and step count.
@@ -111,7 +111,7 @@ describe('batch-size sweep on the digits example', () => {
     expect(t.argv.slice(0, 3)).toEqual([expect.stringMatching(/prlimit$/), `--as=${1000 * 1024 * 1024}`, '--']);
     // Every size that fitted is above the example's 1,500 training examples: none is recommended.
     expect(done.analysis.recommended).toBeNull();
-    expect(done.analysis.reason).toMatch(/is above the training set's 1500 examples.*start the sweep at or below 1500/);
+    expect(done.analysis.reason).toMatch(/is above the training set's 1,500 examples.*start the sweep at or below 1,500/);
   }, 300_000);
 
   it('a probe that fails for another reason ends the sweep with that reason', async () => {

@@ -197,7 +197,7 @@ describe('recommendation', () => {
   it('picks the largest size whose throughput still rises beyond the noise', () => {
     const a = analyseSweep(digits, { safetyMargin: 0.1, stepBudget: null });
     expect(a.recommended).toBe(512);
-    expect(a.reason).toMatch(/^Batch size 512: 21,000 examples\/s\. It is the largest size faster than the size chosen before it by more than the noise .* Larger sizes up to 2048 fit but were not faster beyond the noise and 5% per doubling/);
+    expect(a.reason).toMatch(/^Batch size 512: 21,000 examples\/s\. It is the largest size faster than the size chosen before it by more than the noise .* Larger sizes up to 2,048 fit but were not faster beyond the noise and 5% per doubling/);
   });
 
   it('does not let slow creep add up to a recommendation', () => {
@@ -279,7 +279,7 @@ describe('the recommendation on measured throughput tables, with their noise', (
     const a = analyseSweep(table, { safetyMargin: 0.1, stepBudget: null, trainingExamples: 1500, targetSpread: 0.1 });
     expect(a.measured.map((m) => Math.round(m.spread * 100))).toEqual([3, 3, 4, 4]);
     expect(a.recommended).toBe(1024);
-    expect(a.reason).toMatch(/largest size tried within the training set's 1500 examples/);
+    expect(a.reason).toMatch(/largest size tried within the training set's 1,500 examples/);
     expect(a.warnings).toEqual([]);
   });
 
@@ -335,7 +335,7 @@ describe('the recommendation on measured throughput tables, with their noise', (
     const a = analyseSweep(table, { safetyMargin: 0.1, stepBudget: null, trainingExamples: 1500 });
     expect(a.recommended).toBe(1024);
     expect(a.measured.find((m) => m.batchSize === 2048)!.safe).toBe(false);
-    expect(a.reason).toMatch(/Sizes above the training set's 1500 examples \(2048\) are kept out/);
+    expect(a.reason).toMatch(/Sizes above the training set's 1,500 examples \(2,048\) are kept out/);
   });
 
   it('warns where the spread stayed above the target, and where the machine was busy', () => {

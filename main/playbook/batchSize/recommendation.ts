@@ -9,7 +9,7 @@
  */
 import type { SteadyState } from './throughput';
 import { describeLoad, machineBusy, type MachineLoad } from './machine';
-import { formatNumber } from '../../../preload/format';
+import { formatInteger, formatNumber } from '../../../preload/format';
 
 /** A probe as the analysis sees it: its size and outcome, and the measurement when it fitted. */
 export type ProbeResult =
@@ -248,11 +248,11 @@ export function bottleneckNotes(measured: readonly Pick<MeasuredSize, 'batchSize
     if (a.utilization != null && a.utilization >= SATURATED_UTILIZATION) continue;
     const measuredUnsaturated = a.utilization != null;
     const likelyCause = measuredUnsaturated || isFirstPair ? 'bottleneck' : 'unknown';
-    const head = `Doubling the batch size from ${a.batchSize} to ${b.batchSize} raised throughput only ${speedup.toFixed(2)}× (perfect scaling: 2×).`;
+    const head = `Doubling the batch size from ${formatInteger(a.batchSize)} to ${formatInteger(b.batchSize)} raised throughput only ${speedup.toFixed(2)}× (perfect scaling: 2×).`;
     const text =
       likelyCause === 'bottleneck'
         ? `${head} ${measuredUnsaturated ? `The accelerator was only ${Math.round(a.utilization! * 100)}% busy` : 'This early in the curve the accelerator is rarely saturated'}, so something outside it limits training — data loading, host-to-device copies, or per-step logging that waits for the device. Fix it first: every later measurement inherits it.`
-        : `${head} Either the accelerator is saturated here (expected at the top of the curve) or something outside it limits training — data loading, host-to-device copies, per-step logging. Check the accelerator's utilisation (e.g. nvidia-smi) during a run at ${a.batchSize}.`;
+        : `${head} Either the accelerator is saturated here (expected at the top of the curve) or something outside it limits training — data loading, host-to-device copies, per-step logging. Check the accelerator's utilisation (e.g. nvidia-smi) during a run at ${formatInteger(a.batchSize)}.`;
     notes.push({ from: a.batchSize, to: b.batchSize, speedup, likelyCause, text });
   }
   return notes;
@@ -310,7 +310,7 @@ export function analyseSweep(results: readonly ProbeResult[], options: SweepAnal
     // The plan is "Timed steps", raised so the window lasts "Time each probe at least"; the
     // window ends at the last step the script reported, so a script that reports every N steps
     // falls short by up to N, and one that stops early by more.
-    const sizes = incomplete.map((r) => `${r.batchSize} (${r.measurement!.timedSteps} steps timed)`).join(', ');
+    const sizes = incomplete.map((r) => `${formatInteger(r.batchSize)} (${r.measurement!.timedSteps} steps timed)`).join(', ');
     warnings.push(
       `Fewer steps than planned were timed at batch size ${sizes}. The plan is the “Timed steps”, raised so each probe lasts “Time each probe at least”; the timed window ends at the last step the script reported. ` +
         `Short by one reporting interval (a script that prints every few steps) is harmless; short by much means the script stopped before the planned steps — check that it honours the max-steps flag. Those throughputs are less certain.`,
@@ -349,7 +349,7 @@ export function analyseSweep(results: readonly ProbeResult[], options: SweepAnal
   const noisy = target === undefined ? [] : measured.filter((m) => m.runs.length > 1 && m.spread > target);
   if (noisy.length > 0) {
     warnings.push(
-      `Throughput still varied from run to run at batch size ${noisy.map((m) => `${m.batchSize} (±${Math.round((m.spread / 2) * 100)}% over ${m.runs.length} runs)`).join(', ')}, more than the ±${Math.round((target! / 2) * 100)}% aimed for: a size is only preferred where its slowest run beat the other's fastest, so noise this large can hide a real gain.`,
+      `Throughput still varied from run to run at batch size ${noisy.map((m) => `${formatInteger(m.batchSize)} (±${Math.round((m.spread / 2) * 100)}% over ${m.runs.length} runs)`).join(', ')}, more than the ±${Math.round((target! / 2) * 100)}% aimed for: a size is only preferred where its slowest run beat the other's fastest, so noise this large can hide a real gain.`,
     );
   }
 
@@ -371,14 +371,14 @@ function explainRecommendation(measured: readonly MeasuredSize[], recommended: n
   if (recommended === null) {
     if (measured.length === 0) return 'No batch size could be measured: see the probes that failed.';
     if (trainingExamples !== null && measured.every((m) => m.batchSize > trainingExamples))
-      return `Every size measured (${measured.map((m) => m.batchSize).join(', ')}) is above the training set's ${trainingExamples} examples, where a batch repeats examples within a step: start the sweep at or below ${trainingExamples}.`;
+      return `Every size measured (${measured.map((m) => formatInteger(m.batchSize)).join(', ')}) is above the training set's ${formatInteger(trainingExamples)} examples, where a batch repeats examples within a step: start the sweep at or below ${formatInteger(trainingExamples)}.`;
     return `No measured batch size stays ${Math.round(margin * 100)}% below the first out-of-memory (${firstOutOfMemory}); try smaller sizes.`;
   }
   const rec = measured.find((m) => m.batchSize === recommended)!;
   const larger = measured.filter((m) => m.batchSize > recommended);
   const safeLarger = larger.filter((m) => m.safe);
   const noise = rec.runs.length > 1 ? ` (±${Math.round((rec.spread / 2) * 100)}% over ${rec.runs.length} runs)` : '';
-  const parts = [`Batch size ${recommended}: ${fmt(rec.throughput)} examples/s${noise}.`];
+  const parts = [`Batch size ${formatInteger(recommended)}: ${fmt(rec.throughput)} examples/s${noise}.`];
   const smaller = measured.filter((m) => m.safe && m.batchSize < recommended);
   const noiseAll = sweepNoise(measured.filter((m) => m.safe));
   if (smaller.length > 0)
@@ -388,17 +388,17 @@ function explainRecommendation(measured: readonly MeasuredSize[], recommended: n
   if (safeLarger.length > 0) {
     const best = safeLarger.reduce((a, b) => (b.throughput > a.throughput ? b : a));
     parts.push(
-      `Larger sizes up to ${Math.max(...safeLarger.map((m) => m.batchSize))} fit but were not faster beyond the noise and ${Math.round((MIN_GAIN_PER_DOUBLING - 1) * 100)}% per doubling (best: ${fmt(best.throughput)} examples/s at ${best.batchSize}), not worth re-tuning for.`,
+      `Larger sizes up to ${formatInteger(Math.max(...safeLarger.map((m) => m.batchSize)))} fit but were not faster beyond the noise and ${Math.round((MIN_GAIN_PER_DOUBLING - 1) * 100)}% per doubling (best: ${fmt(best.throughput)} examples/s at ${formatInteger(best.batchSize)}), not worth re-tuning for.`,
     );
   } else if (firstOutOfMemory !== null) {
-    parts.push(`It is the largest size that fits with a ${Math.round(margin * 100)}% margin below the first out-of-memory at ${firstOutOfMemory}, and throughput was still rising.`);
+    parts.push(`It is the largest size that fits with a ${Math.round(margin * 100)}% margin below the first out-of-memory at ${formatInteger(firstOutOfMemory)}, and throughput was still rising.`);
   } else if (trainingExamples !== null && recommended * 2 > trainingExamples) {
-    parts.push(`It is the largest size tried within the training set's ${trainingExamples} examples (the script prints it), and throughput was still rising; a larger batch would repeat examples within a step.`);
+    parts.push(`It is the largest size tried within the training set's ${formatInteger(trainingExamples)} examples (the script prints it), and throughput was still rising; a larger batch would repeat examples within a step.`);
   } else {
     parts.push('It is the largest size tried, and throughput was still rising: a larger maximum may pay off.');
   }
   const beyondData = trainingExamples === null ? [] : larger.filter((m) => m.batchSize > trainingExamples);
-  if (beyondData.length > 0) parts.push(`Sizes above the training set's ${trainingExamples} examples (${beyondData.map((m) => m.batchSize).join(', ')}) are kept out: such a batch repeats examples within a step.`);
-  if (larger.some((m) => !m.safe && (trainingExamples === null || m.batchSize <= trainingExamples))) parts.push(`Sizes above ${recommended} that fitted are kept out as too close to the out-of-memory at ${firstOutOfMemory}.`);
+  if (beyondData.length > 0) parts.push(`Sizes above the training set's ${formatInteger(trainingExamples)} examples (${beyondData.map((m) => formatInteger(m.batchSize)).join(', ')}) are kept out: such a batch repeats examples within a step.`);
+  if (larger.some((m) => !m.safe && (trainingExamples === null || m.batchSize <= trainingExamples))) parts.push(`Sizes above ${formatInteger(recommended)} that fitted are kept out as too close to the out-of-memory at ${formatInteger(firstOutOfMemory)}.`);
   return parts.join(' ');
 }
