@@ -8,7 +8,7 @@ const wb = useWorkbench();
 const tableRows = () => wb.page.locator('[data-testid=study-trials] tbody tr[data-trial]').count();
 
 describe('study views: parallel coordinates, optimization history, the next study drafted from the analysis', () => {
-  it('starts a short real study of the digits example; empty views say why they are empty', async () => {
+  it('starts a short real study of the digits example; empty views say why they are empty', { timeout: 400_000 }, async () => {
     await wb.open();
     await wb.page.locator('[data-nav=studies]').click();
     await wb.page.getByTestId('new-study').click();

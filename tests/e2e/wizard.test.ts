@@ -39,7 +39,7 @@ describe('setup wizard: from the example project to launch #0', () => {
     await wb.page.locator('[data-testid=dry-run-result] [data-testid=run-trial-link]').click();
     await wb.page.getByTestId('terminal').waitFor();
     await expect(wb.page.url()).toMatch(new RegExp(`#/trial/${dryRunTrial}$`));
-    await shootScreens(wb.page, 'trial-dry-run');
+    await shootScreens(wb.page, 'trial-dry-run-terminal', () => wb.page.getByTestId('terminal').scrollIntoViewIfNeeded());
     await wb.page.goBack();
     await wb.page.locator('[data-testid=wizard][data-step="1"] [data-testid=dry-run-result][data-state=ok]').waitFor();
     await expect(wb.page.getByTestId('dry-run-result').textContent()).resolves.toMatch(/val_error/);
