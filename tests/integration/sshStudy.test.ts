@@ -165,6 +165,33 @@ describe.skipIf(missing !== null)('a study on an SSH host (a real sshd on 127.0.
     expectEveryStepOnce(second, trial.id, 150);
   }, 200_000);
 
+  it('takes its hyperparameters from a JSON file and its side channel there, both in the remote trial folder', async () => {
+    const engine = engineAt(tempDataDir());
+    const dir = mkdtempSync(join(tmpdir(), 'tb-ssh-json-'));
+    writeFileSync(
+      join(dir, 'json_train.py'),
+      [
+        'import json, os',
+        'hp = json.load(open(os.environ["TUNEBENCH_HPARAMS"]))',
+        'print(json.dumps({"step": 1, "loss": hp["lr"], "where": 0}), flush=True)',
+        'with open(os.environ["TUNEBENCH_METRICS_FILE"], "a") as f:',
+        '    f.write(json.dumps({"step": 1, "side_value": 42, "remote_dir": 1 if os.environ["TUNEBENCH_HPARAMS"].startswith(os.environ["TUNEBENCH_REMOTE_DIR"]) else 0}) + "\\n")',
+      ].join('\n') + '\n',
+    );
+    await engine.invoke('sshHosts.save', { host: sshd.alias, workdir: dir, interpreter: '/usr/bin/python3' });
+    const project = engine.projects.create(digitsProject({ workdir: dir, argvTemplate: ['json_train.py'], paramStyle: 'jsonfile', hyperparameters: { lr: 0.0123 }, objectiveMetric: 'loss' }));
+    const t = (await engine.invoke('trials.start', { projectId: project.id, executor: { kind: 'ssh', host: sshd.alias, gpusPerTrial: 0 } })) as Trial;
+    const ended = await until(() => {
+      const x = engine.trials.get(t.id)!;
+      return x.status !== 'running' && x.status !== 'queued' && x;
+    }, 60_000, 'the trial to end');
+    expect(ended, ended.failureReason ?? '').toMatchObject({ status: 'succeeded' });
+    const value = (name: string) => (engine.db.prepare('SELECT value FROM metric_points p JOIN metric_names m ON m.id = p.metric_id WHERE p.trial_id = ? AND m.name = ?').get(t.id, name) as { value: number } | undefined)?.value;
+    expect(value('loss')).toBe(0.0123);
+    expect(value('side_value')).toBe(42);
+    expect(value('remote_dir')).toBe(1);
+  }, 90_000);
+
   it('stops a trial on the host: it ends as killed and its process is gone', async () => {
     const engine = engineAt(tempDataDir());
     const dir = countingScript(100_000, 50);

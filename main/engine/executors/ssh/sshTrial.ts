@@ -119,8 +119,10 @@ export class SshTrialHost {
     // Before the host exists, so a workbench that dies in between finds the trial again.
     writeFileSync(join(this.localDir, REMOTE_RECORD), JSON.stringify(this.record));
     this.events.onRef?.(this.record);
-    await this.conn.output(['mkdir', '-p', dir], 'creating the trial folder');
-    for (const [name, content] of Object.entries(launch.files ?? {})) {
+    // The helper's `start` creates the folder; it is made first only for files the command reads (one round trip less to the first output).
+    const files = Object.entries(launch.files ?? {});
+    if (files.length > 0) await this.conn.output(['mkdir', '-p', dir], 'creating the trial folder');
+    for (const [name, content] of files) {
       await this.conn.output(['sh', '-c', 'cat > "$1"', 'sh', `${dir}/${name}`], `copying ${name}`, { input: content });
     }
     const envArgs = Object.entries(launch.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
