@@ -96,6 +96,8 @@ export interface TrialPlacement {
   state: string | null;
   /** Why it is in that state, in the scheduler's words (squeue's reason: Resources, Priority, ...). */
   reason: string | null;
+  /** What that reason means for the user, and what would change it; null where the words say enough. */
+  explanation?: string | null;
 }
 
 /** One line saying where an executor runs trials, e.g. "Slurm, partition gpu, 1 GPU, 4 CPUs, 16G, 2:00:00". */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { useWorkbench } from '../helpers/workbench';
+import { themedShots, useWorkbench } from '../helpers/workbench';
 import { call, wsOpen } from '../helpers/ws';
 
 /**
@@ -28,25 +28,7 @@ async function until<T>(what: string, ms: number, get: () => Promise<T>, ok: (v:
   }
 }
 
-/** The same view in both themes and both sizes; the theme is the app's own setting (localStorage). */
-async function shots(name: string, locator: string) {
-  for (const theme of ['light', 'dark'] as const) {
-    await wb.page.evaluate((t) => localStorage.setItem('tunebench.theme', t), theme);
-    await wb.page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
-    for (const [width, height] of [
-      [1280, 720],
-      [1920, 1080],
-    ] as const) {
-      await wb.page.setViewportSize({ width, height });
-      await wb.page.locator(locator).scrollIntoViewIfNeeded();
-      await wb.page.waitForTimeout(400);
-      await wb.shot(`${name}-${width}-${theme}`);
-    }
-  }
-  await wb.page.evaluate(() => localStorage.setItem('tunebench.theme', 'light'));
-  await wb.page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
-  await wb.page.setViewportSize({ width: 1400, height: 1000 });
-}
+const shots = (name: string, locator: string) => themedShots(wb, name, locator);
 
 interface Importance {
   importances: { hyperparameter: string; role: string; importance: number }[];

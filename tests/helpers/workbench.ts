@@ -76,3 +76,23 @@ export function useWorkbench(env: Record<string, string> = {}): Workbench {
     close: () => live().close(),
   };
 }
+
+/** The same view in both themes and both sizes (1280x720, 1920x1080); the theme is the app's own setting (localStorage). */
+export async function themedShots(wb: Workbench, name: string, locator: string): Promise<void> {
+  for (const theme of ['light', 'dark'] as const) {
+    await wb.page.evaluate((t) => localStorage.setItem('tunebench.theme', t), theme);
+    await wb.page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+    for (const [width, height] of [
+      [1280, 720],
+      [1920, 1080],
+    ] as const) {
+      await wb.page.setViewportSize({ width, height });
+      await wb.page.locator(locator).scrollIntoViewIfNeeded();
+      await wb.page.waitForTimeout(400);
+      await wb.shot(`${name}-${width}-${theme}`);
+    }
+  }
+  await wb.page.evaluate(() => localStorage.setItem('tunebench.theme', 'light'));
+  await wb.page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
+  await wb.page.setViewportSize({ width: 1400, height: 1000 });
+}

@@ -3,15 +3,17 @@ import { formatInteger } from '../lib/format';
 
 /**
  * A trial's status as a coloured pill, and where the engine's verdict says more than the exit
- * (a run that ended cleanly after its loss blew up), that verdict: "diverged at step 200".
+ * (a run that ended cleanly after its loss blew up), that verdict: "diverged at step 200". A
+ * trial submitted to a cluster that has not started says "pending", as its scheduler does.
  */
 export function StatusBadge({ trial, verdict }: { trial: Trial; verdict?: TrialVerdict }) {
   const diverged = verdict ? verdict.reason === 'diverged' : trial.diverged;
   const step = verdict?.divergence?.step ?? null;
+  const pending = trial.status === 'running' && trial.placement?.state === 'PENDING';
   return (
     <span className="badges">
-      <span className={`badge status-${trial.status}`} data-status={trial.status}>
-        {trial.status}
+      <span className={`badge status-${pending ? 'queued' : trial.status}`} data-status={trial.status} title={pending && trial.placement?.reason ? `PENDING (${trial.placement.reason})` : undefined}>
+        {pending ? 'pending' : trial.status}
       </span>
       {diverged && (
         <span className="badge status-failed" data-verdict="diverged" title={verdict?.words ?? 'infeasible: diverged'}>

@@ -7,6 +7,8 @@ import { useStore } from '../store';
 import { TrialTable } from '../components/TrialTable';
 import { ParsePreview } from '../components/ParsePreview';
 import { FirstRunReview } from '../projects/MetricReview';
+import { ExecutorPicker, executorProblems } from '../components/ExecutorPicker';
+import type { ExecutorInput } from '../../../preload/contract-executors';
 
 interface Draft {
   name: string;
@@ -109,6 +111,32 @@ function Field({ label, error, hint, children }: { label: string; error?: string
   );
 }
 
+/** Where this project's Run sends its trial, remembered per project in this browser. */
+function useRunOn(projectId: number): [ExecutorInput, (v: ExecutorInput) => void] {
+  const key = `tunebench.runOn.${projectId}`;
+  const read = (): ExecutorInput => {
+    try {
+      const v = JSON.parse(localStorage.getItem(key) ?? 'null') as ExecutorInput | null;
+      return v && typeof v === 'object' && typeof v.kind === 'string' ? v : { kind: 'local' };
+    } catch {
+      return { kind: 'local' };
+    }
+  };
+  const [value, setValue] = useState<ExecutorInput>(read);
+  useEffect(() => setValue(read()), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  return [
+    value,
+    (v) => {
+      setValue(v);
+      try {
+        localStorage.setItem(key, JSON.stringify(v));
+      } catch {
+        // private mode: the choice lasts this page
+      }
+    },
+  ];
+}
+
 /** A project: its command and hyperparameters, the Run button, and its trials. */
 export function ProjectPage({ project }: { project: Project }) {
   const saveProject = useStore((s) => s.saveProject);
@@ -121,6 +149,7 @@ export function ProjectPage({ project }: { project: Project }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [candidates, setCandidates] = useState<InterpreterCandidate[] | null>(null);
+  const [runOn, setRunOn] = useRunOn(project.id);
 
   useEffect(() => {
     setDraft(toDraft(project));
@@ -155,6 +184,8 @@ export function ProjectPage({ project }: { project: Project }) {
     const { errors: errs, patch } = validate(draft);
     setErrors(errs);
     if (!patch) return;
+    const runOnProblems = executorProblems(runOn);
+    if (runOnProblems.length > 0) return notify('error', runOnProblems.join(' '));
     setBusy(true);
     try {
       // Run uses the values shown and leaves the project's own values as they are (Save is
@@ -163,7 +194,7 @@ export function ProjectPage({ project }: { project: Project }) {
       const { hyperparameters, ...setup } = patch;
       const setupChanged = JSON.stringify({ ...toDraft(project), hparams: [] }) !== JSON.stringify({ ...draft, hparams: [] });
       if (setupChanged) await saveProject(project.id, setup);
-      const t = await startTrial(project.id, hyperparameters);
+      const t = await startTrial(project.id, hyperparameters, runOn);
       if (t.status === 'failed') notify('error', `Trial #${t.id} could not start: ${t.failureReason ?? 'unknown reason'}`);
       else openTrial(t.id);
     } catch (e) {
@@ -173,7 +204,7 @@ export function ProjectPage({ project }: { project: Project }) {
     } finally {
       setBusy(false);
     }
-  }, [busy, draft, project, saveProject, startTrial, notify, openTrial]);
+  }, [busy, draft, project, saveProject, startTrial, notify, openTrial, runOn]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -214,6 +245,11 @@ export function ProjectPage({ project }: { project: Project }) {
           </button>
         </div>
       </header>
+
+      <section className="card" data-testid="run-on">
+        <h2>Where Run runs</h2>
+        <ExecutorPicker value={runOn} onChange={setRunOn} compact />
+      </section>
 
       <div className="grid-2">
         <section className="card">

@@ -1,5 +1,3 @@
-import { ExecutorPicker } from '../components/ExecutorPicker';
-import type { ExecutorInput } from '../../../preload/contract-executors';
 import { useEffect, useMemo, useState } from 'react';
 import type { HyperRole, Hyperparameters, MethodOutput, Project } from '../../../preload/contract';
 import { parseSearchSpace, parseSearchSpaceJson, type PlainRange, type SearchSpace } from '../../../preload/space';
@@ -7,6 +5,8 @@ import { api, ApiError } from '../api/client';
 import { parseHyperValue } from '../lib/argvText';
 import { useStore } from '../store';
 import { PageHeader } from '../components/PageHeader';
+import { ExecutorPicker, executorProblems } from '../components/ExecutorPicker';
+import type { ExecutorInput } from '../../../preload/contract-executors';
 
 type RangeType = PlainRange['type'];
 
@@ -157,6 +157,7 @@ export function StudyDesigner({ project, fromStudy }: { project: Project; fromSt
     if (sd !== undefined && !(Number.isInteger(sd) && sd >= 0 && sd <= 0xffffffff))
       errors.push('The seed is a whole number from 0 to 4294967295, or empty for a random one.');
     if (!objectiveMetric.trim()) errors.push('Choose the objective metric, e.g. val_error.');
+    errors.push(...executorProblems(executor));
     const names = rows.map((r) => r.name.trim()).filter(Boolean);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) errors.push(`${dup} is listed twice.`);
@@ -440,7 +441,7 @@ export function StudyDesigner({ project, fromStudy }: { project: Project; fromSt
         </div>
       </section>
 
-      <section className="card">
+      <section className="card" data-testid="study-executor">
         <h2>Where trials run</h2>
         <ExecutorPicker value={executor} onChange={setExecutor} />
       </section>

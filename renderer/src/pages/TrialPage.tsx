@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Trial } from '../../../preload/contract';
+import { describeExecutor } from '../../../preload/contract-executors';
 import { api } from '../api/client';
 import { downloadFile } from '../lib/download';
 import { MetricChart } from '../components/MetricChart';
@@ -14,6 +15,14 @@ import { promoteTrial } from '../launch/selection';
 import { TrialReview } from '../projects/MetricReview';
 import { TrialLabelsEditor } from '../trials/TrialLabelsEditor';
 import '../trials/trials.css';
+
+/** Where a trial on a cluster or host is, in its scheduler's words: "Slurm job 12 on node7 · RUNNING". */
+function placementLine(trial: Trial): string {
+  const p = trial.placement;
+  const where = trial.executor.kind === 'slurm' ? 'Slurm job' : trial.executor.kind === 'ssh' ? `SSH ${trial.executor.host}` : '';
+  if (!p) return `${where}${trial.executor.kind === 'slurm' ? ' (submitting…)' : ''}`;
+  return [`${where}${p.jobId && trial.executor.kind === 'slurm' ? ` ${p.jobId}` : ''}${p.node ? ` on ${p.node}` : ''}`, p.state].filter(Boolean).join(' · ');
+}
 
 /** One trial: live curves, the terminal, the exact command, and why it ended. */
 export function TrialPage({ trialId }: { trialId: number }) {
@@ -54,6 +63,8 @@ export function TrialPage({ trialId }: { trialId: number }) {
       </div>
     );
   const running = trial.status === 'running';
+  // Submitted to a cluster, not started: Stop withdraws it from the queue.
+  const pending = running && trial.placement?.state === 'PENDING';
   const extraEnv = Object.entries(trial.env);
 
   return (
@@ -67,7 +78,13 @@ export function TrialPage({ trialId }: { trialId: number }) {
         }
         subtitle={
           <>
-            Started {formatTime(trial.startedAt)}
+            {trial.executor.kind !== 'local' && (
+              <span data-testid="trial-placement">
+                {placementLine(trial)}
+                {' · '}
+              </span>
+            )}
+            {trial.startedAt === null && running ? 'Not started yet' : <>Started {formatTime(trial.startedAt)}</>}
             {trial.startedAt && trial.endedAt ? ` · ran ${formatDuration(trial.endedAt - trial.startedAt)}` : ''}
             {trial.exitCode !== null ? ` · exit code ${trial.exitCode}` : ''}
             {trial.signal ? ` · ${trial.signal}` : ''}
@@ -107,7 +124,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
                     .finally(() => setStopping(false));
                 }}
               >
-                {stopping ? 'Stopping…' : running ? '■ Stop' : '✕ Cancel'}
+                {stopping ? 'Stopping…' : running && !pending ? '■ Stop' : '✕ Cancel'}
               </button>
             )}
           </>
@@ -116,7 +133,16 @@ export function TrialPage({ trialId }: { trialId: number }) {
 
       {trial.status === 'queued' && (
         <div className="banner info" role="status">
-          Queued: it starts as soon as a slot is free (one trial per GPU; Settings shows what each slot runs).
+          {trial.executor.kind === 'local'
+            ? 'Queued: it starts as soon as a slot is free (one trial per GPU; Settings shows what each slot runs).'
+            : `Queued: it is sent to ${describeExecutor(trial.executor)} as soon as its study has room.`}
+        </div>
+      )}
+      {running && trial.placement?.state === 'PENDING' && (
+        <div className="banner info" role="status" data-testid="pending-reason">
+          Pending in Slurm{trial.placement.jobId ? ` (job ${trial.placement.jobId})` : ''}
+          {trial.placement.reason ? `: ${trial.placement.reason}` : ''}
+          {trial.placement.explanation ? ` — ${trial.placement.explanation}` : ''}. Time spent waiting is not counted as run time.
         </div>
       )}
       {trial.failureReason && trial.status !== 'succeeded' && (
@@ -134,7 +160,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
         <h2>Curves</h2>
         <TrialProgress trial={trial} series={series} objective={objective} goal={goal} />
         {names.length === 0 ? (
-          <p className="empty">{running ? 'Waiting for the first metric line…' : 'This trial printed no metrics Tunebench could read.'}</p>
+          <p className="empty">{pending ? 'Waiting for the job to start…' : running ? 'Waiting for the first metric line…' : 'This trial printed no metrics Tunebench could read.'}</p>
         ) : (
           <div className="charts">
             {ordered.map((n) => (
@@ -164,7 +190,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
           ))}
         </p>
         <p className="subtle">
-          in <span className="mono">{trial.cwd}</span>
+          in <span className="mono">{trial.cwd}</span> on <span data-testid="trial-executor">{describeExecutor(trial.executor)}</span>
         </p>
         {extraEnv.length > 0 && (
           <p className="argv">

@@ -1,6 +1,7 @@
 import { create, type StateCreator } from 'zustand';
 import type { Hyperparameters, Project, ProjectPatch, Trial } from '../../../preload/contract';
 import { api } from '../api/client';
+import type { ExecutorInput } from '../../../preload/contract-executors';
 
 type Theme = 'light' | 'dark';
 /** The project's sections, in the sidebar's order. */
@@ -29,7 +30,7 @@ interface TrialsSlice {
   loadTrials(projectId: number): Promise<void>;
   upsertTrial(t: Trial): void;
   /** Starts a trial of the project, with these hyperparameters (default: the project's own). */
-  startTrial(projectId: number, hyperparameters?: Hyperparameters): Promise<Trial>;
+  startTrial(projectId: number, hyperparameters?: Hyperparameters, executor?: ExecutorInput): Promise<Trial>;
   stopTrial(id: number): Promise<void>;
 }
 
@@ -95,8 +96,8 @@ const trialsSlice: StateCreator<State, [], [], TrialsSlice> = (set, get) => ({
     const next = list.some((x) => x.id === t.id) ? list.map((x) => (x.id === t.id ? t : x)) : [t, ...list];
     set({ trials: { ...get().trials, [t.projectId]: next } });
   },
-  async startTrial(projectId, hyperparameters) {
-    const t = await api.invoke('trials.start', hyperparameters ? { projectId, hyperparameters } : { projectId });
+  async startTrial(projectId, hyperparameters, executor) {
+    const t = await api.invoke('trials.start', { projectId, ...(hyperparameters ? { hyperparameters } : {}), ...(executor && executor.kind !== 'local' ? { executor } : {}) });
     get().upsertTrial(t);
     return t;
   },

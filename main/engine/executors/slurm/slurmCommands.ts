@@ -135,3 +135,23 @@ export function parseSacct(out: string, jobId: string): JobState | null {
 
 /** States a job is still queued or running in (or on its way out of). */
 export const LIVE_STATES = new Set(['PENDING', 'CONFIGURING', 'RUNNING', 'COMPLETING', 'SUSPENDED', 'STOPPED', 'RESIZING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', 'SIGNALING', 'STAGE_OUT', 'RESV_DEL_HOLD', 'SPECIAL_EXIT']);
+
+/**
+ * What squeue's most common pending reasons mean for a trial, and what would change them.
+ * Others are shown in Slurm's own word (`squeue --help`, "JOB REASON CODES" in squeue(1)).
+ */
+export function explainPending(reason: string | null): string | null {
+  if (!reason) return null;
+  if (reason === 'Resources') return 'waiting for the CPUs, GPUs or memory it asks for to be free';
+  if (reason === 'Priority') return 'jobs of higher priority are ahead of it in the queue';
+  if (reason === 'PartitionConfig' || reason === 'BadConstraints')
+    return 'it asks for more than the partition allows or any node has: lower the CPUs, GPUs or memory per trial, or choose another partition';
+  if (reason === 'PartitionTimeLimit') return "its time limit is longer than the partition's: shorten it, or choose another partition";
+  if (reason === 'PartitionDown' || reason === 'PartitionInactive') return 'the partition is down: ask the cluster administrators, or choose another partition';
+  if (reason.startsWith('ReqNodeNotAvail')) return 'the nodes it could run on are down, drained or reserved';
+  if (reason === 'JobHeldUser' || reason === 'JobHeldAdmin') return `it is held (${reason === 'JobHeldUser' ? 'scontrol release' : 'by an administrator'}) and will not start until released`;
+  if (/^(QOS|Assoc)/.test(reason)) return 'a limit of its account or QOS is reached (jobs, GPUs or CPUs at once): it starts when other jobs of the account end';
+  if (reason === 'BeginTime') return 'its start time has not come yet';
+  if (reason === 'Dependency') return 'it waits for another job';
+  return null;
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SlurmExecutorConfig, TrialPlacement } from '../../../../preload/contract-executors';
 import { readHostInfo, TRIAL_HOST_NAME, trialHostArgs, trialHostPath, type ExitRecord } from '../../runner/trialHost';
 import type { Executor, ExecutorVerdict, TrialLaunch, TrialProcess, TrialProcessEvents } from '../executor';
-import { JOB_SCRIPT, LIVE_STATES, runSlurm, sbatchArgs, type JobState } from './slurmCommands';
+import { explainPending, JOB_SCRIPT, LIVE_STATES, runSlurm, sbatchArgs, type JobState } from './slurmCommands';
 import { SlurmQueue } from './slurmQueue';
 import { slurmVerdict } from './slurmVerdict';
 
@@ -146,7 +146,7 @@ class SlurmProcess implements TrialProcess {
   }
 
   private place(s: JobState): void {
-    const p: TrialPlacement = { jobId: s.jobId, node: s.node, state: s.state, reason: s.reason };
+    const p: TrialPlacement = { jobId: s.jobId, node: s.node, state: s.state, reason: s.reason, explanation: s.state === 'PENDING' ? explainPending(s.reason) : null };
     const key = JSON.stringify(p);
     if (key === this.lastPlacement) return;
     this.lastPlacement = key;
