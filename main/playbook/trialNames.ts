@@ -37,21 +37,67 @@ function part(name: string, v: HyperValue | undefined): string | null {
 }
 
 /**
- * The hyperparameters whose values differ within the group, in the order they first appear
- * (the order the project or the study's space lists them); the seed last, since seed reruns of
- * one configuration differ only in it and configurations differ in more telling ways first.
+ * The hyperparameters whose values differ within a group, kept as trials join it (a study's
+ * design is created one trial at a time: each join costs the trial's own keys, not the group's
+ * size). A hyperparameter differs once any trial's value (or its absence) differs from the
+ * first trial's; typed "0.1" and 0.1 are the same value (the script reads the same text).
+ */
+export class DifferingNames {
+  private readonly seen: string[] = [];
+  private readonly first = new Map<string, string | undefined>();
+  private readonly differs = new Set<string>();
+  private size = 0;
+  /** Bumped whenever the set of differing names grows (names made before then are out of date). */
+  version = 0;
+
+  add(t: NameableTrial): void {
+    const before = this.differs.size;
+    const text = (v: HyperValue | undefined) => (v === undefined ? undefined : String(v));
+    if (this.size === 0) {
+      for (const [k, v] of Object.entries(t.hyperparameters)) {
+        this.seen.push(k);
+        this.first.set(k, text(v));
+      }
+    } else {
+      for (const k of Object.keys(t.hyperparameters))
+        if (!this.first.has(k)) {
+          // Every trial before this one lacked it.
+          this.seen.push(k);
+          this.first.set(k, undefined);
+          this.differs.add(k);
+        }
+      for (const k of this.seen) if (!this.differs.has(k) && text(t.hyperparameters[k]) !== this.first.get(k)) this.differs.add(k);
+    }
+    this.size++;
+    if (this.differs.size !== before) this.version++;
+  }
+
+  /** In the order they first appear (the order the project or the study's space lists them), the seed last. */
+  names(): string[] {
+    const d = this.seen.filter((k) => this.differs.has(k));
+    return [...d.filter((k) => k !== SEED_KEY), ...d.filter((k) => k === SEED_KEY)];
+  }
+}
+
+/**
+ * The hyperparameters whose values differ within the group, in the order they first appear;
+ * the seed last, since seed reruns of one configuration differ only in it and configurations
+ * differ in more telling ways first.
  */
 export function differingNames(group: readonly NameableTrial[]): string[] {
-  const seen: string[] = [];
-  for (const t of group) for (const k of Object.keys(t.hyperparameters)) if (!seen.includes(k)) seen.push(k);
-  const differs = seen.filter((k) => {
-    const first = group[0]!.hyperparameters[k];
-    return group.some((t) => {
-      const v = t.hyperparameters[k];
-      return v === undefined || first === undefined ? v !== first : String(v) !== String(first);
-    });
-  });
-  return [...differs.filter((k) => k !== SEED_KEY), ...differs.filter((k) => k === SEED_KEY)];
+  const d = new DifferingNames();
+  for (const t of group) d.add(t);
+  return d.names();
+}
+
+/**
+ * One trial's name from the hyperparameters that differ in its group ({@link differingNames}):
+ * its values of the first MAX_NAME_PARTS of them, or `fallback` where nothing differs.
+ */
+export function nameFrom(keys: readonly string[], t: NameableTrial, fallback: (t: NameableTrial) => string): string {
+  const shown = keys.slice(0, MAX_NAME_PARTS);
+  const parts = shown.map((k) => part(k, t.hyperparameters[k])).filter((p): p is string => p !== null);
+  return parts.length === 0 ? fallback(t) : parts.join(NAME_SEPARATOR) + (keys.length > shown.length ? `${NAME_SEPARATOR}…` : '');
 }
 
 /**
@@ -59,14 +105,6 @@ export function differingNames(group: readonly NameableTrial[]): string[] {
  * group where nothing differs (one trial alone, or identical reruns), e.g. "run #12".
  */
 export function trialNames(group: readonly NameableTrial[], fallback: (t: NameableTrial) => string): Map<number, string> {
-  const out = new Map<number, string>();
-  if (group.length === 0) return out;
-  const keys = differingNames(group);
-  const shown = keys.slice(0, MAX_NAME_PARTS);
-  const more = keys.length > shown.length;
-  for (const t of group) {
-    const parts = shown.map((k) => part(k, t.hyperparameters[k])).filter((p): p is string => p !== null);
-    out.set(t.id, parts.length === 0 ? fallback(t) : parts.join(NAME_SEPARATOR) + (more ? `${NAME_SEPARATOR}…` : ''));
-  }
-  return out;
+  const keys = group.length ? differingNames(group) : [];
+  return new Map(group.map((t) => [t.id, nameFrom(keys, t, fallback)]));
 }
