@@ -139,6 +139,25 @@ describe('hyperparameter importance of a study', () => {
     expect(byName(r).lr!).toBeGreaterThan(0.45);
   });
 
+  it('reads integer and listed ranges: an integer range as a position, a list of values as a set', () => {
+    const rng = createRng(8);
+    const s: SearchSpace = {
+      layers: { type: 'int', min: 1, max: 6 },
+      batch_size: { type: 'discrete', values: [32, 64, 128] },
+      bias: { type: 'int', min: 0, max: 1 },
+    };
+    const trials: StudyTrial[] = Array.from({ length: 90 }, (_, i): StudyTrial => {
+      const layers = 1 + rng.int(6);
+      const hp = { layers, batch_size: [32, 64, 128][rng.int(3)]!, bias: rng.int(2) };
+      const y = 0.5 * Math.abs(layers - 3) + 0.2 * hp.bias + 0.01 * rng.next();
+      return { id: i + 1, hyperparameters: hp, status: 'succeeded', failureReason: null, curves: { val_error: { steps: [1], values: [y] } } };
+    });
+    const r = hyperparameterImportance({ objective: { metric: 'val_error', goal: 'minimize' }, space: s, roles: {}, trials });
+    expect(r.importances.map((i) => i.hyperparameter)).toEqual(['layers', 'bias', 'batch_size']);
+    expect(byName(r).batch_size!).toBeLessThan(0.02);
+    expect(byName(r).bias!).toBeGreaterThan(0.05);
+  });
+
   it('reads only feasible trials, and says why when there are too few or the objective never changed', () => {
     const s = syntheticStudy(40).results;
     const broken = {
