@@ -332,6 +332,8 @@ export interface StudyTrialRow extends Trial {
   leading: boolean;
   /** The objective's summary in words, for the column: "best val_error over training". */
   objectiveLabel: string;
+  /** What the summary means and when it is a real result. */
+  objectiveMeaning: string;
 }
 
 /** Request/response methods: name -> input schema and output type. */
@@ -441,6 +443,8 @@ export type StudyAnalysisView = import('../main/playbook/analysis').StudyAnalysi
   trainingMetric: string | null;
   /** The objective's summary in words: "best val_error over training". */
   objectiveLabel: string;
+  /** What that summary means and when it is a real result ("best" needs a checkpoint at each evaluation). */
+  objectiveMeaning: string;
   /** Each trial's verdict, by id, in the words every screen uses (the study page's rows carry the same). */
   verdicts: Record<number, TrialVerdict>;
   /** Which hyperparameters matter: fANOVA on a random-forest surrogate (main/playbook/importance). */

@@ -16,7 +16,7 @@ import { sshHostHandlers } from './handlers/sshHosts';
 import { buildOverview } from './overview';
 import { analyzeStoredStudy, draftStoredStudy } from './studyAnalysis';
 import { studyVerdicts } from './trialVerdicts';
-import { objectiveSummaryLabel } from '../../preload/objectiveSummary';
+import { objectiveSummaryLabel, objectiveSummaryMeaning } from '../../preload/objectiveSummary';
 import { exportTrials } from './exportTrial';
 import { checkMetricRegex } from '../script/parse/customCheck';
 import { formatInteger } from '../../preload/format';
@@ -170,10 +170,11 @@ export const handlers: Handlers = {
     );
     const { byTrial, leader, results } = studyVerdicts(e, id);
     const objectiveLabel = objectiveSummaryLabel(results.objective.summary!, study.objectiveMetric);
+    const objectiveMeaning = objectiveSummaryMeaning(results.objective.summary!);
     return trials.map((t) => {
       const verdict = byTrial.get(t.id)!;
       const r = raw.get(t.id);
-      return { ...t, best: verdict.objective, last: r?.last ?? null, lastStep: r?.lastStep ?? null, verdict, leading: t.id === leader, objectiveLabel };
+      return { ...t, best: verdict.objective, last: r?.last ?? null, lastStep: r?.lastStep ?? null, verdict, leading: t.id === leader, objectiveLabel, objectiveMeaning };
     });
   },
   'studies.analysis': (e, { id }) => analyzeStoredStudy(e, id),

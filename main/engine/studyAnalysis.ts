@@ -9,7 +9,7 @@ import { draftNextStudy, type StudyDraft } from '../playbook/draft';
 import { sensitivityVerdicts } from '../playbook/journal/sensitivity';
 import type { Engine } from './engine';
 import { readStudyResults, verdictOf } from './trialVerdicts';
-import { DEFAULT_OBJECTIVE_SUMMARY, objectiveSummaryLabel } from '../../preload/objectiveSummary';
+import { DEFAULT_OBJECTIVE_SUMMARY, objectiveSummaryLabel, objectiveSummaryMeaning } from '../../preload/objectiveSummary';
 
 /** A study and its trials with the curves the analysis reads, as every screen's verdicts read them. */
 function readStudy(engine: Engine, studyId: number) {
@@ -29,6 +29,7 @@ export function analyzeStoredStudy(engine: Engine, studyId: number): StudyAnalys
     ...analyzeStudy(results),
     trainingMetric: results.trainingMetric ?? null,
     objectiveLabel: objectiveSummaryLabel(results.objective.summary ?? DEFAULT_OBJECTIVE_SUMMARY, results.objective.metric),
+    objectiveMeaning: objectiveSummaryMeaning(results.objective.summary ?? DEFAULT_OBJECTIVE_SUMMARY),
     verdicts: Object.fromEntries(evaluated.map((x) => [x.trial.id, verdictOf(x.outcome)])),
     importance,
     interaction: first && second ? interaction(results, first.hyperparameter, second.hyperparameter, evaluated) : null,

@@ -151,7 +151,7 @@ export function journalMarkdown(j: Journal): string {
   out.push('## Launches', '');
   if (j.launches.length === 0) out.push('None yet.');
   else {
-    out.push(`| launch | decided | ${cell(metric)} | of | gain over its incumbent | ${hoursLabel(j.compute)} spent |`, '|---|---|---:|---|---:|---:|');
+    out.push(`| launch | decided | ${cell(metric)} | value is | gain over its incumbent | ${hoursLabel(j.compute)} spent |`, '|---|---|---:|---|---:|---:|');
     for (const l of j.launches)
       out.push(`| #${l.decision.launchNumber} | ${isoDate(l.decision.createdAt)} | ${num(l.objective)} | ${basisWords(l.objectiveBasis, l.objectiveRuns)} | ${num(l.gain)} | ${num(l.gpuHours)} |`);
   }

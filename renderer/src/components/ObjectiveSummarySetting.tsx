@@ -44,7 +44,7 @@ export function ObjectiveSummarySetting({ project }: { project: Project }) {
       <h2>Objective summary — {project.name}</h2>
       <p className="subtle">How a trial’s {metric} curve becomes the one number the study page, the analysis, the Launch page, the Overview and the journal show.</p>
       <div className="row" style={{ alignItems: 'flex-end', gap: 12, flexWrap: 'wrap' }}>
-        <label className="field" style={{ minWidth: 300 }}>
+        <label className="field" style={{ flex: '0 1 360px' }}>
           <span className="field-label">Summary</span>
           <select value={kind} onChange={(e) => setKind(e.target.value as ObjectiveSummaryKind)} data-field="objective-summary">
             {objectiveSummaryKinds.map((x) => (
@@ -55,7 +55,7 @@ export function ObjectiveSummarySetting({ project }: { project: Project }) {
           </select>
         </label>
         {kind === 'lastK' && (
-          <label className={`field${error ? ' has-error' : ''}`} style={{ width: 120 }}>
+          <label className={`field${error ? ' has-error' : ''}`} style={{ flex: '0 0 110px' }}>
             <span className="field-label">K</span>
             <input className="mono" value={k} onChange={(e) => setK(e.target.value)} data-field="objective-summary-k" />
           </label>

@@ -220,7 +220,7 @@ export function JournalPage({ project }: { project: Project }) {
                 <th>launch</th>
                 <th>decided</th>
                 <th className="num">{metric}</th>
-                <th>of</th>
+                <th>value is</th>
                 <th className="num" title="over the incumbent it was compared with, as its Launch page states it">gain</th>
                 <th className="num">{journal.compute}-hours by then</th>
                 <th>rationale</th>

@@ -113,7 +113,7 @@ export function StudyPage({ studyId }: { studyId: number }) {
         <dl className="kv" style={{ marginTop: 10 }}>
           <dt>Objective</dt>
           <dd>
-            <span className="mono" data-testid="objective-label">{objectiveLabel ?? study.objectiveMetric}</span> ({study.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'})
+            <span className="mono" data-testid="objective-label" title={rows[0]?.objectiveMeaning}>{objectiveLabel ?? study.objectiveMetric}</span> ({study.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'})
             {finished > 0 && (
               <span data-testid="feasible-count">
                 {' '}

@@ -238,11 +238,11 @@ export function OptimizerStep({ project, wizard, catalog, save }: StepProps) {
     void save({ optimizer: id, optimizerValues: fresh, optimizerFlags: flagsOf(o, flagTexts) });
   }
 
-  // What the step shows is what is stored: an optimizer accepted as shown (its defaults untouched)
-  // is a choice too, so the step is saved, and ticked, on the first visit — not only after an edit.
+  // What the step shows is what is stored: an optimizer accepted as shown is a choice too, so it
+  // is saved (as picking it would: its learning rate and the flags the script already passes) and
+  // the step ticked on the first visit, not only after an edit. Once: later edits save themselves.
   useEffect(() => {
-    if (wizard.choices.optimizer == null) persist(optimizer, {}, {});
-    // Once, on the first visit: later edits save themselves.
+    if (wizard.choices.optimizer == null) pick(optimizer.id);
   }, []);
 
   const rule = catalog.budgetRule[optimizer.id] ?? [];
