@@ -44,7 +44,7 @@ async function local(script: string, done: (d: string) => boolean): Promise<numb
 async function remote(conn: SshConnection, tools: Awaited<ReturnType<typeof installRemoteTools>>, script: string, done: (d: string) => boolean): Promise<{ ms: number; same: boolean }> {
   const d = dir();
   const t0 = performance.now();
-  const h = SshTrialHost.launch(conn, 0, d, { argv: [PY, '-c', script], cwd: '/tmp', env: { PYTHONUNBUFFERED: '1' }, cols: 200, rows: 50, graceMs: 1000 }, {}, Promise.resolve(tools));
+  const h = SshTrialHost.launch(conn, d, { argv: [PY, '-c', script], cwd: '/tmp', env: { PYTHONUNBUFFERED: '1' }, cols: 200, rows: 50, graceMs: 1000 }, {}, Promise.resolve(tools));
   await until(() => done(d));
   const ms = performance.now() - t0;
   await until(() => readExitRecord(d) !== null);

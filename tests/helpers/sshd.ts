@@ -48,8 +48,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts sshd and waits until it accepts a login with the test key. */
-export async function startSshd(): Promise<TestSshd> {
+/**
+ * Starts sshd and waits until it accepts a login with the test key. `pathFirst`: a folder put
+ * first on the sessions' PATH (a stand-in nvidia-smi for a GPU host, where no GPU is).
+ */
+export async function startSshd(opts: { pathFirst?: string } = {}): Promise<TestSshd> {
   const dir = mkdtempSync(join(tmpdir(), 'tb-sshd-'));
   const port = await freePort();
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
@@ -73,7 +76,7 @@ export async function startSshd(): Promise<TestSshd> {
       `AllowUsers ${user}`,
       // Sessions can be multiplexed over one connection (the executor's ControlMaster).
       // Tunebench's folder on the "host" is the test's own, not the user's ~/.tunebench.
-      `SetEnv TUNEBENCH_REMOTE_DIR=${join(dir, 'remote')}`,
+      `SetEnv TUNEBENCH_REMOTE_DIR=${join(dir, 'remote')}${opts.pathFirst ? ` PATH=${opts.pathFirst}:/usr/local/bin:/usr/bin:/bin` : ''}`,
       'MaxSessions 64',
       'MaxStartups 64',
       'LogLevel VERBOSE',

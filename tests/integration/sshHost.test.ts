@@ -100,7 +100,6 @@ describe.skipIf(missing !== null)('an SSH host (a real sshd on 127.0.0.1)', () =
     ].join('\n');
     const host = SshTrialHost.launch(
       conn,
-      1,
       dir,
       { argv: ['/usr/bin/python3', '-c', script, ...HOSTILE], cwd: '/tmp', env: { TB_HOSTILE: "$(x) 'y' `z`\nw", PYTHONUNBUFFERED: '1' }, cols: 200, rows: 50, graceMs: 3000 },
       { onNotice: (t) => notices.push(t) },
@@ -129,7 +128,7 @@ describe.skipIf(missing !== null)('an SSH host (a real sshd on 127.0.0.1)', () =
 
   it('stops a remote trial through its host, which ends the training', async () => {
     const dir = localDir();
-    const host = SshTrialHost.launch(conn, 1, dir, { argv: ['/usr/bin/python3', '-c', 'import time\nprint("up", flush=True)\ntime.sleep(600)'], cwd: '/tmp', env: {}, cols: 80, rows: 24, graceMs: 1000 }, {}, Promise.resolve(tools));
+    const host = SshTrialHost.launch(conn, dir, { argv: ['/usr/bin/python3', '-c', 'import time\nprint("up", flush=True)\ntime.sleep(600)'], cwd: '/tmp', env: {}, cols: 80, rows: 24, graceMs: 1000 }, {}, Promise.resolve(tools));
     await until(() => readLogTail(dir, 4096).bytes.toString().includes('up'), 20_000, 'the trial to print');
     const info = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8')) as { childPid: number };
     host.stop();
@@ -141,7 +140,7 @@ describe.skipIf(missing !== null)('an SSH host (a real sshd on 127.0.0.1)', () =
 
   it('takes a trial whose folder is gone from the host as lost (not as running forever)', async () => {
     const dir = localDir();
-    writeFileSync(join(dir, 'remote.json'), JSON.stringify({ executor: 'ssh', hostId: 1, destination: sshd.alias, dir: join(sshd.dir, 'no-such-trial'), helper: tools.helper }));
+    writeFileSync(join(dir, 'remote.json'), JSON.stringify({ executor: 'ssh', destination: sshd.alias, dir: join(sshd.dir, 'no-such-trial'), helper: tools.helper }));
     const host = SshTrialHost.reattach(conn, dir)!;
     expect(host.lost()).toBeNull();
     await until(() => host.lost() !== null, 20_000, 'the trial to be taken as lost');
@@ -152,7 +151,7 @@ describe.skipIf(missing !== null)('an SSH host (a real sshd on 127.0.0.1)', () =
   it('says why a trial cannot start: a working directory missing on the host', async () => {
     const dir = localDir();
     let failed: string | null = null;
-    const host = SshTrialHost.launch(conn, 1, dir, { argv: ['/usr/bin/python3', '-c', 'print(1)'], cwd: '/no/such/folder', env: {}, cols: 80, rows: 24, graceMs: 1000 }, { onFailedStart: (why) => (failed = why) }, Promise.resolve(tools));
+    const host = SshTrialHost.launch(conn, dir, { argv: ['/usr/bin/python3', '-c', 'print(1)'], cwd: '/no/such/folder', env: {}, cols: 80, rows: 24, graceMs: 1000 }, { onFailedStart: (why) => (failed = why) }, Promise.resolve(tools));
     await until(() => failed !== null, 20_000, 'the start error');
     expect(host.startError()).toBe(failed);
     expect(failed).toMatch(/working directory \/no\/such\/folder cannot be entered on this host/);

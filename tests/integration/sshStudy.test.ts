@@ -221,3 +221,75 @@ function expectEveryStepOnce(engine: Engine, trialId: number, steps: number): vo
   const rows = engine.db.prepare('SELECT step FROM metric_points p JOIN metric_names m ON m.id = p.metric_id WHERE p.trial_id = ? AND m.name = ? ORDER BY seq').all(trialId, 'loss') as { step: number }[];
   expect(rows.map((r) => r.step)).toEqual(Array.from({ length: steps }, (_, i) => i));
 }
+
+describe.skipIf(missing !== null)('a GPU host (an sshd whose PATH has an nvidia-smi listing two GPUs; no GPU is here)', () => {
+  let sshd: TestSshd;
+  let engine: Engine | null = null;
+  const before = process.env[SSH_CONFIG_ENV];
+
+  beforeAll(async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'tb-ssh-gpubin-'));
+    writeFileSync(join(bin, 'nvidia-smi'), "#!/bin/sh\nprintf '0, NVIDIA H200, 143771\\n1, NVIDIA H200, 143771\\n'\n", { mode: 0o755 });
+    sshd = await startSshd({ pathFirst: bin });
+    process.env[SSH_CONFIG_ENV] = sshd.configFile;
+  }, 60_000);
+
+  afterAll(async () => {
+    await engine?.close().catch(() => {});
+    if (before === undefined) delete process.env[SSH_CONFIG_ENV];
+    else process.env[SSH_CONFIG_ENV] = before;
+    await sshd?.stop();
+  });
+
+  it('finds its GPUs and gives each trial its own, never more trials at once than GPUs', async () => {
+    engine = new Engine({ dataDir: tempDataDir(), mode: 'browser', cpuSlots: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'tb-ssh-gpu-'));
+    writeFileSync(
+      join(dir, 'gpu.py'),
+      'import json, os, time\ng = int(os.environ["CUDA_VISIBLE_DEVICES"])\nprint(json.dumps({"step": 1, "gpu": g}), flush=True)\ntime.sleep(1.5)\nprint(json.dumps({"step": 2, "gpu": g}), flush=True)\n',
+    );
+    await engine.invoke('sshHosts.save', { host: sshd.alias, workdir: dir, interpreter: '/usr/bin/python3' });
+    const h = (await engine.invoke('sshHosts.test', { host: sshd.alias })) as SshHostView;
+    expect(h.check).toMatchObject({ error: null, cpuReason: null, gpus: [{ index: 0, name: 'NVIDIA H200', memoryTotalMiB: 143771 }, { index: 1, name: 'NVIDIA H200', memoryTotalMiB: 143771 }] });
+    const project = engine.projects.create(digitsProject({ workdir: dir, argvTemplate: ['gpu.py'], paramStyle: 'hydra', hyperparameters: {}, objectiveMetric: 'gpu' }));
+    const running = new Set<number>();
+    let most = 0;
+    engine.subscribe((name, payload) => {
+      if (name !== 'trial.updated') return;
+      const t = payload as Trial;
+      if (t.status === 'running') running.add(t.id);
+      else running.delete(t.id);
+      most = Math.max(most, running.size);
+    });
+    const study = (await engine.invoke('studies.create', {
+      projectId: project.id,
+      name: 'GPUs',
+      goal: 'one GPU each',
+      space: { x: { type: 'linear', min: 0, max: 1 } } as never,
+      roles: { x: 'nuisance' },
+      fixed: {},
+      objectiveMetric: 'gpu',
+      objectiveGoal: 'minimize',
+      budget: 3,
+      concurrency: 3,
+      executor: { kind: 'ssh', host: sshd.alias, gpusPerTrial: 1 },
+    })) as StudyWithProgress;
+    const done = await until(
+      () => {
+        const ts = engine!.trials.listByStudy(study.id);
+        return ts.every((t) => t.status !== 'queued' && t.status !== 'running') && ts;
+      },
+      120_000,
+      'the study to end',
+    );
+    expect(most).toBe(2);
+    for (const t of done) {
+      expect(t.status, t.failureReason ?? '').toBe('succeeded');
+      // What the training saw as CUDA_VISIBLE_DEVICES is the GPU the trial was given.
+      const seen = engine.db.prepare('SELECT DISTINCT value FROM metric_points p JOIN metric_names m ON m.id = p.metric_id WHERE p.trial_id = ? AND m.name = ?').all(t.id, 'gpu') as { value: number }[];
+      expect(seen.map((r) => String(r.value))).toEqual([t.gpu]);
+    }
+    // The first two ran at once, on different GPUs.
+    expect(new Set(done.slice(0, 2).map((t) => t.gpu))).toEqual(new Set(['0', '1']));
+  }, 180_000);
+});

@@ -50,7 +50,6 @@ export class SshExecutor implements Executor<SshExecutorConfig> {
     };
     const host = SshTrialHost.launch(
       this.hosts.connection(config.host),
-      0,
       launch.dir,
       remote,
       {

@@ -21,7 +21,6 @@ import type { SshConnection } from './sshConnection';
 /** The local record of where a trial runs (no credentials: the destination is what `ssh` is given). */
 export interface RemoteTrialRecord {
   executor: 'ssh';
-  hostId: number;
   destination: string;
   dir: string;
   helper: string;
@@ -79,7 +78,6 @@ export class SshTrialHost {
    */
   static launch(
     conn: SshConnection,
-    hostId: number,
     localDir: string,
     /** The launch, or a function of the remote trial folder (paths in the command and environment that name it). */
     launch: RemoteLaunch | ((remoteDir: string) => RemoteLaunch),
@@ -87,7 +85,7 @@ export class SshTrialHost {
     tools?: Promise<RemoteTools>,
   ): SshTrialHost {
     const t = new SshTrialHost(conn, localDir, null, events);
-    t.start(hostId, launch, tools ?? installRemoteTools(conn)).catch((e: Error) => {
+    t.start(launch, tools ?? installRemoteTools(conn)).catch((e: Error) => {
       t.startFailure = `could not start the trial on ${conn.destination}: ${e.message}`;
       t.starting = false;
       events.onFailedStart?.(t.startFailure);
@@ -110,12 +108,12 @@ export class SshTrialHost {
     return t;
   }
 
-  private async start(hostId: number, launchOrFn: RemoteLaunch | ((remoteDir: string) => RemoteLaunch), toolsP: Promise<RemoteTools>): Promise<void> {
+  private async start(launchOrFn: RemoteLaunch | ((remoteDir: string) => RemoteLaunch), toolsP: Promise<RemoteTools>): Promise<void> {
     const tools = await toolsP;
     // A random name: several workspaces (or machines) may send trials to one host.
     const dir = `${tools.base}/trials/${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
     const launch = typeof launchOrFn === 'function' ? launchOrFn(dir) : launchOrFn;
-    this.record = { executor: 'ssh', hostId, destination: this.conn.destination, dir, helper: tools.helper };
+    this.record = { executor: 'ssh', destination: this.conn.destination, dir, helper: tools.helper };
     // Before the host exists, so a workbench that dies in between finds the trial again.
     writeFileSync(join(this.localDir, REMOTE_RECORD), JSON.stringify(this.record));
     this.events.onRef?.(this.record);
