@@ -168,6 +168,12 @@ describe('trials you can find and compare', () => {
     await wb.page.getByTestId('tag-input').fill('keep');
     await wb.page.getByTestId('tag-add').click();
     await table().locator('.tag[data-tag=keep]').nth(1).waitFor();
+    // Undo takes the tag off again, and tagging once more brings it back.
+    await wb.page.getByTestId('tag-undo').click();
+    await wb.page.waitForFunction(() => document.querySelectorAll('[data-testid=trial-table] .tag[data-tag=keep]').length === 0);
+    await wb.page.getByTestId('tag-input').fill('keep');
+    await wb.page.getByTestId('tag-input').press('Enter');
+    await table().locator('.tag[data-tag=keep]').nth(1).waitFor();
     await wb.page.getByTestId('filter-tag').locator('summary').click();
     await wb.page.locator('[data-filter-tag=keep]').check();
     await expect(shownIds()).resolves.toHaveLength(2);
@@ -255,6 +261,13 @@ describe('trials you can find and compare', () => {
     expect(t.tags).not.toContain('fav');
   });
 
+  it('says why a comparison cannot be shown', async () => {
+    await go('#/compare/99998,99999');
+    await expect(wb.page.getByTestId('compare-error').textContent()).resolves.toMatch(/trial 99998 does not exist/);
+    await go(`#/project/${projectId}/runs`);
+    await table().waitFor();
+  });
+
   it("filters and compares in a study's table too, in dark mode", async () => {
     await wb.page.evaluate(() => localStorage.setItem('tunebench.theme', 'dark'));
     await go(`#/study/${studyId}`);
@@ -262,6 +275,9 @@ describe('trials you can find and compare', () => {
     await grid.locator('tbody tr[data-trial]').nth(2).waitFor();
     await grid.getByTestId('filter-values').locator('summary').click();
     await grid.locator('[data-range-max=lr]').fill('0.03');
+    await wb.page.keyboard.press('Escape');
+    await grid.getByTestId('filter-status').locator('summary').click();
+    await shots('trials-study-menu-dark', '[data-testid=study-trials]');
     await wb.page.keyboard.press('Escape');
     // Sorted by the best objective at first (lower is better), a click flips it.
     const bestOrder = () =>

@@ -154,6 +154,7 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
   const initialVisibility = useMemo<VisibilityState>(() => Object.fromEntries((props.defaultHidden ?? []).map((c) => [c, false])), [props.defaultHidden]);
   const [visibility, setVisibility] = usePersisted<VisibilityState>(`tunebench.columns.${tableId}`, initialVisibility);
   const [tagText, setTagText] = useState('');
+  const [lastTag, setLastTag] = useState<{ ids: number[]; op: 'add' | 'remove'; tag: string } | null>(null);
   // Bumped when the filters are cleared: the range fields hold their own text and start again empty.
   const [clears, setClears] = useState(0);
   const clear = (to: TrialFilter) => {
@@ -254,13 +255,24 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
     : selectedIds.length > MAX_COMPARED
       ? `Compare at most ${MAX_COMPARED} trials at once: unselect ${selectedIds.length - MAX_COMPARED}`
       : 'Select 2 to 8 trials (Space on a row, or its box) to compare them';
+  /** Adds or removes a tag on the selection; `undoOf` marks the step that takes a previous one back. */
+  const tagTrials = (ids: number[], op: 'add' | 'remove', tag: string, undoOf = false) => {
+    // Only the trials this changes are remembered, so Undo restores exactly what was there.
+    const changed = rows.filter((r) => ids.includes(r.id) && r.tags.includes(tag) === (op === 'remove')).map((r) => r.id);
+    if (changed.length === 0)
+      return notify('info', op === 'add' ? `The selected trials already have the tag ${tag}.` : `None of the selected trials has the tag ${tag}.`);
+    void api
+      .invoke('trials.tag', { ids: changed, [op]: [tag] })
+      .then(() => {
+        setTagText('');
+        setLastTag(undoOf ? null : { ids: changed, op, tag });
+      })
+      .catch((e: Error) => notify('error', e.message));
+  };
   const tagSelected = (op: 'add' | 'remove') => {
     const tag = tagText.trim();
     if (!tag) return notify('error', 'Type a tag first, e.g. keep or best-lr.');
-    void api
-      .invoke('trials.tag', { ids: selectedIds, [op]: [tag] })
-      .then(() => setTagText(''))
-      .catch((e: Error) => notify('error', e.message));
+    tagTrials(selectedIds, op, tag);
   };
   const setRange = (name: string, r: ValueRange) => setFilter((f) => ({ ...f, ranges: { ...f.ranges, [name]: r } }));
 
@@ -391,9 +403,7 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
       </div>
 
       <div className="grid-selection" aria-live="polite">
-        <span className="subtle">
-          {selectedIds.length ? `${selectedIds.length} selected` : 'Select trials (Space, or their boxes) to compare, tag or export them.'}
-        </span>
+        <span className="subtle">{selectedIds.length ? `${selectedIds.length} selected` : 'Select trials (Space, or a box) to compare, tag or export.'}</span>
         <button className="btn primary" disabled={!canCompare} title={compareTitle} onClick={() => openCompare(selectedIds)} data-testid="compare-selected">
           Compare{selectedIds.length >= 2 ? ` ${selectedIds.length}` : ''}
         </button>
@@ -413,6 +423,14 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
         <button className="btn" disabled={!selectedIds.length} onClick={() => tagSelected('remove')}>
           Remove tag
         </button>
+        {lastTag && (
+          <span className="subtle" data-testid="tag-done">
+            {lastTag.op === 'add' ? 'Tagged' : 'Untagged'} {lastTag.ids.length} {lastTag.tag}.{' '}
+            <button className="link" data-testid="tag-undo" onClick={() => tagTrials(lastTag.ids, lastTag.op === 'add' ? 'remove' : 'add', lastTag.tag, true)}>
+              Undo
+            </button>
+          </span>
+        )}
         {props.selectionActions?.(selectedIds)}
         {selectedIds.length > 0 && (
           <button className="link" onClick={() => setSelection({})}>
