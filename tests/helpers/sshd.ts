@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -126,14 +126,19 @@ export async function startSshd(opts: { pathFirst?: string } = {}): Promise<Test
     port,
     pid: child.pid!,
     sessionPids() {
-      try {
-        return execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
-          .split('\n')
-          .filter(Boolean)
-          .map(Number);
-      } catch {
-        return [];
+      // From /proc rather than pgrep: a fresh Debian (CI) may have no procps.
+      const out: number[] = [];
+      for (const name of readdirSync('/proc')) {
+        if (!/^\d+$/.test(name)) continue;
+        try {
+          const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+          const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+          if (ppid === child.pid) out.push(Number(name));
+        } catch {
+          // gone meanwhile
+        }
       }
+      return out;
     },
     async stop() {
       if (child.exitCode === null) {
