@@ -3,7 +3,7 @@
  * submitted by the Slurm executor with sbatch, followed through the trial host's files, stopped
  * with scancel, and ended in Slurm's words. Skipped, saying why, only where Slurm is not installed.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +111,25 @@ describe.skipIf(missing !== null)('trials on Slurm', () => {
     const out = (await engine.invoke('trials.output', { id: t.id })) as { text: string };
     const line = out.text.split(/\r?\n/).find((l) => l.startsWith('{"argv"'))!;
     expect((JSON.parse(line) as { argv: string[] }).argv).toEqual(hostile);
+  }, 120_000);
+
+  it('an interactive trial runs under srun --unbuffered with live output, its job followed like a batch job', async () => {
+    const project = scriptProject(`import time\nfor i in range(20):\n    print(f"step={i} loss={1/(i+1)}", flush=True)\n    time.sleep(0.1)\n`);
+    let live = 0;
+    const off = engine.subscribe((event, payload) => {
+      const p = payload as { trialId: number };
+      if (event === 'trial.points' && engine.trials.get(p.trialId)?.status === 'running') live++;
+    });
+    const t = await startOnSlurm(project, slurm({ mode: 'interactive' }));
+    const end = await engine.runner.waitForEnd(t.id);
+    off();
+    expect(end.status).toBe('succeeded');
+    expect(end.placement).toMatchObject({ jobId: expect.stringMatching(/^\d+$/), node: cluster.node, state: 'COMPLETED' });
+    expect(live).toBeGreaterThan(0);
+    const loss = ((await engine.invoke('trials.metrics', { id: t.id })) as { name: string; count: number }[]).find((m) => m.name === 'loss');
+    expect(loss?.count).toBe(20);
+    // No batch script: the trial host ran as srun's step.
+    expect(existsSync(join(dataDir, 'trials', String(t.id), 'slurm-job.sh'))).toBe(false);
   }, 120_000);
 
   it('a failing trial comes back failed with its exit code, and Slurm records it FAILED', async () => {

@@ -65,6 +65,13 @@ export function ExecutorPicker({ value, onChange, compact = false }: { value: Ex
       )}
       {value.kind === 'slurm' && (
         <>
+          <label className="field">
+            <span className="field-label">Submit with</span>
+            <select value={value.mode ?? 'batch'} onChange={(e) => onChange({ ...value, mode: e.target.value as 'batch' | 'interactive' })} data-field="slurm-mode">
+              <option value="batch">sbatch (a batch job)</option>
+              <option value="interactive">srun (interactive)</option>
+            </select>
+          </label>
           <TextField label="Partition" placeholder="default" value={value.partition ?? ''} onChange={(s) => onChange({ ...value, partition: s })} field="slurm-partition" />
           <NumberField label="GPUs per trial" value={value.gpusPerTrial ?? 0} onChange={(n) => onChange({ ...value, gpusPerTrial: n })} field="slurm-gpus" />
           <NumberField label="CPUs per trial" value={value.cpusPerTrial ?? 1} onChange={(n) => onChange({ ...value, cpusPerTrial: n })} field="slurm-cpus" />
@@ -79,7 +86,7 @@ export function ExecutorPicker({ value, onChange, compact = false }: { value: Ex
             ? `The command runs in ${host.workdir} on ${host.host} with ${host.interpreter}; its output is followed live here, and the trial goes on there if the connection drops.`
             : `${value.host} is not in Settings → SSH hosts any more.`
           : value.kind === 'slurm'
-            ? 'Each trial is one Slurm job with these resources, submitted with sbatch from this machine (empty: the cluster’s default); it outlives the workbench. The workspace must be on a filesystem the nodes share.'
+            ? `Each trial is one Slurm job with these resources (empty: the cluster’s default), ${value.mode === 'interactive' ? 'run under srun from this machine: it lasts as long as that srun, for partitions that take only interactive jobs' : 'submitted with sbatch from this machine: it outlives the workbench'}. The workspace must be on a filesystem the nodes share.`
             : hosts && hosts.length === 0
               ? 'This machine’s GPU slots (or CPU slots). To run trials on another machine, add it in Settings → SSH hosts, or choose Slurm.'
               : 'This machine’s GPU slots (or CPU slots).'}

@@ -1,10 +1,11 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SlurmExecutorConfig, TrialPlacement } from '../../../../preload/contract-executors';
 import { readHostInfo, TRIAL_HOST_NAME, trialHostArgs, trialHostPath, type ExitRecord } from '../../runner/trialHost';
 import type { Executor, ExecutorVerdict, TrialLaunch, TrialProcess, TrialProcessEvents } from '../executor';
-import { explainPending, JOB_SCRIPT, LIVE_STATES, runSlurm, sbatchArgs, type JobState } from './slurmCommands';
+import { explainPending, JOB_SCRIPT, LIVE_STATES, runSlurm, sbatchArgs, srunArgs, type JobState } from './slurmCommands';
 import { SlurmQueue } from './slurmQueue';
 import { slurmVerdict } from './slurmVerdict';
 
@@ -14,6 +15,10 @@ const DEFAULT_POLL_MS = 2000;
 const EXIT_GRACE_MS = 5000;
 /** A job running this long without its trial host's files in the trial folder runs where that folder is not shared. */
 const NO_FILES_MS = 60_000;
+/** Where an interactive trial's srun writes what it says (its errors, "job N queued and waiting for resources"). */
+const SRUN_OUTPUT = 'slurm-srun.out';
+/** How long srun gets to create its job before the trial fails with what srun said. */
+const SRUN_ID_MS = 30_000;
 /** How long the end waits for Slurm to settle the job's final state (COMPLETING lasts until every process is reaped). */
 const FINAL_WAIT_MS = 30_000;
 
@@ -96,6 +101,7 @@ class SlurmProcess implements TrialProcess {
 
   async submit(launch: TrialLaunch, hostPath: () => string): Promise<void> {
     this.submitting = true;
+    if (this.config.mode === 'interactive') return this.runInteractive(launch, hostPath);
     let args: string[];
     try {
       const scriptPath = join(launch.dir, 'slurm-job.sh');
@@ -119,12 +125,71 @@ class SlurmProcess implements TrialProcess {
       this.events.onFailedStart(sbatchFailure(r));
       return;
     }
+    this.submitted(jobId, jobName(launch));
+  }
+
+  /** The job exists: it is recorded, shown, and followed. */
+  private submitted(jobId: string, name: string): void {
     this.jobId = jobId;
-    this.events.onRef({ jobId, jobName: jobName(launch) } satisfies SlurmRef);
+    this.events.onRef({ jobId, jobName: name } satisfies SlurmRef);
     this.place({ jobId, state: 'PENDING', reason: null, node: null, timeLimit: null, exitCode: null });
     this.follow(jobId);
-    // Stop was asked for while sbatch ran: the job goes as soon as it exists.
+    // Stop was asked for while it was being submitted: the job goes as soon as it exists.
     if (this.stopRequested) void runSlurm('scancel', [jobId]);
+  }
+
+  /**
+   * An interactive trial: the trial host under `srun --unbuffered`, started here detached (its own
+   * session, so the workbench's end does not end it) with srun's own words in slurm-srun.out. The
+   * job lives as long as that srun; its id is found by the job's name, and from then on it is
+   * followed, stopped and ended like a batch job.
+   */
+  private async runInteractive(launch: TrialLaunch, hostPath: () => string): Promise<void> {
+    const name = jobName(launch);
+    const outPath = join(launch.dir, SRUN_OUTPUT);
+    let srun: ChildProcess;
+    let exited: string | null = null;
+    try {
+      const out = openSync(outPath, 'a');
+      srun = spawn('srun', srunArgs(this.config, { name, cwd: launch.cwd, hostArgv: [hostPath(), ...trialHostArgs(launch)] }), {
+        env: launch.env,
+        detached: true,
+        stdio: ['ignore', out, out],
+      });
+      closeSync(out);
+    } catch (e) {
+      this.submitting = false;
+      this.events.onFailedStart(`could not start srun: ${(e as Error).message}`);
+      return;
+    }
+    srun.on('error', (e: NodeJS.ErrnoException) => {
+      exited = e.code === 'ENOENT' ? 'missing' : e.message;
+    });
+    srun.on('exit', (code) => {
+      exited ??= `srun exited with code ${code}`;
+    });
+    srun.unref();
+    const deadline = Date.now() + SRUN_ID_MS;
+    while (Date.now() < deadline) {
+      const r = await runSlurm('squeue', ['-h', '--me', `--name=${name}`, '--states=all', '-o', '%i']);
+      const jobId = r.code === 0 ? r.stdout.trim().split('\n')[0]?.trim() : '';
+      if (jobId) {
+        this.submitting = false;
+        return this.submitted(jobId, name);
+      }
+      if (exited) break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    this.submitting = false;
+    if (exited === 'missing') return this.events.onFailedStart(sbatchFailure({ missing: true, stderr: '', stdout: '', code: null }).replace(/sbatch/g, 'srun'));
+    let said = '';
+    try {
+      said = readFileSync(outPath, 'utf8').trim().replace(/^srun: error: /gm, '').split('\n').filter(Boolean).join('; ');
+    } catch {
+      // nothing written
+    }
+    if (!exited) srun.kill('SIGTERM');
+    this.events.onFailedStart(`Slurm refused the job: ${said || exited || 'srun did not create a job'}`);
   }
 
   follow(jobId: string): void {
@@ -194,7 +259,8 @@ class SlurmProcess implements TrialProcess {
   /** What Slurm itself wrote for the job (slurm-JOBID.out: slurmstepd's cancel, time-limit and out-of-memory messages). */
   private outputLines(): string[] {
     try {
-      return readFileSync(join(this.dir, `slurm-${this.jobId}.out`), 'utf8')
+      const file = this.config.mode === 'interactive' ? SRUN_OUTPUT : `slurm-${this.jobId}.out`;
+      return readFileSync(join(this.dir, file), 'utf8')
         .split('\n')
         .map((l) => l.trim())
         .filter((l) => l.length > 0)
