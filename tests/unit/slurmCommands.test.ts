@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { executorSchema, slurmExecutorSchema } from '../../preload/contract-executors';
 import { parseSacct, parseScontrolJob, parseSqueue, sbatchArgs, srunArgs } from '../../main/engine/executors/slurm/slurmCommands';
 import { slurmVerdict } from '../../main/engine/executors/slurm/slurmVerdict';
+import { recogniseOom } from '../../main/script/oom';
 
 const config = slurmExecutorSchema.parse({ kind: 'slurm', partition: 'gpu', gpusPerTrial: 2, cpusPerTrial: 8, memory: '32G', timeLimit: '2:00:00', account: 'lab' });
 
@@ -57,6 +58,10 @@ describe("Slurm's answers", () => {
     expect(v('PREEMPTED')?.end?.status).toBe('interrupted');
     expect(v('NODE_FAIL')?.end?.failureReason).toMatch(/^its Slurm node gpu01 failed \(NODE_FAIL\)/);
     expect(v('OUT_OF_MEMORY')?.end).toEqual({ status: 'failed', failureReason: expect.stringMatching(/^out of memory: .*--mem=32G/) });
+    // The one out-of-memory reader takes it for Slurm's, as a batch-size probe's outcome must.
+    expect(recogniseOom(v('OUT_OF_MEMORY')!.end!.failureReason!)?.source).toBe('slurm');
+    const stepd = 'slurmstepd: error: Detected 1 oom-kill event(s) in StepId=9.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.';
+    expect(v('OUT_OF_MEMORY', { lines: [stepd] })?.end?.failureReason).toMatch(/OUT_OF_MEMORY: Detected 1 oom-kill event\(s\)/);
     // Stopped from Tunebench: the runner's "stopped by the user" stands; cancelled elsewhere, it says so.
     expect(v('CANCELLED', { here: true })?.end).toBeUndefined();
     expect(v('CANCELLED')?.end?.failureReason).toMatch(/cancelled outside Tunebench/);

@@ -226,7 +226,9 @@ class SlurmProcess implements TrialProcess {
       void runSlurm('scancel', [this.jobId]);
       return `the Slurm job ${this.jobId} runs on ${this.job?.node ?? 'its node'}, but its trial host's files never appeared in ${this.dir}: the workspace must be on a filesystem the nodes share (see the README, "Slurm")`;
     }
-    if (this.goneSince === null || Date.now() - this.goneSince < EXIT_GRACE_MS) return null;
+    if (this.goneSince === null) return null;
+    // A job that ran may have an exit record on its way through the shared filesystem; one that never started has none to wait for.
+    if ((this.started || this.job?.node) && Date.now() - this.goneSince < EXIT_GRACE_MS) return null;
     const state = this.job?.state ?? 'unknown to Slurm';
     return readHostInfo(this.dir)
       ? `the Slurm job ${this.jobId} ended (${state}) without its trial host recording how the training ended`

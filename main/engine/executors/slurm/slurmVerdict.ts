@@ -2,6 +2,7 @@ import type { SlurmExecutorConfig } from '../../../../preload/contract-executors
 import type { ExitRecord } from '../../runner/trialHost';
 import type { ExecutorVerdict } from '../executor';
 import type { JobState } from './slurmCommands';
+import { findOomMessage } from '../../../script/oom';
 
 /**
  * How a Slurm trial ended, in Slurm's words, where its state says more than the trial host's
@@ -46,11 +47,12 @@ export function slurmVerdict(o: {
       return end('failed', `the Slurm job ${jobId} never started: its node failed to boot (BOOT_FAIL)${why}`);
     case 'DEADLINE':
       return end('interrupted', `Slurm ended the job at its deadline (DEADLINE); ${kept}`);
-    case 'OUT_OF_MEMORY':
-      return end(
-        'failed',
-        `out of memory: Slurm killed the job for exceeding its memory (${config.memory ? `--mem=${config.memory}` : "the partition's default"}; OUT_OF_MEMORY). Ask for more memory in the study's executor, or a smaller batch size`,
-      );
+    case 'OUT_OF_MEMORY': {
+      // Worded so the one out-of-memory reader (main/script/oom.ts) knows it as Slurm's, as a batch-size probe must.
+      const found = findOomMessage(lines.join('\n'));
+      const asked = config.memory ? `--mem=${config.memory}` : "the partition's default memory";
+      return end('failed', `out of memory: the job exceeded memory limit (${asked}) and Slurm killed it (OUT_OF_MEMORY${found ? `: ${found.evidence}` : ''}). Ask for more memory in the study's executor, or a smaller batch size`);
+    }
     default:
       return end(started ? 'interrupted' : 'failed', `Slurm ended the job ${jobId}: ${job.state}${why}`);
   }
