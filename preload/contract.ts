@@ -21,6 +21,7 @@ import { projectMethods, seedFlagSchema } from './contract-projects';
 import { overviewMethods } from './contract-overview';
 import { trialMethods } from './contract-trials';
 import { sshHostMethods } from './contract-ssh';
+import { curveMethods } from './contract-curves';
 import { wizardMethods, type WizardEvents } from './contract-wizard';
 import { executorSchema, type ExecutorConfig, type TrialPlacement } from './contract-executors';
 
@@ -436,6 +437,7 @@ export const methods = {
   ...overviewMethods,
   ...trialMethods,
   ...sshHostMethods,
+  ...curveMethods,
 } as const;
 
 /** A study's analysis as the Studies screen shows it (computed by main/playbook; the types cross as data). */
@@ -459,7 +461,15 @@ export interface Events extends WizardEvents {
   /** Raw output of a running trial, batched; rendered by a terminal emulator. */
   'trial.output': { trialId: number; data: string; end: number };
   /** New metric points of a running trial, batched per metric. */
-  'trial.points': { trialId: number; series: { metric: string; steps: (number | null)[]; values: (number | null)[] }[] };
+  'trial.points': {
+    trialId: number;
+    /**
+     * Per metric: x on the step axis (the printed step, else the seq), the value (null where not
+     * finite), each point's seq (to join a `curves.batch` answer exactly past its lastSeq) and its
+     * wall time in ms (for the time axes).
+     */
+    series: { metric: string; steps: (number | null)[]; values: (number | null)[]; seqs: number[]; wallMs: number[] }[];
+  };
 }
 
 export type Methods = typeof methods;

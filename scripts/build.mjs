@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 
 // recheck (the ReDoS checker) is loaded from node_modules: its 2.9 MB Scala.js bundle need not be
 // copied into every entry point, and its unused synchronous path trips esbuild's require.resolve check.
-const external = ['electron', 'better-sqlite3', 'node-pty', 'recheck'];
+const external = ['electron', 'better-sqlite3', 'node-pty', 'recheck', 'playwright-core'];
 const common = { bundle: true, platform: 'node', target: 'node22', format: 'cjs', external, sourcemap: true, logLevel: 'warning' };
 
 rmSync('dist', { recursive: true, force: true });
@@ -43,6 +43,7 @@ await Promise.all([
       'bench/overhead': 'main/bench/overhead.ts',
       'bench/memory': 'main/bench/memory.ts',
       'bench/readback': 'main/bench/readback.ts',
+      'bench/charts': 'main/bench/charts.ts',
     },
     outdir: 'dist/node',
     outExtension: { '.js': '.cjs' },

@@ -16,6 +16,8 @@ import { WorkspaceLock } from './store/workspaceLock';
 import { ProjectRepo } from './store/projects';
 import { TrialRepo } from './store/trials';
 import { MetricStore } from './store/metrics';
+import { CurveReader } from './store/curves';
+import type { PointsBatch } from './runner/metricWriter';
 import { describeStorageError, Runner } from './runner/runner';
 import { ThreadPointSink, type PointSink } from './store/pointSink';
 import { ApiError } from './errors';
@@ -67,6 +69,8 @@ export class Engine {
   readonly projects: ProjectRepo;
   readonly trials: TrialRepo;
   readonly metrics: MetricStore;
+  /** Batched, downsampled curves for the charts (`curves.batch`). */
+  readonly curves: CurveReader;
   readonly runner: Runner;
   /** Where trials run: this machine, SSH hosts, Slurm (executors/executor.ts). */
   readonly executors: Executors;
@@ -98,6 +102,7 @@ export class Engine {
     this.projects = new ProjectRepo(this.db);
     this.trials = new TrialRepo(this.db);
     this.metrics = new MetricStore(this.db);
+    this.curves = new CurveReader(this.db);
     this.points = new ThreadPointSink(this.dbPath);
     this.studies = new StudyRepo(this.db);
     this.decisions = new DecisionRepo(this.db);
@@ -115,11 +120,7 @@ export class Engine {
       events: {
         trialUpdated: (t) => this.emit('trial.updated', t),
         output: (trialId, data, end) => this.emit('trial.output', { trialId, data, end }),
-        points: (trialId, batches) =>
-          this.emit('trial.points', {
-            trialId,
-            series: batches.map((b) => ({ metric: b.metric, steps: b.steps, values: b.values.map((v) => (Number.isFinite(v) ? v : null)) })),
-          }),
+        points: (trialId, batches) => this.emitPoints(trialId, batches),
       },
     });
     // Before the scheduler exists, so that it adopts the slots of the trials re-attached here.
@@ -225,6 +226,14 @@ export class Engine {
   /** Tells every window that a trial changed outside its run (renamed, tagged, noted), so every table shows it at once. */
   trialChanged(t: Trial): void {
     this.emit('trial.updated', t);
+  }
+
+  /** Tells every listener of a trial's newly stored points (a MetricWriter's flush). */
+  emitPoints(trialId: number, batches: PointsBatch[]): void {
+    this.emit('trial.points', {
+      trialId,
+      series: batches.map((b) => ({ metric: b.metric, steps: b.steps, values: b.values.map((v) => (Number.isFinite(v) ? v : null)), seqs: b.seqs, wallMs: b.wallMs })),
+    });
   }
 
   private emit<E extends EventName>(event: E, payload: Events[E]): void {

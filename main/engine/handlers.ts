@@ -213,4 +213,5 @@ export const handlers: Handlers = {
   ...trialHandlers,
   ...sshHostHandlers,
   'overview.get': (e, { projectId }) => buildOverview(e, projectId),
+  'curves.batch': (e, { trialIds, metrics, x, width }) => e.curves.batch(trialIds, metrics, x, width),
 };

@@ -140,8 +140,9 @@ describe('a new project from a researcher’s own script', () => {
     await wb.page.reload();
     await wb.page.locator('h1 [data-status="succeeded"]').waitFor();
     await wb.page.locator('[data-metric="train_loss"]').first().waitFor();
-    await expect(wb.page.locator('.chart-title').allTextContents()).resolves.not.toContain('lr');
-    await expect(wb.page.locator('.chart-title').allTextContents()).resolves.toContain('train_loss');
+    const charted = await wb.page.locator('.curve-chart').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.metric));
+    expect(charted).not.toContain('lr');
+    expect(charted).toContain('train_loss');
     await wb.page.getByTestId('review-done').click();
     await wb.page.getByTestId('first-run-review').waitFor({ state: 'detached' });
     await wb.page.getByRole('button', { name: '← Project' }).click();

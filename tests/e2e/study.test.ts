@@ -48,7 +48,7 @@ describe('a study, designed, run and analysed in the browser', () => {
     await wb.page.locator('[data-study-status]').waitFor();
     // While it runs, the objective chart shows curves of several trials at once.
     await wb.page.waitForFunction(
-      () => Number((document.querySelector('[data-study-metric="train_loss"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) >= 2,
+      () => Number((document.querySelector('[data-testid="study-chart-train_loss"]') as HTMLElement | null)?.dataset.curves ?? 0) >= 2,
       undefined,
       {
         timeout: 120_000,
@@ -65,7 +65,7 @@ describe('a study, designed, run and analysed in the browser', () => {
       },
     );
     await wb.page.waitForFunction(
-      () => Number((document.querySelector('[data-study-metric="val_error"] .chart-canvas') as HTMLElement | null)?.dataset.curves ?? 0) === 16,
+      () => Number((document.querySelector('[data-testid="study-chart-val_error"]') as HTMLElement | null)?.dataset.curves ?? 0) === 16,
       undefined,
       {
         timeout: 10_000,

@@ -28,6 +28,8 @@ export interface PointsBatch {
   metric: string;
   steps: (number | null)[];
   values: number[];
+  seqs: number[];
+  wallMs: number[];
 }
 
 /** Where a point came from: the script's printed output, or the metrics side channel. */
@@ -190,10 +192,12 @@ export class MetricWriter {
     for (let i = 0; i < batch.n; i++) {
       const id = batch.metricIds[i]!;
       let b = byMetric.get(id);
-      if (!b) byMetric.set(id, (b = { metric: this.names.get(id)!, steps: [], values: [] }));
+      if (!b) byMetric.set(id, (b = { metric: this.names.get(id)!, steps: [], values: [], seqs: [], wallMs: [] }));
       const s = batch.steps[i]!;
       b.steps.push(Number.isNaN(s) ? batch.seqs[i]! : s);
       b.values.push(batch.values[i]!);
+      b.seqs.push(batch.seqs[i]!);
+      b.wallMs.push(batch.wallMs[i]!);
     }
     const n = batch.n;
     this.lastTicket = this.sink.write(batch);

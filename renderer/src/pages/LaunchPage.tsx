@@ -11,7 +11,6 @@ import { SeedDistribution } from '../components/launch/SeedDistribution';
 import { useLaunchSelection } from '../launch/selection';
 import { downloadFile } from '../lib/download';
 import { formatTime } from '../lib/format';
-import { useStudyCurves } from '../live/useStudyCurves';
 import { useStore } from '../store';
 import '../launch/launch.css';
 
@@ -218,8 +217,6 @@ function CandidateView({ view, onChanged }: { view: LaunchView; onChanged(v?: La
   const loadProjects = useStore((s) => s.loadProjects);
   const cIds = useMemo(() => view.candidateRuns.filter((r) => r.status !== 'queued').map((r) => r.trialId), [view.candidateRuns]);
   const iIds = useMemo(() => view.incumbentRuns.filter((r) => r.status !== 'queued').map((r) => r.trialId), [view.incumbentRuns]);
-  const ids = useMemo(() => [...cIds, ...iIds], [cIds, iIds]);
-  const { curves } = useStudyCurves(ids);
   const c = view.candidate;
   const launchBlocked =
     view.baselineChanged ??
@@ -284,7 +281,7 @@ function CandidateView({ view, onChanged }: { view: LaunchView; onChanged(v?: La
       <section className="card">
         <h2>Curves and seeds</h2>
         <div className="grid-2">
-          <OverlayCurves metric={view.objectiveMetric} candidateIds={cIds} incumbentIds={iIds} curves={curves.get(view.objectiveMetric)} />
+          <OverlayCurves metric={view.objectiveMetric} candidateIds={cIds} incumbentIds={iIds} />
           <SeedDistribution metric={view.objectiveMetric} candidate={view.candidateRuns} incumbent={view.incumbentRuns} />
         </div>
       </section>

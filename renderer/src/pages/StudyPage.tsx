@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { StudyTrialRow } from '../../../preload/contract';
 import { api } from '../api/client';
 import { describeExecutor } from '../../../preload/contract-executors';
-import { StudyChart } from '../components/StudyChart';
+import { CurveChart, type ChartTrial } from '../components/charts/CurveChart';
 import { StudyProgressBar } from '../components/StudyProgress';
 import { StudyTrialTable } from '../components/StudyTrialTable';
-import { useStudyCurves } from '../live/useStudyCurves';
+import { useReportedMetrics } from '../live/useReportedMetrics';
 import { useStudy } from '../lib/useStudies';
 import { useStore } from '../store';
 import { objectiveFirst, formatNumber } from '../lib/format';
@@ -53,12 +53,33 @@ export function StudyPage({ studyId }: { studyId: number }) {
   }, [study, conclusion]);
 
   const ids = useMemo(() => rows.filter((r) => r.status !== 'queued').map((r) => r.id), [rows]);
-  const { metrics, curves } = useStudyCurves(ids);
+  const metrics = useReportedMetrics(ids);
+  const openTrial = useStore((s) => s.openTrial);
+  const [rowHover, setRowHover] = useState<number | null>(null);
+  const chartTrials: ChartTrial[] = useMemo(
+    () => rows.map((r) => ({ id: r.id, label: `#${r.id}`, hyperparameters: r.hyperparameters, status: r.status })),
+    [rows],
+  );
+  // Curves are coloured by the study's scientific hyperparameter: the question it asks.
+  const scientific = study ? (Object.entries(study.roles).find(([, r]) => r === 'scientific')?.[0] ?? null) : null;
+  const keyParams = useMemo(
+    () => (study ? Object.entries(study.roles).filter(([, r]) => r !== 'fixed').sort(([, a], [, b]) => (a === b ? 0 : a === 'scientific' ? -1 : 1)).map(([k]) => k).slice(0, 3) : []),
+    [study],
+  );
   // The engine decides the study's best trial: a feasible one (a diverged trial never leads, however good its curve once looked).
   const best = useMemo(() => rows.find((r) => r.leading) ?? null, [rows]);
   const objectiveLabel = rows[0]?.objectiveLabel ?? null;
   const infeasible = rows.filter((r) => r.verdict.kind === 'infeasible').length;
   const finished = rows.filter((r) => r.verdict.kind === 'feasible' || r.verdict.kind === 'infeasible').length;
+
+  // The table of a large study is the page's heaviest render: it follows the rows at a lower
+  // priority than the charts, and a hover that highlights a curve does not render it again.
+  const tableRows = useDeferredValue(useMemo(() => (brushed ? rows.filter((r) => brushed.includes(r.id)) : rows), [rows, brushed]));
+  const retry = useCallback((id: number) => void api.invoke('trials.retry', { id }).then(reload).catch((e: Error) => notify('error', e.message)), [reload, notify]);
+  const table = useMemo(
+    () => (study ? <StudyTrialTable studyId={study.id} rows={tableRows} roles={study.roles} objective={study.objectiveMetric} bestTrialId={best?.id ?? null} onRetry={retry} /> : null),
+    [tableRows, study, best?.id, retry],
+  );
 
   if (!study)
     return (
@@ -153,9 +174,20 @@ export function StudyPage({ studyId }: { studyId: number }) {
         {ordered.length === 0 ? (
           <p className="empty">The curves appear as soon as the first trial prints a metric.</p>
         ) : (
-          <div className="charts">
+          <div className="charts" data-testid="study-curves">
             {ordered.map((m) => (
-              <StudyChart key={m} metric={m} curves={curves.get(m)!} bestTrialId={best?.id ?? null} />
+              <CurveChart
+                key={m}
+                metric={m}
+                trials={chartTrials}
+                colorBy={scientific ?? undefined}
+                keyParams={keyParams}
+                goal={m === study.objectiveMetric ? study.objectiveGoal : 'minimize'}
+                emphasizeTrialId={best?.id ?? null}
+                highlightTrialId={rowHover}
+                onOpenTrial={openTrial}
+                testId={`study-chart-${m}`}
+              />
             ))}
           </div>
         )}
@@ -163,16 +195,17 @@ export function StudyPage({ studyId }: { studyId: number }) {
 
       <StudyViews analysis={analysis} objective={study.objectiveMetric} goal={study.objectiveGoal} selected={brushed} onSelect={setBrushed} />
 
-      <section className="card">
+      <section
+        className="card"
+        // A row under the pointer brings its curves forward in every chart above.
+        onMouseOver={(e) => {
+          const tr = (e.target as HTMLElement).closest('tr[data-trial]');
+          setRowHover(tr ? Number(tr.getAttribute('data-trial')) : null);
+        }}
+        onMouseLeave={() => setRowHover(null)}
+      >
         <h2>Trials</h2>
-        <StudyTrialTable
-          studyId={study.id}
-          rows={brushed ? rows.filter((r) => brushed.includes(r.id)) : rows}
-          roles={study.roles}
-          objective={study.objectiveMetric}
-          bestTrialId={best?.id ?? null}
-          onRetry={(id) => void act(api.invoke('trials.retry', { id }))}
-        />
+        {table}
       </section>
 
       <StudyAnalysis

@@ -3,7 +3,7 @@ import type { Trial } from '../../../preload/contract';
 import { describeExecutor } from '../../../preload/contract-executors';
 import { api } from '../api/client';
 import { downloadFile } from '../lib/download';
-import { MetricChart } from '../components/MetricChart';
+import { CurveChart } from '../components/charts/CurveChart';
 import { StatusBadge } from '../components/StatusBadge';
 import { PageHeader } from '../components/PageHeader';
 import { TerminalView } from '../components/TerminalView';
@@ -65,6 +65,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
   const running = trial.status === 'running';
   // Submitted to a cluster, not started: Stop withdraws it from the queue.
   const pending = running && trial.placement?.state === 'PENDING';
+  const chartTrial = [{ id: trial.id, label: `#${trial.id}`, hyperparameters: trial.hyperparameters, status: trial.status }];
   const extraEnv = Object.entries(trial.env);
 
   return (
@@ -164,7 +165,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
         ) : (
           <div className="charts">
             {ordered.map((n) => (
-              <MetricChart key={n} name={n} series={series.get(n)!} />
+              <CurveChart key={n} metric={n} trials={chartTrial} colorBy={null} testId={`trial-chart-${n}`} />
             ))}
           </div>
         )}

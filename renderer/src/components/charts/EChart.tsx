@@ -2,8 +2,8 @@ import { useRef } from 'react';
 import { useEChart } from './useEChart';
 
 /**
- * A static chart from an ECharts option (the analysis plots). For live curves see MetricChart
- * and StudyChart, which redraw on a timer instead of per render.
+ * A static chart from an ECharts option (the analysis plots). Training curves are drawn by
+ * CurveChart, which redraws on a timer instead of per render.
  */
 export function EChart({ option, height = 240, testId, empty }: { option: Record<string, unknown>; height?: number; testId?: string; empty?: string | null }) {
   return empty ? (

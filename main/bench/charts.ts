@@ -1,0 +1,293 @@
+/**
+ * `npm run bench:charts`: how fast the curve charts draw, in Chromium against browser mode.
+ * A workspace is seeded with the store's own writers (a study of 1,000 finished trials × 3
+ * metrics × 200 points; a trial of 1,000,000 points), served as `npm run serve` serves it, and
+ * driven with playwright-core:
+ *   1. the study page until all three charts have drawn every curve (from navigation start);
+ *   2. a study of 100 live trials, each printing 10 lines a second through a MetricWriter (the
+ *      runner's own: stored, then pushed as `trial.points`), while the page's frames are timed;
+ *   3. the 1M-point trial, from the moment it is opened until its chart has drawn.
+ * Goals (issue 12): 1 under 2 s (goal 1 s); 2 frame p95 at most 33 ms; 3 under 300 ms.
+ * BENCH_PROFILE=1 prints where the study page's time went (build with NO_MINIFY=1 for names);
+ * BENCH_SHOTS=folder saves screenshots of the chart pages for review.
+ */
+// First, before anything loads a native module: see main/requireNode22.ts.
+import '../requireNode22';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { openDatabase } from '../engine/store/database';
+import { ProjectRepo } from '../engine/store/projects';
+import { TrialRepo } from '../engine/store/trials';
+import { StudyRepo } from '../engine/store/studies';
+import { MetricStore, type MetricPoint } from '../engine/store/metrics';
+import { MetricWriter } from '../engine/runner/metricWriter';
+import { Engine } from '../engine/engine';
+import { startBrowserServer } from '../server/server';
+import { machine, median } from './common';
+
+const TRIALS = Number(process.env.BENCH_TRIALS ?? 1000);
+const POINTS = 200;
+const METRICS = ['train_loss', 'val_error', 'val_loss'];
+const LIVE_TRIALS = 100;
+const LINES_PER_SECOND = 10;
+const LIVE_SECONDS = 10;
+const BIG_POINTS = Number(process.env.BENCH_BIG_POINTS ?? 1_000_000);
+const RUNS = 3;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function loadAverage(): string {
+  return execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/.*load average:/, 'load average:');
+}
+
+/** A deterministic stream of numbers in [0, 1), so every run draws the same study. */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function seed(dataDir: string) {
+  const db = openDatabase(join(dataDir, 'workspace.sqlite'));
+  const project = new ProjectRepo(db).create({
+    name: 'chart bench',
+    workdir: dataDir,
+    interpreter: process.execPath,
+    argvTemplate: ['-e', '0'],
+    paramStyle: 'flags',
+    hyperparameters: {},
+    objectiveMetric: 'val_error',
+    objectiveGoal: 'minimize',
+  });
+  const trials = new TrialRepo(db);
+  const studies = new StudyRepo(db);
+  const metrics = new MetricStore(db);
+  const study = (name: string, budget: number) => {
+    const s = studies.create({
+      projectId: project.id,
+      name,
+      goal: 'does NAdam beat Nesterov momentum at this step budget?',
+      space: { optimizer: { type: 'categorical', values: ['nesterov', 'adam', 'nadam'] }, lr: { type: 'float', min: 1e-4, max: 0.1, scale: 'log' }, momentum: { type: 'float', min: 0.8, max: 0.99 } },
+      roles: { optimizer: 'scientific', lr: 'nuisance', momentum: 'nuisance' },
+      fixed: {},
+      objectiveMetric: 'val_error',
+      objectiveGoal: 'minimize',
+      budget,
+      seed: 1,
+      concurrency: 1,
+      batchSize: null,
+    });
+    studies.setStatus(s.id, 'done');
+    return s;
+  };
+  const rnd = lcg(42);
+  const hyper = (i: number) => ({ optimizer: ['nesterov', 'adam', 'nadam'][i % 3]!, lr: 10 ** (-4 + 3 * rnd()), momentum: 0.8 + 0.19 * rnd() });
+  const newTrial = (studyId: number | null, i: number) =>
+    trials.create({ projectId: project.id, kind: studyId === null ? 'manual' : 'study', studyId, designIndex: studyId === null ? null : i, argv: [], env: {}, cwd: dataDir, seed: null, hyperparameters: hyper(i), gpu: null });
+  const end = (id: number) => {
+    trials.markRunning(id, null, dataDir);
+    trials.markEnded(id, { status: 'succeeded', exitCode: 0, signal: null, failureReason: null });
+  };
+  const ids = METRICS.map((m) => metrics.metricId(m));
+
+  const big = study('1,000 trials', TRIALS);
+  const t0 = Date.now();
+  for (let i = 0; i < TRIALS; i++) {
+    const id = newTrial(big.id, i).id;
+    end(id);
+    const rate = 0.002 + 0.02 * rnd();
+    const floor = 0.05 + 0.3 * rnd();
+    const batch: MetricPoint[] = [];
+    for (let k = 0; k < POINTS; k++) {
+      const step = (k + 1) * 50;
+      const decay = Math.exp(-rate * k);
+      const noise = 0.02 * (rnd() - 0.5);
+      const values = [2.3 * decay + floor * 0.2 + noise, floor + (1 - floor) * decay * 0.9 + noise / 2, 2.1 * decay + floor + noise];
+      for (let m = 0; m < METRICS.length; m++) batch.push({ trialId: id, metricId: ids[m]!, seq: k, step, value: values[m]!, wallMs: t0 + i * 60_000 + k * 300 });
+    }
+    metrics.insert(batch);
+  }
+  // The long curve: one trial, one metric, a million points (a spike kept by the downsampling).
+  const long = newTrial(null, 0).id;
+  end(long);
+  const loss = metrics.metricId('loss');
+  const batch: MetricPoint[] = [];
+  for (let k = 0; k < BIG_POINTS; k++) {
+    batch.push({ trialId: long, metricId: loss, seq: k, step: k, value: k === 777_777 ? 50 : 1 / (1 + k / 5000) + 0.01 * Math.sin(k / 7), wallMs: t0 + k });
+    if (batch.length === 50_000) metrics.insert(batch.splice(0));
+  }
+  metrics.insert(batch);
+  const live = study('100 live trials', LIVE_TRIALS);
+  db.close();
+  return { projectId: project.id, studyId: big.id, longTrial: long, liveStudy: live.id, hyper, seedMs: Date.now() - t0 };
+}
+
+async function waitCharts(page: Page, testIdPrefix: string, charts: number, curves: number, timeout = 120_000): Promise<void> {
+  await page.waitForFunction(
+    ({ prefix, charts, curves }) => {
+      const cs = [...document.querySelectorAll<HTMLElement>(`[data-testid^="${prefix}"]`)];
+      return cs.length === charts && cs.every((c) => c.dataset.ready === '1' && Number(c.dataset.curves) >= curves && c.dataset.drawnAt);
+    },
+    { prefix: testIdPrefix, charts, curves },
+    { timeout, polling: 20 },
+  );
+}
+
+/** Screenshots of a chart page for review (BENCH_SHOTS=folder): 1280×720 and 1920×1080, light and dark, the crosshair over the first chart. */
+async function screenshots(page: Page, dir: string, url: string, name: string, prefix: string, charts: number): Promise<void> {
+  for (const [w, h] of [
+    [1280, 720],
+    [1920, 1080],
+  ] as const) {
+    for (const theme of ['light', 'dark']) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.goto(url);
+      await page.evaluate((t) => localStorage.setItem('tunebench.theme', t), theme);
+      await page.reload();
+      await waitCharts(page, prefix, charts, 1);
+      const first = page.locator(`[data-testid^="${prefix}"] .chart-canvas`).first();
+      await first.scrollIntoViewIfNeeded();
+      const box = (await first.boundingBox())!;
+      await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.45);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(dir, `${name}-${w}x${h}-${theme}.png`) });
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+async function main(): Promise<void> {
+  const before = loadAverage();
+  const dataDir = mkdtempSync(join(tmpdir(), 'tunebench-bench-charts-'));
+  const seeded = seed(dataDir);
+  const appRoot = resolve(__dirname, '..', '..', '..');
+  const engine = await Engine.open({ dataDir, mode: 'browser', gpus: [], cpuSlots: 1 });
+  const token = 'bench-charts-token';
+  const srv = await startBrowserServer(engine, { port: 0, token, staticDir: join(appRoot, 'dist', 'renderer') });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  let batchCalls = 0;
+  page.on('websocket', (ws) => ws.on('framesent', (f) => typeof f.payload === 'string' && f.payload.includes('"method":"curves.batch"') && batchCalls++));
+
+  await page.goto(srv.url);
+  const origin = new URL(srv.url).origin;
+
+  // 1. A study of 1,000 finished trials: every chart drawn, from navigation start.
+  const study: number[] = [];
+  let calls = 0;
+  for (let r = 0; r < RUNS; r++) {
+    batchCalls = 0;
+    await page.goto(`${origin}/#/study/${seeded.studyId}`);
+    const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+      await cdp.send('Performance.enable');
+    }
+    await page.reload();
+    await waitCharts(page, 'study-chart-', METRICS.length, TRIALS);
+    if (cdp) {
+      const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+      console.log(metrics.filter((m) => /Duration|Nodes|LayoutCount|RecalcStyleCount/.test(m.name)).map((m) => `${m.name}=${m.value.toFixed(2)}`).join(' '));
+      console.log('DOM nodes', await page.evaluate(() => document.querySelectorAll('*').length), 'table rows', await page.evaluate(() => document.querySelectorAll('tr').length));
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }[]; samples: number[]; timeDeltas: number[] } };
+      const self = new Map<string, number>();
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      profile.samples.forEach((id, i) => {
+        const n = byId.get(id)!;
+        const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+        self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+      });
+      console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, v]) => `${v.toFixed(0).padStart(6)} ms  ${k}`).join('\n'));
+    }
+    study.push(await page.evaluate(() => Math.max(...[...document.querySelectorAll<HTMLElement>('[data-testid^="study-chart-"]')].map((c) => Number(c.dataset.drawnAt)))));
+    calls = batchCalls;
+  }
+
+  if (process.env.BENCH_SHOTS) await screenshots(page, process.env.BENCH_SHOTS, `${origin}/#/study/${seeded.studyId}`, 'study-1000', 'study-chart-', METRICS.length);
+
+  // 3. The 1M-point trial, from opening it (a hash change, as a click does) to its chart drawn.
+  const long: number[] = [];
+  for (let r = 0; r < RUNS + 2; r++) {
+    await page.goto(`${origin}/#/project/${seeded.projectId}/trials`);
+    await page.waitForTimeout(300);
+    const opened = await page.evaluate((id) => {
+      const t = performance.now();
+      window.location.hash = `#/trial/${id}`;
+      return t;
+    }, seeded.longTrial);
+    await waitCharts(page, 'trial-chart-loss', 1, 1);
+    long.push((await page.evaluate(() => Number(document.querySelector<HTMLElement>('[data-testid="trial-chart-loss"]')!.dataset.drawnAt))) - opened);
+  }
+  const longPoints = await page.evaluate(() => Number(document.querySelector<HTMLElement>('[data-testid="trial-chart-loss"]')!.dataset.points));
+
+  // 2. 100 live trials at 10 lines a second each, through the runner's MetricWriter.
+  const liveIds: number[] = [];
+  const writers: MetricWriter[] = [];
+  for (let i = 0; i < LIVE_TRIALS; i++) {
+    const t = engine.trials.create({ projectId: seeded.projectId, kind: 'study', studyId: seeded.liveStudy, designIndex: i, argv: [], env: {}, cwd: dataDir, seed: null, hyperparameters: seeded.hyper(i), gpu: null });
+    engine.trials.markRunning(t.id, null, dataDir);
+    liveIds.push(t.id);
+    writers.push(new MetricWriter(engine.metrics, t.id, (b) => engine.emitPoints(t.id, b), () => {}));
+  }
+  let step = 0;
+  const print = () => {
+    step++;
+    for (let i = 0; i < LIVE_TRIALS; i++) {
+      const v = 2 * Math.exp(-step / (200 + i)) + 0.01 * Math.sin(step + i);
+      writers[i]!.add({ step: step * 10, metrics: [['train_loss', v], ['val_error', v / 3 + 0.1], ['val_loss', v + 0.2]] });
+    }
+  };
+  for (let k = 0; k < 50; k++) print();
+  const ticker = setInterval(print, 1000 / LINES_PER_SECOND);
+  await page.goto(`${origin}/#/study/${seeded.liveStudy}`);
+  await page.reload();
+  await waitCharts(page, 'study-chart-', METRICS.length, LIVE_TRIALS);
+  const pointsBefore = await page.evaluate(() => Number(document.querySelector<HTMLElement>('[data-testid="study-chart-train_loss"]')!.dataset.points));
+  const frames = await page.evaluate(async (ms) => {
+    const ts: number[] = [];
+    await new Promise<void>((done) => {
+      const t0 = performance.now();
+      const f = (t: number) => {
+        ts.push(t);
+        if (t - t0 < ms) requestAnimationFrame(f);
+        else done();
+      };
+      requestAnimationFrame(f);
+    });
+    return ts.slice(1).map((t, i) => t - ts[i]!);
+  }, LIVE_SECONDS * 1000);
+  const pointsAfter = await page.evaluate(() => Number(document.querySelector<HTMLElement>('[data-testid="study-chart-train_loss"]')!.dataset.points));
+  clearInterval(ticker);
+  for (const w of writers) await w.committed();
+  frames.sort((a, b) => a - b);
+  const pct = (p: number) => frames[Math.min(frames.length - 1, Math.floor(p * frames.length))]!;
+
+  if (process.env.BENCH_SHOTS) {
+    await screenshots(page, process.env.BENCH_SHOTS, `${origin}/#/study/${seeded.liveStudy}`, 'study-live', 'study-chart-', METRICS.length);
+    await screenshots(page, process.env.BENCH_SHOTS, `${origin}/#/trial/${seeded.longTrial}`, 'trial-1m', 'trial-chart-loss', 1);
+  }
+  const after = loadAverage();
+  console.log(`machine: ${machine()}, Chromium headless (${await browser.version()}), viewport 1280×720`);
+  console.log(`${before} (before) · ${after} (after)`);
+  console.log(`seeded ${TRIALS.toLocaleString('en')} trials × ${METRICS.length} metrics × ${POINTS} points and one ${BIG_POINTS.toLocaleString('en')}-point trial in ${(seeded.seedMs / 1000).toFixed(1)} s`);
+  console.log(`study of ${TRIALS.toLocaleString('en')} trials: all ${METRICS.length} charts drawn ${median(study).toFixed(0)} ms after navigation start (median of ${RUNS}: ${study.map((x) => x.toFixed(0)).join(', ')} ms), ${calls} curves.batch calls`);
+  console.log(
+    `${LIVE_TRIALS} live trials × ${LINES_PER_SECOND} lines/s for ${LIVE_SECONDS} s: frame p50 ${pct(0.5).toFixed(1)} ms, p95 ${pct(0.95).toFixed(1)} ms, max ${frames[frames.length - 1]!.toFixed(1)} ms over ${frames.length} frames; train_loss chart held ${pointsBefore.toLocaleString('en')} → ${pointsAfter.toLocaleString('en')} points`,
+  );
+  console.log(`${BIG_POINTS.toLocaleString('en')}-point curve: drawn ${median(long).toFixed(0)} ms after opening its trial (median of ${long.length}: ${long.map((x) => x.toFixed(0)).join(', ')} ms), ${longPoints.toLocaleString('en')} points drawn`);
+  await browser.close();
+  await srv.close();
+  await engine.close();
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

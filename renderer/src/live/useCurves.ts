@@ -1,0 +1,142 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Events } from '../../../preload/contract';
+import type { CurveAxis } from '../../../preload/contract-curves';
+import { api } from '../api/client';
+import { CurveBuffer, CurveSet, decodeColumn } from './curveSet';
+
+type PointsEvent = Events['trial.points'];
+
+interface Session {
+  set: CurveSet;
+  metrics: ReadonlySet<string>;
+  axis: CurveAxis;
+  width: number;
+  /** Per trial asked for: whether its batch has landed, and the live batches held back until then. */
+  trials: Map<number, { loaded: boolean; queued: PointsEvent[]; t0: number | null }>;
+  cancelled: boolean;
+}
+
+/** Appends a live batch past what the chart holds (seq decides, so nothing is drawn twice). */
+function applyLive(s: Session, ev: PointsEvent): void {
+  const st = s.trials.get(ev.trialId)!;
+  for (const series of ev.series) {
+    if (!s.metrics.has(series.metric)) continue;
+    let c = s.set.get(series.metric, ev.trialId);
+    if (!c) s.set.put((c = new CurveBuffer(ev.trialId, series.metric, new Float64Array(0), new Float64Array(0), -1, st.t0)));
+    const { steps, values, seqs, wallMs } = series;
+    for (let i = 0; i < seqs.length; i++) {
+      const seq = seqs[i]!;
+      if (seq <= c.lastSeq) continue;
+      const wall = wallMs[i]!;
+      const x = s.axis === 'step' ? (steps[i] ?? seq) : s.axis === 'wall' ? wall : wall - (c.t0 ??= wall);
+      c.append(x, values[i] ?? NaN);
+      c.lastSeq = seq;
+    }
+    c.compact(s.width);
+    s.set.touched(c);
+  }
+}
+
+/**
+ * The curves of some trials for some metrics, kept live: one `curves.batch` call for the
+ * trials present when the chart opens (and one more per group of trials that appear later),
+ * then the engine's point batches appended in place. A change of metrics, x-axis or width
+ * starts a new set. `metrics` lists every metric the trials have reported (for the chooser).
+ */
+export function useCurves({
+  trialIds,
+  metrics,
+  axis,
+  width,
+}: {
+  trialIds: readonly number[];
+  metrics: readonly string[];
+  axis: CurveAxis;
+  width: number;
+}): { set: CurveSet; metrics: string[]; loading: boolean; error: string | null } {
+  const [set, setSet] = useState(() => new CurveSet());
+  const [seen, setSeen] = useState<string[]>([]);
+  const [pending, setPending] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const session = useRef<Session | null>(null);
+  const metricKey = metrics.join('\u0000');
+  const idKey = trialIds.join(',');
+
+  const addSeen = (names: Iterable<string>) =>
+    setSeen((prev) => {
+      const next = new Set(prev);
+      for (const n of names) next.add(n);
+      return next.size === prev.length ? prev : [...next].sort();
+    });
+
+  const fetchTrials = (s: Session, ids: number[]) => {
+    if (ids.length === 0) return;
+    for (const id of ids) s.trials.set(id, { loaded: false, queued: [], t0: null });
+    setPending((n) => n + 1);
+    api
+      .invoke('curves.batch', { trialIds: ids, metrics: [...s.metrics], x: s.axis, width: s.width })
+      .then((batch) => {
+        if (s.cancelled) return;
+        for (const c of batch.curves) {
+          s.set.put(new CurveBuffer(c.trialId, c.metric, decodeColumn(c.xs), decodeColumn(c.ys), c.lastSeq, c.t0));
+        }
+        for (const id of ids) {
+          const st = s.trials.get(id);
+          if (!st) continue;
+          st.t0 = batch.t0[id] ?? null;
+          st.loaded = true;
+          for (const ev of st.queued.splice(0)) applyLive(s, ev);
+        }
+        addSeen(batch.metrics);
+        setError(null);
+      })
+      .catch((e: Error) => {
+        if (s.cancelled) return;
+        // Asked again on the next change of the trial list.
+        for (const id of ids) s.trials.delete(id);
+        setError(e.message);
+      })
+      .finally(() => setPending((n) => n - 1));
+  };
+
+  // A new set for every metrics / axis / width; the live stream is joined before the first answer.
+  useEffect(() => {
+    // Width 0: the chart is not laid out yet; its first measured width starts the set.
+    if (width <= 0) return;
+    const s: Session = { set: new CurveSet(), metrics: new Set(metrics), axis, width, trials: new Map(), cancelled: false };
+    session.current = s;
+    setSet(s.set);
+    const off = api.on('trial.points', (ev) => {
+      const st = s.trials.get(ev.trialId);
+      if (!st) return;
+      addSeen(ev.series.map((x) => x.metric));
+      if (st.loaded) applyLive(s, ev);
+      else st.queued.push(ev);
+    });
+    fetchTrials(s, [...new Set(trialIds)]);
+    return () => {
+      s.cancelled = true;
+      off();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [metricKey, axis, width]);
+
+  // Trials that appear later are fetched as one more batch; those gone are dropped.
+  useEffect(() => {
+    const s = session.current;
+    if (!s) return;
+    const want = new Set(trialIds);
+    fetchTrials(
+      s,
+      [...want].filter((id) => !s.trials.has(id)),
+    );
+    for (const id of [...s.trials.keys()]) {
+      if (want.has(id)) continue;
+      s.trials.delete(id);
+      s.set.removeTrial(id);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [idKey]);
+
+  return { set, metrics: seen, loading: pending > 0 || width <= 0, error };
+}
