@@ -18,11 +18,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { openDatabase } from '../engine/store/database';
-import { ProjectRepo } from '../engine/store/projects';
-import { TrialRepo } from '../engine/store/trials';
-import { StudyRepo } from '../engine/store/studies';
-import { MetricStore, type MetricPoint } from '../engine/store/metrics';
+import { seedChartWorkspace } from './chartWorkspace';
 import { MetricWriter } from '../engine/runner/metricWriter';
 import { Engine } from '../engine/engine';
 import { startBrowserServer } from '../server/server';
@@ -40,87 +36,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function loadAverage(): string {
   return execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/.*load average:/, 'load average:');
-}
-
-/** A deterministic stream of numbers in [0, 1), so every run draws the same study. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-function seed(dataDir: string) {
-  const db = openDatabase(join(dataDir, 'workspace.sqlite'));
-  const project = new ProjectRepo(db).create({
-    name: 'chart bench',
-    workdir: dataDir,
-    interpreter: process.execPath,
-    argvTemplate: ['-e', '0'],
-    paramStyle: 'flags',
-    hyperparameters: {},
-    objectiveMetric: 'val_error',
-    objectiveGoal: 'minimize',
-  });
-  const trials = new TrialRepo(db);
-  const studies = new StudyRepo(db);
-  const metrics = new MetricStore(db);
-  const study = (name: string, budget: number) => {
-    const s = studies.create({
-      projectId: project.id,
-      name,
-      goal: 'does NAdam beat Nesterov momentum at this step budget?',
-      space: { optimizer: { type: 'categorical', values: ['nesterov', 'adam', 'nadam'] }, lr: { type: 'float', min: 1e-4, max: 0.1, scale: 'log' }, momentum: { type: 'float', min: 0.8, max: 0.99 } },
-      roles: { optimizer: 'scientific', lr: 'nuisance', momentum: 'nuisance' },
-      fixed: {},
-      objectiveMetric: 'val_error',
-      objectiveGoal: 'minimize',
-      budget,
-      seed: 1,
-      concurrency: 1,
-      batchSize: null,
-    });
-    studies.setStatus(s.id, 'done');
-    return s;
-  };
-  const rnd = lcg(42);
-  const hyper = (i: number) => ({ optimizer: ['nesterov', 'adam', 'nadam'][i % 3]!, lr: 10 ** (-4 + 3 * rnd()), momentum: 0.8 + 0.19 * rnd() });
-  const newTrial = (studyId: number | null, i: number) =>
-    trials.create({ projectId: project.id, kind: studyId === null ? 'manual' : 'study', studyId, designIndex: studyId === null ? null : i, argv: [], env: {}, cwd: dataDir, seed: null, hyperparameters: hyper(i), gpu: null });
-  const end = (id: number) => {
-    trials.markRunning(id, null, dataDir);
-    trials.markEnded(id, { status: 'succeeded', exitCode: 0, signal: null, failureReason: null });
-  };
-  const ids = METRICS.map((m) => metrics.metricId(m));
-
-  const big = study('1,000 trials', TRIALS);
-  const t0 = Date.now();
-  for (let i = 0; i < TRIALS; i++) {
-    const id = newTrial(big.id, i).id;
-    end(id);
-    const rate = 0.002 + 0.02 * rnd();
-    const floor = 0.05 + 0.3 * rnd();
-    const batch: MetricPoint[] = [];
-    for (let k = 0; k < POINTS; k++) {
-      const step = (k + 1) * 50;
-      const decay = Math.exp(-rate * k);
-      const noise = 0.02 * (rnd() - 0.5);
-      const values = [2.3 * decay + floor * 0.2 + noise, floor + (1 - floor) * decay * 0.9 + noise / 2, 2.1 * decay + floor + noise];
-      for (let m = 0; m < METRICS.length; m++) batch.push({ trialId: id, metricId: ids[m]!, seq: k, step, value: values[m]!, wallMs: t0 + i * 60_000 + k * 300 });
-    }
-    metrics.insert(batch);
-  }
-  // The long curve: one trial, one metric, a million points (a spike kept by the downsampling).
-  const long = newTrial(null, 0).id;
-  end(long);
-  const loss = metrics.metricId('loss');
-  const batch: MetricPoint[] = [];
-  for (let k = 0; k < BIG_POINTS; k++) {
-    batch.push({ trialId: long, metricId: loss, seq: k, step: k, value: k === 777_777 ? 50 : 1 / (1 + k / 5000) + 0.01 * Math.sin(k / 7), wallMs: t0 + k });
-    if (batch.length === 50_000) metrics.insert(batch.splice(0));
-  }
-  metrics.insert(batch);
-  const live = study('100 live trials', LIVE_TRIALS);
-  db.close();
-  return { projectId: project.id, studyId: big.id, longTrial: long, liveStudy: live.id, hyper, seedMs: Date.now() - t0 };
 }
 
 async function waitCharts(page: Page, testIdPrefix: string, charts: number, curves: number, timeout = 120_000): Promise<void> {
@@ -160,7 +75,7 @@ async function screenshots(page: Page, dir: string, url: string, name: string, p
 async function main(): Promise<void> {
   const before = loadAverage();
   const dataDir = mkdtempSync(join(tmpdir(), 'tunebench-bench-charts-'));
-  const seeded = seed(dataDir);
+  const seeded = seedChartWorkspace(dataDir, { trials: TRIALS, points: POINTS, metrics: METRICS, longPoints: BIG_POINTS, liveBudget: LIVE_TRIALS });
   const appRoot = resolve(__dirname, '..', '..', '..');
   const engine = await Engine.open({ dataDir, mode: 'browser', gpus: [], cpuSlots: 1 });
   const token = 'bench-charts-token';
@@ -221,7 +136,7 @@ async function main(): Promise<void> {
       const t = performance.now();
       window.location.hash = `#/trial/${id}`;
       return t;
-    }, seeded.longTrial);
+    }, seeded.longTrial!);
     await waitCharts(page, 'trial-chart-loss', 1, 1);
     long.push((await page.evaluate(() => Number(document.querySelector<HTMLElement>('[data-testid="trial-chart-loss"]')!.dataset.drawnAt))) - opened);
   }
@@ -271,7 +186,7 @@ async function main(): Promise<void> {
 
   if (process.env.BENCH_SHOTS) {
     await screenshots(page, process.env.BENCH_SHOTS, `${origin}/#/study/${seeded.liveStudy}`, 'study-live', 'study-chart-', METRICS.length);
-    await screenshots(page, process.env.BENCH_SHOTS, `${origin}/#/trial/${seeded.longTrial}`, 'trial-1m', 'trial-chart-loss', 1);
+    await screenshots(page, process.env.BENCH_SHOTS, `${origin}/#/trial/${seeded.longTrial!}`, 'trial-1m', 'trial-chart-loss', 1);
   }
   const after = loadAverage();
   console.log(`machine: ${machine()}, Chromium headless (${await browser.version()}), viewport 1280×720`);

@@ -4,7 +4,7 @@ import type { CompareMetricRow, TrialComparison } from '../../../preload/contrac
 import { api } from '../api/client';
 import { PageHeader } from '../components/PageHeader';
 import { StatusBadge } from '../components/StatusBadge';
-import { useStudyCurves } from '../live/useStudyCurves';
+import { useReportedMetrics } from '../live/useReportedMetrics';
 import { formatInteger, formatNumber, formatValue, objectiveFirst } from '../lib/format';
 import { useStore } from '../store';
 import { CompareCurves } from './CompareCurves';
@@ -80,7 +80,7 @@ export function ComparePage({ trialIds }: { trialIds: number[] }) {
   }, [back]);
 
   const ids = useMemo(() => trialIds, [key]); // eslint-disable-line react-hooks/exhaustive-deps
-  const { metrics, curves } = useStudyCurves(ids);
+  const metrics = useReportedMetrics(ids);
   // The comparison is read again while trials run: charts are remade only when a name changes.
   const labelKey = cmp?.trials.map((t) => `${t.id}:${t.name}`).join('|') ?? '';
   const chartTrials = useMemo(() => cmp?.trials ?? [], [labelKey]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -237,7 +237,7 @@ export function ComparePage({ trialIds }: { trialIds: number[] }) {
         ) : (
           <div className="charts">
             {orderedMetrics.map((m) => (
-              <CompareCurves key={m} metric={m} trials={chartTrials} curves={curves.get(m)} />
+              <CompareCurves key={m} metric={m} trials={chartTrials} />
             ))}
           </div>
         )}

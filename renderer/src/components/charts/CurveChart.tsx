@@ -40,6 +40,8 @@ export interface CurveChartProps {
   onOpenTrial?: (trialId: number) => void;
   /** Fixed colours for the caller's groups (candidate and incumbent keep theirs across the launch page). */
   groupColors?: Record<string, string>;
+  /** A colour per trial chosen by the caller (a comparison's columns); the chart colours by them until a hyperparameter is chosen. */
+  trialColors?: Record<number, string>;
   /** Start with a logarithmic value axis (losses); default: when the metric's name says loss or perplexity. */
   logY?: boolean;
   height?: number;
@@ -109,7 +111,7 @@ export function CurveChart(props: CurveChartProps) {
   }, [trials]);
   // Until the user picks one: the caller's choice, else the group, else the first hyperparameter that differs.
   const [colorChoice, setColorBy] = useState<string | null | undefined>(undefined);
-  const colorBy = colorChoice !== undefined ? colorChoice : props.colorBy !== undefined ? props.colorBy : hasGroups ? GROUP : (varying[0] ?? null);
+  const colorBy = colorChoice !== undefined ? colorChoice : props.colorBy !== undefined ? props.colorBy : props.trialColors ? null : hasGroups ? GROUP : (varying[0] ?? null);
 
   const canvasRef = useRef<HTMLDivElement>(null);
   const width = useWidth(canvasRef);
@@ -130,12 +132,17 @@ export function CurveChart(props: CurveChartProps) {
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const scale = useMemo(() => {
     const sc = colorScale(colorBy, new Map(colorValues), theme);
+    if (colorBy === null && props.trialColors) {
+      const order = Object.keys(props.trialColors).map(Number);
+      const index = new Map(order.map((id, i) => [id, i]));
+      return { ...sc, groupOf: (id: number) => index.get(id) ?? order.length, colors: [...order.map((id) => props.trialColors![id]!), '#888888'] };
+    }
     if (colorBy !== GROUP || !props.groupColors || sc.legend?.kind !== 'categorical') return sc;
     const colors = [...sc.colors];
     for (const it of sc.legend.items) colors[it.group] = props.groupColors[it.label] ?? colors[it.group]!;
     return { ...sc, colors };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [colorBy, colorKey, theme, props.groupColors]);
+  }, [colorBy, colorKey, theme, props.groupColors, props.trialColors]);
   const keyParams = useMemo(() => {
     if (props.keyParams) return props.keyParams;
     const first = colorBy && colorBy !== GROUP ? [colorBy] : [];
@@ -176,6 +183,7 @@ export function CurveChart(props: CurveChartProps) {
             el.dataset.curves = String(plot.stats.curves);
             el.dataset.points = String(plot.stats.points);
             el.dataset.belowLog = String(plot.stats.belowLogAxis);
+            el.dataset.series = String(plot.stats.series);
           }
         const ready = loadingRef.current ? '0' : '1';
         if (fig.dataset.ready !== ready) {
@@ -295,7 +303,9 @@ export function CurveChart(props: CurveChartProps) {
       const wide = Math.abs(p.px - start.px) > 6;
       const tall = Math.abs(p.py - start.py) > 6;
       if (!wide && !tall) {
-        if (hoverRef.current !== null) onOpenTrial?.(hoverRef.current);
+        // Hit-tested here, not read from the last hover: that one is a frame behind the pointer.
+        const hit = plotRef.current?.hitTest(p.px, p.py)?.nearest;
+        if (hit) onOpenTrial?.(hit.trialId);
         return;
       }
       const a = chart.convertFromPixel({ gridIndex: 0 }, [start.px, start.py]) as number[];

@@ -63,7 +63,7 @@ export class CurvePlot {
   private drawn = new Set<string>();
   private full = true;
   private drawnVersion = -1;
-  stats = { curves: 0, points: 0, belowLogAxis: 0 };
+  stats = { curves: 0, points: 0, belowLogAxis: 0, series: 0 };
 
   constructor(
     private readonly chart: EChartsInstance,
@@ -236,12 +236,13 @@ export class CurvePlot {
     }
     const touchesHighlight = full || dirty.curves.some((d) => d.trialId === highlight || d.trialId === emphasize);
     if (touchesHighlight) series.push(...this.highlightSeries());
-    this.stats = { curves: curvesTotal, points, belowLogAxis: below };
+    this.stats = { curves: curvesTotal, points, belowLogAxis: below, series: this.stats.series };
     if (full) {
       this.drawn = new Set(series.map((s) => s.id as string));
+      this.stats.series = this.drawn.size;
       this.chart.setOption(
         { backgroundColor: 'transparent', animation: false, grid: { left: 58, right: 18, top: 12, bottom: 40 }, ...this.axes(), series },
-        { replaceMerge: ['series'], lazyUpdate: true },
+        { replaceMerge: ['series', 'xAxis', 'yAxis'], lazyUpdate: true },
       );
     } else if (series.length > 0) {
       this.chart.setOption({ series }, { lazyUpdate: true });
