@@ -176,18 +176,19 @@ export function StudyPage({ studyId }: { studyId: number }) {
         ) : (
           <div className="charts" data-testid="study-curves">
             {ordered.map((m) => (
-              <CurveChart
-                key={m}
-                metric={m}
-                trials={chartTrials}
-                colorBy={scientific ?? undefined}
-                keyParams={keyParams}
-                goal={m === study.objectiveMetric ? study.objectiveGoal : 'minimize'}
-                emphasizeTrialId={best?.id ?? null}
-                highlightTrialId={rowHover}
-                onOpenTrial={openTrial}
-                testId={`study-chart-${m}`}
-              />
+              <div key={m} data-study-metric={m} style={{ minWidth: 0 }}>
+                <CurveChart
+                  metric={m}
+                  trials={chartTrials}
+                  colorBy={scientific ?? undefined}
+                  keyParams={keyParams}
+                  goal={m === study.objectiveMetric ? study.objectiveGoal : 'minimize'}
+                  emphasizeTrialId={best?.id ?? null}
+                  highlightTrialId={rowHover}
+                  onOpenTrial={openTrial}
+                  testId={`study-chart-${m}`}
+                />
+              </div>
             ))}
           </div>
         )}
