@@ -361,10 +361,17 @@ export const methods = {
    * scikit-learn import; with a project, the environments in or above its folder come first.
    */
   'interpreters.detect': { input: z.object({ projectId: id.optional() }), output: returns<InterpreterCandidate[]>() },
-  /** Each trial's best and last value of the project's objective metric, by trial id. */
+  /** Each trial's objective (under the project's summary), verdict and last value of the project's objective metric, by trial id. */
   'trials.objectives': {
     input: z.object({ projectId: id }),
-    output: returns<{ metric: string | null; goal: ObjectiveGoal; byTrial: Record<number, { best: number | null; last: number | null; lastStep: number | null }> }>(),
+    output: returns<{
+      metric: string | null;
+      goal: ObjectiveGoal;
+      /** The objective's summary in words: "best val_error over training". */
+      label: string | null;
+      /** `best` is the objective under the project's summary (the verdict's number). */
+      byTrial: Record<number, { best: number | null; last: number | null; lastStep: number | null; verdict: TrialVerdict }>;
+    }>(),
   },
   /** The trials of a project, newest first. */
   'trials.list': { input: z.object({ projectId: id }), output: returns<Trial[]>() },

@@ -15,8 +15,8 @@ import { trialHandlers } from './handlers/trials';
 import { sshHostHandlers } from './handlers/sshHosts';
 import { buildOverview } from './overview';
 import { analyzeStoredStudy, draftStoredStudy } from './studyAnalysis';
-import { studyVerdicts } from './trialVerdicts';
-import { objectiveSummaryLabel, objectiveSummaryMeaning } from '../../preload/objectiveSummary';
+import { studyVerdicts, trialVerdicts } from './trialVerdicts';
+import { objectiveSummaryLabel, objectiveSummaryMeaning, summaryOf } from '../../preload/objectiveSummary';
 import { exportTrials } from './exportTrial';
 import { checkMetricRegex } from '../script/parse/customCheck';
 import { formatInteger } from '../../preload/format';
@@ -93,9 +93,24 @@ export const handlers: Handlers = {
   'trials.get': (e, { id }) => trial(e, id),
   'trials.objectives': (e, { projectId }) => {
     const p = project(e, projectId);
-    if (!p.objectiveMetric) return { metric: null, goal: p.objectiveGoal, byTrial: {} };
-    const ids = e.trials.list(p.id).map((t) => t.id);
-    return { metric: p.objectiveMetric, goal: p.objectiveGoal, byTrial: Object.fromEntries(e.metrics.objectiveOf(ids, p.objectiveMetric, p.objectiveGoal)) };
+    if (!p.objectiveMetric) return { metric: null, goal: p.objectiveGoal, label: null, byTrial: {} };
+    const trials = e.trials.list(p.id);
+    const raw = e.metrics.objectiveOf(
+      trials.map((t) => t.id),
+      p.objectiveMetric,
+      p.objectiveGoal,
+    );
+    // The objective and feasibility every screen states: the engine's verdict under the project's summary.
+    const summary = summaryOf(p);
+    const verdicts = trialVerdicts(e, trials, { metric: p.objectiveMetric, goal: p.objectiveGoal, summary });
+    const byTrial = Object.fromEntries(
+      trials.map((t) => {
+        const v = verdicts.get(t.id)!;
+        const r = raw.get(t.id);
+        return [t.id, { best: v.objective, last: r?.last ?? null, lastStep: r?.lastStep ?? null, verdict: v }];
+      }),
+    );
+    return { metric: p.objectiveMetric, goal: p.objectiveGoal, label: objectiveSummaryLabel(summary, p.objectiveMetric), byTrial };
   },
   // A Run goes through the queue (ahead of studies' trials), so it never shares a GPU slot with one.
   'trials.start': (e, { projectId, hyperparameters, executor }) => {
@@ -168,9 +183,9 @@ export const handlers: Handlers = {
       study.objectiveMetric,
       study.objectiveGoal,
     );
-    const { byTrial, leader, results } = studyVerdicts(e, id);
-    const objectiveLabel = objectiveSummaryLabel(results.objective.summary!, study.objectiveMetric);
-    const objectiveMeaning = objectiveSummaryMeaning(results.objective.summary!);
+    const { byTrial, leader, objective } = studyVerdicts(e, id);
+    const objectiveLabel = objectiveSummaryLabel(objective.summary, study.objectiveMetric);
+    const objectiveMeaning = objectiveSummaryMeaning(objective.summary);
     return trials.map((t) => {
       const verdict = byTrial.get(t.id)!;
       const r = raw.get(t.id);

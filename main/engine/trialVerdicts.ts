@@ -5,7 +5,7 @@
  * holds, under the project's objective summary.
  */
 import type { Project, Series, Study, Trial, TrialVerdict } from '../../preload/contract';
-import { objectiveSummaryLabel, summaryOf, type ObjectiveSummary } from '../../preload/objectiveSummary';
+import { objectiveSummaryLabel, summaryOf } from '../../preload/objectiveSummary';
 import { formatInteger } from '../../preload/format';
 import type { SearchSpace } from '../../preload/space';
 import type { Curve } from '../playbook/curves';
@@ -79,36 +79,88 @@ export function verdictOf(outcome: TrialOutcome): TrialVerdict {
 export function verdicts(trials: readonly StudyTrial[], objective: StudyObjective, trainingMetric: string | null): { byTrial: Map<number, TrialVerdict>; leader: number | null } {
   const byTrial = new Map<number, TrialVerdict>();
   for (const t of trials) byTrial.set(t.id, verdictOf(trialOutcome(t, objective, trainingMetric)));
-  const cmp = compareObjective(objective.goal);
+  return { byTrial, leader: leaderOf(byTrial, objective.goal) };
+}
+
+/** The best feasible trial (ties: the first given). */
+function leaderOf(byTrial: ReadonlyMap<number, TrialVerdict>, goal: StudyObjective['goal']): number | null {
+  const cmp = compareObjective(goal);
   let leader: number | null = null;
   for (const [id, v] of byTrial) {
     if (v.kind !== 'feasible' || v.objective === null) continue;
-    const lv = leader === null ? null : byTrial.get(leader)!.objective!;
-    if (lv === null || cmp(v.objective, lv) < 0) leader = id;
+    if (leader === null || cmp(v.objective, byTrial.get(leader)!.objective!) < 0) leader = id;
   }
-  return { byTrial, leader };
+  return leader;
 }
 
-/** The verdict of every trial of a study, and its best feasible trial so far. */
-export function studyVerdicts(e: Engine, studyId: number): { byTrial: Map<number, TrialVerdict>; leader: number | null; results: StudyResults } {
-  const results = readStudyResults(e, studyId);
-  return { ...verdicts(results.trials, results.objective, results.trainingMetric ?? null), results };
+/** Statuses after which a trial's points no longer change (unless its output is re-read, which changes their count). */
+const ENDED: ReadonlySet<Trial['status']> = new Set(['succeeded', 'failed', 'killed', 'interrupted']);
+/** Cached verdicts per engine; cleared whole past this many (a verdict is cheap to recompute, its curves are not). */
+const CACHE_LIMIT = 100_000;
+const cache = new WeakMap<Engine, Map<string, TrialVerdict>>();
+
+/**
+ * The verdicts of some trials and the best feasible one, by the same rules as the analysis (the
+ * training metric chosen as {@link readTrials} chooses it). A page that polls a study of a
+ * thousand trials reads each ended trial's curves once: its verdict is kept, keyed by everything
+ * that could change it (status, the runner's flag, the objective, the summary, the training
+ * metric and how many points each curve has).
+ */
+export function judgeTrials(e: Engine, trials: readonly Trial[], objective: StudyObjective): { byTrial: Map<number, TrialVerdict>; leader: number | null } {
+  let kept = cache.get(e);
+  if (!kept) cache.set(e, (kept = new Map()));
+  if (kept.size > CACHE_LIMIT) kept.clear();
+  const summaries = new Map(trials.map((t) => [t.id, e.metrics.summaries(t.id)]));
+  let trainingMetric: string | null = null;
+  for (const t of trials) {
+    const names = summaries.get(t.id)!.map((m) => m.name);
+    trainingMetric ??= TRAINING_METRICS.find((m) => names.includes(m) && m !== objective.metric) ?? null;
+  }
+  const summary = objective.summary ?? summaryOf({});
+  const byTrial = new Map<number, TrialVerdict>();
+  for (const t of trials) {
+    const counts = summaries.get(t.id)!.filter((m) => m.name === objective.metric || m.name === trainingMetric).map((m) => `${m.name}:${m.count}`);
+    const key = [t.id, t.status, t.diverged, t.failureReason, objective.metric, objective.goal, summary.kind, summary.k, trainingMetric, ...counts].join('|');
+    let v = kept.get(key);
+    if (!v) {
+      const names = summaries.get(t.id)!.map((m) => m.name);
+      const wanted = [objective.metric, ...(trainingMetric ? [trainingMetric] : [])].filter((m) => names.includes(m));
+      const read: StudyTrial = {
+        id: t.id,
+        hyperparameters: t.hyperparameters,
+        status: t.status,
+        failureReason: t.failureReason,
+        diverged: t.diverged,
+        curves: Object.fromEntries(wanted.map((m) => [m, toCurve(e.metrics.series(t.id, m, CURVE_POINTS))])),
+      };
+      v = verdictOf(trialOutcome(read, objective, trainingMetric));
+      if (ENDED.has(t.status)) kept.set(key, v);
+    }
+    byTrial.set(t.id, v);
+  }
+  return { byTrial, leader: leaderOf(byTrial, objective.goal) };
+}
+
+/** The verdict of every trial of a study, its best feasible trial so far, and the objective it was judged by. */
+export function studyVerdicts(e: Engine, studyId: number): { byTrial: Map<number, TrialVerdict>; leader: number | null; objective: Required<StudyObjective> } {
+  const study = e.studyService.get(studyId);
+  const objective = studyObjective(study, e.projects.get(study.projectId)!);
+  return { ...judgeTrials(e, e.trials.listByStudy(studyId), objective), objective };
 }
 
 /** Verdicts of some trials (seed reruns, runs) judged by an objective under a project's summary. */
 export function trialVerdicts(e: Engine, trials: readonly Trial[], objective: StudyObjective): Map<number, TrialVerdict> {
-  const read = readTrials(e, trials, objective.metric);
-  return verdicts(read.trials, objective, read.trainingMetric).byTrial;
+  return judgeTrials(e, trials, objective).byTrial;
 }
 
 /** The feasible count and the best objective of a study, as the journal and the Overview state them. */
 export function studySummary(e: Engine, studyId: number): { trials: number; feasible: number; best: { trialId: number; value: number } | null; label: string } {
-  const { byTrial, leader, results } = studyVerdicts(e, studyId);
+  const { byTrial, leader, objective } = studyVerdicts(e, studyId);
   const feasible = [...byTrial.values()].filter((v) => v.kind === 'feasible').length;
   return {
     trials: byTrial.size,
     feasible,
     best: leader === null ? null : { trialId: leader, value: byTrial.get(leader)!.objective! },
-    label: objectiveSummaryLabel(results.objective.summary as ObjectiveSummary, results.objective.metric),
+    label: objectiveSummaryLabel(objective.summary, objective.metric),
   };
 }

@@ -10,7 +10,7 @@ import { saturation } from '../../playbook/journal/saturation';
 import { sensitivityVerdicts } from '../../playbook/journal/sensitivity';
 import { hyperparameterImportance } from '../../playbook/importance/importance';
 import { objectiveSummaryLabel, summaryOf } from '../../../preload/objectiveSummary';
-import { studyVerdicts } from '../trialVerdicts';
+import { readStudyResults, studyVerdicts } from '../trialVerdicts';
 import type { Engine } from '../engine';
 import type { LaunchService } from './launchService';
 
@@ -50,7 +50,8 @@ function journalStudy(e: Engine, s: Study, stale: string[], now: number): Journa
   const trials = e.trials.listByStudy(s.id);
   // The engine's one verdict per trial: a diverged trial is infeasible here as on the study page and
   // in the analysis, and the importance is the analysis's own (same trials, same curves).
-  const { byTrial, leader, results } = studyVerdicts(e, s.id);
+  const { byTrial, leader } = studyVerdicts(e, s.id);
+  const results = readStudyResults(e, s.id);
   const importance = hyperparameterImportance(results);
   return {
     id: s.id,

@@ -61,6 +61,8 @@ export function TrialTable({ trials, projectId, current }: { trials: Trial[]; pr
     [trials, objectives],
   );
   const metric = objectives?.metric ?? null;
+  // The engine's name for the objective under the project's summary ("best val_error over training").
+  const label = objectives?.label ?? (metric ? `best ${metric}` : null);
   const columns = useMemo(
     () =>
       [
@@ -73,7 +75,7 @@ export function TrialTable({ trials, projectId, current }: { trials: Trial[]; pr
             </span>
           ),
         }),
-        col.accessor('status', { header: 'Status', meta: meta({ label: 'Status', width: 130 }), cell: (c) => <StatusBadge trial={c.row.original} /> }),
+        col.accessor('status', { header: 'Status', meta: meta({ label: 'Status', width: 130 }), cell: (c) => <StatusBadge trial={c.row.original} verdict={objectives?.byTrial[c.row.original.id]?.verdict} /> }),
         col.accessor((r) => r.startedAt ?? undefined, {
           id: 'started',
           header: 'Started',
@@ -108,11 +110,11 @@ export function TrialTable({ trials, projectId, current }: { trials: Trial[]; pr
         col.accessor((r) => r.best ?? undefined, {
           id: 'best',
           header: () => (
-            <span title={metric ? `best ${metric} over training (${objectives!.goal === 'minimize' ? 'lower' : 'higher'} is better)` : ''}>
-              {metric ? `best ${metric}` : 'objective'}
+            <span title={metric ? `${label} (${objectives!.goal === 'minimize' ? 'lower' : 'higher'} is better)` : ''}>
+              {metric ? label : 'objective'}
             </span>
           ),
-          meta: meta({ label: metric ? `best ${metric}` : 'objective', width: 120 }),
+          meta: meta({ label: metric ? label! : 'objective', width: 120 }),
           sortUndefined: 'last',
           cell: (c) => (
             <span className="mono num" title={c.row.original.last !== null ? `last ${fmt(c.row.original.last)} at step ${c.row.original.lastStep}` : ''}>
@@ -145,7 +147,7 @@ export function TrialTable({ trials, projectId, current }: { trials: Trial[]; pr
       rows={rows}
       columns={columns}
       defaultKinds={DEFAULT_PROJECT_KINDS}
-      objectiveLabel={metric ? `best ${metric}` : null}
+      objectiveLabel={metric ? label : null}
       defaultSorting={[{ id: 'id', desc: true }]}
       defaultHidden={DEFAULT_HIDDEN}
       empty={
