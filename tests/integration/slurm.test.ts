@@ -174,6 +174,15 @@ describe.skipIf(missing !== null)('trials on Slurm', () => {
     expect(end.startedAt).toBeNull();
   }, 120_000);
 
+  it('a job Slurm refuses at submission never starts, and the trial says why in Slurm\'s words', async () => {
+    const project = scriptProject(`print("never", flush=True)\n`);
+    const t = await startOnSlurm(project, slurm({ memory: `${cluster.memoryMb * 100}M` }));
+    const end = await engine.runner.waitForEnd(t.id);
+    expect(end.status).toBe('failed');
+    expect(end.failureReason).toMatch(/^Slurm refused the job: .*(Memory specification can not be satisfied|Requested node configuration is not available)/);
+    expect(end.startedAt).toBeNull();
+  }, 60_000);
+
   it('outlives the workbench: a new engine re-attaches the running job by its id and follows it to the end', async () => {
     const project = scriptProject(`import time\nfor i in range(40):\n    print(f"step={i} loss={1/(i+1)}", flush=True)\n    time.sleep(0.1)\n`);
     const t = await startOnSlurm(project);
