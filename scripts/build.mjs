@@ -44,6 +44,7 @@ await Promise.all([
       'bench/memory': 'main/bench/memory.ts',
       'bench/readback': 'main/bench/readback.ts',
       'bench/charts': 'main/bench/charts.ts',
+      'bench/gpuCheck': 'main/bench/gpuCheck.ts',
     },
     outdir: 'dist/node',
     outExtension: { '.js': '.cjs' },

@@ -90,7 +90,7 @@ describe('setup wizard: from the example project to launch #0', () => {
     await wb.page.getByTestId('wizard-next').click();
   });
 
-  it('step 4: a real sweep with progress, an out-of-memory under a memory cap, and a recommendation', { timeout: 400_000 }, async () => {
+  it('step 4: a real sweep with progress, repeated runs with their spread, the training set as the ceiling, and a recommendation', { timeout: 400_000 }, async () => {
     await field('sweep-start').fill('12.5');
     await expect(wb.page.locator('[data-field=sweep-start] .field-error').textContent()).resolves.toMatch(/whole number/);
     await expect(wb.page.getByTestId('run-sweep').isDisabled()).resolves.toBe(true);
@@ -100,28 +100,38 @@ describe('setup wizard: from the example project to launch #0', () => {
     await field('sweep-min-seconds').fill('1');
     await field('sweep-cap').fill('1000');
     await field('sweep-budget').fill('600');
+    await field('sweep-max-runs').fill('11');
+    await expect(wb.page.locator('[data-field=sweep-max-runs] .field-error').textContent()).resolves.toMatch(/At most 10 runs/);
+    await field('sweep-max-runs').fill('2');
+    await field('sweep-stall').fill('3');
+    await expect(wb.page.locator('[data-field=sweep-stall] .field-error').textContent()).resolves.toMatch(/At least 5 s/);
+    await field('sweep-stall').fill('120');
     await wb.page.getByTestId('run-sweep').click();
     await wb.page.getByTestId('sweep-progress').waitFor();
     await wb.page.waitForFunction(() => document.querySelectorAll('[data-testid=probe-table] tbody tr[data-outcome=feasible]').length >= 3, undefined, {
       timeout: 120_000,
     });
+    // The ETA counts down between the engine's updates.
+    await expect(wb.page.getByTestId('sweep-progress-text').textContent()).resolves.toMatch(/Batch size \d+, run \d|Waiting/);
     await wb.shot('wizard-4-sweep-running', true);
     await wb.page.locator('[data-testid=sweep][data-status=done]').waitFor({ timeout: 300_000 });
 
-    const oom = wb.page.locator('[data-testid=probe-table] tr[data-outcome=out-of-memory]');
-    await expect(oom.count()).resolves.toBe(1);
-    await expect(oom.textContent()).resolves.toMatch(/out of memory/);
-    const oomSize = Number(await oom.getAttribute('data-probe'));
+    // The example prints "(1500 train / 297 val)": doubling stops at 1024, nothing larger is tried.
+    await expect(wb.page.getByTestId('sweep-training-set').textContent()).resolves.toMatch(/reports 1,?500 training examples/);
     const feasible = await wb.page
       .locator('[data-testid=probe-table] tr[data-outcome=feasible]')
-      .evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.probe)));
-    expect(feasible.slice(0, 5)).toEqual([128, 256, 512, 1024, 2048]);
-    expect(Math.max(...feasible)).toBeLessThan(oomSize);
+      .evaluateAll((trs) => trs.map((tr) => [Number((tr as HTMLElement).dataset.probe), Number((tr as HTMLElement).dataset.runs)]));
+    expect(feasible).toEqual([
+      [128, 2],
+      [256, 2],
+      [512, 2],
+      [1024, 2],
+    ]);
+    await expect(wb.page.locator('[data-testid=probe-spread]').first().textContent()).resolves.toMatch(/±[\d.]+% · 2 runs/);
     const recommended = Number(await wb.page.getByTestId('recommendation').getAttribute('data-recommended'));
-    expect(recommended).toBeGreaterThanOrEqual(256);
-    expect(recommended).toBeLessThan(oomSize);
+    expect([128, 256, 512, 1024]).toContain(recommended);
     recommendedSize = recommended;
-    await expect(wb.page.getByTestId('sweep-chart').getAttribute('data-first-oom')).resolves.toBe(String(oomSize));
+    await expect(wb.page.getByTestId('sweep-chart').getAttribute('data-points')).resolves.toBe('4');
     await expect(wb.page.locator('.wz-note.warn').filter({ hasText: 'Gradient accumulation' }).count()).resolves.toBe(1);
     await shootScreens(wb.page, 'wizard-4-sweep', () => wb.page.getByTestId('probe-table').scrollIntoViewIfNeeded());
     await wb.shot('wizard-4-sweep-light', true);

@@ -81,18 +81,19 @@ describe('setup wizard: a script with only epochs', () => {
     await field('sweep-start').fill('16');
     await field('sweep-max').fill('4096');
     await field('sweep-min-seconds').fill('1');
+    await field('sweep-max-runs').fill('1');
     // The step budget is optional without a step flag (the epochs set it).
     await field('sweep-budget').fill('');
     await expect(wb.page.locator('[data-field=sweep-budget] .field-error').count()).resolves.toBe(0);
     await wb.page.getByTestId('run-sweep').click();
     await wb.page.getByTestId('sweep-progress').waitFor();
-    await expect(wb.page.getByTestId('sweep-progress').textContent()).resolves.toMatch(/ended after \d+ printed steps|Probe 1/);
+    await expect(wb.page.getByTestId('sweep-progress').textContent()).resolves.toMatch(/ended after \d+ printed steps|Waiting for a free slot/);
     await wb.page.locator('[data-testid=sweep][data-status=done]').waitFor({ timeout: 180_000 });
 
     const feasible = await wb.page.locator('[data-testid=probe-table] tr[data-outcome=feasible]').evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.probe)));
     expect(feasible).toEqual([16, 32, 64, 128, 256, 512]);
     await expect(wb.page.locator('[data-testid=probe-table] tr[data-outcome=out-of-memory]').getAttribute('data-probe')).resolves.toBe('1024');
-    await expect(wb.page.locator('[data-testid=probe-table] tr[data-phase=re-measure]').count()).resolves.toBe(0);
+    await expect(wb.page.locator('[data-testid=probe-table] .wz-phase').count()).resolves.toBe(0);
     const recommended = Number(await wb.page.getByTestId('recommendation').getAttribute('data-recommended'));
     expect([128, 256, 512]).toContain(recommended);
     await shot('wizard-nosteps-4-sweep-light');

@@ -7,18 +7,19 @@ import { formatCompact, formatInteger } from '../lib/format';
  * Throughput against batch size on log-log axes. On these axes perfect scaling (throughput
  * proportional to the batch size) is a straight line of slope 1 from the smallest size: where
  * the measured curve bends away from it, doubling the batch stopped doubling throughput.
- * Sizes that ran out of memory are marked where they would have been.
+ * Each run of a size is a faint dot around its median; sizes that ran out of memory are marked
+ * where they would have been.
  */
 export function SweepChart({ sweep }: { sweep: SweepView }) {
   const el = useRef<HTMLDivElement>(null);
   const { measured, recommended, firstOutOfMemory } = sweep.analysis;
   const oomSizes = sweep.probes.filter((p) => p.outcome === 'out-of-memory' && !p.superseded).map((p) => p.batchSize);
-  const key = JSON.stringify([measured.map((m) => [m.batchSize, m.throughput]), recommended, oomSizes]);
+  const key = JSON.stringify([measured.map((m) => [m.batchSize, m.throughput, m.runs]), recommended, oomSizes]);
 
   useEChart(
     el,
     (chart) => {
-      const ys = measured.map((m) => m.throughput);
+      const ys = measured.flatMap((m) => [m.throughput, ...m.runs]);
       const top = ys.length > 0 ? Math.max(...ys) : 1;
       const low = ys.length > 0 ? Math.min(...ys) : 1;
       const oomY = top;
@@ -55,6 +56,15 @@ export function SweepChart({ sweep }: { sweep: SweepView }) {
             lineStyle: { width: 2.4 },
             itemStyle: { color: '#2f6fde' },
             z: 3,
+          },
+          {
+            // Every run of a size (each a fresh process): their spread is the noise the recommendation must beat.
+            name: 'each run',
+            type: 'scatter',
+            data: measured.flatMap((m) => (m.runs.length > 1 ? m.runs.map((r) => [m.batchSize, r]) : [])),
+            symbolSize: 5,
+            itemStyle: { color: '#2f6fde', opacity: 0.45 },
+            z: 2,
           },
           {
             name: 'recommended',
