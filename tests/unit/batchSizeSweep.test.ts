@@ -151,6 +151,18 @@ describe('steady-state throughput from step timestamps', () => {
     expect(steadyState(two, 64, { warmupSteps: 5, timedSteps: 25 }, [25])!.timePerStep).toBeCloseTo(0.1, 12);
   });
 
+  it('joins steps read in one burst with the interval after it, so their time is not lost', () => {
+    // 1 ms steps reported every step; steps 10–14 read in one burst at the time of step 14.
+    const pts: StepTime[] = [];
+    for (let s = 5; s <= 65; s++) pts.push({ step: s, time: 5 + (s - 5) * 0.001 });
+    for (const p of pts) if (p.step >= 10 && p.step < 14) p.time = 5 + 9 * 0.001 + 0.0000001 * p.step;
+    const m = steadyState(pts, 100, { warmupSteps: 5, timedSteps: 60 })!;
+    expect(m.timePerStep).toBeCloseTo(0.001, 6);
+    // Steps printed all in one millisecond still time: nothing is left with zero seconds.
+    const burst = [{ step: 5, time: 1 }, { step: 10, time: 1.0 }, { step: 15, time: 1.0 }, { step: 20, time: 1.0 }, { step: 25, time: 1.02 }];
+    expect(steadyState(burst, 100, { warmupSteps: 5, timedSteps: 20 })!.timePerStep).toBeCloseTo(0.001, 9);
+  });
+
   it('finds the evaluation steps from the metrics printed at each step', () => {
     const byStep = new Map<number, number[]>();
     for (let s = 5; s <= 100; s += 5) byStep.set(s, s % 50 === 0 ? [1, 2, 3] : [1]);

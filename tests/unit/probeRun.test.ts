@@ -44,6 +44,13 @@ describe('planNextProbe', () => {
     expect(capped).toMatchObject({ kind: 'probe', batchSize: 128 });
   });
 
+  it('runs a size that fitted but could not be timed again with ten times the steps, at most twice', () => {
+    const untimed: RunProbe = { batchSize: 64, phase: 'doubling', timedSteps: 20, outcome: 'feasible', measurement: null };
+    expect(planNextProbe(settings, [untimed])).toEqual({ kind: 'probe', batchSize: 64, phase: 're-measure', timedSteps: 200, steps: 205 });
+    const twice = [untimed, { ...untimed, phase: 're-measure', timedSteps: 200 }, { ...untimed, phase: 're-measure', timedSteps: 2000 }];
+    expect(planNextProbe(settings, twice)).toMatchObject({ kind: 'probe', batchSize: 128 });
+  });
+
   it('gives a larger size as many steps as the smaller size needed for the minimum time, never fewer than configured', () => {
     const next = planNextProbe(settings, [fits(64, 0.5)]);
     expect(next).toMatchObject({ kind: 'probe', batchSize: 128, timedSteps: 20 });

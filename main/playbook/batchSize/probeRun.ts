@@ -149,6 +149,14 @@ export function planNextProbe(settings: ProbeRunSettings, probes: readonly RunPr
   const sizes = sizeRuns(probes);
   const measured = sizes.filter((g) => g.outcome === 'feasible' && g.measurement !== null);
   if (settings.minTimedSeconds > 0 && settings.maxStepsFlag !== null) {
+    // A size that fitted but could not be timed at all (its few steps read in one burst on a busy
+    // machine) is run again with ten times the steps, like one timed too briefly.
+    for (const g of sizes.filter((x) => x.outcome === 'feasible' && x.measurement === null)) {
+      const first = g.runs[0]!;
+      const remeasures = probes.filter((q) => q.batchSize === g.batchSize && q.phase !== REPEAT_PHASE).length - 1;
+      const timed = Math.min(first.timedSteps * 10, settings.timedSteps * MAX_STEP_FACTOR);
+      if (remeasures < MAX_REMEASURES && timed > first.timedSteps) return { kind: 'probe', batchSize: g.batchSize, phase: 're-measure', timedSteps: timed, steps: settings.warmupSteps + timed };
+    }
     for (const g of measured) {
       const first = g.runs[0]!;
       const m = first.measurement;

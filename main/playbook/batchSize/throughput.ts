@@ -75,6 +75,12 @@ export function median(xs: readonly number[]): number {
 export const OUTLIER_Z = 3.5;
 
 /**
+ * Report intervals are joined until they last at least 10 ms: ten ticks of the millisecond print
+ * times, so a chunk's time per step is known to about 10%, and lines read in one burst share a chunk.
+ */
+export const MIN_CHUNK_SECONDS = 0.01;
+
+/**
  * The spread the outlier test assumes at least, as a fraction of the median: step times are
  * printed with millisecond resolution, so intervals of a few milliseconds often share one value
  * (MAD 0) and a single tick more would otherwise count as an outlier.
@@ -102,7 +108,8 @@ export function evaluationSteps(metricsByStep: ReadonlyMap<number, readonly numb
  * to measure, not as infeasible).
  *
  * The window starts at the first report at or after `warmupSteps` and runs to the last report.
- * Each interval between consecutive reports gives a time per step. Left out are
+ * Each interval between consecutive reports (joined into chunks of at least MIN_CHUNK_SECONDS)
+ * gives a time per step. Left out are
  * - the intervals on either side of an evaluation step (`evalSteps`): an evaluation runs after
  *   its step's training and before the next report, and whether the script prints it before or
  *   after its training line varies, so both neighbours may hold it. A window of as many steps
@@ -131,18 +138,32 @@ export function steadyState(points: readonly StepTime[], batchSize: number, opti
   if (!(last.time - first.time > 0)) return null;
 
   const evals = evalSteps.filter((e) => e >= first.step && e <= last.step);
+  // Consecutive report intervals are joined into chunks of at least MIN_CHUNK_SECONDS: on a busy
+  // machine the lines of several steps can be read in one burst (the same millisecond), so one
+  // interval reads zero and the next holds all their time; a chunk keeps them together. An
+  // interval with an evaluation pass ends the chunk before it and is left out.
   const intervals: { steps: number; seconds: number; perStep: number }[] = [];
   let evalExcluded = 0;
+  let chunkSteps = 0;
+  let chunkSeconds = 0;
+  const close = () => {
+    if (chunkSteps > 0 && chunkSeconds > 0) intervals.push({ steps: chunkSteps, seconds: chunkSeconds, perStep: chunkSeconds / chunkSteps });
+    chunkSteps = 0;
+    chunkSeconds = 0;
+  };
   for (let i = 1; i < window.length; i++) {
     const a = window[i - 1]!;
     const b = window[i]!;
-    const steps = b.step - a.step;
     if (evals.some((e) => e >= a.step && e <= b.step)) {
-      evalExcluded += steps;
+      evalExcluded += b.step - a.step;
+      close();
       continue;
     }
-    intervals.push({ steps, seconds: b.time - a.time, perStep: (b.time - a.time) / steps });
+    chunkSteps += b.step - a.step;
+    chunkSeconds += b.time - a.time;
+    if (chunkSeconds >= MIN_CHUNK_SECONDS) close();
   }
+  close();
   if (intervals.length === 0) return null;
   const centre = median(intervals.map((x) => x.perStep));
   const mad = Math.max(median(intervals.map((x) => Math.abs(x.perStep - centre))), MIN_RELATIVE_MAD * centre);
