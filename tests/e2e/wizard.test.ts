@@ -112,7 +112,7 @@ describe('setup wizard: from the example project to launch #0', () => {
       timeout: 120_000,
     });
     // The ETA counts down between the engine's updates.
-    await expect(wb.page.getByTestId('sweep-progress-text').textContent()).resolves.toMatch(/Batch size \d+, run \d|Waiting/);
+    await expect(wb.page.getByTestId('sweep-progress-text').textContent()).resolves.toMatch(/Batch size [\d,]+, run \d|Waiting/);
     await wb.shot('wizard-4-sweep-running', true);
     await wb.page.locator('[data-testid=sweep][data-status=done]').waitFor({ timeout: 300_000 });
 
