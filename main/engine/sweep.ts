@@ -473,7 +473,7 @@ export class SweepService {
         return;
       case 'reached-training-set': {
         const ts = this.trainingSetOf(probes);
-        this.deps.sweeps.end(id, 'done', reason, `Every size up to the training set's ${ts ? formatInteger(ts.examples) : ''} examples fitted (the script prints “${ts?.evidence ?? ''}”); a larger batch would repeat examples within a step, so none was tried.`);
+        this.deps.sweeps.end(id, 'done', reason, `Every size up to the training set's ${ts ? formatInteger(ts.examples) : ''} examples fitted; no larger one was tried, since a larger batch would repeat examples within a step (the script prints “${ts?.evidence ?? ''}”).`);
         return;
       }
       case 'out-of-memory-found':

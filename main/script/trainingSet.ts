@@ -59,5 +59,6 @@ export function findTrainingSetSize(text: string): TrainingSetSize | null {
 
 function found(m: RegExpExecArray): TrainingSetSize | null {
   const examples = toInt(m[1]!);
-  return Number.isSafeInteger(examples) && examples > 0 ? { examples, evidence: m[0].trim() } : null;
+  // "(1500 train" reads better quoted without the parenthesis it opens.
+  return Number.isSafeInteger(examples) && examples > 0 ? { examples, evidence: m[0].trim().replace(/^\(/, '') } : null;
 }

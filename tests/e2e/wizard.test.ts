@@ -1,7 +1,7 @@
 /**
  * The setup wizard in Chromium against browser mode, on the digits example: from an empty
- * workspace to launch #0, with a real batch-size sweep (and a real out-of-memory under a
- * memory cap), the recommendation, and the saved baseline surviving a reload.
+ * workspace to launch #0, with a real batch-size sweep (repeated runs, the training set's 1,500
+ * examples as its ceiling), the recommendation, and the saved baseline surviving a reload.
  */
 import { describe, expect, it } from 'vitest';
 import { useWorkbench } from '../helpers/workbench';

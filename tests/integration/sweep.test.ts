@@ -60,7 +60,7 @@ describe('batch-size sweep on the digits example', () => {
     expect(done.status).toBe('done');
     // The example prints "(1500 train / 297 val)": 2048 would repeat examples within a step.
     expect(done.endReason).toBe('reached-training-set');
-    expect(done.trainingSet).toEqual({ examples: 1500, evidence: '(1500 train' });
+    expect(done.trainingSet).toEqual({ examples: 1500, evidence: '1500 train' });
     expect(done.message).toMatch(/up to the training set's 1,500 examples/);
     const current = done.probes.filter((p) => !p.superseded);
     expect(current.map((p) => p.batchSize)).toEqual([128, 256, 512, 1024]);

@@ -7,7 +7,7 @@ const corpus = (name: string) => readFileSync(join(__dirname, '../fixtures/outpu
 
 describe('the training set size a script prints', () => {
   it('reads the digits example (1500 train / 297 val)', () => {
-    expect(findTrainingSetSize('Training a 2x128 MLP on digits (1500 train / 297 val) on cpu, adam lr=0.003 batch_size=64')).toEqual({ examples: 1500, evidence: '(1500 train' });
+    expect(findTrainingSetSize('Training a 2x128 MLP on digits (1500 train / 297 val) on cpu, adam lr=0.003 batch_size=64')).toEqual({ examples: 1500, evidence: '1500 train' });
   });
 
   it("reads Hugging Face's Trainer from its training banner, not the evaluation one", () => {

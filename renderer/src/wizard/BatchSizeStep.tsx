@@ -224,10 +224,10 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
             <table className="table wz-table wz-probes" data-testid="probe-table">
               <thead>
                 <tr>
-                  <th style={{ width: 110 }}>Batch size</th>
-                  <th style={{ width: 110 }}>Result</th>
-                  <th>Examples/s</th>
-                  <th title="Fastest − slowest run over their median, halved: the noise the recommendation must beat">Spread</th>
+                  <th style={{ width: 96 }}>Batch size</th>
+                  <th style={{ width: 96 }}>Result</th>
+                  <th className="num">Examples/s</th>
+                  <th className="num" title="Half the range of the runs (fastest − slowest) over their median: the noise a larger size must beat">Spread</th>
                   <th>ms/step</th>
                   {showBudget && <th>{`${formatInteger(sweep.settings.stepBudget!)} steps`}</th>}
                 </tr>
@@ -246,8 +246,8 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
                       <td className="num">
                         <b>{formatInteger(row.batchSize)}</b>
                         {row.probes.some((p) => p.phase === 're-measure') && (
-                          <span className="wz-tag wz-phase" title="Run again with more steps: the first timing lasted less than half of “Time each probe at least”, too short to trust. It replaces the first run.">
-                            re-measured
+                          <span className="wz-phase" aria-label="re-measured" title="Re-measured with more steps: the first timing lasted less than half of “Time each probe at least” (or could not be timed), too short to trust. The new runs replace it.">
+                            ↻
                           </span>
                         )}
                       </td>
@@ -259,13 +259,18 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
                         ) : (
                           <span className={`wz-tag ${outcome === 'feasible' ? 'ok' : 'bad'}`} title={bad?.reason ?? ''}>{OUTCOME_LABEL[outcome]}</span>
                         )}
+                        {m && m.runs.length > 1 && <div className="subtle small wz-runs">{m.runs.length} runs</div>}
                       </td>
                       {m && !bad ? (
                         <>
                           <td className="num">{formatInteger(m.throughput)}</td>
                           <td className="num" data-testid="probe-spread" title={`Runs: ${m.runs.map((r) => formatInteger(r)).join(', ')} examples/s${m.machine ? ` · load average ${formatNumber(m.machine.loadAverage, { digits: 2 })} on ${m.machine.cores} cores` : ''}`}>
-                            {m.runs.length > 1 ? `±${formatPercent(m.spread / 2, 2)} · ${m.runs.length} runs` : '1 run'}
-                            {busy && <span className="wz-tag warn wz-busy" title="The machine was busy during this size's runs">busy</span>}
+                            {m.runs.length > 1 ? `±${formatPercent(m.spread / 2, 2)}` : '—'}
+                            {busy && (
+                              <span className="wz-tag warn wz-busy" title={`The machine was busy during this size's runs (load average ${formatNumber(m.machine!.loadAverage, { digits: 2 })} on ${m.machine!.cores} cores): its throughput reads low by a varying amount`}>
+                                busy
+                              </span>
+                            )}
                           </td>
                           <td className="num">{formatNumber(m.timePerStep * 1000)}</td>
                           {showBudget && <td className="num">{w ? (w.seconds < 10 ? formatNumber(w.seconds, { digits: 2, unit: 's' }) : formatDuration(w.seconds * 1000)) : '—'}</td>}
@@ -279,7 +284,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
               </tbody>
             </table>
           </div>
-          {sweep.trainingSet && (
+          {sweep.trainingSet && sweep.endReason !== 'reached-training-set' && (
             <p className="subtle small" data-testid="sweep-training-set">
               The script reports {formatInteger(sweep.trainingSet.examples)} training examples (“{sweep.trainingSet.evidence}”): no batch size above that is tried or recommended.
             </p>
