@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Engine } from '../engine/engine';
 import { GPU_MEMORY_METRIC, GPU_UTILIZATION_METRIC } from '../engine/gpuSampler';
 import type { SweepView } from '../../preload/contract-wizard';
+import type { Trial } from '../../preload/contract';
 import { machine, median } from './common';
 
 const PYTHON = process.env.GPU_CHECK_PYTHON ?? 'python3';
@@ -37,7 +38,9 @@ async function example(engine: Engine): Promise<number> {
     objectiveMetric: 'val_error',
     objectiveGoal: 'minimize',
   });
-  const t = engine.runner.start(project);
+  // As a Run from the UI: through the queue, which gives it a GPU slot (CUDA_VISIBLE_DEVICES) and samples that GPU.
+  const t = (await engine.invoke('trials.start', { projectId: project.id })) as Trial;
+  while (engine.trials.get(t.id)!.status === 'queued') await new Promise((r) => setTimeout(r, 200));
   const done = await engine.runner.waitForEnd(t.id);
   if (done.status !== 'succeeded') fail(`the digits example did not succeed on the GPU (${done.status}: ${done.failureReason ?? 'no reason recorded'})`);
   if (done.gpu === null) fail('the digits example ran without a GPU assigned (CUDA_VISIBLE_DEVICES unset): the scheduler found no GPU slot');
