@@ -117,7 +117,7 @@ describe('setup wizard: from the example project to launch #0', () => {
     await wb.page.locator('[data-testid=sweep][data-status=done]').waitFor({ timeout: 300_000 });
 
     // The example prints "(1500 train / 297 val)": doubling stops at 1024, nothing larger is tried.
-    await expect(wb.page.getByTestId('sweep').locator('.wz-note.info').first().textContent()).resolves.toMatch(/Every size up to the training set's 1500 examples fitted; no larger one was tried/);
+    await expect(wb.page.getByTestId('sweep').locator('.wz-note.info').first().textContent()).resolves.toMatch(/Every size up to the training set's 1,500 examples fitted; no larger one was tried/);
     const feasible = await wb.page
       .locator('[data-testid=probe-table] tr[data-outcome=feasible]')
       .evaluateAll((trs) => trs.map((tr) => [Number((tr as HTMLElement).dataset.probe), Number((tr as HTMLElement).dataset.runs)]));
