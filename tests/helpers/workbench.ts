@@ -77,22 +77,25 @@ export function useWorkbench(env: Record<string, string> = {}): Workbench {
   };
 }
 
-/** The same view in both themes and both sizes (1280x720, 1920x1080); the theme is the app's own setting (localStorage). */
+/** The same view in both themes and both sizes (1280x720, 1920x1080), switched with the app's own theme button. */
 export async function themedShots(wb: Workbench, name: string, locator: string): Promise<void> {
+  // Through the app's own theme button, not the attribute alone: charts take their theme when
+  // they are created, and only the store's change redraws them (a light chart on a dark page
+  // showed white grid lines and outlined labels).
+  const toggle = wb.page.getByTitle('Switch theme');
+  const current = async () => ((await toggle.textContent())?.includes('Light') ? 'dark' : 'light');
   for (const theme of ['light', 'dark'] as const) {
-    await wb.page.evaluate((t) => localStorage.setItem('tunebench.theme', t), theme);
-    await wb.page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+    if ((await current()) !== theme) await toggle.click();
     for (const [width, height] of [
       [1280, 720],
       [1920, 1080],
     ] as const) {
       await wb.page.setViewportSize({ width, height });
       await wb.page.locator(locator).scrollIntoViewIfNeeded();
-      await wb.page.waitForTimeout(400);
+      await wb.page.waitForTimeout(500);
       await wb.shot(`${name}-${width}-${theme}`);
     }
   }
-  await wb.page.evaluate(() => localStorage.setItem('tunebench.theme', 'light'));
-  await wb.page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
+  if ((await current()) !== 'light') await toggle.click();
   await wb.page.setViewportSize({ width: 1400, height: 1000 });
 }
