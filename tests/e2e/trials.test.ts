@@ -261,6 +261,16 @@ describe('trials you can find and compare', () => {
     expect(t.tags).not.toContain('fav');
   });
 
+  it('renames the other runs live when a new run differs in one more hyperparameter', async () => {
+    await go(`#/project/${projectId}/runs`);
+    await table().waitFor();
+    const project = (await api<{ id: number; hyperparameters: Record<string, unknown> }[]>('projects.list', {})).find((p) => p.id === projectId)!;
+    await api('trials.start', { projectId, hyperparameters: { ...project.hyperparameters, ...SHORT, lr: 0.01, optimizer: 'adam', width: 64 } });
+    // No reload: the runs' names gain what now sets them apart.
+    await table().getByText('adam · lr=0.01 · width=64', { exact: true }).waitFor();
+    await table().getByText('adam · lr=0.01 · no width', { exact: true }).waitFor();
+  });
+
   it('says why a comparison cannot be shown', async () => {
     await go('#/compare/99998,99999');
     await expect(wb.page.getByTestId('compare-error').textContent()).resolves.toMatch(/trial 99998 does not exist/);

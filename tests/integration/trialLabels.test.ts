@@ -67,5 +67,6 @@ describe('names, tags, notes and comparison through the contract', () => {
     ]);
     await expect(engine.invoke('trials.compare', { ids: [a.id] })).rejects.toThrow(/at least two trials/);
     await expect(engine.invoke('trials.compare', { ids: [a.id, a.id] })).rejects.toThrow(/each trial once/);
+    await expect(engine.invoke('trials.compare', { ids: [1, 2, 3, 4, 5, 6, 7, 8, 9] })).rejects.toThrow(/at most 8 trials at once: unselect some/);
   });
 });

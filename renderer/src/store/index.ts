@@ -85,6 +85,10 @@ const projectsSlice: StateCreator<State, [], [], ProjectsSlice> = (set, get) => 
   },
 });
 
+/** How long a burst of new trials may last before the list is read again for their groups' names. */
+const RENAME_RELOAD_MS = 400;
+const renameReloads = new Map<number, ReturnType<typeof setTimeout>>();
+
 const trialsSlice: StateCreator<State, [], [], TrialsSlice> = (set, get) => ({
   trials: {},
   async loadTrials(projectId) {
@@ -92,12 +96,27 @@ const trialsSlice: StateCreator<State, [], [], TrialsSlice> = (set, get) => ({
     set({ trials: { ...get().trials, [projectId]: list } });
   },
   upsertTrial(t) {
-    const list = get().trials[t.projectId] ?? [];
-    const next = list.some((x) => x.id === t.id) ? list.map((x) => (x.id === t.id ? t : x)) : [t, ...list];
+    const loaded = get().trials[t.projectId];
+    const list = loaded ?? [];
+    const known = list.some((x) => x.id === t.id);
+    const next = known ? list.map((x) => (x.id === t.id ? t : x)) : [t, ...list];
     set({ trials: { ...get().trials, [t.projectId]: next } });
+    // A new trial can change the generated names of the others in its group (a hyperparameter
+    // that now differs): read the list again, once for a burst (a study queues its whole design).
+    if (!known && loaded !== undefined) {
+      clearTimeout(renameReloads.get(t.projectId));
+      renameReloads.set(
+        t.projectId,
+        setTimeout(() => void get().loadTrials(t.projectId), RENAME_RELOAD_MS),
+      );
+    }
   },
   async startTrial(projectId, hyperparameters, executor) {
-    const t = await api.invoke('trials.start', { projectId, ...(hyperparameters ? { hyperparameters } : {}), ...(executor && executor.kind !== 'local' ? { executor } : {}) });
+    const t = await api.invoke('trials.start', {
+      projectId,
+      ...(hyperparameters ? { hyperparameters } : {}),
+      ...(executor && executor.kind !== 'local' ? { executor } : {}),
+    });
     get().upsertTrial(t);
     return t;
   },
