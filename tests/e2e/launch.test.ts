@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
 import { ROOT, startServe, type Served } from '../helpers/serve';
+import { shootScreens } from '../helpers/screens';
 
 const SHOTS = join(ROOT, 'test-results');
 let served: Served;
@@ -68,12 +69,16 @@ describe('a launch decided on evidence, in the browser', () => {
     await expect(changed.first().getAttribute('data-name')).resolves.toBe('lr');
     await expect(changed.first().textContent()).resolves.toMatch(/0\.003.*0\.01/);
     await expect(page.getByTestId('comparison-note').textContent()).resolves.toMatch(/No seed reruns yet/);
+    // Before any rerun, the seed chart says why it is empty instead of drawing bare axes.
+    await expect(page.getByTestId('seed-distribution-empty').textContent()).resolves.toMatch(/No seed rerun has finished yet/);
+    await shootScreens(page, 'launch-before-seeds', () => page.getByTestId('seed-distribution-empty').scrollIntoViewIfNeeded());
   });
 
   it('runs seeds of both, then shows the statistics with their interval and reading', async () => {
     await page.locator('[data-field=seeds]').fill('3');
     await page.getByTestId('run-seeds').click();
     await page.getByTestId('launch-stats').waitFor({ timeout: 240_000 });
+    await expect(page.getByTestId('seed-distribution-empty').count()).resolves.toBe(0);
     // Wait for every seed to finish (the statistics first appear after one per side).
     await page.waitForFunction(
       () =>

@@ -82,6 +82,14 @@ describe('study views: parallel coordinates, optimization history, the next stud
     await expect(tableRows()).resolves.toBe(n);
     await wb.page.getByTestId('clear-brush').click();
     await expect(tableRows()).resolves.toBe(16);
+    // A click on a line opens its trial: just right of the first axis, where the lines of the
+    // upper category (adam) leave it together.
+    const first = box.x + 56;
+    await wb.page.mouse.click(first + 14, top + 0.25 * (bottom - top) + 3);
+    await wb.page.waitForFunction(() => /^#\/trial\/\d+$/.test(location.hash));
+    await wb.page.getByTestId('terminal').waitFor();
+    await wb.page.goBack();
+    await wb.page.locator('[data-testid=parallel-coordinates][data-trials="16"] canvas').waitFor();
   });
 
   it('drafts the next study: lr widened above its edge, the question carried over, all editable before it runs', async () => {

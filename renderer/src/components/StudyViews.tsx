@@ -93,19 +93,27 @@ function brushed(chart: EChartsInstance, trialIds: readonly number[]): number[] 
 /**
  * Parallel coordinates of a study: one axis per hyperparameter and the objective, one line per
  * feasible trial, coloured by the objective. Dragging along an axis brushes a range; the trials
- * inside every brushed range are reported with `onSelect` (null when the brush is cleared).
+ * inside every brushed range are reported with `onSelect` (null when the brush is cleared); a
+ * click on a line opens its trial.
  */
-function ParallelCoordinates({ data, goal, onSelect }: { data: ParallelData; goal: Goal; onSelect: (ids: number[] | null) => void }) {
+function ParallelCoordinates({ data, goal, onSelect, onOpen }: { data: ParallelData; goal: Goal; onSelect: (ids: number[] | null) => void; onOpen: (id: number) => void }) {
   const el = useRef<HTMLDivElement>(null);
   const dark = useStore((s) => s.theme) === 'dark';
   const option = useMemo(() => parallelOption(data, goal, dark), [data, goal, dark]);
   const select = useRef(onSelect);
   select.current = onSelect;
+  const open = useRef(onOpen);
+  open.current = onOpen;
   useEChart(
     el,
     (chart) => {
       chart.setOption({ backgroundColor: 'transparent', animation: false, ...option });
       chart.on('axisareaselected', () => select.current(brushed(chart, data.trialIds)));
+      // A click on a line opens its trial.
+      chart.on('click', (p) => {
+        const id = typeof p.dataIndex === 'number' ? data.trialIds[p.dataIndex] : undefined;
+        if (id !== undefined) open.current(id);
+      });
       // A new chart (new data or theme) starts unbrushed.
       select.current(null);
     },
@@ -209,7 +217,7 @@ export function StudyViews({
               {finished === 0 ? 'No trial has finished yet: each finished trial becomes one line across the axes.' : `None of the ${formatInteger(finished)} finished trials is feasible (each failed, diverged or never reported ${objective}): there is no line to draw.`}
             </p>
           ) : (
-            <ParallelCoordinates data={parallel!} goal={goal} onSelect={onSelect} />
+            <ParallelCoordinates data={parallel!} goal={goal} onSelect={onSelect} onOpen={openTrial} />
           )}
         </figure>
         <figure className="chart" data-testid="optimization-history" data-trials={finished}>

@@ -98,13 +98,21 @@ export function SeedDistribution({ metric, candidate, incumbent }: { metric: str
     };
   }, [candidate, incumbent, theme, metric]);
 
+  // Nothing finished on either side: say so rather than draw two empty strips.
+  const done = (runs: SeedRun[]) => runs.some((r) => r.status === 'succeeded' && r.objective !== null && Number.isFinite(r.objective));
+  const empty = !done(candidate) && !done(incumbent);
   return (
     <figure className="chart" data-testid="seed-distribution">
       <figcaption>
         <span className="chart-title">{metric} per seed</span>
         <span className="chart-count">bar: mean ± 1 sd</span>
       </figcaption>
-      <div className="chart-canvas" ref={el} data-points="0" />
+      {empty && (
+        <p className="chart-empty" style={{ minHeight: 240 }} data-testid="seed-distribution-empty">
+          No seed rerun has finished yet: run seeds of both configurations above, and each finished rerun becomes a dot here.
+        </p>
+      )}
+      <div className="chart-canvas" ref={el} data-points="0" hidden={empty} />
     </figure>
   );
 }
