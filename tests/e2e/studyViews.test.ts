@@ -62,7 +62,7 @@ describe('study views: parallel coordinates, optimization history, the next stud
   it('draws parallel coordinates; brushing an axis filters the trial table, and clearing shows all', async () => {
     const fig = wb.page.locator('[data-testid=parallel-coordinates][data-trials="16"]');
     await fig.locator('canvas').waitFor({ timeout: 30_000 });
-    await expect(tableRows()).resolves.toBe(16);
+    await expect.poll(() => tableRows(), { timeout: 5000 }).toBe(16);
     await fig.scrollIntoViewIfNeeded();
     await shootScreens(wb.page, 'study-views', () => fig.scrollIntoViewIfNeeded());
     // Brush the lower half of the objective's axis (the last one, at the grid's right edge).
@@ -79,9 +79,9 @@ describe('study views: parallel coordinates, optimization history, the next stud
     const n = Number(/the (\d+) trials/.exec((await filter.textContent())!)![1]);
     expect(n).toBeGreaterThan(0);
     expect(n).toBeLessThan(16);
-    await expect(tableRows()).resolves.toBe(n);
+    await expect.poll(() => tableRows(), { timeout: 5000 }).toBe(n);
     await wb.page.getByTestId('clear-brush').click();
-    await expect(tableRows()).resolves.toBe(16);
+    await expect.poll(() => tableRows(), { timeout: 5000 }).toBe(16);
     // A click on a line opens its trial: just right of the first axis, where the lines of the
     // upper category (adam) leave it together.
     const first = box.x + 56;
