@@ -248,14 +248,15 @@ class SlurmProcess implements TrialProcess {
   async verdict(exit: ExitRecord | null): Promise<ExecutorVerdict | null> {
     if (!this.jobId) return null;
     const deadline = Date.now() + FINAL_WAIT_MS;
-    let s: JobState | null = null;
+    let s: JobState | null | undefined;
     for (;;) {
       s = await this.queue.final(this.jobId);
-      if ((s && !LIVE_STATES.has(s.state)) || Date.now() > deadline) break;
+      // Unknown to Slurm (forgotten after MinJobAge, no accounting) will not change: the exit record tells all there is.
+      if (s === null || (s && !LIVE_STATES.has(s.state)) || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     if (s) this.place(s);
-    return slurmVerdict({ job: s, jobId: this.jobId, exit, stoppedHere: this.stopRequested, config: this.config, outputLines: this.outputLines() });
+    return slurmVerdict({ job: s ?? null, jobId: this.jobId, exit, stoppedHere: this.stopRequested, config: this.config, outputLines: this.outputLines() });
   }
 
   /** What Slurm itself wrote for the job (slurm-JOBID.out: slurmstepd's cancel, time-limit and out-of-memory messages). */

@@ -39,7 +39,12 @@ export class SlurmQueue {
       const listed = parseSqueue(r.stdout);
       for (const id of ids) {
         let s = listed.get(id) ?? null;
-        if (!s || !LIVE_STATES.has(s.state)) s = (await this.final(id)) ?? s;
+        if (!s || !LIVE_STATES.has(s.state)) {
+          const f = await this.final(id);
+          // No answer about a job squeue does not list: nothing is concluded from silence.
+          if (f === undefined && !s) continue;
+          s = f ?? s;
+        }
         for (const cb of this.watched.get(id) ?? []) cb(s);
       }
     } finally {
@@ -47,17 +52,23 @@ export class SlurmQueue {
     }
   }
 
-  /** The state of a job that has left the queue, with its exit code: scontrol while the controller remembers it, then sacct. */
-  async final(jobId: string): Promise<JobState | null> {
+  /**
+   * The state of a job that has left the queue, with its exit code: scontrol while the controller
+   * remembers it, then sacct. Null when Slurm has said it does not know the job (forgotten after
+   * MinJobAge, and no accounting); undefined when it did not answer (try again).
+   */
+  async final(jobId: string): Promise<JobState | null | undefined> {
     if (this.finals.has(jobId)) return this.finals.get(jobId)!;
     const sc = await runSlurm('scontrol', ['-o', 'show', 'job', jobId]);
     let s = sc.code === 0 ? parseScontrolJob(sc.stdout) : null;
+    const forgotten = sc.code !== 0 && /Invalid job id/i.test(sc.stderr + sc.stdout);
     if (!s) {
       const sa = await runSlurm('sacct', ['-n', '-P', '-X', '-j', jobId, '-o', 'JobID,State,ExitCode,NodeList,Timelimit']);
       s = sa.code === 0 ? parseSacct(sa.stdout, jobId) : null;
     }
+    if (!s) return forgotten ? null : undefined;
     // Only an ended job's state is final (scontrol also answers for a running one).
-    if (s && !LIVE_STATES.has(s.state)) this.finals.set(jobId, s);
+    if (!LIVE_STATES.has(s.state)) this.finals.set(jobId, s);
     return s;
   }
 
