@@ -34,7 +34,7 @@ const remotePath = (what: string, example: string) =>
     .min(1, `give ${what}, e.g. ${example}`)
     .max(4096)
     .superRefine(noControlCharacters(what))
-    .refine((s) => s.startsWith('/'), `${what} is an absolute path on the host, e.g. ${example} (~ is not expanded: Tunebench runs no shell there)`);
+    .refine((s) => s.startsWith('/'), `${what} must be an absolute path, e.g. ${example} (~ is not expanded: Tunebench runs no shell there)`);
 
 export const sshHostInput = z.object({
   host: destination,

@@ -72,7 +72,7 @@ export function SshHostsCard() {
         small trial host there) and the project’s code in the folder below.
       </p>
       {hosts && hosts.length > 0 && (
-        <table className="table">
+        <table className="table" style={{ marginTop: 12 }}>
           <thead>
             <tr>
               <th>Host</th>
