@@ -70,6 +70,7 @@ describe.skipIf(missing !== null)('a study on Slurm, chosen in the UI', () => {
     await runOn.waitFor();
     await runOn.locator('[data-field=executor]').selectOption('slurm');
     await runOn.locator('[data-field=slurm-cpus]').fill(String(cluster.cpus * 16));
+    await themedShots(wb, 'slurm-run-on', '[data-testid=run-on]');
     await wb.page.getByTestId('run').click();
     const banner = wb.page.getByTestId('pending-reason');
     await banner.waitFor({ timeout: 30_000 });

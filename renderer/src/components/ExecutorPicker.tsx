@@ -57,7 +57,7 @@ export function ExecutorPicker({ value, onChange, compact = false }: { value: Ex
               {hostLabel(h)}
             </option>
           ))}
-          <option value="slurm">Slurm (sbatch from this machine)</option>
+          <option value="slurm">Slurm</option>
         </select>
       </label>
       {value.kind === 'ssh' && gpus > 0 && (
@@ -68,7 +68,7 @@ export function ExecutorPicker({ value, onChange, compact = false }: { value: Ex
           <label className="field">
             <span className="field-label">Submit with</span>
             <select value={value.mode ?? 'batch'} onChange={(e) => onChange({ ...value, mode: e.target.value as 'batch' | 'interactive' })} data-field="slurm-mode">
-              <option value="batch">sbatch (a batch job)</option>
+              <option value="batch">sbatch</option>
               <option value="interactive">srun (interactive)</option>
             </select>
           </label>
