@@ -9,7 +9,7 @@
  */
 import type { SteadyState } from './throughput';
 import { describeLoad, machineBusy, type MachineLoad } from './machine';
-import { formatInteger, formatNumber } from '../../../preload/format';
+import { formatInteger, formatNumber, formatPercent } from '../../../preload/format';
 
 /** A probe as the analysis sees it: its size and outcome, and the measurement when it fitted. */
 export type ProbeResult =
@@ -381,14 +381,18 @@ function explainRecommendation(measured: readonly MeasuredSize[], recommended: n
   const parts = [`Batch size ${formatInteger(recommended)}: ${fmt(rec.throughput)} examples/s${noise}.`];
   const smaller = measured.filter((m) => m.safe && m.batchSize < recommended);
   const noiseAll = sweepNoise(measured.filter((m) => m.safe));
+  const repeated = measured.some((m) => m.runs.length > 1);
+  const minGain = `${Math.round((MIN_GAIN_PER_DOUBLING - 1) * 100)}% per doubling`;
   if (smaller.length > 0)
     parts.push(
-      `It is the largest size faster than the size chosen before it by more than the noise (its slowest run beat the other's fastest, and the medians stay apart by the sweep's typical ±${(noiseAll * 100).toFixed(1)}%) and by at least ${Math.round((MIN_GAIN_PER_DOUBLING - 1) * 100)}% per doubling.`,
+      repeated
+        ? `It is the largest size faster than the size chosen before it by more than the noise (its slowest run beat the other's fastest, and the medians stay apart by the sweep's typical ±${formatPercent(noiseAll, 2)}) and by at least ${minGain}.`
+        : `It is the largest size faster than the size chosen before it by at least ${minGain}; each size ran once, so the noise was not measured (allow more runs per size to measure it).`,
     );
   if (safeLarger.length > 0) {
     const best = safeLarger.reduce((a, b) => (b.throughput > a.throughput ? b : a));
     parts.push(
-      `Larger sizes up to ${formatInteger(Math.max(...safeLarger.map((m) => m.batchSize)))} fit but were not faster beyond the noise and ${Math.round((MIN_GAIN_PER_DOUBLING - 1) * 100)}% per doubling (best: ${fmt(best.throughput)} examples/s at ${formatInteger(best.batchSize)}), not worth re-tuning for.`,
+      `Larger sizes up to ${formatInteger(Math.max(...safeLarger.map((m) => m.batchSize)))} fit but were not faster ${repeated ? 'beyond the noise and ' : ''}by ${minGain} (best: ${fmt(best.throughput)} examples/s at ${formatInteger(best.batchSize)}), not worth re-tuning for.`,
     );
   } else if (firstOutOfMemory !== null) {
     parts.push(`It is the largest size that fits with a ${Math.round(margin * 100)}% margin below the first out-of-memory at ${formatInteger(firstOutOfMemory)}, and throughput was still rising.`);

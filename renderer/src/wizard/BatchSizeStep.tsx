@@ -225,7 +225,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
               <thead>
                 <tr>
                   <th style={{ width: 96 }}>Batch size</th>
-                  <th style={{ width: 96 }}>Result</th>
+                  <th style={{ width: 124 }}>Result</th>
                   <th className="num">Examples/s</th>
                   <th className="num" title="Half the range of the runs (fastest − slowest) over their median: the noise a larger size must beat">Spread</th>
                   <th>ms/step</th>
