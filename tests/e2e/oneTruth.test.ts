@@ -132,7 +132,8 @@ describe('one truth on every screen, with a diverged trial', () => {
       await expect(row.locator('.infeasible-value').count()).resolves.toBe(1);
     }
     await expect(page.locator(`[data-testid=study-trials] tr[data-trial="${leader.id}"]`).getAttribute('class')).resolves.toMatch(/best-row/);
-    await expect(page.locator('.chart-count', { hasText: 'bold: best trial' }).first().textContent()).resolves.toBe(`bold: best trial #${leader.id}`);
+    // The curve drawn bold is the leader's, never a diverged trial's.
+    await expect(page.locator('figure.curve-chart').first().getAttribute('data-emphasized')).resolves.toBe(String(leader.id));
 
     // The analysis, on the same page: the same trials infeasible, in the same words.
     await page.getByTestId('analysis-infeasible').waitFor();

@@ -372,6 +372,7 @@ export function CurveChart(props: CurveChartProps) {
       ref={figureRef}
       data-testid={props.testId}
       data-metric={metric ?? ''}
+      data-emphasized={props.emphasizeTrialId ?? ''}
       data-overlay={overlay.join(',')}
       data-x-axis={axis}
       data-log-x={String(state.logX)}
