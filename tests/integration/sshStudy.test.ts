@@ -128,6 +128,11 @@ describe.skipIf(missing !== null)('a study on an SSH host (a real sshd on 127.0.
     const project = engine.projects.create(digitsProject({ workdir: dir, argvTemplate: ['count.py'], paramStyle: 'hydra', hyperparameters: {}, objectiveMetric: 'loss' }));
     const study = (await engine.invoke('studies.create', studyOn(project.id, { budget: 1, fixed: {}, space: { x: { type: 'linear', min: 0, max: 1 } } as never, roles: { x: 'nuisance' }, objectiveMetric: 'loss' }))) as StudyWithProgress;
     const trial = await until(() => engine.trials.listByStudy(study.id).find((t) => t.status === 'running'), 60_000, 'the trial to run');
+    const states: string[] = [];
+    engine.subscribe((name, payload) => {
+      const t = payload as Trial;
+      if (name === 'trial.updated' && t.id === trial.id && t.placement?.state && states.at(-1) !== t.placement.state) states.push(t.placement.state);
+    });
     await until(() => countPoints(engine, trial.id) >= 30, 60_000, '30 points');
     // Cut from the server's side: the sshd process of the connection dies (the module test kills the client's master).
     const cut = sshd.sessionPids();
@@ -140,6 +145,8 @@ describe.skipIf(missing !== null)('a study on an SSH host (a real sshd on 127.0.
     expect(ended, ended.failureReason ?? '').toMatchObject({ status: 'succeeded' });
     expect(ended.notices.some((n) => n.startsWith('Lost the connection'))).toBe(true);
     expect(ended.notices.some((n) => n.startsWith('Re-attached'))).toBe(true);
+    // The trial said where it stood meanwhile: disconnected, then connected again.
+    expect(states.slice(-2)).toEqual(['RECONNECTING', 'RUNNING']);
     expectEveryStepOnce(engine, trial.id, 150);
   }, 200_000);
 

@@ -48,6 +48,7 @@ export class SshExecutor implements Executor<SshExecutorConfig> {
         files,
       };
     };
+    let pid: string | null = null;
     const host = SshTrialHost.launch(
       this.hosts.connection(config.host),
       launch.dir,
@@ -56,10 +57,12 @@ export class SshExecutor implements Executor<SshExecutorConfig> {
         onFailedStart: (why) => events.onFailedStart(why),
         onRef: (ref) => events.onRef(ref),
         onStarted: (info) => {
+          pid = String(info.childPid);
           events.onStarted(Date.now());
-          events.onPlacement({ jobId: String(info.childPid), node: config.host, state: 'RUNNING', reason: null });
+          events.onPlacement(placement(pid, true));
         },
         onNotice: (text) => events.onNotice?.(text),
+        onConnection: (up) => events.onPlacement(placement(pid, up)),
       },
       this.hosts.remoteTools(config.host),
     );
@@ -68,13 +71,29 @@ export class SshExecutor implements Executor<SshExecutorConfig> {
 
   attach(config: SshExecutorConfig, _ref: unknown, dir: string, events: TrialProcessEvents): TrialProcess {
     // remote.json in the local folder says where it runs (the ref holds the same).
-    const host = SshTrialHost.reattach(this.hosts.connection(config.host), dir, { onNotice: (text) => events.onNotice?.(text) });
+    let pid: string | null = null;
+    try {
+      pid = String((JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8')) as { childPid: number }).childPid);
+    } catch {
+      // not copied yet
+    }
+    const host = SshTrialHost.reattach(this.hosts.connection(config.host), dir, {
+      onNotice: (text) => events.onNotice?.(text),
+      onConnection: (up) => events.onPlacement(placement(pid, up)),
+    });
     return new SshProcess(host, config.host);
   }
 
   close(): void {
     this.hosts.close();
   }
+}
+
+/** Where an SSH trial is: its training's pid on the host, and whether Tunebench is connected to it. */
+function placement(pid: string | null, connected: boolean) {
+  return connected
+    ? { jobId: pid, node: null, state: 'RUNNING', reason: null }
+    : { jobId: pid, node: null, state: 'RECONNECTING', reason: 'the connection to the host was lost; the trial goes on there' };
 }
 
 class SshProcess implements TrialProcess {

@@ -19,7 +19,12 @@ import '../trials/trials.css';
 /** Where a trial on a cluster or host is, in its scheduler's words: "Slurm job 12 on node7 · RUNNING". */
 function placementLine(trial: Trial): string {
   const p = trial.placement;
-  const where = trial.executor.kind === 'slurm' ? 'Slurm job' : trial.executor.kind === 'ssh' ? `SSH ${trial.executor.host}` : '';
+  if (trial.executor.kind === 'ssh') {
+    // The host is the executor's; the pid is the training's there; the state says whether Tunebench is connected now.
+    const running = trial.status === 'running';
+    return [`SSH ${trial.executor.host}`, p?.jobId ? `pid ${p.jobId}` : null, running && p?.state === 'RECONNECTING' ? 'reconnecting…' : null].filter(Boolean).join(' · ');
+  }
+  const where = trial.executor.kind === 'slurm' ? 'Slurm job' : '';
   if (!p) return `${where}${trial.executor.kind === 'slurm' ? ' (submitting…)' : ''}`;
   return [`${where}${p.jobId && trial.executor.kind === 'slurm' ? ` ${p.jobId}` : ''}${p.node ? ` on ${p.node}` : ''}`, p.state].filter(Boolean).join(' · ');
 }

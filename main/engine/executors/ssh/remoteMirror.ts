@@ -27,6 +27,8 @@ const READ_OFFSET_MS = 1000;
 export interface MirrorEvents {
   /** Something the trial page should say (the connection was lost, or is back). */
   onNotice?: (text: string) => void;
+  /** The follower lost its connection (false), or has it back (true). */
+  onConnection?: (up: boolean) => void;
 }
 
 export class RemoteMirror {
@@ -161,6 +163,7 @@ export class RemoteMirror {
       const s = Math.round((Date.now() - this.lostSince) / 1000);
       this.events.onNotice?.(`Re-attached to ${this.conn.destination} after ${s} s without a connection; nothing it printed meanwhile was lost.`);
       this.lostSince = null;
+      this.events.onConnection?.(true);
     }
     this.attempt = 0;
   }
@@ -228,6 +231,7 @@ export class RemoteMirror {
     if (this.lostSince === null) {
       this.lostSince = Date.now();
       this.events.onNotice?.(`Lost the connection to ${this.conn.destination} (${why}); the trial goes on there, and Tunebench re-attaches as soon as the host can be reached.`);
+      this.events.onConnection?.(false);
     }
     const wait = RETRY_MS[Math.min(this.attempt, RETRY_MS.length - 1)]!;
     this.attempt++;

@@ -54,6 +54,8 @@ export interface SshTrialEvents {
   onStarted?(info: HostInfo): void;
   /** The connection was lost, or is back. */
   onNotice?(text: string): void;
+  /** The follower's connection is down (false) or up again (true). */
+  onConnection?(up: boolean): void;
 }
 
 export class SshTrialHost {
@@ -138,7 +140,7 @@ export class SshTrialHost {
 
   private follow(): void {
     if (this.released || !this.record) return;
-    this.mirror = new RemoteMirror(this.conn, { helper: this.record.helper, dir: this.record.dir }, this.localDir, { onNotice: this.events.onNotice });
+    this.mirror = new RemoteMirror(this.conn, { helper: this.record.helper, dir: this.record.dir }, this.localDir, { onNotice: this.events.onNotice, onConnection: this.events.onConnection });
     this.mirror.start();
   }
 
