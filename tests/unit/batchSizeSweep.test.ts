@@ -179,6 +179,11 @@ describe('steady-state throughput from step timestamps', () => {
 
   it('marks a short window as incomplete and gives null when nothing can be timed', () => {
     expect(steadyState(run(12, 0.1), 8)!.complete).toBe(false);
+    expect(steadyState(run(12, 0.1), 8)!.shortByOneReport).toBe(false);
+    // Reports every 10th step: the window starts at step 10, 5 steps late; that is no shortfall to warn about.
+    const every10 = steadyState(run(25, 0.1, 10), 8)!;
+    expect(every10).toMatchObject({ complete: false, shortByOneReport: true });
+    expect(analyseSweep([{ batchSize: 8, outcome: 'feasible', measurement: every10 }], { safetyMargin: 0.1, stepBudget: null }).warnings).toEqual([]);
     expect(steadyState(run(5, 0.1), 8)).toBeNull();
     expect(steadyState([{ step: 6, time: 1 }, { step: 7, time: 1 }], 8)).toBeNull();
     expect(() => steadyState(run(25, 0.1), 0)).toThrow(RangeError);

@@ -97,7 +97,7 @@ export function sizeRuns<P extends Pick<RunProbe, 'batchSize' | 'outcome' | 'pha
       const mid = timed[Math.floor((timed.length - 1) / 2)]!;
       const throughput = timed.length % 2 === 1 ? mid.throughput : (mid.throughput + timed[timed.length / 2]!.throughput) / 2;
       const busiest = timed.map((m) => m.machine).filter((x) => x !== undefined).sort((a, b) => b!.loadAverage / b!.cores - a!.loadAverage / a!.cores)[0];
-      measurement = { ...mid, throughput, timePerStep: batchSize / throughput, complete: timed.every((m) => m.complete), ...(busiest ? { machine: busiest } : {}) };
+      measurement = { ...mid, throughput, timePerStep: batchSize / throughput, complete: timed.every((m) => m.complete), shortByOneReport: timed.every((m) => m.complete || m.shortByOneReport), ...(busiest ? { machine: busiest } : {}) };
     }
     return { batchSize, runs, outcome, measurement, throughputs };
   });

@@ -305,7 +305,7 @@ export function analyseSweep(results: readonly ProbeResult[], options: SweepAnal
     warnings.push(`Batch size${unmeasured.length > 1 ? 's' : ''} ${unmeasured.join(', ')} ran but reported too few steps after the warm-up to be timed; make the script print its step number at least every few steps.`);
   }
   const withNumbers = feasible.filter((r) => r.measurement !== null).sort((a, b) => a.batchSize - b.batchSize);
-  const incomplete = withNumbers.filter((r) => !r.measurement!.complete);
+  const incomplete = withNumbers.filter((r) => !r.measurement!.complete && !r.measurement!.shortByOneReport);
   if (incomplete.length > 0) {
     // The plan is "Timed steps", raised so the window lasts "Time each probe at least"; the
     // window ends at the last step the script reported, so a script that reports every N steps

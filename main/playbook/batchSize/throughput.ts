@@ -47,6 +47,8 @@ export interface SteadyState {
   toStep: number;
   /** False when the window spans fewer steps than planned: the numbers are less certain. */
   complete: boolean;
+  /** Incomplete by no more than one reporting interval (harmless; absent in old records). */
+  shortByOneReport?: boolean;
   /** Steps of the window left out: in intervals with an evaluation pass, or outliers. Absent in old records. */
   excludedSteps?: number;
   /** Evaluation steps inside the window whose intervals were left out. */
@@ -181,6 +183,9 @@ export function steadyState(points: readonly StepTime[], batchSize: number, opti
     fromStep: first.step,
     toStep: last.step,
     complete: last.step - first.step >= options.timedSteps,
+    // A script that reports every k-th step starts the window at the first report after the
+    // warm-up, up to k steps late: short by one reporting interval says nothing against the numbers.
+    shortByOneReport: last.step - first.step < options.timedSteps && last.step - first.step + median(window.slice(1).map((p, i) => p.step - window[i]!.step)) >= options.timedSteps,
     excludedSteps: last.step - first.step - timedSteps,
     evaluationSteps: evalExcluded > 0 ? evals : [],
   };
