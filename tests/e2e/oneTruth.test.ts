@@ -244,4 +244,18 @@ describe('one truth on every screen, with a diverged trial', () => {
     expect(await value('launch-gain')).toBe(j.launches[1]!.gain);
     expect(errors).toEqual([]);
   });
+
+  it('the wizard ticks the optimizer step once it has been visited, its choice accepted as shown', async () => {
+    await page.locator('[data-nav=wizard]').click();
+    await page.getByTestId('wizard').waitFor();
+    await expect(page.locator('[data-step-nav="3"]').getAttribute('class')).resolves.not.toMatch(/\bdone\b/);
+    await page.locator('[data-step-nav="3"]').click();
+    await page.getByTestId('optimizer-table').waitFor();
+    await page.locator('[data-step-nav="3"].done').waitFor();
+    await expect(page.locator('[data-step-nav="3"] .wz-stepper-num').textContent()).resolves.toBe('✓');
+    await page.reload();
+    await page.locator('[data-nav=wizard]').click();
+    await page.locator('[data-step-nav="3"].done').waitFor();
+    expect(errors).toEqual([]);
+  });
 });
