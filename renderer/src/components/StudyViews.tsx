@@ -6,6 +6,7 @@ import type { StudyAnalysisView } from '../../../preload/contract';
 import { useStore } from '../store';
 import { useEChart, type EChartsInstance } from './charts/useEChart';
 import { formatInteger, formatNumber } from '../lib/format';
+import { parallelData, type ParallelData } from './parallelData';
 
 // Only this view draws parallel coordinates: registered here, next to their one use.
 echarts.use([ParallelChart, ParallelComponent, LegendComponent]);
@@ -17,40 +18,6 @@ type Goal = 'minimize' | 'maximize';
 
 /** Best to worst: the best trials in the strongest colour, the worst fading into the background of either theme. */
 const PALETTE = { light: ['#1864ab', '#4dabf7', '#d0d7de'], dark: ['#74c0fc', '#1c7ed6', '#3a4150'] } as const;
-
-interface ParallelData {
-  axes: Record<string, unknown>[];
-  /** One row per feasible trial: each hyperparameter's value, then the objective. */
-  rows: (number | string | null)[][];
-  trialIds: number[];
-  infeasible: number;
-}
-
-/**
- * The analysis' axis plots reshaped into parallel coordinates: one axis per scientific and
- * nuisance hyperparameter in the analysis' order (scientific first), the objective last; one line
- * per feasible trial. The numbers are the engine's (each trial's objective as the analysis counts it).
- */
-export function parallelData(a: StudyAnalysisView, objective: string): ParallelData {
-  const plots = a.axisPlots;
-  const feasible = a.history.filter((h) => h.objective !== null);
-  const values = new Map<string, Map<number, unknown>>(plots.map((p) => [p.hyperparameter, new Map(p.points.map((x) => [x.trialId, x.value]))]));
-  const axes: Record<string, unknown>[] = plots.map((p, dim) => {
-    const base = { dim, name: p.hyperparameter, nameTextStyle: { fontWeight: p.role === 'scientific' ? 'bold' : 'normal' } };
-    if (p.scale === 'categorical') return { ...base, type: 'category', data: (p.categories ?? []).map(String) };
-    return { ...base, type: p.scale === 'log' ? 'log' : 'value', scale: true, axisLabel: { formatter: (v: number) => formatNumber(v) } };
-  });
-  axes.push({ dim: plots.length, name: objective, type: 'value', scale: true, inverse: false, nameTextStyle: { fontWeight: 'bold' }, axisLabel: { formatter: (v: number) => formatNumber(v) } });
-  const rows = feasible.map((h) => [
-    ...plots.map((p) => {
-      const v = values.get(p.hyperparameter)!.get(h.trialId);
-      if (v === undefined) return null;
-      return p.scale === 'categorical' ? String(v) : typeof v === 'number' ? v : null;
-    }),
-    h.objective,
-  ]);
-  return { axes, rows, trialIds: feasible.map((h) => h.trialId), infeasible: a.history.length - feasible.length };
-}
 
 function parallelOption(d: ParallelData, goal: Goal, dark: boolean): Record<string, unknown> {
   const objectives = d.rows.map((r) => r[r.length - 1] as number);
