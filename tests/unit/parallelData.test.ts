@@ -14,7 +14,7 @@ const SPACE: SearchSpace = {
 
 function study(): StudyResults {
   const points = sampleSearchSpace(SPACE, { n: 12, seed: 3, scientific: ['optimizer'] });
-  const trials: StudyTrial[] = points.map((p, i) => {
+  const trials = points.map((p, i): StudyTrial => {
     // Trial 5 fails: an infeasible point, left out of the lines and counted.
     if (i === 4) return { id: i + 1, hyperparameters: p, status: 'failed', failureReason: 'exit 1', curves: {} };
     const final = 0.1 + Math.abs(Math.log10(p.lr as number) + 2) * 0.05;
