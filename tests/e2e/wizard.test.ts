@@ -111,7 +111,7 @@ describe('setup wizard: from the example project to launch #0', () => {
     await wb.page.waitForFunction(() => document.querySelectorAll('[data-testid=probe-table] tbody tr[data-outcome=feasible]').length >= 3, undefined, {
       timeout: 120_000,
     });
-    // The ETA counts down between the engine's updates.
+    // The progress names the size and its run (the ETA's countdown is tested with fake timers: tests/unit/countdown.test.ts).
     await expect(wb.page.getByTestId('sweep-progress-text').textContent()).resolves.toMatch(/Batch size [\d,]+, run \d|Waiting/);
     await wb.shot('wizard-4-sweep-running', true);
     await wb.page.locator('[data-testid=sweep][data-status=done]').waitFor({ timeout: 300_000 });
