@@ -116,7 +116,7 @@ export function studyChecklist(
   });
   const short = groups.filter((g) => g.n < g.need);
   const perGroup = scientific ? ` per value of ${scientific}` : '';
-  const needText = (g: { d: number; need: number }): string => `${g.d} nuisance hyperparameter${g.d === 1 ? '' : 's'} call for about ${g.need} feasible trials`;
+  const needText = (g: { d: number; need: number }): string => `${g.d} nuisance hyperparameter${g.d === 1 ? ' calls' : 's call'} for about ${g.need} feasible trials`;
   items.push({
     id: 'enoughTrials',
     question: 'Were enough points sampled?',

@@ -208,7 +208,7 @@ describe('checklist', () => {
     const small = study(WIDE, 6);
     const item = studyChecklist(small, { boundary: [], diagnostics: [] }).find((c) => c.id === 'enoughTrials')!;
     expect(item.status).toBe('warn');
-    expect(item.detail).toMatch(/has [0-4] \(1 nuisance hyperparameter call for about 5 feasible trials per value of optimizer\)/);
+    expect(item.detail).toMatch(/has [0-4] \(1 nuisance hyperparameter calls for about 5 feasible trials per value of optimizer\)/);
   });
 
   it('counts a scientific value whose trials all failed as having none', () => {
