@@ -102,8 +102,8 @@ function historyOption(a: StudyAnalysisView, objective: string): Record<string, 
       trigger: 'item',
       formatter: (it: { seriesName: string; data: { trial: number; value: [number, number]; reason?: string } }) =>
         it.seriesName === 'best so far'
-          ? `best so far after ${formatInteger(it.data.value[0])} trials: ${objective} ${formatNumber(it.data.value[1], { digits: 4 })}`
-          : `trial #${it.data.trial} (${formatInteger(it.data.value[0])}th finished)<br/>${it.data.reason ? `infeasible: ${it.data.reason}` : `${objective} ${formatNumber(it.data.value[1], { digits: 4 })}`}`,
+          ? `best so far after ${formatInteger(it.data.value[0])} trial${it.data.value[0] === 1 ? '' : 's'}: ${objective} ${formatNumber(it.data.value[1], { digits: 4 })}`
+          : `trial #${it.data.trial} (number ${formatInteger(it.data.value[0])} in the order run)<br/>${it.data.reason ? `infeasible: ${it.data.reason}` : `${objective} ${formatNumber(it.data.value[1], { digits: 4 })}`}`,
     },
     xAxis: { type: 'value', name: 'trial, in the order run', nameLocation: 'middle', nameGap: 26, min: 1, max: Math.max(2, h.length), minInterval: 1, axisLabel: { showMaxLabel: false, formatter: (v: number) => formatInteger(v) } },
     yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v: number) => formatNumber(v) } },
