@@ -55,5 +55,5 @@ export function TerminalView({ trialId }: { trialId: number }) {
     };
   }, [trialId, theme]);
 
-  return <div className="terminal" ref={el} data-testid="terminal" />;
+  return <div className="terminal-view" ref={el} data-testid="terminal" />;
 }
