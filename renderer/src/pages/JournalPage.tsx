@@ -10,11 +10,16 @@ import '../launch/launch.css';
 import { formatNumber } from '../lib/format';
 import { basisWords } from '../../../preload/objectiveSummary';
 
-/** Hours named after what ran them (the engine's Journal.compute): GPU-h on GPUs, CPU-h on CPU slots. */
-function hours(h: number, unit: Journal['compute']): string {
+/**
+ * Hours named after what ran them (the engine's Journal.compute): GPU-h on GPUs, CPU-h on CPU slots.
+ * `scale` is the amount whose size picks minutes or hours, so the parts of a total share its unit
+ * (a row read "0.95 CPU-min · 0 CPU-h").
+ */
+function hours(h: number, unit: Journal['compute'], scale = h): string {
   // Short projects (a CPU example) spend minutes, not hours: say so rather than print 0.0073.
-  if (h === 0) return `0 ${unit}-h`;
-  return h < 0.1 ? formatNumber(h * 60, { digits: 2, unit: `${unit}-min` }) : formatNumber(h, { unit: `${unit}-h` });
+  const minutes = scale > 0 && scale < 0.1;
+  if (h === 0) return `0 ${unit}-${minutes ? 'min' : 'h'}`;
+  return minutes ? formatNumber(h * 60, { digits: 2, unit: `${unit}-min` }) : formatNumber(h, { unit: `${unit}-h` });
 }
 
 function StudyEntry({ s, unit, onOpen }: { s: JournalStudy; unit: Journal['compute']; onOpen(): void }) {
@@ -189,8 +194,8 @@ export function JournalPage({ project }: { project: Project }) {
             )}
           </div>
           <p className="subtle small" data-testid="effort">
-            <span className="key e-explore" /> exploration {hours(e.exploration, journal.compute)} · <span className="key e-exploit" /> exploitation {hours(e.exploitation, journal.compute)} · <span className="key e-other" /> other{' '}
-            {hours(e.other, journal.compute)}
+            <span className="key e-explore" /> exploration {hours(e.exploration, journal.compute, e.total)} · <span className="key e-exploit" /> exploitation {hours(e.exploitation, journal.compute, e.total)} · <span className="key e-other" /> other{' '}
+            {hours(e.other, journal.compute, e.total)}
             {share !== null && <> · exploration share {Math.round(share * 100)}%</>}
           </p>
         </section>
