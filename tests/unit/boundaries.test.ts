@@ -43,7 +43,9 @@ describe('process boundaries', () => {
   });
 
   it('the engine does not touch the DOM', () => {
+    // main/bench/ drives Chromium to measure the renderer: its DOM reads run inside the page (page.evaluate), not in the engine.
     const offenders = files(join(ROOT, 'main'))
+      .filter((f) => !relative(ROOT, f).startsWith('main/bench/charts'))
       .filter((f) => /\bdocument\.\w|\bwindow\.(document|location|navigator|localStorage|addEventListener|requestAnimationFrame)\b|\blocalStorage\.|\bHTMLElement\b/.test(readFileSync(f, 'utf8')))
       .map((f) => relative(ROOT, f));
     expect(offenders).toEqual([]);
