@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -300,3 +300,49 @@ describe.skipIf(missing !== null)('a GPU host (an sshd whose PATH has an nvidia-
     expect(new Set(done.slice(0, 2).map((t) => t.gpu))).toEqual(new Set(['0', '1']));
   }, 180_000);
 });
+
+describe.skipIf(missing !== null)('a Stop that cannot reach its host (the sshd gone)', () => {
+  let sshd: TestSshd;
+  let engine: Engine | null = null;
+  const before = process.env[SSH_CONFIG_ENV];
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+    process.env[SSH_CONFIG_ENV] = sshd.configFile;
+  }, 60_000);
+
+  afterAll(async () => {
+    await engine?.close().catch(() => {});
+    if (before === undefined) delete process.env[SSH_CONFIG_ENV];
+    else process.env[SSH_CONFIG_ENV] = before;
+    await sshd?.stop();
+  });
+
+  it('ends the trial interrupted, saying the training may still run there, instead of waiting forever', async () => {
+    engine = new Engine({ dataDir: tempDataDir(), mode: 'browser', cpuSlots: 1 });
+    const dir = countingScript(100_000, 50);
+    await engine.invoke('sshHosts.save', { host: sshd.alias, workdir: dir, interpreter: '/usr/bin/python3' });
+    const project = engine.projects.create(digitsProject({ workdir: dir, argvTemplate: ['count.py'], paramStyle: 'hydra', hyperparameters: {}, objectiveMetric: 'loss' }));
+    const t = (await engine.invoke('trials.start', { projectId: project.id, executor: { kind: 'ssh', host: sshd.alias, gpusPerTrial: 0 } })) as Trial;
+    await until(() => countPoints(engine!, t.id) >= 3, 60_000, 'points');
+    const hostInfo = JSON.parse(readFileSync(join(tempTrialDir(engine, t.id), 'host.json'), 'utf8')) as { hostPid: number; childPid: number };
+    // The host becomes unreachable: its sshd and every connection to it go.
+    const sessions = sshd.sessionPids();
+    process.kill(sshd.pid, 'SIGKILL');
+    for (const pid of sessions) process.kill(pid, 'SIGKILL');
+    engine.runner.stop(t.id);
+    const ended = await until(() => {
+      const x = engine!.trials.get(t.id)!;
+      return x.status !== 'running' && x;
+    }, 60_000, 'the trial to be given up');
+    expect(ended.status).toBe('interrupted');
+    expect(ended.failureReason).toMatch(/Stop could not reach tunebench-test .*the training may still run there/);
+    // It does run on (its host is this machine here): end it, as the user would on the host.
+    process.kill(hostInfo.hostPid, 0);
+    process.kill(hostInfo.hostPid, 'SIGTERM');
+  }, 90_000);
+});
+
+function tempTrialDir(engine: Engine, trialId: number): string {
+  return join(engine.info().dataDir, 'trials', String(trialId));
+}

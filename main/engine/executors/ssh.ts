@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SshExecutorConfig } from '../../../preload/contract-executors';
-import type { Executor, ExecutorLease, TrialLaunch, TrialProcess, TrialProcessEvents } from './executor';
+import type { Executor, ExecutorLease, ExecutorVerdict, TrialLaunch, TrialProcess, TrialProcessEvents } from './executor';
 import type { SshHosts } from './ssh/sshHosts';
 import { SshTrialHost, type RemoteLaunch } from './ssh/sshTrial';
 
@@ -115,8 +115,10 @@ class SshProcess implements TrialProcess {
     this.host?.kill();
   }
 
-  verdict(): Promise<null> {
-    return Promise.resolve(null);
+  /** A trial whose Stop never reached its host ended interrupted, in those words (not "the training process was stopped"). */
+  verdict(): Promise<ExecutorVerdict | null> {
+    const why = this.host?.unreachableStop() ?? null;
+    return Promise.resolve(why ? { end: { status: 'interrupted', failureReason: why } } : null);
   }
 
   /** It runs on another machine: no local pid to attribute this machine's GPUs to. */

@@ -43,6 +43,12 @@ export interface RemoteLaunch {
 
 /** How long a stop waits before it is tried again while the host cannot be reached. */
 const STOP_RETRY_MS = 2000;
+/**
+ * How long after Stop has escalated (the host's grace period is over) the host may stay
+ * unreachable before the trial is given up as one Tunebench can neither stop nor follow: a
+ * shutdown that stops trials must not wait for a network that never comes back.
+ */
+export const UNREACHABLE_STOP_MS = 15_000;
 
 /** What the trial's session is told (the executor contract's events, the part an SSH trial uses). */
 export interface SshTrialEvents {
@@ -65,6 +71,8 @@ export class SshTrialHost {
   private starting = true;
   private released = false;
   private stopWanted: 'TERM' | 'KILL' | null = null;
+  /** When Stop escalated to a kill (null: it has not). */
+  private killAt: number | null = null;
 
   private constructor(
     private readonly conn: SshConnection,
@@ -171,8 +179,15 @@ export class SshTrialHost {
 
   /** The executor contract's question: why the trial will never write its exit record, or null while it may. */
   lost(): string | null {
+    if (this.unreachableStop()) return this.unreachableStop();
     if (this.startFailure || this.alive() !== false) return null;
     return `its trial host on ${this.conn.destination} (pid ${this.hostPid ?? 'unknown'}) ended without recording how the training ended`;
+  }
+
+  /** Stop could not reach the host for UNREACHABLE_STOP_MS after it escalated: why, or null. */
+  unreachableStop(): string | null {
+    if (this.killAt === null || this.alive() !== null || Date.now() - this.killAt < UNREACHABLE_STOP_MS) return null;
+    return `Stop could not reach ${this.conn.destination} (no connection for ${Math.round((Date.now() - this.killAt) / 1000)} s after the grace period): the training may still run there (pid ${this.hostPid ?? 'unknown'} of its trial host); Tunebench stopped following it. Output and metrics up to then are kept.`;
   }
 
   stop(): void {
@@ -182,6 +197,7 @@ export class SshTrialHost {
 
   kill(): void {
     this.stopWanted = 'KILL';
+    this.killAt ??= Date.now();
     if (!this.starting) this.sendStop();
   }
 
@@ -190,11 +206,11 @@ export class SshTrialHost {
     const record = this.record;
     const sig = this.stopWanted;
     if (!record || !sig || this.released) return;
-    const argv = [record.helper, 'signal', record.dir, sig, 'host'];
-    const after = sig === 'KILL' ? this.conn.run([record.helper, 'signal', record.dir, 'KILL', 'training']) : Promise.resolve(null);
-    this.conn
-      .run(argv, { timeoutMs: 30_000 })
-      .then((r) => (r.code === 0 ? after : Promise.reject(new Error(r.stderr))))
+    const signalled = (argv: string[]) => this.conn.run(argv, { timeoutMs: 30_000 }).then((r) => (r.code === 0 ? r : Promise.reject(new Error(r.stderr))));
+    // A kill also ends the training's process group, in case the host itself cannot act.
+    const both = [signalled([record.helper, 'signal', record.dir, sig, 'host']), ...(sig === 'KILL' ? [signalled([record.helper, 'signal', record.dir, 'KILL', 'training'])] : [])];
+    Promise.all(both)
+      .then(() => undefined)
       .catch(() => {
         const retry = setTimeout(() => this.sendStop(), STOP_RETRY_MS);
         retry.unref();
