@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { gainOf, LaunchService } from '../../main/engine/launch/launchService';
-import { verdictOf, verdicts } from '../../main/engine/trialVerdicts';
+import { trialVerdicts, verdictOf, verdicts } from '../../main/engine/trialVerdicts';
 import { divergenceOf, summarizeObjective, trialOutcome, type StudyTrial } from '../../main/playbook/trials';
 import type { TrialVerdict } from '../../preload/contract';
 import type { BaselineInfo, SeedRun } from '../../preload/contract-launch';
@@ -138,5 +138,25 @@ describe('the launch #0 rationale’s learning-rate schedule', () => {
     expect(learningRateScheduleWords({ scheduler: 'cosine' })).toBe('the cosine learning-rate schedule (--scheduler=cosine)');
     expect(learningRateScheduleWords({ decay_lr: true })).toBe('the script’s learning-rate decay on (--decay_lr=true)');
     expect(learningRateScheduleWords({ lr: 0.003, batch_size: 64 })).toMatch(/^the script’s own learning-rate schedule \(no schedule flag was set/);
+  });
+});
+
+describe('verdicts kept for ended trials', () => {
+  const engine = tempEngine();
+  afterAll(() => engine.close());
+  it('are judged again when what they rest on changes: more points (a re-read), another summary', () => {
+    const p = engine.projects.create({ name: 'p', workdir: '/tmp', interpreter: 'python3', argvTemplate: ['t.py'], paramStyle: 'flags', hyperparameters: {}, objectiveMetric: 'val_error', objectiveGoal: 'minimize' });
+    const t = engine.trials.create({ projectId: p.id, argv: [], env: {}, cwd: '/tmp', seed: null, hyperparameters: {}, gpu: null, kind: 'manual' });
+    const val = engine.metrics.metricId('val_error');
+    const point = (seq: number, value: number) => ({ trialId: t.id, metricId: val, seq, step: (seq + 1) * 50, value, wallMs: seq });
+    engine.metrics.insert([point(0, 0.4), point(1, 0.1), point(2, 0.2)]);
+    engine.trials.markEnded(t.id, { status: 'succeeded', exitCode: 0, signal: null, failureReason: null });
+    const judge = (summary?: { kind: 'best' | 'final' | 'lastK'; k: number }) =>
+      trialVerdicts(engine, [engine.trials.get(t.id)!], { metric: 'val_error', goal: 'minimize', ...(summary ? { summary } : {}) }).get(t.id)!;
+    expect(judge()).toMatchObject({ kind: 'feasible', objective: 0.1 });
+    expect(judge({ kind: 'final', k: 5 })).toMatchObject({ kind: 'feasible', objective: 0.2 });
+    // The output re-read with a new rule finds a NaN at the end: the kept verdict is not reused.
+    engine.metrics.insert([point(3, NaN)]);
+    expect(judge()).toMatchObject({ kind: 'infeasible', reason: 'diverged', divergence: { metric: 'val_error', step: 200 } });
   });
 });

@@ -58,7 +58,11 @@ function checkRun(e: Engine, trialId: number): RunCheck {
   const p = project(e, trial.projectId);
   const metrics = e.metrics.summaries(trial.id);
   const names = metrics.map((m) => m.name);
-  const objective = p.objectiveMetric && names.includes(p.objectiveMetric) ? (e.metrics.objectiveOf([trial.id], p.objectiveMetric, p.objectiveGoal).get(trial.id)?.best ?? null) : null;
+  // The objective as every screen states it (the verdict's number, under the project's summary), so launch #0's value is the one shown here.
+  const objective =
+    p.objectiveMetric && names.includes(p.objectiveMetric)
+      ? (trialVerdicts(e, [trial], { metric: p.objectiveMetric, goal: p.objectiveGoal, summary: summaryOf(p) }).get(trial.id)?.objective ?? null)
+      : null;
   if (trial.status === 'queued' || trial.status === 'running') return { trial, metrics, ok: false, objective, message: 'Still running…' };
   // Ended by Tunebench once it had printed enough steps (the script has no step-budget flag):
   // as finished as a run that ended by itself.
