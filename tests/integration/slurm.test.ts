@@ -196,6 +196,31 @@ describe.skipIf(missing !== null)('trials on Slurm', () => {
     expect(loss?.count).toBe(40);
   }, 120_000);
 
+  it('a job whose node fails ends interrupted with that reason, its output kept', async () => {
+    const project = scriptProject(`import time\nfor i in range(100000):\n    print(f"step={i} loss={1/(i+1)}", flush=True)\n    time.sleep(0.1)\n`);
+    const t = await startOnSlurm(project);
+    await until(() => ((engine.runner.emittedBytes(t.id) ?? 0) > 0 ? true : null), 60_000, 'output');
+    // An administrator marks the node down while the job runs: Slurm ends the job NODE_FAIL.
+    cluster.run('scontrol', ['update', `nodename=${cluster.node}`, 'state=down', 'reason=tunebench test']);
+    try {
+      const end = await engine.runner.waitForEnd(t.id);
+      expect(end.status).toBe('interrupted');
+      expect(end.failureReason).toMatch(new RegExp(`^its Slurm node ${cluster.node} failed \\(NODE_FAIL\\); output and metrics up to then are kept`));
+      expect(end.placement?.state).toBe('NODE_FAIL');
+    } finally {
+      // The node comes back by itself (ReturnToService=2: its slurmd still answers); resume it where it has not.
+      await until(() => {
+        if (/^idle/m.test(cluster.run('sinfo', ['-h', '-N', '-o', '%t']))) return true;
+        try {
+          cluster.run('scontrol', ['update', `nodename=${cluster.node}`, 'state=resume']);
+        } catch {
+          // not down any more
+        }
+        return null;
+      }, 60_000, 'the node to be idle again');
+    }
+  }, 120_000);
+
   it('a job that reaches its time limit ends with that reason, its output kept', async () => {
     const project = scriptProject(`import time\nfor i in range(100000):\n    print(f"step={i} loss={1/(i+1)}", flush=True)\n    time.sleep(1)\n`);
     // Slurm's time limits are in minutes and its controller looks at them every 30 s or so: this takes 60-100 s.
