@@ -247,7 +247,7 @@ export function ProjectPage({ project }: { project: Project }) {
       </header>
 
       <section className="card" data-testid="run-on">
-        <h2>Where Run runs</h2>
+        <h2>Where the Run button runs trials</h2>
         <ExecutorPicker value={runOn} onChange={setRunOn} compact />
       </section>
 
