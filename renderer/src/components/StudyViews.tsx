@@ -105,7 +105,9 @@ function historyOption(a: StudyAnalysisView, objective: string): Record<string, 
           ? `best so far after ${formatInteger(it.data.value[0])} trial${it.data.value[0] === 1 ? '' : 's'}: ${objective} ${formatNumber(it.data.value[1], { digits: 4 })}`
           : `trial #${it.data.trial} (number ${formatInteger(it.data.value[0])} in the order run)<br/>${it.data.reason ? `infeasible: ${it.data.reason}` : `${objective} ${formatNumber(it.data.value[1], { digits: 4 })}`}`,
     },
-    xAxis: { type: 'value', name: 'trial, in the order run', nameLocation: 'middle', nameGap: 26, min: 1, max: Math.max(2, h.length), minInterval: 1, axisLabel: { showMaxLabel: false, formatter: (v: number) => formatInteger(v) } },
+    // A step of room each side: at min 1 / max n the first and last trials' dots were cut in half by
+    // the plot's edges. The ends are not trials (0 and n + 1), so they get no label.
+    xAxis: { type: 'value', name: 'trial, in the order run', nameLocation: 'middle', nameGap: 26, min: 0, max: Math.max(2, h.length) + 1, minInterval: 1, axisLabel: { showMinLabel: false, showMaxLabel: false, formatter: (v: number) => formatInteger(v) } },
     yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v: number) => formatNumber(v) } },
     series: [
       {
