@@ -237,7 +237,7 @@ function CandidateView({ view, onChanged }: { view: LaunchView; onChanged(v?: La
           </dd>
           <dt>Incumbent</dt>
           <dd>
-            {c.incumbentDecisionId === null ? 'the project’s configuration before launch #0' : `the baseline at promotion (decision #${c.incumbentDecisionId})`}{' '}
+            {c.incumbentDecisionId === null ? 'the project’s own configuration (no launch yet)' : `the baseline at promotion (decision #${c.incumbentDecisionId})`}{' '}
             · batch size {c.incumbentBatchSize ?? '—'}
             {c.batchSize !== null && c.incumbentBatchSize !== null && c.batchSize !== c.incumbentBatchSize && (
               <span className="warn-text"> · different batch sizes: the other hyperparameters were tuned for different runs</span>
