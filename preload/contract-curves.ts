@@ -42,7 +42,7 @@ export interface CurveBatch {
   metrics: string[];
   /** One per trial and asked metric the trial reported; absent where it reported none yet. */
   curves: Curve[];
-  /** When each asked trial started (see Curve.t0), for trials with no curve yet. */
+  /** When each asked trial started (see Curve.t0), for trials with no curve yet; its keys are every trial asked for. */
   t0: Record<number, number | null>;
 }
 
@@ -57,7 +57,12 @@ export const curveMethods = {
   'curves.batch': {
     input: z
       .object({
-        trialIds: z.array(id).max(MAX_CURVES_PER_CALL, `at most ${MAX_CURVES_PER_CALL} trials per chart`),
+        trialIds: z.array(id).max(MAX_CURVES_PER_CALL, `at most ${MAX_CURVES_PER_CALL} trials per chart`).default([]),
+        /**
+         * Also every started trial of this study: a study page asks for its curves before its
+         * trial table has arrived (the trials' ids are the answer's `t0` keys).
+         */
+        studyId: id.optional(),
         metrics: z.array(z.string().min(1).max(200)).max(8, 'overlay at most 8 metrics on one chart'),
         x: z.enum(curveAxes).default('step'),
         /** The chart's plot width in pixels: one bucket per pixel. */

@@ -89,11 +89,31 @@ async function main(): Promise<void> {
   let batchCalls = 0;
   page.on('websocket', (ws) => ws.on('framesent', (f) => typeof f.payload === 'string' && f.payload.includes('"method":"curves.batch"') && batchCalls++));
 
+  if (process.env.BENCH_PROFILE) {
+    // The study page's calls as they go out and come back, from its navigation.
+    let t0 = Date.now();
+    const names = new Map<number, string>();
+    page.on('framenavigated', () => (t0 = Date.now()));
+    page.on('websocket', (ws) => {
+      ws.on('framesent', (f) => {
+        const m = JSON.parse(String(f.payload)) as { id: number; method: string };
+        names.set(m.id, m.method);
+        console.log(`${String(Date.now() - t0).padStart(6)} ms → ${m.method}`);
+      });
+      ws.on('framereceived', (f) => {
+        const text = String(f.payload);
+        const id = /^\{"type":"result","id":(\d+)/.exec(text);
+        if (id) console.log(`${String(Date.now() - t0).padStart(6)} ms ← ${names.get(Number(id[1]))} (${(text.length / 1024).toFixed(0)} KB)`);
+      });
+    });
+  }
   await page.goto(srv.url);
   const origin = new URL(srv.url).origin;
 
   // 1. A study of 1,000 finished trials: every chart drawn, from navigation start.
   const study: number[] = [];
+  // From a chart's one call going out to its curves drawn: the part of the page the charts own.
+  const chartPath: number[] = [];
   let calls = 0;
   for (let r = 0; r < RUNS; r++) {
     batchCalls = 0;
@@ -121,7 +141,12 @@ async function main(): Promise<void> {
       });
       console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, v]) => `${v.toFixed(0).padStart(6)} ms  ${k}`).join('\n'));
     }
-    study.push(await page.evaluate(() => Math.max(...[...document.querySelectorAll<HTMLElement>('[data-testid^="study-chart-"]')].map((c) => Number(c.dataset.drawnAt)))));
+    const [all, path] = await page.evaluate(() => {
+      const cs = [...document.querySelectorAll<HTMLElement>('[data-testid^="study-chart-"]')];
+      return [Math.max(...cs.map((c) => Number(c.dataset.drawnAt))), Math.max(...cs.map((c) => Number(c.dataset.drawnAt) - Number(c.dataset.askedAt)))];
+    });
+    study.push(all);
+    chartPath.push(path);
     calls = batchCalls;
   }
 
@@ -192,7 +217,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${machine()}, Chromium headless (${await browser.version()}), viewport 1280×720`);
   console.log(`${before} (before) · ${after} (after)`);
   console.log(`seeded ${TRIALS.toLocaleString('en')} trials × ${METRICS.length} metrics × ${POINTS} points and one ${BIG_POINTS.toLocaleString('en')}-point trial in ${(seeded.seedMs / 1000).toFixed(1)} s`);
-  console.log(`study of ${TRIALS.toLocaleString('en')} trials: all ${METRICS.length} charts drawn ${median(study).toFixed(0)} ms after navigation start (median of ${RUNS}: ${study.map((x) => x.toFixed(0)).join(', ')} ms), ${calls} curves.batch calls`);
+  console.log(`study of ${TRIALS.toLocaleString('en')} trials: all ${METRICS.length} charts drawn ${median(study).toFixed(0)} ms after navigation start (median of ${RUNS}: ${study.map((x) => x.toFixed(0)).join(', ')} ms), ${calls} curves.batch calls; from a chart's call to its curves drawn ${median(chartPath).toFixed(0)} ms (slowest chart, median)`);
   console.log(
     `${LIVE_TRIALS} live trials × ${LINES_PER_SECOND} lines/s for ${LIVE_SECONDS} s: frame p50 ${pct(0.5).toFixed(1)} ms, p95 ${pct(0.95).toFixed(1)} ms, max ${frames[frames.length - 1]!.toFixed(1)} ms over ${frames.length} frames; train_loss chart held ${pointsBefore.toLocaleString('en')} → ${pointsAfter.toLocaleString('en')} points`,
   );

@@ -77,6 +77,8 @@ describe('the curve chart', () => {
     let batches = 0;
     page.on('websocket', (ws) => ws.on('framesent', (f) => String(f.payload).includes('"method":"curves.batch"') && batches++));
     await page.goto(`${wb.served.origin}/#/study/${seeded.studyId}`);
+    await page.waitForLoadState('networkidle');
+    batches = 0;
     await page.reload();
     for (const m of METRICS) await ready(chart(m));
     // One per chart, plus one that asks only for the metric names.

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Events } from '../../../preload/contract';
-import type { CurveAxis } from '../../../preload/contract-curves';
+import type { CurveAxis, CurveBatch } from '../../../preload/contract-curves';
 import { api } from '../api/client';
 import { CurveBuffer, CurveSet, decodeColumn } from './curveSet';
 
@@ -13,6 +13,8 @@ interface Session {
   width: number;
   /** Per trial asked for: whether its batch has landed, and the live batches held back until then. */
   trials: Map<number, { loaded: boolean; queued: PointsEvent[]; t0: number | null }>;
+  /** While the whole study is being fetched: live batches of trials not known yet, replayed once it lands. */
+  held: PointsEvent[] | null;
   cancelled: boolean;
 }
 
@@ -45,29 +47,51 @@ function applyLive(s: Session, ev: PointsEvent): void {
  */
 export function useCurves({
   trialIds,
+  studyId,
   metrics,
   axis,
   width,
 }: {
   trialIds: readonly number[];
+  /** Also every started trial of this study, asked for at once (before the caller knows their ids). */
+  studyId?: number;
   metrics: readonly string[];
   axis: CurveAxis;
   width: number;
-}): { set: CurveSet; metrics: string[]; loading: boolean; error: string | null } {
+}): { set: CurveSet; metrics: string[]; loading: boolean; error: string | null; askedAt: number | null } {
   const [set, setSet] = useState(() => new CurveSet());
   const [seen, setSeen] = useState<string[]>([]);
   const [pending, setPending] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  // When this set's first call went out (performance.now()), for the chart benchmark.
+  const [askedAt, setAskedAt] = useState<number | null>(null);
   const session = useRef<Session | null>(null);
   const metricKey = metrics.join('\u0000');
   const idKey = trialIds.join(',');
+  const idsRef = useRef(trialIds);
+  idsRef.current = trialIds;
 
-  const addSeen = (names: Iterable<string>) =>
-    setSeen((prev) => {
-      const next = new Set(prev);
-      for (const n of names) next.add(n);
-      return next.size === prev.length ? prev : [...next].sort();
-    });
+  // Checked against a ref first: a live study sends a thousand batches a second, and a state
+  // update per batch (even one that changes nothing) costs each chart a render.
+  const seenRef = useRef(new Set<string>());
+  const addSeen = (names: Iterable<string>) => {
+    let added = false;
+    for (const n of names) if (!seenRef.current.has(n)) added = Boolean(seenRef.current.add(n));
+    if (added) setSeen([...seenRef.current].sort());
+  };
+
+  const land = (s: Session, batch: CurveBatch, ids: number[]) => {
+    for (const c of batch.curves) s.set.put(new CurveBuffer(c.trialId, c.metric, decodeColumn(c.xs), decodeColumn(c.ys), c.lastSeq, c.t0));
+    for (const id of ids) {
+      const st = s.trials.get(id) ?? { loaded: false, queued: [], t0: null };
+      s.trials.set(id, st);
+      st.t0 = batch.t0[id] ?? null;
+      st.loaded = true;
+      for (const ev of st.queued.splice(0)) applyLive(s, ev);
+    }
+    addSeen(batch.metrics);
+    setError(null);
+  };
 
   const fetchTrials = (s: Session, ids: number[]) => {
     if (ids.length === 0) return;
@@ -76,19 +100,7 @@ export function useCurves({
     api
       .invoke('curves.batch', { trialIds: ids, metrics: [...s.metrics], x: s.axis, width: s.width })
       .then((batch) => {
-        if (s.cancelled) return;
-        for (const c of batch.curves) {
-          s.set.put(new CurveBuffer(c.trialId, c.metric, decodeColumn(c.xs), decodeColumn(c.ys), c.lastSeq, c.t0));
-        }
-        for (const id of ids) {
-          const st = s.trials.get(id);
-          if (!st) continue;
-          st.t0 = batch.t0[id] ?? null;
-          st.loaded = true;
-          for (const ev of st.queued.splice(0)) applyLive(s, ev);
-        }
-        addSeen(batch.metrics);
-        setError(null);
+        if (!s.cancelled) land(s, batch, ids);
       })
       .catch((e: Error) => {
         if (s.cancelled) return;
@@ -99,32 +111,57 @@ export function useCurves({
       .finally(() => setPending((n) => n - 1));
   };
 
+  /** The whole study in one call; trials the caller lists meanwhile wait for it, then the rest are asked for. */
+  const fetchStudy = (s: Session, id: number) => {
+    s.held = [];
+    setPending((n) => n + 1);
+    api
+      .invoke('curves.batch', { studyId: id, trialIds: [], metrics: [...s.metrics], x: s.axis, width: s.width })
+      .then((batch) => {
+        if (s.cancelled) return;
+        land(s, batch, Object.keys(batch.t0).map(Number));
+        for (const ev of s.held!.splice(0)) if (s.trials.get(ev.trialId)?.loaded) applyLive(s, ev);
+      })
+      .catch((e: Error) => !s.cancelled && setError(e.message))
+      .finally(() => {
+        s.held = null;
+        if (!s.cancelled) fetchTrials(s, [...new Set(idsRef.current)].filter((t) => !s.trials.has(t)));
+        setPending((n) => n - 1);
+      });
+  };
+
   // A new set for every metrics / axis / width; the live stream is joined before the first answer.
   useEffect(() => {
     // Width 0: the chart is not laid out yet; its first measured width starts the set.
     if (width <= 0) return;
-    const s: Session = { set: new CurveSet(), metrics: new Set(metrics), axis, width, trials: new Map(), cancelled: false };
+    const s: Session = { set: new CurveSet(), metrics: new Set(metrics), axis, width, trials: new Map(), held: null, cancelled: false };
     session.current = s;
     setSet(s.set);
     const off = api.on('trial.points', (ev) => {
       const st = s.trials.get(ev.trialId);
-      if (!st) return;
+      if (!st) {
+        s.held?.push(ev);
+        return;
+      }
       addSeen(ev.series.map((x) => x.metric));
       if (st.loaded) applyLive(s, ev);
       else st.queued.push(ev);
     });
-    fetchTrials(s, [...new Set(trialIds)]);
+    setAskedAt(performance.now());
+    if (studyId !== undefined) fetchStudy(s, studyId);
+    else fetchTrials(s, [...new Set(trialIds)]);
     return () => {
       s.cancelled = true;
       off();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [metricKey, axis, width]);
+  }, [metricKey, axis, width, studyId]);
 
   // Trials that appear later are fetched as one more batch; those gone are dropped.
   useEffect(() => {
     const s = session.current;
-    if (!s) return;
+    // While the whole study is being fetched, the trials it brings are not asked for again.
+    if (!s || s.held !== null) return;
     const want = new Set(trialIds);
     fetchTrials(
       s,
@@ -138,5 +175,5 @@ export function useCurves({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [idKey]);
 
-  return { set, metrics: seen, loading: pending > 0 || width <= 0, error };
+  return { set, metrics: seen, loading: pending > 0 || width <= 0, error, askedAt };
 }

@@ -23,6 +23,10 @@ export function StudyPage({ studyId }: { studyId: number }) {
   const back = useStore((s) => s.back);
   const notify = useStore((s) => s.notify);
   const [rows, setRows] = useState<StudyTrialRow[]>([]);
+  // Asked first, before the rows and the analysis: the engine answers in order, and the charts
+  // can start fetching their curves as soon as they know the study's metrics.
+  const ids = useMemo(() => rows.filter((r) => r.status !== 'queued').map((r) => r.id), [rows]);
+  const metrics = useReportedMetrics(ids, studyId);
   const [conclusion, setConclusion] = useState<string | null>(null);
   // Trials inside the parallel coordinates' brushed ranges; null: no brush, the table shows all.
   const [brushed, setBrushed] = useState<number[] | null>(null);
@@ -52,8 +56,6 @@ export function StudyPage({ studyId }: { studyId: number }) {
     if (study && conclusion === null) setConclusion(study.conclusion ?? '');
   }, [study, conclusion]);
 
-  const ids = useMemo(() => rows.filter((r) => r.status !== 'queued').map((r) => r.id), [rows]);
-  const metrics = useReportedMetrics(ids);
   const openTrial = useStore((s) => s.openTrial);
   const [rowHover, setRowHover] = useState<number | null>(null);
   const chartTrials: ChartTrial[] = useMemo(
@@ -63,7 +65,14 @@ export function StudyPage({ studyId }: { studyId: number }) {
   // Curves are coloured by the study's scientific hyperparameter: the question it asks.
   const scientific = study ? (Object.entries(study.roles).find(([, r]) => r === 'scientific')?.[0] ?? null) : null;
   const keyParams = useMemo(
-    () => (study ? Object.entries(study.roles).filter(([, r]) => r !== 'fixed').sort(([, a], [, b]) => (a === b ? 0 : a === 'scientific' ? -1 : 1)).map(([k]) => k).slice(0, 3) : []),
+    () =>
+      study
+        ? Object.entries(study.roles)
+            .filter(([, r]) => r !== 'fixed')
+            .sort(([, a], [, b]) => (a === b ? 0 : a === 'scientific' ? -1 : 1))
+            .map(([k]) => k)
+            .slice(0, 3)
+        : [],
     [study],
   );
   // The engine decides the study's best trial: a feasible one (a diverged trial never leads, however good its curve once looked).
@@ -75,10 +84,56 @@ export function StudyPage({ studyId }: { studyId: number }) {
   // The table of a large study is the page's heaviest render: it follows the rows at a lower
   // priority than the charts, and a hover that highlights a curve does not render it again.
   const tableRows = useDeferredValue(useMemo(() => (brushed ? rows.filter((r) => brushed.includes(r.id)) : rows), [rows, brushed]));
-  const retry = useCallback((id: number) => void api.invoke('trials.retry', { id }).then(reload).catch((e: Error) => notify('error', e.message)), [reload, notify]);
+  const retry = useCallback(
+    (id: number) =>
+      void api
+        .invoke('trials.retry', { id })
+        .then(reload)
+        .catch((e: Error) => notify('error', e.message)),
+    [reload, notify],
+  );
   const table = useMemo(
-    () => (study ? <StudyTrialTable studyId={study.id} rows={tableRows} roles={study.roles} objective={study.objectiveMetric} bestTrialId={best?.id ?? null} onRetry={retry} /> : null),
+    () =>
+      study ? (
+        <StudyTrialTable
+          studyId={study.id}
+          rows={tableRows}
+          roles={study.roles}
+          objective={study.objectiveMetric}
+          bestTrialId={best?.id ?? null}
+          onRetry={retry}
+        />
+      ) : null,
     [tableRows, study, best?.id, retry],
+  );
+
+  // The study views and the analysis draw every trial: a chart's metric list or a hovered row
+  // must not render them again (their charts are rebuilt on each render).
+  const views = useMemo(
+    () =>
+      study ? <StudyViews analysis={analysis} objective={study.objectiveMetric} goal={study.objectiveGoal} selected={brushed} onSelect={setBrushed} /> : null,
+    [analysis, study, brushed],
+  );
+  const analysisCard = useMemo(
+    () =>
+      study ? (
+        <StudyAnalysis
+          analysis={analysis}
+          objective={study.objectiveMetric}
+          goal={study.objectiveGoal}
+          actions={
+            <button
+              className="btn"
+              onClick={() => openNewStudy(study.id)}
+              data-testid="draft-next-study"
+              title="A new study from this one's analysis: edge ranges widened, insensitive nuisance hyperparameters fixed, the same question; you edit it before it runs"
+            >
+              Draft the next study
+            </button>
+          }
+        />
+      ) : null,
+    [analysis, study, openNewStudy],
   );
 
   if (!study)
@@ -134,7 +189,10 @@ export function StudyPage({ studyId }: { studyId: number }) {
         <dl className="kv" style={{ marginTop: 10 }}>
           <dt>Objective</dt>
           <dd>
-            <span className="mono" data-testid="objective-label" title={rows[0]?.objectiveMeaning}>{objectiveLabel ?? study.objectiveMetric}</span> ({study.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'})
+            <span className="mono" data-testid="objective-label" title={rows[0]?.objectiveMeaning}>
+              {objectiveLabel ?? study.objectiveMetric}
+            </span>{' '}
+            ({study.objectiveGoal === 'minimize' ? 'lower is better' : 'higher is better'})
             {finished > 0 && (
               <span data-testid="feasible-count">
                 {' '}
@@ -144,7 +202,11 @@ export function StudyPage({ studyId }: { studyId: number }) {
             {best && (
               <>
                 {' '}
-                · best so far <b className="mono" data-testid="best-so-far" data-value={best.best ?? ''}>{formatNumber(best.best, { digits: 4 })}</b> in trial #{best.id}{' '}
+                · best so far{' '}
+                <b className="mono" data-testid="best-so-far" data-value={best.best ?? ''}>
+                  {formatNumber(best.best, { digits: 4 })}
+                </b>{' '}
+                in trial #{best.id}{' '}
                 {best.verdict.kind === 'feasible' && (
                   <button
                     className="btn small-btn"
@@ -180,6 +242,7 @@ export function StudyPage({ studyId }: { studyId: number }) {
                 <CurveChart
                   metric={m}
                   trials={chartTrials}
+                  studyId={study.id}
                   colorBy={scientific ?? undefined}
                   keyParams={keyParams}
                   goal={m === study.objectiveMetric ? study.objectiveGoal : 'minimize'}
@@ -194,10 +257,11 @@ export function StudyPage({ studyId }: { studyId: number }) {
         )}
       </section>
 
-      <StudyViews analysis={analysis} objective={study.objectiveMetric} goal={study.objectiveGoal} selected={brushed} onSelect={setBrushed} />
+      {views}
 
       <section
         className="card"
+        data-section="study-trials"
         // A row under the pointer brings its curves forward in every chart above.
         onMouseOver={(e) => {
           const tr = (e.target as HTMLElement).closest('tr[data-trial]');
@@ -209,21 +273,7 @@ export function StudyPage({ studyId }: { studyId: number }) {
         {table}
       </section>
 
-      <StudyAnalysis
-        analysis={analysis}
-        objective={study.objectiveMetric}
-        goal={study.objectiveGoal}
-        actions={
-          <button
-            className="btn"
-            onClick={() => openNewStudy(study.id)}
-            data-testid="draft-next-study"
-            title="A new study from this one's analysis: edge ranges widened, insensitive nuisance hyperparameters fixed, the same question; you edit it before it runs"
-          >
-            Draft the next study
-          </button>
-        }
-      />
+      {analysisCard}
 
       <section className="card">
         <h2>Conclusion</h2>

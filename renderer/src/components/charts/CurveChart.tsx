@@ -22,6 +22,11 @@ export interface ChartTrial {
 
 export interface CurveChartProps {
   trials: readonly ChartTrial[];
+  /**
+   * Also every started trial of this study, asked for in the first call: a study page's curves
+   * need not wait for its trial table (trials not in `trials` yet are drawn grey until they are).
+   */
+  studyId?: number;
   /** The metric shown first; the chart picks the first reported one when null. */
   metric: string | null;
   /** Metrics overlaid on it from the start (dashed, then dotted). */
@@ -118,7 +123,7 @@ export function CurveChart(props: CurveChartProps) {
   const askWidth = Math.max(WIDTH_STEP, Math.ceil(width / WIDTH_STEP) * WIDTH_STEP);
   const shown = useMemo(() => (metric ? [metric, ...overlay.filter((m) => m !== metric)] : []), [metric, overlay]);
   const fetchIds = useMemo(() => trials.filter((t) => t.status !== 'queued').map((t) => t.id), [trials]);
-  const curves = useCurves({ trialIds: fetchIds, metrics: shown, axis, width: width === 0 ? 0 : askWidth });
+  const curves = useCurves({ trialIds: fetchIds, studyId: props.studyId, metrics: shown, axis, width: width === 0 ? 0 : askWidth });
   const offered = useMemo(() => [...new Set([...curves.metrics, ...(metric ? [metric] : [])])].sort(), [curves.metrics, metric]);
 
   useEffect(() => {
@@ -192,9 +197,12 @@ export function CurveChart(props: CurveChartProps) {
         }
       };
       draw();
-      const timer = setInterval(draw, REDRAW_MS);
+      // Charts mounted together would redraw in the same frame: each starts at its own offset.
+      let timer: ReturnType<typeof setInterval> | undefined;
+      const offset = setTimeout(() => (timer = setInterval(draw, REDRAW_MS)), Math.random() * REDRAW_MS);
       (node as HTMLDivElement & { redraw?: () => void }).redraw = draw;
       return () => {
+        clearTimeout(offset);
         clearInterval(timer);
         plotRef.current = null;
         chartRef.current = null;
@@ -383,6 +391,7 @@ export function CurveChart(props: CurveChartProps) {
       data-hidden={String(hidden.size)}
       data-highlight={highlight ?? ''}
       data-ready="0"
+      data-asked-at={curves.askedAt ?? ''}
     >
       <figcaption className="curve-toolbar">
         <select className="chart-title" value={metric ?? ''} onChange={(e) => setMetric(e.target.value)} data-control="metric" aria-label="metric">
