@@ -494,7 +494,7 @@ export function CurveChart(props: CurveChartProps) {
             show all ({hidden.size} hidden)
           </button>
         )}
-        {legendOpen && (
+        {legendOpen && legendTrials.length > 1 && (
           <div className="legend-runs">
             {legendTrials.map((t) => (
               <button
