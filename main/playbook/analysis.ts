@@ -35,7 +35,9 @@ export interface StudyAnalysis {
 export function diagnoseBestTrials(results: StudyResults, evaluated: readonly EvaluatedTrial[] = evaluateTrials(results)): TrialDiagnostics[] {
   const ranked = rankFeasible(evaluated, results.objective.goal);
   const chosen = new Map<number, string>();
-  ranked.slice(0, DIAGNOSED_TOP_K).forEach((r, i) => chosen.set(r.trial.id, i === 0 ? 'best overall' : `#${i + 1} overall`));
+  // Ranks in words, not "#2 overall": next to "trial #8" a second "#" read as another trial number.
+  const RANK = ['best overall', 'second best overall', 'third best overall'];
+  ranked.slice(0, DIAGNOSED_TOP_K).forEach((r, i) => chosen.set(r.trial.id, RANK[i] ?? `number ${i + 1} overall`));
   const scientific = scientificNames(results)[0];
   if (scientific) {
     const grouping = groupByScientific(

@@ -251,6 +251,8 @@ describe('the whole analysis', () => {
     expect(analysis.boundary).toEqual([]);
     const diagnosed = analysis.diagnostics.find((d) => d.trialId === best.id)!;
     expect(diagnosed.why).toBe('best overall');
+    // The runners-up are ranked in words: "#2 overall" next to "trial #8" read as a trial number.
+    expect(analysis.diagnostics.map((d) => d.why)).toEqual(expect.arrayContaining(['second best overall', 'third best overall']));
     expect(diagnosed.findings.map((f) => f.kind)).toEqual(['trainingLossRising']);
     // The best Nesterov trial is diagnosed too, as the isolation plot compares it.
     expect(analysis.diagnostics.some((d) => d.why === 'best optimizer = nesterov')).toBe(true);
