@@ -19,6 +19,19 @@ export function OverlayCurves({ metric, candidateIds, incumbentIds }: { metric: 
     ],
     [candidateIds, incumbentIds],
   );
+  // Before any rerun the chart drew bare axes beside the seed panel's explanation: say why instead.
+  if (trials.length === 0)
+    return (
+      <figure className="chart" data-launch-curves={metric} data-testid="launch-curves-empty">
+        <figcaption>
+          <span className="chart-title">{metric}</span>
+          <span className="chart-count">one curve per seed</span>
+        </figcaption>
+        <p className="chart-empty" style={{ minHeight: 240 }}>
+          No seed rerun has started yet: each rerun’s {metric} curve appears here while it trains.
+        </p>
+      </figure>
+    );
   return (
     <div data-launch-curves={metric}>
       <CurveChart metric={metric} trials={trials} colorBy="group" groupColors={SIDE_COLORS} onOpenTrial={openTrial} testId="launch-curves" />
