@@ -372,7 +372,7 @@ export class LaunchService {
     if (cv.length === 0 || iv.length === 0) {
       comparisonNote =
         cRuns.length + iRuns.length === 0
-          ? 'No seed reruns yet: run N seeds of each configuration to measure the retrain variance.'
+          ? 'No seed reruns yet: run seeds of both configurations (Retrain variance, above) to measure how much a result moves from seed to seed.'
           : (this.rerunFailures(cRuns, iRuns) ??
             `Waiting for seeds: ${cv.length} of ${cRuns.length} candidate and ${iv.length} of ${iRuns.length} incumbent reruns have finished.`);
     } else {
