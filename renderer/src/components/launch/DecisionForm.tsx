@@ -44,7 +44,7 @@ export function DecisionForm({ canLaunch, launchBlocked, onDecide }: { canLaunch
           </label>
         ))}
       </div>
-      {!canLaunch && launchBlocked && <p className="subtle small">Launch is not available yet: {launchBlocked}</p>}
+      {!canLaunch && launchBlocked && <p className="subtle small" style={{ marginBottom: 10 }}>Launch is not available yet: {launchBlocked}</p>}
       <label className={`field${error ? ' has-error' : ''}`}>
         <span className="field-label">Rationale (required)</span>
         <textarea
