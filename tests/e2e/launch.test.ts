@@ -147,7 +147,8 @@ describe('a launch decided on evidence, in the browser', () => {
     await page.getByTestId('record-decision').click();
     await page.locator('[data-testid=decision-record][data-kind=launch]').waitFor();
     await expect(page.locator('[data-testid=decision-record][data-kind=launch]').textContent()).resolves.toMatch(/Launched as #1/);
-    await expect(page.getByTestId('baseline').textContent()).resolves.toMatch(/Launch #1/);
+    // The baseline card refreshes on the engine's event after the record shows: wait for it (read at once, it raced).
+    await page.getByTestId('baseline').filter({ hasText: 'Launch #1' }).waitFor({ timeout: 10_000 });
     await expect(page.getByTestId('baseline-objective-runs').textContent()).resolves.toBe('(mean of 4 seeds · best val_error over training)');
     // The deferral stays on record above the launch; a launch closes the candidate.
     await expect(
