@@ -63,6 +63,15 @@ export interface TrialGridProps<R extends FilterableTrial> {
 
 const helper = createColumnHelper<FilterableTrial>();
 
+/**
+ * Rows drawn at once: a 1,000-trial study drew ~22,000 cells and that was most of its page's
+ * time (BENCHMARKS.md, curve charts). Pages rather than windowing because rows differ in height
+ * (names, tags and differences wrap).
+ */
+export const TRIAL_PAGE_SIZE = 100;
+
+const count = (n: number) => n.toLocaleString('en-US');
+
 function parseBound(s: string): number | null {
   const v = s.trim() === '' ? NaN : Number(s);
   return Number.isFinite(v) ? v : null;
@@ -163,6 +172,9 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
   };
   const search = useRef<HTMLInputElement>(null);
   const body = useRef<HTMLTableSectionElement>(null);
+  const [page, setPage] = useState(0);
+  // The row to focus once a keyboard step has turned the page: 'first' or 'last' of the new one.
+  const focusAfterTurn = useRef<'first' | 'last' | null>(null);
 
   const shown = useMemo(() => filterTrials(rows, filter), [rows, filter]);
   const numeric = useMemo(() => numericHyperparameters(rows), [rows]);
@@ -230,6 +242,22 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
     sortDescFirst: false,
     enableSortingRemoval: false,
   });
+
+  // A new filter or order starts at the first page; fewer rows (a brush) keep the page only if it still exists.
+  useEffect(() => setPage(0), [filter, sorting]);
+  const ordered = table.getRowModel().rows;
+  const pages = Math.max(1, Math.ceil(ordered.length / TRIAL_PAGE_SIZE));
+  const at = Math.min(page, pages - 1);
+  const pageRows = ordered.slice(at * TRIAL_PAGE_SIZE, (at + 1) * TRIAL_PAGE_SIZE);
+  useEffect(() => {
+    const to = focusAfterTurn.current;
+    focusAfterTurn.current = null;
+    if (to) focusRow(to === 'first' ? 0 : TRIAL_PAGE_SIZE);
+  }, [at]);
+  const turnTo = (p: number, focus: 'first' | 'last' | null = null) => {
+    focusAfterTurn.current = focus;
+    setPage(Math.max(0, Math.min(pages - 1, p)));
+  };
 
   // "/" jumps to the search from anywhere on the page (as in GitHub and Gmail).
   useEffect(() => {
@@ -465,7 +493,7 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
             ))}
           </thead>
           <tbody ref={body}>
-            {table.getRowModel().rows.map((r, i) => (
+            {pageRows.map((r, i) => (
               <tr
                 key={r.id}
                 tabIndex={0}
@@ -477,8 +505,9 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
                   if (e.target !== e.currentTarget) return;
                   if (e.key === 'Enter') openTrial(r.original.id);
                   else if (e.key === ' ') r.toggleSelected();
-                  else if (e.key === 'ArrowDown' || e.key === 'j') focusRow(i + 1);
-                  else if (e.key === 'ArrowUp' || e.key === 'k') i === 0 ? search.current?.focus() : focusRow(i - 1);
+                  else if (e.key === 'ArrowDown' || e.key === 'j') i === pageRows.length - 1 && at < pages - 1 ? turnTo(at + 1, 'first') : focusRow(i + 1);
+                  else if (e.key === 'ArrowUp' || e.key === 'k')
+                    i > 0 ? focusRow(i - 1) : at > 0 ? turnTo(at - 1, 'last') : search.current?.focus();
                   else return;
                   e.preventDefault();
                 }}
@@ -495,6 +524,19 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
             ))}
           </tbody>
         </table>
+        {pages > 1 && (
+          <div className="grid-pager" data-testid="trial-pager">
+            <button className="btn" disabled={at === 0} onClick={() => turnTo(at - 1)} data-testid="page-previous">
+              ‹ Previous
+            </button>
+            <span className="subtle" data-testid="page-range">
+              {count(at * TRIAL_PAGE_SIZE + 1)}–{count(at * TRIAL_PAGE_SIZE + pageRows.length)} of {count(ordered.length)}
+            </span>
+            <button className="btn" disabled={at === pages - 1} onClick={() => turnTo(at + 1)} data-testid="page-next">
+              Next ›
+            </button>
+          </div>
+        )}
         {shown.length === 0 && (
           <p className="empty" data-testid="no-match">
             No trial matches {active > 1 ? 'these filters' : 'this filter'}.{' '}

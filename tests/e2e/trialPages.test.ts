@@ -1,0 +1,100 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { seedChartWorkspace, type ChartWorkspace } from '../../main/bench/chartWorkspace';
+import { SHOTS, startWorkbench, type Workbench } from '../helpers/workbench';
+
+// A study of 250 finished trials: three pages of the trial table (100 rows a page).
+const TRIALS = 250;
+
+let wb: Workbench;
+let seeded: ChartWorkspace;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tunebench-e2e-trial-pages-'));
+  seeded = seedChartWorkspace(dataDir, { trials: TRIALS, points: 5, metrics: ['train_loss', 'val_error'], longPoints: 0, liveBudget: 1 });
+  wb = await startWorkbench({ TUNEBENCH_DATA_DIR: dataDir });
+  page = wb.page;
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(wb.served.url);
+  await page.goto(`${wb.served.origin}/#/study/${seeded.studyId}`);
+});
+afterAll(async () => {
+  await wb?.close();
+});
+
+const grid = () => page.getByTestId('study-trials');
+const rows = () => grid().locator('tbody tr[data-trial]');
+const range = () => grid().getByTestId('page-range');
+const focusedTrial = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.trial ?? null);
+
+describe('the trial table draws one page of rows at a time', () => {
+  it('shows 100 of 250 rows, and the pager turns pages', async () => {
+    await range().waitFor({ timeout: 30_000 });
+    await expect(range().textContent()).resolves.toBe('1–100 of 250');
+    await expect(rows().count()).resolves.toBe(100);
+    await expect(grid().getByTestId('page-previous').isDisabled()).resolves.toBe(true);
+    const firstPage = await rows().first().getAttribute('data-trial');
+    await grid().getByTestId('page-next').click();
+    await expect(range().textContent()).resolves.toBe('101–200 of 250');
+    expect(await rows().first().getAttribute('data-trial')).not.toBe(firstPage);
+    await grid().getByTestId('page-next').click();
+    await expect(range().textContent()).resolves.toBe('201–250 of 250');
+    await expect(rows().count()).resolves.toBe(50);
+    await expect(grid().getByTestId('page-next').isDisabled()).resolves.toBe(true);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await grid().getByTestId('trial-pager').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'trial-pages-1280x720.png') });
+  });
+
+  it('a new search or order starts again at the first page', async () => {
+    await grid().getByTestId('page-previous').click();
+    await expect(range().textContent()).resolves.toBe('101–200 of 250');
+    await grid().locator('th[data-column="#"], th[data-column="id"]').first().click();
+    await expect(range().textContent()).resolves.toBe('1–100 of 250');
+    await grid().getByTestId('page-next').click();
+    await page.getByTestId('trial-search').fill('trial');
+    await page.getByTestId('trial-search').fill('');
+    await expect(range().textContent()).resolves.toBe('1–100 of 250');
+  });
+
+  it('↓ past a page’s last row turns to the next page and focuses its first; ↑ comes back, scrolled into view', async () => {
+    const last = rows().nth(99);
+    await last.focus();
+    const lastId = await last.getAttribute('data-trial');
+    await page.keyboard.press('ArrowDown');
+    await expect(range().textContent()).resolves.toBe('101–200 of 250');
+    await page.waitForFunction((id) => (document.activeElement as HTMLElement | null)?.dataset.trial === id, await rows().first().getAttribute('data-trial'));
+    await page.keyboard.press('j');
+    expect(await focusedTrial()).toBe(await rows().nth(1).getAttribute('data-trial'));
+    await page.keyboard.press('k');
+    await page.keyboard.press('ArrowUp');
+    await expect(range().textContent()).resolves.toBe('1–100 of 250');
+    await page.waitForFunction((id) => (document.activeElement as HTMLElement | null)?.dataset.trial === id, lastId);
+    const box = (await last.boundingBox())!;
+    const view = page.viewportSize()!;
+    expect(box.y >= 0 && box.y + box.height <= view.height).toBe(true);
+    // Space selects the focused row; the selection stays across pages.
+    await page.keyboard.press(' ');
+    await expect(last.getAttribute('aria-selected')).resolves.toBe('true');
+    await grid().getByTestId('page-next').click();
+    await grid().getByTestId('page-previous').click();
+    await expect(rows().nth(99).getAttribute('aria-selected')).resolves.toBe('true');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the pager in the dark theme', async () => {
+    await page.evaluate(() => localStorage.setItem('tunebench.theme', 'dark'));
+    await page.reload();
+    await range().waitFor({ timeout: 30_000 });
+    await grid().getByTestId('page-next').click();
+    await expect(range().textContent()).resolves.toBe('101–200 of 250');
+    await grid().getByTestId('trial-pager').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'trial-pages-1280x720-dark.png') });
+    await page.evaluate(() => localStorage.removeItem('tunebench.theme'));
+  });
+});
