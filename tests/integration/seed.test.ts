@@ -61,6 +61,8 @@ describe('seed reruns assume nothing about the script', () => {
     expect(v.comparisonNote).toMatch(/^Every candidate rerun ended without succeeding \(2 failed\); trial #\d+: .*--seed/);
     // The Overview says the same instead of advising more seeds.
     const overview = (await engine.invoke('overview.get', { projectId: v.candidate.projectId })) as { nextSteps: { text: string }[] };
-    expect(overview.nextSteps.map((s) => s.text)).toContainEqual(expect.stringMatching(/^Candidate \d+ \(trial #\d+\): Every candidate rerun ended without succeeding/));
+    expect(overview.nextSteps.map((s) => s.text)).toContainEqual(expect.stringMatching(/^Candidate #\d+ \(trial #\d+\): Every candidate rerun ended without succeeding/));
+    // The failure's own sentence is quoted without doubling its full stop.
+    for (const s of overview.nextSteps) expect(s.text).not.toMatch(/[^.]\.\.[^.]/);
   });
 });
