@@ -37,17 +37,22 @@ export function readTrials(e: Engine, trials: readonly Trial[], objectiveMetric:
   const out = trials.map((t): StudyTrial => {
     const names = e.metrics.summaries(t.id).map((m) => m.name);
     trainingMetric ??= TRAINING_METRICS.find((m) => names.includes(m) && m !== objectiveMetric) ?? null;
-    const wanted = [objectiveMetric, ...(trainingMetric ? [trainingMetric] : [])].filter((m) => names.includes(m));
-    return {
-      id: t.id,
-      hyperparameters: t.hyperparameters,
-      status: t.status,
-      failureReason: t.failureReason,
-      diverged: t.diverged,
-      curves: Object.fromEntries(wanted.map((m) => [m, toCurve(e.metrics.series(t.id, m, CURVE_POINTS))])),
-    };
+    return studyTrial(e, t, names, objectiveMetric, trainingMetric);
   });
   return { trials: out, trainingMetric };
+}
+
+/** One trial as the analysis reads it: the objective's and the training metric's curves, where it has them. */
+function studyTrial(e: Engine, t: Trial, names: readonly string[], objectiveMetric: string, trainingMetric: string | null): StudyTrial {
+  const wanted = [objectiveMetric, ...(trainingMetric ? [trainingMetric] : [])].filter((m) => names.includes(m));
+  return {
+    id: t.id,
+    hyperparameters: t.hyperparameters,
+    status: t.status,
+    failureReason: t.failureReason,
+    diverged: t.diverged,
+    curves: Object.fromEntries(wanted.map((m) => [m, toCurve(e.metrics.series(t.id, m, CURVE_POINTS))])),
+  };
 }
 
 /** A study's trials and their curves as the playbook's analysis reads them, under the project's summary. */
@@ -123,16 +128,7 @@ export function judgeTrials(e: Engine, trials: readonly Trial[], objective: Stud
     const key = [t.id, t.status, t.diverged, t.failureReason, objective.metric, objective.goal, summary.kind, summary.k, trainingMetric, ...counts].join('|');
     let v = kept.get(key);
     if (!v) {
-      const names = summaries.get(t.id)!.map((m) => m.name);
-      const wanted = [objective.metric, ...(trainingMetric ? [trainingMetric] : [])].filter((m) => names.includes(m));
-      const read: StudyTrial = {
-        id: t.id,
-        hyperparameters: t.hyperparameters,
-        status: t.status,
-        failureReason: t.failureReason,
-        diverged: t.diverged,
-        curves: Object.fromEntries(wanted.map((m) => [m, toCurve(e.metrics.series(t.id, m, CURVE_POINTS))])),
-      };
+      const read = studyTrial(e, t, summaries.get(t.id)!.map((m) => m.name), objective.metric, trainingMetric);
       v = verdictOf(trialOutcome(read, objective, trainingMetric));
       if (ENDED.has(t.status)) kept.set(key, v);
     }

@@ -325,7 +325,7 @@ export class LaunchService {
       const counts = new Map<string, number>();
       for (const r of runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
       const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
-      return `Every ${side} rerun ended without succeeding (${tally})${first ? `; trial #${first.id}: ${first.failureReason.replace(/\.$/, '')}` : ''}. Fix the cause (the trial page shows its output), then run seeds again.`;
+      return `Every ${side} rerun ended without succeeding (${tally})${first ? `; trial #${first.id}: ${first.failureReason?.replace(/\.$/, '') ?? 'no reason was recorded'}` : ''}. Fix the cause (the trial page shows its output), then run seeds again.`;
     }
     return null;
   }
