@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useStore } from '../store';
 
 /**
@@ -22,8 +22,23 @@ export function Notices() {
     const n = useStore.getState().notice;
     if (n?.kind === 'info' && Date.now() - n.at > CARRIED_MS) dismiss();
   }, [view, dismiss]);
+  const stack = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // A notice that stays must not hide what is under it for good (a wizard's Next button sits in
+    // the same corner): the page gets room below its end as tall as the notices, so it can scroll
+    // clear of them.
+    const el = stack.current;
+    if (!el) return;
+    const root = document.documentElement;
+    const observer = new ResizeObserver(() => root.style.setProperty('--notices-space', `${el.offsetHeight ? el.offsetHeight + 24 : 0}px`));
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      root.style.removeProperty('--notices-space');
+    };
+  }, []);
   return (
-    <div className="notices" aria-live="polite">
+    <div className="notices" aria-live="polite" ref={stack}>
       {!connected && (
         <div className="notice error" role="alert" data-testid="connection-lost">
           <span>Lost the connection to the workbench engine; reconnecting…</span>
