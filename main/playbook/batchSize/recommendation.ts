@@ -103,13 +103,16 @@ export interface SweepAnalysisOptions {
 export const DEFAULT_SWEEP_ANALYSIS: Readonly<SweepAnalysisOptions> = { safetyMargin: 0.1, stepBudget: null };
 
 /**
- * Whatever the measured noise, a larger size must be at least 5% faster per doubling of the batch
- * (proportionally less for a bisected step: 1.05 ^ log2(size ratio)). The range of two to four
- * runs understates the run-to-run variation, and under perfect scaling of steps a 5% throughput
- * gain saves only 5% of the time while costing re-tuning (the playbook: changing the batch size
- * means re-tuning most hyperparameters) and memory headroom.
+ * Whatever the measured noise, a larger size must be at least 2% faster per doubling of the batch
+ * (proportionally less for a bisected step: 1.02 ^ log2(size ratio)): the range of two to four
+ * runs understates the run-to-run variation, and a gain smaller than that is not worth re-tuning
+ * for (the playbook: changing the batch size means re-tuning most hyperparameters). It was 5%,
+ * but the digits example's 512 -> 1024 step measured +7.7%, +3.4% and +9.0% in three sweeps on a
+ * quiet machine (each size's runs within ±2%), so a floor inside the range of real gains made the
+ * same sweep recommend 1024, 512, 1024; the noise rule decides, the floor only refuses gains
+ * too small to matter.
  */
-export const MIN_GAIN_PER_DOUBLING = 1.05;
+export const MIN_GAIN_PER_DOUBLING = 1.02;
 
 /**
  * Doubling the batch "nearly doubles" throughput from 1.6× on. Perfect scaling is 2×; 20% is
