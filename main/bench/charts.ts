@@ -8,7 +8,7 @@
  *      runner's own: stored, then pushed as `trial.points`), while the page's frames are timed;
  *   3. the 1M-point trial, from the moment it is opened until its chart has drawn.
  * Goals (issue 12): 1 under 2 s (goal 1 s); 2 frame p95 at most 33 ms; 3 under 300 ms.
- * BENCH_PROFILE=1 prints where the study page's time went (build with NO_MINIFY=1 for names);
+ * BENCH_STUDY_ONLY=1 measures the study page alone. BENCH_PROFILE=1 prints where the study page's time went (build with NO_MINIFY=1 for names);
  * BENCH_SHOTS=folder saves screenshots of the chart pages for review.
  */
 // First, before anything loads a native module: see main/requireNode22.ts.
@@ -93,7 +93,17 @@ async function main(): Promise<void> {
     // The study page's calls as they go out and come back, from its navigation.
     let t0 = Date.now();
     const names = new Map<number, string>();
-    page.on('framenavigated', () => (t0 = Date.now()));
+    page.on('framenavigated', (f) => f === page.mainFrame() && (t0 = Date.now()));
+    // The engine's own time per call (this process is the engine's main thread).
+    const invoke = engine.invoke.bind(engine);
+    engine.invoke = async (method, input) => {
+      const s = performance.now();
+      try {
+        return await invoke(method, input);
+      } finally {
+        console.log(`${String(Date.now() - t0).padStart(6)} ms   engine ${String(method)} ${(performance.now() - s).toFixed(0)} ms`);
+      }
+    };
     page.on('websocket', (ws) => {
       ws.on('framesent', (f) => {
         const m = JSON.parse(String(f.payload)) as { id: number; method: string };
@@ -150,6 +160,13 @@ async function main(): Promise<void> {
     calls = batchCalls;
   }
 
+  if (process.env.BENCH_STUDY_ONLY) {
+    console.log(`${loadAverage()}: study of ${TRIALS.toLocaleString('en')} trials: all charts drawn ${median(study).toFixed(0)} ms (median of ${RUNS}: ${study.map((x) => x.toFixed(0)).join(', ')} ms)`);
+    await browser.close();
+    await srv.close();
+    await engine.close();
+    return;
+  }
   if (process.env.BENCH_SHOTS) await screenshots(page, process.env.BENCH_SHOTS, `${origin}/#/study/${seeded.studyId}`, 'study-1000', 'study-chart-', METRICS.length);
 
   // 3. The 1M-point trial, from opening it (a hash change, as a click does) to its chart drawn.

@@ -16,6 +16,7 @@ import { sshHostHandlers } from './handlers/sshHosts';
 import { buildOverview } from './overview';
 import { analyzeStoredStudy, draftStoredStudy } from './studyAnalysis';
 import { studyVerdicts, trialVerdicts } from './trialVerdicts';
+import { perStudy } from './studyCache';
 import { objectiveSummaryLabel, objectiveSummaryMeaning, summaryOf } from '../../preload/objectiveSummary';
 import { exportTrials } from './exportTrial';
 import { checkMetricRegex } from '../script/parse/customCheck';
@@ -177,11 +178,14 @@ export const handlers: Handlers = {
   'studies.conclude': (e, { id, conclusion }) => e.studyService.conclude(id, conclusion),
   'studies.trials': (e, { id }) => {
     const study = e.studyService.get(id);
+    // Listed afresh (names, tags and notes change without a new version); the numbers are kept per version.
     const trials = e.trials.listByStudy(id);
-    const raw = e.metrics.objectiveOf(
-      trials.map((t) => t.id),
-      study.objectiveMetric,
-      study.objectiveGoal,
+    const raw = perStudy(e.db, id, 'last objective', () =>
+      e.metrics.objectiveOf(
+        trials.map((t) => t.id),
+        study.objectiveMetric,
+        study.objectiveGoal,
+      ),
     );
     const { byTrial, leader, objective } = studyVerdicts(e, id);
     const objectiveLabel = objectiveSummaryLabel(objective.summary, study.objectiveMetric);

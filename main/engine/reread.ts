@@ -17,6 +17,7 @@ import { GPU_MEMORY_METRIC, GPU_UTILIZATION_METRIC } from './gpuSampler';
 import { MAX_METRICS_PER_TRIAL } from './runner/metricWriter';
 import { METRICS_FILE_ENV } from './runner/sideChannel';
 import { readSideChannel, readTrialOutput } from './trialOutput';
+import { pointsReplaced } from './studyCache';
 
 /** Points per insert batch, as the metric writer flushes them. */
 const BATCH = 5000;
@@ -102,5 +103,7 @@ export function rereadTrial(
     }
   })();
   if (diverged && !trial.diverged) trials.markDiverged(trial.id);
+  // Replaced, not appended to: kept verdicts and analyses would not see it from the point count alone.
+  pointsReplaced(db, trial);
   return { points: points.length, metrics: ids.size };
 }

@@ -8,6 +8,7 @@ import { boundaryCheck } from '../playbook/boundary';
 import { draftNextStudy, type StudyDraft } from '../playbook/draft';
 import { sensitivityVerdicts } from '../playbook/journal/sensitivity';
 import type { Engine } from './engine';
+import { perStudy } from './studyCache';
 import { readStudyResults, verdictOf } from './trialVerdicts';
 import { DEFAULT_OBJECTIVE_SUMMARY, objectiveSummaryLabel, objectiveSummaryMeaning } from '../../preload/objectiveSummary';
 
@@ -21,6 +22,11 @@ function readStudy(engine: Engine, studyId: number) {
  * them, plus the hyperparameters' importance and the interaction of the two most important ones.
  */
 export function analyzeStoredStudy(engine: Engine, studyId: number): StudyAnalysisView {
+  engine.studyService.get(studyId);
+  return perStudy(engine.db, studyId, 'analysis', () => analyze(engine, studyId));
+}
+
+function analyze(engine: Engine, studyId: number): StudyAnalysisView {
   const { results } = readStudy(engine, studyId);
   const evaluated = evaluateTrials(results);
   const importance = hyperparameterImportance(results, evaluated);

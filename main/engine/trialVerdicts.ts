@@ -11,6 +11,7 @@ import type { SearchSpace } from '../../preload/space';
 import type { Curve } from '../playbook/curves';
 import { compareObjective, trialOutcome, type StudyObjective, type StudyResults, type StudyTrial, type TrialOutcome } from '../playbook/trials';
 import type { Engine } from './engine';
+import { perStudy, replacedTimes } from './studyCache';
 
 /** Points per curve read: enough for the shape checks, bounded for a study of hundreds of trials (min/max downsampling keeps a blow-up). */
 const CURVE_POINTS = 5_000;
@@ -109,7 +110,7 @@ const cache = new WeakMap<Engine, Map<string, TrialVerdict>>();
  * training metric chosen as {@link readTrials} chooses it). A page that polls a study of a
  * thousand trials reads each ended trial's curves once: its verdict is kept, keyed by everything
  * that could change it (status, the runner's flag, the objective, the summary, the training
- * metric and how many points each curve has).
+ * metric, how many points each curve has and whether they were replaced).
  */
 export function judgeTrials(e: Engine, trials: readonly Trial[], objective: StudyObjective): { byTrial: Map<number, TrialVerdict>; leader: number | null } {
   let kept = cache.get(e);
@@ -125,7 +126,7 @@ export function judgeTrials(e: Engine, trials: readonly Trial[], objective: Stud
   const byTrial = new Map<number, TrialVerdict>();
   for (const t of trials) {
     const counts = summaries.get(t.id)!.filter((m) => m.name === objective.metric || m.name === trainingMetric).map((m) => `${m.name}:${m.count}`);
-    const key = [t.id, t.status, t.diverged, t.failureReason, objective.metric, objective.goal, summary.kind, summary.k, trainingMetric, ...counts].join('|');
+    const key = [t.id, replacedTimes(e.db, t.id), t.status, t.diverged, t.failureReason, objective.metric, objective.goal, summary.kind, summary.k, trainingMetric, ...counts].join('|');
     let v = kept.get(key);
     if (!v) {
       const read = studyTrial(e, t, summaries.get(t.id)!.map((m) => m.name), objective.metric, trainingMetric);
@@ -138,10 +139,12 @@ export function judgeTrials(e: Engine, trials: readonly Trial[], objective: Stud
 }
 
 /** The verdict of every trial of a study, its best feasible trial so far, and the objective it was judged by. */
-export function studyVerdicts(e: Engine, studyId: number): { byTrial: Map<number, TrialVerdict>; leader: number | null; objective: Required<StudyObjective> } {
+export function studyVerdicts(e: Engine, studyId: number): { byTrial: ReadonlyMap<number, TrialVerdict>; leader: number | null; objective: Required<StudyObjective> } {
   const study = e.studyService.get(studyId);
-  const objective = studyObjective(study, e.projects.get(study.projectId)!);
-  return { ...judgeTrials(e, e.trials.listByStudy(studyId), objective), objective };
+  return perStudy(e.db, studyId, 'verdicts', () => {
+    const objective = studyObjective(study, e.projects.get(study.projectId)!);
+    return { ...judgeTrials(e, e.trials.listByStudy(studyId), objective), objective };
+  });
 }
 
 /** Verdicts of some trials (seed reruns, runs) judged by an objective under a project's summary. */

@@ -1,0 +1,92 @@
+/**
+ * A study's derived answers (its verdicts, its analysis), computed once per version of what they
+ * are computed from: a finished study of a thousand trials is not judged again on every poll of
+ * its page, and a live one is judged again as soon as one of its trials changes.
+ *
+ * The version is read from what the store already records, in one cheap query per part:
+ * - the study's own settings and its project's objective summary and parse settings;
+ * - each trial's id, status, failure, divergence flag and hyperparameters;
+ * - the number of points its trials have stored. Points are only ever appended (a metric writer
+ *   numbers them by seq), so a new point always raises it. The one writer that replaces points,
+ *   re-reading a trial's log (main/engine/reread.ts), calls {@link pointsReplaced}.
+ */
+import type { Db } from './store/database';
+
+interface Entry {
+  version: string;
+  values: Map<string, unknown>;
+}
+
+/** Studies kept per database: the pages a user has open, not every study ever seen. */
+const MAX_STUDIES = 16;
+const kept = new WeakMap<Db, Map<number, Entry>>();
+const statements = new WeakMap<Db, { settings: ReturnType<Db['prepare']>; trials: ReturnType<Db['prepare']>; points: ReturnType<Db['prepare']> }>();
+
+function prepared(db: Db) {
+  let s = statements.get(db);
+  if (!s) {
+    s = {
+      settings: db.prepare(`SELECT json_array(s.space, s.roles, s.fixed, s.objective_metric, s.objective_goal,
+          p.objective_summary, p.objective_summary_k, p.metric_regex, p.metric_renames, p.ignored_metrics) AS v
+        FROM studies s JOIN projects p ON p.id = s.project_id WHERE s.id = ?`),
+      // One separator no field holds (ASCII record separator); trials in id order, as the index keeps them.
+      trials: db.prepare(`SELECT count(*) AS n, coalesce(group_concat(v, char(30)), '') AS v FROM (
+          SELECT id || char(31) || status || char(31) || diverged || char(31) || coalesce(failure_reason, '') || char(31) || hyperparameters AS v
+          FROM trials WHERE study_id = ? ORDER BY id)`),
+      points: db.prepare('SELECT coalesce(sum(b.n), 0) AS n FROM trials t JOIN metric_buckets b ON b.trial_id = t.id WHERE t.study_id = ?'),
+    };
+    statements.set(db, s);
+  }
+  return s;
+}
+
+/** What a study's verdicts and analysis are computed from, as one string: equal strings, equal answers. */
+export function studyVersion(db: Db, studyId: number): string {
+  const s = prepared(db);
+  const settings = (s.settings.get(studyId) as { v: string } | undefined)?.v ?? 'none';
+  const trials = s.trials.get(studyId) as { n: number; v: string };
+  const points = (s.points.get(studyId) as { n: number }).n;
+  return `${points}\u001d${trials.n}\u001d${settings}\u001d${trials.v}`;
+}
+
+/**
+ * `compute()` for this study, or the answer it gave at the study's current version. `what`
+ * names the answer (one study has several); the value returned is shared, so callers must not
+ * change it.
+ */
+export function perStudy<T>(db: Db, studyId: number, what: string, compute: () => T): T {
+  let studies = kept.get(db);
+  if (!studies) kept.set(db, (studies = new Map()));
+  const version = studyVersion(db, studyId);
+  let entry = studies.get(studyId);
+  if (!entry || entry.version !== version) {
+    entry = { version, values: new Map() };
+    studies.delete(studyId);
+    if (studies.size >= MAX_STUDIES) studies.delete(studies.keys().next().value!);
+  } else studies.delete(studyId);
+  // Most recently used last: the first key is the one dropped.
+  studies.set(studyId, entry);
+  if (entry.values.has(what)) return entry.values.get(what) as T;
+  const value = compute();
+  entry.values.set(what, value);
+  return value;
+}
+
+const replacements = new WeakMap<Db, Map<number, number>>();
+
+/**
+ * Says that a trial's points were replaced rather than appended to (a re-read): its study's
+ * kept answers are dropped, and {@link replacedTimes} changes for the trial (per-trial caches
+ * put it in their key, as the point count alone cannot tell).
+ */
+export function pointsReplaced(db: Db, trial: { id: number; studyId: number | null }): void {
+  let m = replacements.get(db);
+  if (!m) replacements.set(db, (m = new Map()));
+  m.set(trial.id, (m.get(trial.id) ?? 0) + 1);
+  if (trial.studyId !== null) kept.get(db)?.delete(trial.studyId);
+}
+
+/** How many times a trial's points were replaced in this engine's life. */
+export function replacedTimes(db: Db, trialId: number): number {
+  return replacements.get(db)?.get(trialId) ?? 0;
+}
