@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
+import Database from 'better-sqlite3';
 import { seedChartWorkspace, type ChartWorkspace } from '../../main/bench/chartWorkspace';
 import { startWorkbench, type Workbench } from '../helpers/workbench';
 
@@ -12,12 +13,13 @@ const METRICS = ['train_loss', 'val_error', 'val_loss'];
 
 let wb: Workbench;
 let seeded: ChartWorkspace;
+let dataDir: string;
 let page: Page;
 /** Errors thrown in the page (an engine call that failed unhandled among them): none expected. */
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tunebench-e2e-charts-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'tunebench-e2e-charts-'));
   seeded = seedChartWorkspace(dataDir, { trials: TRIALS, points: 200, metrics: METRICS, longPoints: 0, liveBudget: 1 });
   wb = await startWorkbench({ TUNEBENCH_DATA_DIR: dataDir });
   page = wb.page;
@@ -243,6 +245,32 @@ describe('the curve chart', () => {
     await wb.shot('charts-row-highlight');
     await page.mouse.move(0, 0);
     await page.waitForFunction((el) => (el as HTMLElement).dataset.highlight === '', await chart('val_error').elementHandle());
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the study analysis', () => {
+  it('that fails is said on the page, and Try again asks again', async () => {
+    // A search space this version cannot read (as a newer Tunebench could write one): the analysis throws on it.
+    const db = new Database(join(dataDir, 'workspace.sqlite'));
+    const space = (db.prepare('SELECT space FROM studies WHERE id = ?').get(seeded.liveStudy) as { space: string }).space;
+    db.prepare('UPDATE studies SET space = ? WHERE id = ?').run(JSON.stringify({ optimizer: { type: 'ordinal-v9' } }), seeded.liveStudy);
+    try {
+      await page.goto(`${new URL(wb.served.url).origin}/#/study/${seeded.liveStudy}`);
+      const error = page.locator('[data-testid="analysis-error"]');
+      await error.waitFor({ timeout: 30_000 });
+      expect(await error.textContent()).toMatch(/^The analysis could not be computed: .+\. The curves and the trial table above do not depend on it\./);
+      expect(await page.locator('[data-testid="parallel-coordinates"]').textContent()).toContain('No analysis to draw from');
+      await error.scrollIntoViewIfNeeded();
+      await wb.shot('analysis-error');
+      db.prepare('UPDATE studies SET space = ? WHERE id = ?').run(space, seeded.liveStudy);
+      await page.locator('[data-testid="analysis-retry"]').click();
+      await page.locator('[data-testid="analysis-objective"]').waitFor({ timeout: 30_000 });
+      expect(await error.count()).toBe(0);
+    } finally {
+      db.prepare('UPDATE studies SET space = ? WHERE id = ?').run(space, seeded.liveStudy);
+      db.close();
+    }
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { StudyAnalysisView } from '../../../preload/contract';
 import { api } from '../api/client';
 import { useStore } from '../store';
@@ -194,24 +194,71 @@ function interactionOption(it: NonNullable<StudyAnalysisView['interaction']>, go
 
 const ICON = { ok: '✓', warn: '!', pending: '…' } as const;
 
+/** A study's analysis as the page holds it: the engine's answer, or why there is none. */
+export interface StudyAnalysisState {
+  analysis: StudyAnalysisView | null;
+  /** The engine's refusal, in its words; null while none failed. */
+  error: string | null;
+  /** Asks again (after a failure). */
+  retry: () => void;
+}
+
 /**
  * A study's analysis from the engine, fetched again when a trial of the study ends (`version`):
- * one request shared by the analysis card and the study views.
+ * one request shared by the analysis card and the study views. A null version (the trials not
+ * known yet) asks nothing: the first answer is asked for once, not once for no trials and again
+ * for all of them. A failed call is kept as an error for the page to show, never thrown.
  */
-export function useStudyAnalysis(studyId: number, version: number): StudyAnalysisView | null {
+export function useStudyAnalysis(studyId: number, version: number | null): StudyAnalysisState {
   const [a, setA] = useState<StudyAnalysisView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    void api.invoke('studies.analysis', { id: studyId }).then(setA);
-  }, [studyId, version]);
-  return a;
+    if (version === null) return;
+    let current = true;
+    api
+      .invoke('studies.analysis', { id: studyId })
+      .then((v) => {
+        if (!current) return;
+        setA(v);
+        setError(null);
+      })
+      .catch((e: Error) => current && setError(e.message));
+    return () => {
+      current = false;
+    };
+  }, [studyId, version, attempt]);
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  return useMemo(() => ({ analysis: a, error, retry }), [a, error, retry]);
+}
+
+/** Why a study has no analysis to show, with a way to ask again. */
+export function AnalysisError({ error, retry }: { error: string; retry: () => void }) {
+  return (
+    <div className="banner error" role="alert" data-testid="analysis-error">
+      <span>
+        The analysis could not be computed: {error.replace(/\.$/, '')}. The curves and the trial table above do not depend on it.
+      </span>
+      <button className="btn" onClick={retry} data-testid="analysis-retry">
+        Try again
+      </button>
+    </div>
+  );
 }
 
 /**
  * The study's analysis: the playbook's checklist, boundary warnings, axis plots, isolation plots,
  * which hyperparameters matter and interact, and curve diagnostics of the best trials.
  */
-export function StudyAnalysis({ analysis, objective, goal, actions }: { analysis: StudyAnalysisView | null; objective: string; goal: 'minimize' | 'maximize'; actions?: ReactNode }) {
-  return analysis ? <AnalysisBody a={analysis} objective={objective} goal={goal} actions={actions} /> : null;
+export function StudyAnalysis({ state, objective, goal, actions }: { state: StudyAnalysisState; objective: string; goal: 'minimize' | 'maximize'; actions?: ReactNode }) {
+  if (state.analysis) return <AnalysisBody a={state.analysis} objective={objective} goal={goal} actions={actions} />;
+  if (!state.error) return null;
+  return (
+    <section className="card" data-testid="analysis">
+      <h2>Analysis</h2>
+      <AnalysisError error={state.error} retry={state.retry} />
+    </section>
+  );
 }
 
 function AnalysisBody({ a, objective, goal, actions }: { a: StudyAnalysisView; objective: string; goal: 'minimize' | 'maximize'; actions?: ReactNode }) {

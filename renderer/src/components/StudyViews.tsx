@@ -7,6 +7,7 @@ import { useStore } from '../store';
 import { useEChart, type EChartsInstance } from './charts/useEChart';
 import { formatInteger, formatNumber } from '../lib/format';
 import { parallelData, type ParallelData } from './parallelData';
+import type { StudyAnalysisState } from './StudyAnalysis';
 
 // Only this view draws parallel coordinates: registered here, next to their one use.
 echarts.use([ParallelChart, ParallelComponent, LegendComponent]);
@@ -145,19 +146,20 @@ function historyOption(a: StudyAnalysisView, objective: string): Record<string, 
  * best so far). Both draw the engine's analysis; an empty one says why it is empty.
  */
 export function StudyViews({
-  analysis,
+  state,
   objective,
   goal,
   selected,
   onSelect,
 }: {
-  analysis: StudyAnalysisView | null;
+  state: StudyAnalysisState;
   objective: string;
   goal: Goal;
   selected: number[] | null;
   onSelect: (ids: number[] | null) => void;
 }) {
   const openTrial = useStore((s) => s.openTrial);
+  const { analysis } = state;
   const parallel = useMemo(() => (analysis ? parallelData(analysis, objective) : null), [analysis, objective]);
   const history = useMemo(() => (analysis && analysis.history.length ? historyOption(analysis, objective) : null), [analysis, objective]);
   const feasible = parallel?.rows.length ?? 0;
@@ -178,7 +180,7 @@ export function StudyViews({
             </span>
           </figcaption>
           {!analysis ? (
-            <p className="chart-empty">Loading the analysis…</p>
+            state.error ? <p className="chart-empty">No analysis to draw from (see below).</p> : <p className="chart-empty">Loading the analysis…</p>
           ) : parallel!.axes.length < 2 ? (
             <p className="chart-empty">This study searches no hyperparameter: there is no space to draw.</p>
           ) : feasible === 0 ? (
@@ -195,7 +197,7 @@ export function StudyViews({
             <span className="chart-count">{finished > 0 ? `${objective} by trial, best so far` : ''}</span>
           </figcaption>
           {!analysis ? (
-            <p className="chart-empty">Loading the analysis…</p>
+            state.error ? <p className="chart-empty">No analysis to draw from (see below).</p> : <p className="chart-empty">Loading the analysis…</p>
           ) : history ? (
             <HistoryChart option={history} onOpen={openTrial} best={analysis.history.at(-1)?.bestSoFar ?? null} />
           ) : (

@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { StudyTrialRow } from '../../../preload/contract';
 import { api } from '../api/client';
 import { describeExecutor } from '../../../preload/contract-executors';
@@ -23,6 +23,8 @@ export function StudyPage({ studyId }: { studyId: number }) {
   const back = useStore((s) => s.back);
   const notify = useStore((s) => s.notify);
   const [rows, setRows] = useState<StudyTrialRow[]>([]);
+  // Whether the engine has answered with the trials once: until then `rows` is no study's list.
+  const [rowsLoaded, setRowsLoaded] = useState(false);
   // Asked first, before the rows and the analysis: the engine answers in order, and the charts
   // can start fetching their curves as soon as they know the study's metrics.
   const ids = useMemo(() => rows.filter((r) => r.status !== 'queued').map((r) => r.id), [rows]);
@@ -31,11 +33,21 @@ export function StudyPage({ studyId }: { studyId: number }) {
   // Trials inside the parallel coordinates' brushed ranges; null: no brush, the table shows all.
   const [brushed, setBrushed] = useState<number[] | null>(null);
   const openNewStudy = useStore((s) => s.openNewStudy);
-  const analysis = useStudyAnalysis(studyId, rows.filter((r) => r.status !== 'queued' && r.status !== 'running').length);
+  const ended = rows.filter((r) => r.status !== 'queued' && r.status !== 'running').length;
+  const analysis = useStudyAnalysis(studyId, rowsLoaded ? ended : null);
+  // Points of other studies' trials are no reason to ask for this one's rows again.
+  const ownTrials = useRef(new Set<number>());
+  ownTrials.current = useMemo(() => new Set(rows.map((r) => r.id)), [rows]);
 
   const loadRows = useCallback(() => {
-    void api.invoke('studies.trials', { id: studyId }).then(setRows);
-  }, [studyId]);
+    void api
+      .invoke('studies.trials', { id: studyId })
+      .then((r) => {
+        setRows(r);
+        setRowsLoaded(true);
+      })
+      .catch((e: Error) => notify('error', `The study's trials could not be read: ${e.message}`));
+  }, [studyId, notify]);
   useEffect(() => {
     loadRows();
     let pending: ReturnType<typeof setTimeout> | null = null;
@@ -45,7 +57,7 @@ export function StudyPage({ studyId }: { studyId: number }) {
         loadRows();
       }, ROWS_REFRESH_MS);
     };
-    const offs = [api.on('trial.updated', (t) => t.studyId === studyId && schedule()), api.on('trial.points', () => schedule())];
+    const offs = [api.on('trial.updated', (t) => t.studyId === studyId && schedule()), api.on('trial.points', (ev) => ownTrials.current.has(ev.trialId) && schedule())];
     return () => {
       offs.forEach((off) => off());
       if (pending) clearTimeout(pending);
@@ -111,14 +123,14 @@ export function StudyPage({ studyId }: { studyId: number }) {
   // must not render them again (their charts are rebuilt on each render).
   const views = useMemo(
     () =>
-      study ? <StudyViews analysis={analysis} objective={study.objectiveMetric} goal={study.objectiveGoal} selected={brushed} onSelect={setBrushed} /> : null,
+      study ? <StudyViews state={analysis} objective={study.objectiveMetric} goal={study.objectiveGoal} selected={brushed} onSelect={setBrushed} /> : null,
     [analysis, study, brushed],
   );
   const analysisCard = useMemo(
     () =>
       study ? (
         <StudyAnalysis
-          analysis={analysis}
+          state={analysis}
           objective={study.objectiveMetric}
           goal={study.objectiveGoal}
           actions={
