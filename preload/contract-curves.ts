@@ -67,6 +67,15 @@ export const curveMethods = {
         x: z.enum(curveAxes).default('step'),
         /** The chart's plot width in pixels: one bucket per pixel. */
         width: z.number().int().min(16).max(8192).default(1000),
+        /**
+         * A zoomed chart's x-range, in the x-axis' units (a step, ms since the epoch, ms since the
+         * start): only the points inside it (and one on either side) are read and cut into `width`
+         * buckets, so a zoom shows the detail a whole-curve request averaged away.
+         */
+        xRange: z
+          .tuple([z.number(), z.number()])
+          .refine(([lo, hi]) => Number.isFinite(lo) && Number.isFinite(hi) && lo < hi, { message: 'xRange is [from, to] with from below to: leave it out for the whole curve' })
+          .optional(),
       })
       .refine((v) => v.trialIds.length * Math.max(1, v.metrics.length) <= MAX_CURVES_PER_CALL, {
         message: `ask for at most ${MAX_CURVES_PER_CALL} curves (trials × metrics) per chart`,

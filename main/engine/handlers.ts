@@ -232,8 +232,8 @@ export const handlers: Handlers = {
   ...trialHandlers,
   ...sshHostHandlers,
   'overview.get': (e, { projectId }) => buildOverview(e, projectId),
-  'curves.batch': (e, { trialIds, studyId, metrics, x, width }) => {
+  'curves.batch': (e, { trialIds, studyId, metrics, x, width, xRange }) => {
     const ofStudy = studyId === undefined ? [] : e.trials.listByStudy(e.studyService.get(studyId).id).filter((t) => t.status !== 'queued').map((t) => t.id);
-    return e.curves.batch([...trialIds, ...ofStudy], metrics, x, width);
+    return e.curves.batch([...trialIds, ...ofStudy], metrics, x, width, xRange ?? null);
   },
 };

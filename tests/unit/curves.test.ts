@@ -84,4 +84,45 @@ describe('curves.batch reader', () => {
     expect(b.curves).toEqual([]);
     expect(Object.keys(b.t0).map(Number).sort()).toEqual([...ids].sort());
   });
+
+  it('a zoomed x-range is read again at the chart width: more points inside it, every point once they fit', () => {
+    const { db, ids, metrics, reader } = setup(2);
+    const loss = metrics.metricId('loss');
+    // 20k points (from the points) and 400k (from the stored summaries), each with a blip of two neighbouring points.
+    const blip = (at: number) => (i: number) => (i === at ? 3 : i === at + 1 ? -3 : Math.sin(i / 300));
+    metrics.insert(points(ids[0]!, loss, 20_000, blip(15_000)));
+    metrics.insert(points(ids[1]!, loss, 400_000, blip(300_000)));
+    const inRange = (c: { xs: string }, lo: number, hi: number) => Array.from(decodeFloat64(c.xs)).filter((x) => x >= lo && x <= hi).length;
+    const whole = reader.batch(ids, ['loss'], 'step', 500);
+    for (const [i, c] of whole.curves.entries()) {
+      // The 400k curve's range holds 120k points: read from the summaries too.
+      const [n, from] = i === 0 ? [20_000, 0.7] : [400_000, 0.5];
+      const [lo, hi] = [n * 10 * from, n * 10 * 0.8];
+      const zoomed = reader.batch([c.trialId], ['loss'], 'step', 500, [lo, hi]).curves[0]!;
+      // Whole: ~1000 points over the curve, a tenth (a third) of them in the range; zoomed: 2 per bucket of the range.
+      expect(inRange(c, lo, hi)).toBeLessThan(350);
+      expect(inRange(zoomed, lo, hi)).toBeGreaterThan(700);
+      expect(decodeFloat64(zoomed.ys).length).toBeLessThanOrEqual(2 * 500 + 4);
+      // One point on either side: the line reaches the edges of the view.
+      const xs = decodeFloat64(zoomed.xs);
+      expect(xs[0]).toBeLessThan(lo);
+      expect(xs[xs.length - 1]).toBeGreaterThan(hi);
+      // The same stored curve: its total, and the seq live points join after.
+      expect([zoomed.total, zoomed.lastSeq]).toEqual([c.total, c.lastSeq]);
+    }
+    // Zoomed in to 41 points around the 20k curve's blip, every point is there, in order.
+    const close = reader.batch([ids[0]!], ['loss'], 'step', 500, [149_900, 150_300]).curves[0]!;
+    expect(close.downsampled).toBe(false);
+    expect(Array.from(decodeFloat64(close.xs))).toEqual(Array.from({ length: 43 }, (_, k) => 149_890 + k * 10));
+    const ys = Array.from(decodeFloat64(close.ys));
+    expect(ys.indexOf(-3)).toBe(ys.indexOf(3) + 1);
+    // Time axes: the range is in their units (ms since the start for relative).
+    db.prepare('UPDATE trials SET started_at = ? WHERE id = ?').run(1_000_000, ids[0]);
+    const rel = reader.batch([ids[0]!], ['loss'], 'relative', 500, [100_000, 100_500]).curves[0]!;
+    expect(Array.from(decodeFloat64(rel.xs))).toEqual([99_900, 100_000, 100_100, 100_200, 100_300, 100_400, 100_500, 100_600]);
+    const wall = reader.batch([ids[0]!], ['loss'], 'wall', 500, [1_100_000, 1_100_500]).curves[0]!;
+    expect(decodeFloat64(wall.xs)[1]).toBe(1_100_000);
+    // A range with no point: no points, not an error.
+    expect(decodeFloat64(reader.batch([ids[0]!], ['loss'], 'step', 500, [1e9, 2e9]).curves[0]!.xs).length).toBe(0);
+  });
 });

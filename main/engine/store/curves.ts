@@ -40,6 +40,13 @@ class Columns {
   }
 }
 
+/** The seqs a curve is drawn from (both ends included) and about how many points they hold. */
+interface Span {
+  from: number;
+  to: number;
+  n: number;
+}
+
 /**
  * Reads the curves of many trials at once for one chart (the `curves.batch` call), each
  * reduced to the chart's pixel width. A study page asks once per chart instead of once per
@@ -62,15 +69,18 @@ export class CurveReader {
       counts: raw(`SELECT trial_id, sum(n) FROM metric_buckets
         WHERE trial_id IN (SELECT value FROM json_each(?)) AND metric_id = ? GROUP BY trial_id`),
       starts: raw('SELECT id, started_at FROM trials WHERE id IN (SELECT value FROM json_each(?))'),
-      points: raw('SELECT seq, coalesce(step, seq), value, wall_ms FROM metric_points WHERE trial_id = ? AND metric_id = ? ORDER BY seq'),
-      buckets: raw('SELECT bucket, min_v, min_x, max_v, max_x, nonfinite FROM metric_buckets WHERE trial_id = ? AND metric_id = ? ORDER BY bucket'),
+      points: raw('SELECT seq, coalesce(step, seq), value, wall_ms FROM metric_points WHERE trial_id = ? AND metric_id = ? AND seq BETWEEN ? AND ? ORDER BY seq'),
+      buckets: raw('SELECT bucket, min_v, min_x, max_v, max_x, nonfinite FROM metric_buckets WHERE trial_id = ? AND metric_id = ? AND bucket BETWEEN ? AND ? ORDER BY bucket'),
+      // The points inside an x range: their first and last seq and how many (a zoomed chart asks for these alone).
+      stepSpan: raw('SELECT min(seq), max(seq), count(*) FROM metric_points WHERE trial_id = ? AND metric_id = ? AND coalesce(step, seq) BETWEEN ? AND ?'),
+      wallSpan: raw('SELECT min(seq), max(seq), count(*) FROM metric_points WHERE trial_id = ? AND metric_id = ? AND wall_ms BETWEEN ? AND ?'),
       lastSeq: db.prepare('SELECT max(seq) FROM metric_points WHERE trial_id = ? AND metric_id = ?').pluck(true),
       wallFrom: db.prepare('SELECT wall_ms FROM metric_points WHERE trial_id = ? AND metric_id = ? AND seq >= ? ORDER BY seq LIMIT 1').pluck(true),
     } satisfies Record<string, Database.Statement>;
   }
 
-  /** See `curves.batch` in preload/contract-curves.ts. */
-  batch(trialIds: readonly number[], metrics: readonly string[], x: CurveAxis, width: number): CurveBatch {
+  /** See `curves.batch` in preload/contract-curves.ts; `range` is the zoomed x-range, in the axis' units. */
+  batch(trialIds: readonly number[], metrics: readonly string[], x: CurveAxis, width: number, range: readonly [number, number] | null = null): CurveBatch {
     const ids = JSON.stringify([...new Set(trialIds)]);
     const t0: Record<number, number | null> = {};
     for (const [id, started] of this.stmts.starts.all(ids) as [number, number | null][]) t0[id] = started;
@@ -79,34 +89,52 @@ export class CurveReader {
       const metricId = this.stmts.findName.get(metric) as number | undefined;
       if (metricId === undefined) continue;
       for (const [trialId, total] of this.stmts.counts.all(ids, metricId) as [number, number][]) {
-        curves.push(this.curve(trialId, metric, metricId, total, x, width, t0[trialId] ?? null));
+        curves.push(this.curve(trialId, metric, metricId, total, x, width, t0[trialId] ?? null, range));
       }
     }
     return { x, metrics: this.stmts.namesOf.all(ids) as string[], curves, t0 };
   }
 
-  private curve(trialId: number, metric: string, metricId: number, total: number, axis: CurveAxis, width: number, t0: number | null): Curve {
+  private curve(trialId: number, metric: string, metricId: number, total: number, axis: CurveAxis, width: number, t0: number | null, range: readonly [number, number] | null): Curve {
+    // The seqs drawn: all of them, or those inside the zoomed range and one on either side (so the line reaches the edges).
+    const span = range ? this.span(trialId, metricId, axis, range, t0) : { from: 0, to: Number.MAX_SAFE_INTEGER, n: total };
     // A bucket spanning at least a stored summary's worth of points is read from the summaries.
-    const fromSummaries = total >= METRIC_BUCKET_SIZE * width * 2;
-    const cols = fromSummaries ? this.fromSummaries(trialId, metricId, axis, width, t0) : this.fromPoints(trialId, metricId, total, axis, width, t0);
+    const fromSummaries = span.n >= METRIC_BUCKET_SIZE * width * 2;
+    const cols = fromSummaries ? this.fromSummaries(trialId, metricId, axis, width, t0, span) : this.fromPoints(trialId, metricId, span, axis, width, t0);
     return {
       trialId,
       metric,
       total,
-      downsampled: total > 2 * width,
+      downsampled: span.n > 2 * width,
       xs: encodeFloat64(cols.xs.subarray(0, cols.n)),
       ys: encodeFloat64(cols.ys.subarray(0, cols.n)),
-      lastSeq: cols.lastSeq,
+      // The stored curve's last seq, zoomed or not: live points join after it.
+      lastSeq: range ? ((this.stmts.lastSeq.get(trialId, metricId) as number | null) ?? -1) : cols.lastSeq,
       t0,
     };
   }
 
+  /** The seqs of the points inside an x range, widened by one on either side, and about how many points that is. */
+  private span(trialId: number, metricId: number, axis: CurveAxis, [lo, hi]: readonly [number, number], t0: number | null): Span {
+    let row: [number | null, number | null, number];
+    if (axis === 'step') row = this.stmts.stepSpan.get(trialId, metricId, lo, hi) as typeof row;
+    else {
+      const origin = axis === 'wall' ? 0 : (t0 ?? ((this.stmts.wallFrom.get(trialId, metricId, 0) as number | undefined) ?? 0));
+      row = this.stmts.wallSpan.get(trialId, metricId, origin + lo, origin + hi) as typeof row;
+    }
+    const [first, last, n] = row;
+    if (first === null || last === null) return { from: 1, to: 0, n: 0 };
+    return { from: Math.max(0, first - 1), to: last + 1, n: n + 2 };
+  }
+
   /** Every point, or a min and a max per bucket of `ceil(total / width)` consecutive points. */
-  private fromPoints(trialId: number, metricId: number, total: number, axis: CurveAxis, width: number, t0: number | null): Columns & { lastSeq: number } {
+  private fromPoints(trialId: number, metricId: number, span: Span, axis: CurveAxis, width: number, t0: number | null): Columns & { lastSeq: number } {
+    const total = span.n;
     const per = total > 2 * width ? Math.ceil(total / width) : 1;
     const cols = new Columns(per === 1 ? total : 2 * width + 2);
     let lastSeq = -1;
-    let origin = t0;
+    // Relative time counts from the trial's start, else from its first point (not the zoomed span's).
+    let origin = t0 ?? (span.from > 0 ? ((this.stmts.wallFrom.get(trialId, metricId, 0) as number | undefined) ?? null) : null);
     // The bucket being reduced: its finite extremes (x, y, index) and its first point.
     let inBucket = 0;
     let loX = 0, loY = Infinity, loI = -1, hiX = 0, hiY = -Infinity, hiI = -1, firstX = 0, firstY = 0;
@@ -127,7 +155,7 @@ export class CurveReader {
       loI = hiI = -1;
     };
     let i = 0;
-    for (const [seq, step, value, wall] of this.stmts.points.iterate(trialId, metricId) as Iterable<[number, number, number | null, number]>) {
+    for (const [seq, step, value, wall] of this.stmts.points.iterate(trialId, metricId, span.from, span.to) as Iterable<[number, number, number | null, number]>) {
       origin ??= wall;
       const xv = axis === 'step' ? step : axis === 'wall' ? wall : wall - origin;
       const y = value === null ? NaN : value;
@@ -157,8 +185,8 @@ export class CurveReader {
    * on the time axes both take the wall time of the group's first point (a group is one pixel
    * wide, so the difference is below what the chart can show).
    */
-  private fromSummaries(trialId: number, metricId: number, axis: CurveAxis, width: number, t0: number | null): Columns & { lastSeq: number } {
-    const rows = this.stmts.buckets.all(trialId, metricId) as [number, number | null, number | null, number | null, number | null, number][];
+  private fromSummaries(trialId: number, metricId: number, axis: CurveAxis, width: number, t0: number | null, span: Span): Columns & { lastSeq: number } {
+    const rows = this.stmts.buckets.all(trialId, metricId, Math.floor(span.from / METRIC_BUCKET_SIZE), Math.floor(span.to / METRIC_BUCKET_SIZE)) as [number, number | null, number | null, number | null, number | null, number][];
     const per = Math.max(1, Math.ceil(rows.length / width));
     const cols = new Columns(2 * Math.ceil(rows.length / per) + 2);
     const origin = axis === 'relative' ? (t0 ?? (this.stmts.wallFrom.get(trialId, metricId, 0) as number)) : 0;
