@@ -20,7 +20,8 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'tunebench-e2e-charts-'));
-  seeded = seedChartWorkspace(dataDir, { trials: TRIALS, points: 200, metrics: METRICS, longPoints: 0, liveBudget: 1 });
+  // And one trial of 20,000 points: more than a chart's width holds, for the zoom that asks again.
+  seeded = seedChartWorkspace(dataDir, { trials: TRIALS, points: 200, metrics: METRICS, longPoints: 20_000, liveBudget: 1 });
   wb = await startWorkbench({ TUNEBENCH_DATA_DIR: dataDir });
   page = wb.page;
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -201,6 +202,38 @@ describe('the curve chart', () => {
     // Near the top edge, above the curves (a double click on a curve would also open its trial).
     await page.mouse.dblclick(p.right - 4, p.top + 3);
     await page.waitForFunction((el) => (el as HTMLElement).dataset.zoom === '', await c.elementHandle());
+  });
+
+  it('zoom asks for the zoomed range again: more points inside it than the whole curve had there; reset goes back', async () => {
+    await page.goto(`${new URL(wb.served.url).origin}/#/trial/${seeded.longTrial!}`);
+    const c = page.locator('[data-testid="trial-chart-loss"]');
+    await ready(c, 1);
+    const whole = Number(await data(c, 'points'));
+    // 20,000 points cut into a min and a max per pixel bucket.
+    expect(whole).toBeLessThan(5000);
+    expect(await data(c, 'range')).toBe('');
+    const p = await plotBox(c);
+    const at = (f: number) => p.left + (p.right - p.left) * f;
+    await page.mouse.move(at(0.45), p.top + 20);
+    await page.mouse.down();
+    await page.mouse.move(at(0.55), p.top + 20, { steps: 4 });
+    await page.mouse.up();
+    const zoom = (JSON.parse(await data(c, 'zoom')) as { x: [number, number] }).x;
+    await page.waitForFunction((el) => (el as HTMLElement).dataset.range !== '' && (el as HTMLElement).dataset.ready === '1', await c.elementHandle(), { timeout: 30_000 });
+    expect(JSON.parse(await data(c, 'range'))).toEqual(zoom);
+    await page.waitForTimeout(100);
+    // The whole curve had about its share of points in the range; the zoomed one has a pixel's worth per bucket.
+    const share = (zoom[1] - zoom[0]) / 20_000;
+    const inView = Number(await data(c, 'pointsInView'));
+    expect(inView).toBeGreaterThan(3 * share * whole);
+    await wb.shot('charts-zoom-refetched');
+    await c.locator('[data-control="reset-zoom"]').click();
+    await page.waitForFunction((el) => (el as HTMLElement).dataset.range === '' && (el as HTMLElement).dataset.ready === '1', await c.elementHandle(), { timeout: 30_000 });
+    await page.waitForTimeout(100);
+    expect(Number(await data(c, 'points'))).toBe(whole);
+    expect(pageErrors).toEqual([]);
+    await page.goto(`${new URL(wb.served.url).origin}/#/study/${seeded.studyId}`);
+    await ready(chart('val_error'));
   });
 
   it('x-axis: step, wall time, time since start', async () => {

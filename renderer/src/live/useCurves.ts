@@ -11,6 +11,10 @@ interface Session {
   metrics: ReadonlySet<string>;
   axis: CurveAxis;
   width: number;
+  /** The zoomed x-range asked for, or null for whole curves. */
+  range: readonly [number, number] | null;
+  /** Set when this set replaces one still on screen (a new zoom): shown once its first batch lands. */
+  showOnLand: boolean;
   /** Per trial asked for: whether its batch has landed, and the live batches held back until then. */
   trials: Map<number, { loaded: boolean; queued: PointsEvent[]; t0: number | null }>;
   /** While the whole study is being fetched: live batches of trials not known yet, replayed once it lands. */
@@ -42,8 +46,8 @@ function applyLive(s: Session, ev: PointsEvent): void {
 /**
  * The curves of some trials for some metrics, kept live: one `curves.batch` call for the
  * trials present when the chart opens (and one more per group of trials that appear later),
- * then the engine's point batches appended in place. A change of metrics, x-axis or width
- * starts a new set. `metrics` lists every metric the trials have reported (for the chooser).
+ * then the engine's point batches appended in place. A change of metrics, x-axis, width or
+ * zoomed range starts a new set. `metrics` lists every metric the trials have reported (for the chooser).
  */
 export function useCurves({
   trialIds,
@@ -51,6 +55,7 @@ export function useCurves({
   metrics,
   axis,
   width,
+  range = null,
 }: {
   trialIds: readonly number[];
   /** Also every started trial of this study, asked for at once (before the caller knows their ids). */
@@ -58,8 +63,15 @@ export function useCurves({
   metrics: readonly string[];
   axis: CurveAxis;
   width: number;
-}): { set: CurveSet; metrics: string[]; loading: boolean; error: string | null; askedAt: number | null } {
+  /**
+   * A zoomed chart's x-range: its curves are asked for again inside it, cut into `width`
+   * buckets there (more detail than the whole curve's buckets had); null for whole curves.
+   */
+  range?: readonly [number, number] | null;
+}): { set: CurveSet; metrics: string[]; loading: boolean; error: string | null; askedAt: number | null; range: readonly [number, number] | null } {
   const [set, setSet] = useState(() => new CurveSet());
+  // The range the set on screen was asked for (it lags `range` while a new zoom is on its way).
+  const [shownRange, setShownRange] = useState<readonly [number, number] | null>(null);
   const [seen, setSeen] = useState<string[]>([]);
   const [pending, setPending] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -91,6 +103,11 @@ export function useCurves({
     }
     addSeen(batch.metrics);
     setError(null);
+    if (s.showOnLand) {
+      s.showOnLand = false;
+      setSet(s.set);
+      setShownRange(s.range);
+    }
   };
 
   const fetchTrials = (s: Session, ids: number[]) => {
@@ -98,7 +115,7 @@ export function useCurves({
     for (const id of ids) s.trials.set(id, { loaded: false, queued: [], t0: null });
     setPending((n) => n + 1);
     api
-      .invoke('curves.batch', { trialIds: ids, metrics: [...s.metrics], x: s.axis, width: s.width })
+      .invoke('curves.batch', { trialIds: ids, metrics: [...s.metrics], x: s.axis, width: s.width, xRange: s.range ? [...s.range] : undefined })
       .then((batch) => {
         if (!s.cancelled) land(s, batch, ids);
       })
@@ -116,7 +133,7 @@ export function useCurves({
     s.held = [];
     setPending((n) => n + 1);
     api
-      .invoke('curves.batch', { studyId: id, trialIds: [], metrics: [...s.metrics], x: s.axis, width: s.width })
+      .invoke('curves.batch', { studyId: id, trialIds: [], metrics: [...s.metrics], x: s.axis, width: s.width, xRange: s.range ? [...s.range] : undefined })
       .then((batch) => {
         if (s.cancelled) return;
         land(s, batch, Object.keys(batch.t0).map(Number));
@@ -130,13 +147,22 @@ export function useCurves({
       });
   };
 
-  // A new set for every metrics / axis / width; the live stream is joined before the first answer.
+  // A new set for every metrics / axis / width / zoomed range; the live stream is joined before the first answer.
+  const rangeKey = range ? `${range[0]},${range[1]}` : '';
+  const shapeKey = `${metricKey}\u0001${axis}\u0001${width}\u0001${studyId ?? ''}`;
+  const lastShape = useRef<string | null>(null);
   useEffect(() => {
     // Width 0: the chart is not laid out yet; its first measured width starts the set.
     if (width <= 0) return;
-    const s: Session = { set: new CurveSet(), metrics: new Set(metrics), axis, width, trials: new Map(), held: null, cancelled: false };
+    // Only the range changed: the curves on screen stay until the closer look lands (no blank chart).
+    const rezoom = lastShape.current === shapeKey;
+    lastShape.current = shapeKey;
+    const s: Session = { set: new CurveSet(), metrics: new Set(metrics), axis, width, range, showOnLand: rezoom, trials: new Map(), held: null, cancelled: false };
     session.current = s;
-    setSet(s.set);
+    if (!rezoom) {
+      setSet(s.set);
+      setShownRange(range);
+    }
     const off = api.on('trial.points', (ev) => {
       const st = s.trials.get(ev.trialId);
       if (!st) {
@@ -155,7 +181,7 @@ export function useCurves({
       off();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [metricKey, axis, width, studyId]);
+  }, [metricKey, axis, width, studyId, rangeKey]);
 
   // Trials that appear later are fetched as one more batch; those gone are dropped.
   useEffect(() => {
@@ -175,5 +201,5 @@ export function useCurves({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [idKey]);
 
-  return { set, metrics: seen, loading: pending > 0 || width <= 0, error, askedAt };
+  return { set, metrics: seen, loading: pending > 0 || width <= 0, error, askedAt, range: shownRange };
 }

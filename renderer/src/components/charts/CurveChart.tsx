@@ -55,6 +55,8 @@ export interface CurveChartProps {
 
 /** A redraw at most this often: live enough to read as live, cheap enough to leave the trainers their CPU. */
 const REDRAW_MS = 250;
+/** A zoom left alone this long is fetched again at its own resolution. */
+const ZOOM_SETTLE_MS = 200;
 /** The width curves are asked at is rounded up to this, so a small resize does not refetch. */
 const WIDTH_STEP = 256;
 /** Above this many trials the legend's list starts folded (the colour scale stays). */
@@ -63,6 +65,20 @@ const TOOLTIP_ROWS = 10;
 const GRID = { left: 58, right: 18, top: 12, bottom: 40 };
 
 const GROUP = 'group';
+
+/** `value` once it has stayed the same for `ms`; null at once (a reset is not waited for). */
+function useSettled<T>(value: T | null, ms: number): T | null {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    if (value === null) {
+      setSettled(null);
+      return;
+    }
+    const t = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return settled;
+}
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -123,7 +139,9 @@ export function CurveChart(props: CurveChartProps) {
   const askWidth = Math.max(WIDTH_STEP, Math.ceil(width / WIDTH_STEP) * WIDTH_STEP);
   const shown = useMemo(() => (metric ? [metric, ...overlay.filter((m) => m !== metric)] : []), [metric, overlay]);
   const fetchIds = useMemo(() => trials.filter((t) => t.status !== 'queued').map((t) => t.id), [trials]);
-  const curves = useCurves({ trialIds: fetchIds, studyId: props.studyId, metrics: shown, axis, width: width === 0 ? 0 : askWidth });
+  // A zoomed x-range is asked for again once the zoom settles (a wheel turns it many times a second); a reset at once.
+  const fetchRange = useSettled(zoom.x, ZOOM_SETTLE_MS);
+  const curves = useCurves({ trialIds: fetchIds, studyId: props.studyId, metrics: shown, axis, width: width === 0 ? 0 : askWidth, range: fetchRange });
   const offered = useMemo(() => [...new Set([...curves.metrics, ...(metric ? [metric] : [])])].sort(), [curves.metrics, metric]);
 
   useEffect(() => {
@@ -187,6 +205,7 @@ export function CurveChart(props: CurveChartProps) {
           for (const el of [fig, node]) {
             el.dataset.curves = String(plot.stats.curves);
             el.dataset.points = String(plot.stats.points);
+            el.dataset.pointsInView = String(plot.stats.inView);
             el.dataset.belowLog = String(plot.stats.belowLogAxis);
             el.dataset.series = String(plot.stats.series);
           }
@@ -392,6 +411,7 @@ export function CurveChart(props: CurveChartProps) {
       data-highlight={highlight ?? ''}
       data-ready="0"
       data-asked-at={curves.askedAt ?? ''}
+      data-range={curves.range ? JSON.stringify(curves.range) : ''}
     >
       <figcaption className="curve-toolbar">
         <select className="chart-title" value={metric ?? ''} onChange={(e) => setMetric(e.target.value)} data-control="metric" aria-label="metric">

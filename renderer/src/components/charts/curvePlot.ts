@@ -63,7 +63,8 @@ export class CurvePlot {
   private drawn = new Set<string>();
   private full = true;
   private drawnVersion = -1;
-  stats = { curves: 0, points: 0, belowLogAxis: 0, series: 0 };
+  /** What the last redraw held; `inView`: its points inside the zoomed x-range (all of them unzoomed). */
+  stats = { curves: 0, points: 0, inView: 0, belowLogAxis: 0, series: 0 };
 
   constructor(
     private readonly chart: EChartsInstance,
@@ -219,7 +220,9 @@ export class CurvePlot {
     const series: Record<string, unknown>[] = [];
     let curvesTotal = 0;
     let points = 0;
+    let inView = 0;
     let below = 0;
+    const zx = this.state.zoom.x;
     const perMetric = metrics.map((m) => this.visibleCurves(m));
     for (const cs of perMetric) curvesTotal += cs.length;
     for (let mi = 0; mi < metrics.length; mi++) {
@@ -230,13 +233,15 @@ export class CurvePlot {
         if (list) list.push(c);
         else groups.set(g, [c]);
         points += c.n;
+        if (!zx) inView += c.n;
+        else for (const x of c.x) if (x >= zx[0] && x <= zx[1]) inView++;
         if (logY) for (const y of c.y) if (!(y > 0) && Number.isFinite(y)) below++;
       }
       for (const [g, cs] of groups) if (full || touchedGroups.has(`${mi}:${g}`)) series.push(...this.layer(mi, g, cs, curvesTotal));
     }
     const touchesHighlight = full || dirty.curves.some((d) => d.trialId === highlight || d.trialId === emphasize);
     if (touchesHighlight) series.push(...this.highlightSeries());
-    this.stats = { curves: curvesTotal, points, belowLogAxis: below, series: this.stats.series };
+    this.stats = { curves: curvesTotal, points, inView, belowLogAxis: below, series: this.stats.series };
     if (full) {
       this.drawn = new Set(series.map((s) => s.id as string));
       this.stats.series = this.drawn.size;
