@@ -1,11 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import Database from 'better-sqlite3';
-import { seedChartWorkspace, type ChartWorkspace } from '../../main/bench/chartWorkspace';
-import { startWorkbench, type Workbench } from '../helpers/workbench';
+import { join } from 'node:path';
+import type { ChartWorkspace } from '../../main/bench/chartWorkspace';
+import { startSeededWorkbench } from '../helpers/seeded';
+import type { Workbench } from '../helpers/workbench';
 
 // A study of 12 finished trials × 3 metrics × 200 points, seeded with the store's writers.
 const TRIALS = 12;
@@ -15,17 +14,11 @@ let wb: Workbench;
 let seeded: ChartWorkspace;
 let dataDir: string;
 let page: Page;
-/** Errors thrown in the page (an engine call that failed unhandled among them): none expected. */
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'tunebench-e2e-charts-'));
   // And one trial of 20,000 points: more than a chart's width holds, for the zoom that asks again.
-  seeded = seedChartWorkspace(dataDir, { trials: TRIALS, points: 200, metrics: METRICS, longPoints: 20_000, liveBudget: 1 });
-  wb = await startWorkbench({ TUNEBENCH_DATA_DIR: dataDir });
-  page = wb.page;
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(wb.served.url);
+  ({ wb, seeded, page, pageErrors, dataDir } = await startSeededWorkbench('charts', { trials: TRIALS, points: 200, metrics: METRICS, longPoints: 20_000, liveBudget: 1 }));
 });
 afterAll(async () => {
   await wb?.close();

@@ -1,36 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slurmMissing, startSlurmCluster, type SlurmCluster } from '../helpers/slurmCluster';
-import { startWorkbench, themedShots, type Workbench } from '../helpers/workbench';
+import { describe, expect, it } from 'vitest';
+import { slurmMissing, startSlurmCluster } from '../helpers/slurmCluster';
+import { fillStudyDesigner, openStudyDesigner } from '../helpers/studyDesigner';
+import { themedShots, useWorkbenchBeside } from '../helpers/workbench';
 
 const missing = slurmMissing();
 if (missing) console.log(`SKIPPED the Slurm end-to-end test: ${missing}`);
 
 describe.skipIf(missing !== null)('a study on Slurm, chosen in the UI', () => {
-  let cluster: SlurmCluster;
-  let wb: Workbench;
-
-  beforeAll(async () => {
-    // The cluster sets SLURM_CONF in this process's environment: the workbench's sbatch and squeue find it through it.
-    cluster = await startSlurmCluster();
-    wb = await startWorkbench({ SLURM_CONF: cluster.conf });
-  }, 120_000);
-
-  afterAll(async () => {
-    await wb?.close();
-    await cluster?.stop();
-  }, 60_000);
+  // The workbench's sbatch and squeue find the cluster through SLURM_CONF.
+  const { wb, service } = useWorkbenchBeside(startSlurmCluster, (c) => ({ SLURM_CONF: c.conf }));
 
   it('designs a study to run on Slurm, with the resources per trial, and a bad memory value named where it is', async () => {
     await wb.open();
-    await wb.page.locator('[data-nav=studies]').click();
-    await wb.page.getByTestId('new-study').click();
-    await wb.page.locator('[data-field=study-name]').fill('lr on the cluster');
-    await wb.page.locator('[data-field=study-goal]').fill('Which learning rate, with trials sent to Slurm?');
-    await wb.page.locator('[data-range-min=lr]').fill('0.001');
-    await wb.page.locator('[data-range-max=lr]').fill('0.01');
-    await wb.page.locator('tr[data-row=max_steps] input[aria-label="value of max_steps"]').fill('150');
-    await wb.page.locator('[data-field=budget]').fill('2');
-    await wb.page.locator('[data-field=concurrency]').fill('2');
+    await openStudyDesigner(wb.page);
+    await fillStudyDesigner(wb.page, {
+      name: 'lr on the cluster',
+      goal: 'Which learning rate, with trials sent to Slurm?',
+      ranges: { lr: ['0.001', '0.01'] },
+      maxSteps: '150',
+      budget: 2,
+      concurrency: 2,
+    });
     const picker = wb.page.getByTestId('study-executor');
     await picker.locator('[data-field=executor]').selectOption('slurm');
     await picker.locator('[data-field=slurm-cpus]').fill('1');
@@ -58,7 +48,7 @@ describe.skipIf(missing !== null)('a study on Slurm, chosen in the UI', () => {
     const placement = wb.page.getByTestId('trial-placement');
     await placement.waitFor();
     await wb.page.waitForFunction(() => /COMPLETED/.test(document.querySelector('[data-testid=trial-placement]')?.textContent ?? ''), undefined, { timeout: 10_000 });
-    expect(await placement.textContent()).toMatch(new RegExp(`^Slurm job \\d+ on ${cluster.node} · COMPLETED`));
+    expect(await placement.textContent()).toMatch(new RegExp(`^Slurm job \\d+ on ${service().node} · COMPLETED`));
     await expect(wb.page.getByTestId('trial-executor').textContent()).resolves.toMatch(/^Slurm, default partition/);
     await wb.page.locator('.chart-canvas').first().waitFor();
     await themedShots(wb, 'slurm-trial', '[data-testid=trial-placement]');
@@ -69,7 +59,7 @@ describe.skipIf(missing !== null)('a study on Slurm, chosen in the UI', () => {
     const runOn = wb.page.getByTestId('run-on');
     await runOn.waitFor();
     await runOn.locator('[data-field=executor]').selectOption('slurm');
-    await runOn.locator('[data-field=slurm-cpus]').fill(String(cluster.cpus * 16));
+    await runOn.locator('[data-field=slurm-cpus]').fill(String(service().cpus * 16));
     await themedShots(wb, 'slurm-run-on', '[data-testid=run-on]');
     await wb.page.getByTestId('run').click();
     const banner = wb.page.getByTestId('pending-reason');

@@ -1,32 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useWorkbench } from '../helpers/workbench';
+import { fillStudyDesigner, NESTEROV_VS_ADAM, openStudyDesigner } from '../helpers/studyDesigner';
 
 const wb = useWorkbench();
 
 describe('a study, designed, run and analysed in the browser', () => {
   it('designs "Nesterov vs Adam" with the learning rate as nuisance and previews the design', async () => {
     await wb.open();
-    await wb.page.locator('[data-nav=studies]').click();
-    await wb.page.getByTestId('new-study').click();
-    await wb.page.locator('[data-field=study-name]').fill('Nesterov vs Adam');
-    await wb.page.locator('[data-field=study-goal]').fill('Does Adam beat Nesterov momentum at 200 steps?');
-    // optimizer: scientific, two choices
-    await wb.page.locator('[data-role=optimizer]').selectOption('scientific');
-    await wb.page.locator('[data-range-type=optimizer]').selectOption('categorical');
-    await wb.page.locator('[data-range-values=optimizer]').fill('nesterov, adam');
-    // lr is nuisance by default (log, a decade each side of the project's value). Deliberately too
-    // narrow and too low here: at 200 steps the best lr of both optimizers sits at the top edge.
+    await openStudyDesigner(wb.page);
+    // lr is nuisance by default (log, a decade each side of the project's value).
     await expect(wb.page.locator('[data-role=lr]').inputValue()).resolves.toBe('nuisance');
-    await wb.page.locator('[data-range-min=lr]').fill('0.0001');
-    await wb.page.locator('[data-range-max=lr]').fill('0.0005');
-    // a short budget per trial keeps the study quick on a CPU
-    await wb.page.locator('tr[data-row=max_steps] input[aria-label="value of max_steps"]').fill('200');
-    await wb.page.locator('[data-field=budget]').fill('16');
-    await wb.page.locator('[data-field=concurrency]').fill('2');
-    // A fixed design seed: its highest learning rates sit in the top 10% of the range for both
-    // optimizers, so the boundary warning below does not depend on the draw.
-    await wb.page.locator('[data-field=seed]').fill('6');
+    await fillStudyDesigner(wb.page, NESTEROV_VS_ADAM);
     // A bad range is refused with a clear message and nothing starts
     await wb.page.locator('[data-range-min=lr]').fill('0');
     await wb.page.getByTestId('create-study').click();

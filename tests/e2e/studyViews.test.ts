@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useWorkbench } from '../helpers/workbench';
 import { shootScreens } from '../helpers/screens';
+import { fillStudyDesigner, NESTEROV_VS_ADAM, openStudyDesigner } from '../helpers/studyDesigner';
 
 const wb = useWorkbench();
 
@@ -10,20 +11,8 @@ const tableRows = () => wb.page.locator('[data-testid=study-trials] tbody tr[dat
 describe('study views: parallel coordinates, optimization history, the next study drafted from the analysis', () => {
   it('starts a short real study of the digits example; empty views say why they are empty', { timeout: 400_000 }, async () => {
     await wb.open();
-    await wb.page.locator('[data-nav=studies]').click();
-    await wb.page.getByTestId('new-study').click();
-    await wb.page.locator('[data-field=study-name]').fill('Nesterov vs Adam');
-    await wb.page.locator('[data-field=study-goal]').fill('Does Adam beat Nesterov momentum at 200 steps?');
-    await wb.page.locator('[data-role=optimizer]').selectOption('scientific');
-    await wb.page.locator('[data-range-type=optimizer]').selectOption('categorical');
-    await wb.page.locator('[data-range-values=optimizer]').fill('nesterov, adam');
-    // Too narrow and too low at 200 steps: the best lr sits at the top edge (as in study.test.ts, same seed).
-    await wb.page.locator('[data-range-min=lr]').fill('0.0001');
-    await wb.page.locator('[data-range-max=lr]').fill('0.0005');
-    await wb.page.locator('tr[data-row=max_steps] input[aria-label="value of max_steps"]').fill('200');
-    await wb.page.locator('[data-field=budget]').fill('16');
-    await wb.page.locator('[data-field=concurrency]').fill('2');
-    await wb.page.locator('[data-field=seed]').fill('6');
+    await openStudyDesigner(wb.page);
+    await fillStudyDesigner(wb.page, NESTEROV_VS_ADAM);
     await wb.page.getByTestId('create-study').click();
     await wb.page.locator('[data-study-status]').waitFor();
     // Before a trial ends, both views say why they have nothing to draw (no bare axes).

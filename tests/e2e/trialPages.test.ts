@@ -1,10 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { seedChartWorkspace, type ChartWorkspace } from '../../main/bench/chartWorkspace';
-import { SHOTS, startWorkbench, type Workbench } from '../helpers/workbench';
+import type { ChartWorkspace } from '../../main/bench/chartWorkspace';
+import { startSeededWorkbench } from '../helpers/seeded';
+import { SHOTS, type Workbench } from '../helpers/workbench';
 
 // A study of 250 finished trials: three pages of the trial table (100 rows a page).
 const TRIALS = 250;
@@ -12,15 +11,10 @@ const TRIALS = 250;
 let wb: Workbench;
 let seeded: ChartWorkspace;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tunebench-e2e-trial-pages-'));
-  seeded = seedChartWorkspace(dataDir, { trials: TRIALS, points: 5, metrics: ['train_loss', 'val_error'], longPoints: 0, liveBudget: 1 });
-  wb = await startWorkbench({ TUNEBENCH_DATA_DIR: dataDir });
-  page = wb.page;
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(wb.served.url);
+  ({ wb, seeded, page, pageErrors } = await startSeededWorkbench('trial-pages', { trials: TRIALS, points: 5, metrics: ['train_loss', 'val_error'], longPoints: 0, liveBudget: 1 }));
   await page.goto(`${wb.served.origin}/#/study/${seeded.studyId}`);
 });
 afterAll(async () => {

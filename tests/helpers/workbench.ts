@@ -51,16 +51,51 @@ export async function startWorkbench(env: Record<string, string> = {}): Promise<
  */
 export function useWorkbench(env: Record<string, string> = {}): Workbench {
   let wb: Workbench | null = null;
-  const live = () => {
-    if (!wb) throw new Error('the workbench starts in beforeAll: use it inside a test');
-    return wb;
-  };
   beforeAll(async () => {
     wb = await startWorkbench(env);
   });
   afterAll(async () => {
     await wb?.close();
   });
+  return handle(() => wb);
+}
+
+/**
+ * The workbench beside a service it talks to (a Slurm cluster, an sshd), for the tests of one
+ * file or describe block: the service starts first and gives the workbench its environment; after
+ * the tests the workbench closes, then the service.
+ */
+export function useWorkbenchBeside<S extends { stop(): Promise<void> }>(
+  start: () => Promise<S>,
+  env: (service: S) => Record<string, string>,
+  timeoutMs = 120_000,
+): { wb: Workbench; service: () => S } {
+  let service: S | null = null;
+  let wb: Workbench | null = null;
+  beforeAll(async () => {
+    service = await start();
+    wb = await startWorkbench(env(service));
+  }, timeoutMs);
+  afterAll(async () => {
+    await wb?.close();
+    await service?.stop();
+  }, timeoutMs);
+  return {
+    wb: handle(() => wb),
+    service: () => {
+      if (!service) throw new Error('the service starts in beforeAll: use it inside a test');
+      return service;
+    },
+  };
+}
+
+/** A Workbench whose members reach the one `get` returns, once it has started. */
+function handle(get: () => Workbench | null): Workbench {
+  const live = () => {
+    const wb = get();
+    if (!wb) throw new Error('the workbench starts in beforeAll: use it inside a test');
+    return wb;
+  };
   return {
     get served() {
       return live().served;
