@@ -39,7 +39,18 @@ export interface ChartWorkspace {
  */
 export function seedChartWorkspace(
   dataDir: string,
-  opts: { trials: number; points: number; metrics: string[]; longPoints: number; liveBudget: number },
+  opts: {
+    trials: number;
+    points: number;
+    metrics: string[];
+    longPoints: number;
+    liveBudget: number;
+    /**
+     * How fast a trial's curves fall and where they level off, from its hyperparameters: for a
+     * study whose objective depends on some of them (the analysis's tests). Random by default.
+     */
+    shape?: (h: Hyperparameters) => { rate: number; floor: number };
+  },
 ): ChartWorkspace {
   const db = openDatabase(join(dataDir, 'workspace.sqlite'));
   const project = new ProjectRepo(db).create({
@@ -89,11 +100,12 @@ export function seedChartWorkspace(
   const t0 = Date.now();
   const trialIds: number[] = [];
   for (let i = 0; i < opts.trials; i++) {
-    const id = newTrial(big.id, i).id;
+    const trial = newTrial(big.id, i);
+    const id = trial.id;
     trialIds.push(id);
     end(id);
-    const rate = 0.002 + 0.02 * rnd();
-    const floor = 0.05 + 0.3 * rnd();
+    const random = { rate: 0.002 + 0.02 * rnd(), floor: 0.05 + 0.3 * rnd() };
+    const { rate, floor } = opts.shape ? opts.shape(trial.hyperparameters) : random;
     const batch: MetricPoint[] = [];
     for (let k = 0; k < opts.points; k++) {
       const step = (k + 1) * 50;

@@ -25,3 +25,16 @@ export function call(ws: WebSocket, method: string, input: unknown): Promise<{ o
     ws.send(JSON.stringify({ type: 'invoke', id, method, input }));
   });
 }
+
+/** The engine's API over browser mode's WebSocket, as the page calls it: a failed call throws its message. */
+export async function engineApi(served: { origin: string; token: string }): Promise<{ api: <T = any>(method: string, input: unknown) => Promise<T>; close(): void }> {
+  const ws = await wsOpen(`ws://127.0.0.1:${new URL(served.origin).port}/ws?token=${served.token}`, served.origin);
+  return {
+    api: async (method, input) => {
+      const r = await call(ws, method, input);
+      if (!r.ok) throw new Error(`${method}: ${r.error?.message}`);
+      return r.value;
+    },
+    close: () => ws.close(),
+  };
+}

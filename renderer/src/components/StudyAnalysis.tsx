@@ -156,6 +156,13 @@ function importanceOption(r: StudyAnalysisView['importance'], objective: string)
   };
 }
 
+/** The bars an importance option draws, top first, as [label, share] (a handle for the e2e tests: the canvas has no DOM). */
+function drawnBars(option: Record<string, unknown>): [string, number][] {
+  const labels = (option.yAxis as { data: string[] }).data;
+  const shares = (option.series as { data: number[] }[])[0]!.data;
+  return labels.map((l, i) => [l, shares[i]!] as [string, number]).reverse();
+}
+
 function interactionOption(it: NonNullable<StudyAnalysisView['interaction']>, goal: 'minimize' | 'maximize', objective: string): Record<string, unknown> {
   const vals = it.cells.filter((c) => c.best !== null).map((c) => c.best!);
   return {
@@ -351,7 +358,7 @@ function AnalysisBody({ a, objective, goal, actions }: { a: StudyAnalysisView; o
         <>
           <div className="charts">
             {sens && (
-              <figure className="chart" data-testid="importance">
+              <figure className="chart" data-testid="importance" data-bars={JSON.stringify(drawnBars(sens))}>
                 <figcaption>
                   <span className="chart-title">importance</span>
                   <span className="chart-count">share of the variance of {objective} each explains alone</span>

@@ -246,7 +246,7 @@ export function StudyPage({ studyId }: { studyId: number }) {
       <section className="card">
         <h2>Curves</h2>
         {ordered.length === 0 ? (
-          <p className="empty">The curves appear as soon as the first trial prints a metric.</p>
+          <p className="empty" data-testid="study-curves-empty">The curves appear as soon as the first trial prints a metric.</p>
         ) : (
           <div className="charts" data-testid="study-curves">
             {ordered.map((m) => (
