@@ -430,7 +430,7 @@ export function CurveChart(props: CurveChartProps) {
             </button>
           ))}
         {offered.length > shown.length && (
-          <select value="" onChange={(e) => e.target.value && setOverlay([...overlay, e.target.value])} data-control="overlay" aria-label="overlay a metric" className="chip-select">
+          <select value="" onChange={(e) => e.target.value && setOverlay([...overlay, e.target.value])} data-control="overlay" aria-label="overlay a metric" className="chip-select overlay-select">
             <option value="">+ overlay</option>
             {offered
               .filter((m) => !shown.includes(m))
@@ -441,12 +441,14 @@ export function CurveChart(props: CurveChartProps) {
               ))}
           </select>
         )}
+        <select value={axis} onChange={(e) => { setAxis(e.target.value as CurveAxis); setZoom({ x: null, y: null }); }} data-control="x-axis" aria-label="x-axis" className="chip-select" title="The x-axis: the step, the clock, or the time since each trial started">
+          {(Object.keys(AXIS_LABELS) as CurveAxis[]).map((a) => (
+            <option key={a} value={a}>
+              {AXIS_LABELS[a]}
+            </option>
+          ))}
+        </select>
         <span className="chart-tools">
-          <select value={axis} onChange={(e) => { setAxis(e.target.value as CurveAxis); setZoom({ x: null, y: null }); }} data-control="x-axis" aria-label="x-axis" className="chip-select">
-            <option value="step">step</option>
-            <option value="wall">wall time</option>
-            <option value="relative">time since start</option>
-          </select>
           <button className={`chip${state.logX ? ' on' : ''}`} disabled={axis === 'wall'} onClick={() => { setLogX(!logX); setZoom({ x: null, y: null }); }} data-control="log-x" title={axis === 'wall' ? 'A clock has no log scale' : 'Logarithmic x-axis'}>
             log x
           </button>

@@ -193,6 +193,10 @@ export class CurvePlot {
         splitLine: split,
         axisLabel: {
           hideOverlap: true,
+          // The plot spans the data (or the zoom) exactly, so its ends are rarely round: a label at
+          // 50 beside the first round tick at 60 crowded it. The round ticks inside say the scale.
+          // A log axis keeps them: its ticks are powers of ten, often the ends themselves.
+          ...(xType === 'value' ? { showMinLabel: false, showMaxLabel: false } : {}),
           formatter: axis === 'wall' ? undefined : (v: number) => (axis === 'relative' ? formatDuration(v) : chartTick(v)),
         },
       },
