@@ -131,6 +131,18 @@ export function formatProbability(p: number | null | undefined): string {
   return formatPercent(p, p > 0.99 || p < 0.01 ? 3 : 2);
 }
 
+/**
+ * Significant digits of a metric's value (an objective, a final loss) wherever one is shown: one
+ * more than a hyperparameter's DEFAULT_DIGITS, since trials are ranked by it and near the optimum
+ * they differ in the fourth digit (0.03367 and 0.03371).
+ */
+export const METRIC_DIGITS = 4;
+
+/** A metric's value: `0.03367`, `2.271`, `247,657` (formatNumber at METRIC_DIGITS). */
+export function formatMetric(x: number | null | undefined, unit?: string): string {
+  return formatNumber(x, { digits: METRIC_DIGITS, unit });
+}
+
 /** A multiplier: `1.87×`, `2×`. */
 export function formatRatio(x: number | null | undefined, digits = DEFAULT_DIGITS): string {
   return x === null || x === undefined ? '—' : `${formatNumber(x, { digits })}×`;
@@ -150,7 +162,11 @@ export function formatCompact(n: number): string {
   return formatNumber(n, { digits: 3 });
 }
 
-/** A hyperparameter's or a metric's value whatever its type: numbers through formatNumber, the rest as written. */
+/**
+ * A hyperparameter's value whatever its type: numbers through formatNumber, the rest as written.
+ * Every screen writes a hyperparameter at the default digits (a trial's generated name, the trial
+ * tables, tooltips, the comparison), so `lr=0.00324` in a name is `0.00324` in its column too.
+ */
 export function formatValue(v: unknown, opts: FormatOptions = {}): string {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < HUGE ? formatInteger(v, opts.unit) : formatNumber(v, opts);

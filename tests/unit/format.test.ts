@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatCompact, formatInteger, formatNumber, formatPercent, formatPlusMinus, formatRatio, formatValue } from '../../preload/format';
+import { formatCompact, formatInteger, formatMetric, formatNumber, formatPercent, formatPlusMinus, formatRatio, formatValue } from '../../preload/format';
+import { nameFrom } from '../../main/playbook/trialNames';
 
 describe('formatNumber', () => {
   it('writes tiny and huge values in exponent notation', () => {
@@ -82,5 +83,21 @@ describe('formatPercent, formatRatio, formatCompact, formatValue', () => {
     expect(formatValue('adam')).toBe('adam');
     expect(formatValue(true)).toBe('true');
     expect(formatValue(null)).toBe('—');
+  });
+});
+
+describe('a hyperparameter and a metric, alike on every screen', () => {
+  it('writes a hyperparameter in a trial’s name with the digits its table column and tooltip use', () => {
+    const t = { id: 7, hyperparameters: { lr: 0.0032381, optimizer: 'adam' } };
+    const name = nameFrom(['lr', 'optimizer'], t, () => '');
+    expect(name).toBe(`lr=${formatValue(0.0032381)} · adam`);
+    expect(formatValue(0.0032381)).toBe('0.00324');
+    expect(formatValue(8.397e-4)).toBe('8.4e-4');
+  });
+  it('writes a metric to four significant digits, enough to rank trials near the optimum', () => {
+    expect(formatMetric(0.033671)).toBe('0.03367');
+    expect(formatMetric(0.033712)).toBe('0.03371');
+    expect(formatMetric(247657.2)).toBe('247,657');
+    expect(formatMetric(null)).toBe('—');
   });
 });

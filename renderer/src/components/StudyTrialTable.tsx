@@ -3,7 +3,7 @@ import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
 import { api } from '../api/client';
 import { downloadFile } from '../lib/download';
 import type { HyperRole, StudyTrialRow } from '../../../preload/contract';
-import { formatDuration, formatValue } from '../lib/format';
+import { formatDuration, formatInteger, formatMetric, formatValue } from '../lib/format';
 import { useStore } from '../store';
 import { TrialGrid, type TrialColumnMeta } from '../trials/TrialGrid';
 import { StatusBadge } from './StatusBadge';
@@ -11,9 +11,6 @@ import { StatusBadge } from './StatusBadge';
 const col = createColumnHelper<StudyTrialRow>();
 const meta = (m: TrialColumnMeta) => m;
 
-function fmt(v: unknown): string {
-  return formatValue(v, { digits: 4 });
-}
 
 /**
  * A study's trials, sortable by any column: status, each searched hyperparameter, the best
@@ -60,14 +57,20 @@ export function StudyTrialTable({
               </span>
             ),
             meta: meta({ label: `${k} (${roles[k]})` }),
-            cell: (c) => <span className="mono">{fmt(c.getValue())}</span>,
+            // As the trial's name writes it; the value as stored on hover.
+            cell: (c) => (
+              <span className="mono" title={c.getValue() === undefined ? undefined : String(c.getValue())}>
+                {formatValue(c.getValue())}
+              </span>
+            ),
             sortUndefined: 'last',
           }),
         ),
         col.accessor((r) => r.best ?? undefined, {
           id: 'best',
           header: () => <span title={objectiveLabel}>{objectiveLabel}</span>,
-          meta: meta({ label: objectiveLabel }),
+          // Room for its header on two lines ("best val_error over training" took three at 1280).
+          meta: meta({ label: objectiveLabel, width: 128 }),
           // An infeasible trial's value is struck through: it is not a result.
           cell: (c) => {
             const v = c.row.original.verdict;
@@ -77,7 +80,7 @@ export function StudyTrialTable({
                 title={v.kind === 'infeasible' ? `${v.words}: not a result` : undefined}
                 data-objective={c.row.original.best ?? ''}
               >
-                {fmt(c.getValue())}
+                {c.getValue() === undefined ? '—' : formatMetric(c.getValue())}
               </span>
             );
           },
@@ -86,15 +89,15 @@ export function StudyTrialTable({
         col.accessor((r) => r.lastStep ?? undefined, {
           id: 'step',
           header: 'step',
-          meta: meta({ label: 'last step' }),
-          cell: (c) => fmt(c.getValue()),
+          meta: meta({ label: 'last step', width: 60 }),
+          cell: (c) => <span className="mono">{formatInteger(c.getValue())}</span>,
           sortUndefined: 'last',
         }),
         col.accessor((r) => (r.startedAt ? (r.endedAt ?? Date.now()) - r.startedAt : undefined), {
           id: 'duration',
           header: 'duration',
-          meta: meta({ label: 'duration' }),
-          cell: (c) => (c.getValue() === undefined ? '—' : formatDuration(c.getValue()!)),
+          meta: meta({ label: 'duration', width: 84 }),
+          cell: (c) => <span className="mono">{c.getValue() === undefined ? '—' : formatDuration(c.getValue()!)}</span>,
           sortUndefined: 'last',
         }),
         col.display({
