@@ -25,11 +25,11 @@ function study(): StudyResults {
 
 describe('parallel coordinates from the engine’s analysis', () => {
   const results = study();
-  const d = parallelData(analyzeStudy(results) as unknown as StudyAnalysisView, 'val_error');
+  const d = parallelData(analyzeStudy(results) as unknown as StudyAnalysisView, { metric: 'val_error', goal: 'minimize' });
 
   it('has one axis per searched hyperparameter, scientific first, and the objective last, each in its scale', () => {
     expect(d.axes.map((a) => [a.name, a.type])).toEqual([
-      ['optimizer', 'category'],
+      ['optimizer ★', 'category'],
       ['lr', 'log'],
       ['momentum', 'value'],
       ['val_error', 'value'],
@@ -37,8 +37,16 @@ describe('parallel coordinates from the engine’s analysis', () => {
     expect(d.axes[0]!.data).toEqual(['nesterov', 'adam']);
   });
 
+  it('spans each numeric axis over the search range, not a rounded-out one', () => {
+    expect([d.axes[1]!.min, d.axes[1]!.max]).toEqual([1e-4, 1e-1]);
+    expect([d.axes[2]!.min, d.axes[2]!.max]).toEqual([0.8, 0.99]);
+  });
+
   it('draws one line per feasible trial with its values and objective, and leaves a hyperparameter a trial did not have empty', () => {
-    expect(d.trialIds).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12]);
+    expect([...d.trialIds].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12]);
+    // The worst first and the best last: ECharts draws in data order, so the best lines lie on top.
+    const objectives = d.rows.map((r) => r[3] as number);
+    expect(objectives).toEqual([...objectives].sort((a, b) => b - a));
     expect(d.infeasible).toBe(1);
     expect(new Set(d.rows.map((r) => r[0]))).toEqual(new Set(['nesterov', 'adam']));
     for (const [i, id] of d.trialIds.entries()) {

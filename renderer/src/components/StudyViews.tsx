@@ -1,45 +1,63 @@
 import { useMemo, useRef } from 'react';
 import * as echarts from 'echarts/core';
 import { ParallelChart } from 'echarts/charts';
-import { LegendComponent, ParallelComponent } from 'echarts/components';
+import { ParallelComponent } from 'echarts/components';
 import type { StudyAnalysisView } from '../../../preload/contract';
 import { useStore } from '../store';
 import { useEChart, type EChartsInstance } from './charts/useEChart';
-import { formatInteger, formatNumber } from '../lib/format';
+import { formatInteger, formatMetric, formatNumber } from '../lib/format';
 import { parallelData, type ParallelData } from './parallelData';
 import type { StudyAnalysisState } from './StudyAnalysis';
 
 // Only this view draws parallel coordinates: registered here, next to their one use.
-echarts.use([ParallelChart, ParallelComponent, LegendComponent]);
+echarts.use([ParallelChart, ParallelComponent]);
 
 const INFEASIBLE = '#d9480f';
 const BEST = '#e8590c';
 
 type Goal = 'minimize' | 'maximize';
 
-/** Best to worst: the best trials in the strongest colour, the worst fading into the background of either theme. */
-const PALETTE = { light: ['#1864ab', '#4dabf7', '#d0d7de'], dark: ['#74c0fc', '#1c7ed6', '#3a4150'] } as const;
+/**
+ * Best to worst: the best trials in the strongest colour, the worst still a visible grey in either
+ * theme (a worst colour near the background made half a study's lines vanish in dark mode).
+ */
+const PALETTE = { light: ['#1864ab', '#4dabf7', '#a3adb8'], dark: ['#a5d8ff', '#339af0', '#5f6b7a'] } as const;
+/** Under an axis' labels, so the lines crossing the axis do not run through the words. */
+const LABEL_BACKGROUND = { light: 'rgba(255, 255, 255, 0.85)', dark: 'rgba(22, 27, 34, 0.85)' } as const;
 
 function parallelOption(d: ParallelData, goal: Goal, dark: boolean): Record<string, unknown> {
   const objectives = d.rows.map((r) => r[r.length - 1] as number);
   const lo = Math.min(...objectives);
   const hi = Math.max(...objectives);
+  const theme = dark ? 'dark' : 'light';
   return {
-    parallel: { left: 56, right: 72, top: 36, bottom: 28, parallelAxisDefault: { nameLocation: 'start', nameGap: 14, nameTextStyle: { fontSize: 12 }, areaSelectStyle: { width: 18, opacity: 0.3 } } },
-    parallelAxis: d.axes.map((a) => ({ ...a, nameLocation: 'end', nameGap: 12 })),
+    parallel: {
+      left: 56,
+      right: 72,
+      top: 36,
+      bottom: 28,
+      parallelAxisDefault: {
+        nameLocation: 'end',
+        nameGap: 12,
+        nameTextStyle: { fontSize: 12, fontWeight: 600 },
+        axisLabel: { backgroundColor: LABEL_BACKGROUND[theme], padding: [1, 3], borderRadius: 2 },
+        areaSelectStyle: { width: 18, opacity: 0.3 },
+      },
+    },
+    parallelAxis: d.axes,
     visualMap: {
       show: false,
       dimension: d.axes.length - 1,
       min: lo,
       max: hi > lo ? hi : lo + 1,
       // The best trials in the strongest colour, whichever way the objective points.
-      inRange: { color: goal === 'minimize' ? PALETTE[dark ? 'dark' : 'light'] : [...PALETTE[dark ? 'dark' : 'light']].reverse() },
+      inRange: { color: goal === 'minimize' ? PALETTE[theme] : [...PALETTE[theme]].reverse() },
     },
     tooltip: { show: false },
     series: [
       {
         type: 'parallel',
-        lineStyle: { width: 1.5, opacity: 0.75 },
+        lineStyle: { width: 1.5, opacity: 0.85 },
         inactiveOpacity: 0.06,
         activeOpacity: 1,
         smooth: false,
@@ -98,17 +116,27 @@ function historyOption(a: StudyAnalysisView, objective: string): Record<string, 
   const best = h.filter((p) => p.bestSoFar !== null);
   return {
     grid: { left: 64, right: 20, top: 24, bottom: 40 },
-    legend: { top: 0, right: 8, itemWidth: 14, textStyle: { fontSize: 11 }, data: ['trial', 'best so far', 'infeasible'] },
+    legend: { top: 0, right: 8, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, data: ['trial', 'best so far', 'infeasible'] },
     tooltip: {
       trigger: 'item',
       formatter: (it: { seriesName: string; data: { trial: number; value: [number, number]; reason?: string } }) =>
         it.seriesName === 'best so far'
-          ? `best so far after ${formatInteger(it.data.value[0])} trial${it.data.value[0] === 1 ? '' : 's'}: ${objective} ${formatNumber(it.data.value[1], { digits: 4 })}`
-          : `trial #${it.data.trial} (number ${formatInteger(it.data.value[0])} in the order run)<br/>${it.data.reason ? `infeasible: ${it.data.reason}` : `${objective} ${formatNumber(it.data.value[1], { digits: 4 })}`}`,
+          ? `best so far up to trial #${it.data.trial}: ${objective} ${formatMetric(it.data.value[1])}`
+          : `trial #${it.data.trial}<br/>${it.data.reason ? `infeasible: ${it.data.reason}` : `${objective} ${formatMetric(it.data.value[1])}`}`,
     },
-    // A step of room each side: at min 1 / max n the first and last trials' dots were cut in half by
-    // the plot's edges. The ends are not trials (0 and n + 1), so they get no label.
-    xAxis: { type: 'value', name: 'trial, in the order run', nameLocation: 'middle', nameGap: 26, min: 0, max: Math.max(2, h.length) + 1, minInterval: 1, axisLabel: { showMinLabel: false, showMaxLabel: false, formatter: (v: number) => formatInteger(v) } },
+    // The x is the trial's own number, as the table and the curves' legend write it (the order run
+    // counted 1-8 where the table said #2-#9). A trial's width of room each side: at the first and
+    // last numbers the dots were cut in half by the plot's edges; those ends get no label.
+    xAxis: {
+      type: 'value',
+      name: 'trial #',
+      nameLocation: 'middle',
+      nameGap: 26,
+      min: (h[0]?.trialId ?? 1) - 1,
+      max: Math.max((h.at(-1)?.trialId ?? 1) + 1, (h[0]?.trialId ?? 1) + 2),
+      minInterval: 1,
+      axisLabel: { showMinLabel: false, showMaxLabel: false, formatter: (v: number) => formatInteger(v) },
+    },
     yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v: number) => formatNumber(v) } },
     series: [
       {
@@ -116,7 +144,7 @@ function historyOption(a: StudyAnalysisView, objective: string): Record<string, 
         name: 'trial',
         symbolSize: 7,
         itemStyle: { opacity: 0.7 },
-        data: feasible.map((p) => ({ value: [p.order, p.objective], trial: p.trialId, itemStyle: p.improved ? { color: BEST } : undefined, symbolSize: p.improved ? 10 : 7 })),
+        data: feasible.map((p) => ({ value: [p.trialId, p.objective], trial: p.trialId, itemStyle: p.improved ? { color: BEST } : undefined, symbolSize: p.improved ? 10 : 7 })),
       },
       {
         type: 'line',
@@ -125,7 +153,7 @@ function historyOption(a: StudyAnalysisView, objective: string): Record<string, 
         showSymbol: false,
         lineStyle: { color: BEST, width: 2 },
         itemStyle: { color: BEST },
-        data: best.map((p) => ({ value: [p.order, p.bestSoFar], trial: p.trialId })),
+        data: best.map((p) => ({ value: [p.trialId, p.bestSoFar], trial: p.trialId })),
         z: 3,
       },
       {
@@ -134,7 +162,7 @@ function historyOption(a: StudyAnalysisView, objective: string): Record<string, 
         symbol: 'triangle',
         symbolSize: 9,
         itemStyle: { color: INFEASIBLE },
-        data: h.filter((p) => p.objective === null).map((p) => ({ value: [p.order, top], trial: p.trialId, reason: p.infeasible ?? '' })),
+        data: h.filter((p) => p.objective === null).map((p) => ({ value: [p.trialId, top], trial: p.trialId, reason: p.infeasible ?? '' })),
       },
     ],
   };
@@ -160,7 +188,7 @@ export function StudyViews({
 }) {
   const openTrial = useStore((s) => s.openTrial);
   const { analysis } = state;
-  const parallel = useMemo(() => (analysis ? parallelData(analysis, objective) : null), [analysis, objective]);
+  const parallel = useMemo(() => (analysis ? parallelData(analysis, { metric: objective, goal }) : null), [analysis, objective, goal]);
   const history = useMemo(() => (analysis && analysis.history.length ? historyOption(analysis, objective) : null), [analysis, objective]);
   const feasible = parallel?.rows.length ?? 0;
   const finished = analysis?.history.length ?? 0;
@@ -199,7 +227,12 @@ export function StudyViews({
           {!analysis ? (
             state.error ? <p className="chart-empty">No analysis to draw from (see below).</p> : <p className="chart-empty">Loading the analysis…</p>
           ) : history ? (
-            <HistoryChart option={history} onOpen={openTrial} best={analysis.history.at(-1)?.bestSoFar ?? null} />
+            <HistoryChart
+              option={history}
+              onOpen={openTrial}
+              best={analysis.history.at(-1)?.bestSoFar ?? null}
+              trials={`${analysis.history[0]!.trialId}-${analysis.history.at(-1)!.trialId}`}
+            />
           ) : (
             <p className="chart-empty">No trial has finished yet: the history starts with the first finished trial.</p>
           )}
@@ -218,7 +251,7 @@ export function StudyViews({
 }
 
 /** The history chart; a click on a trial's point opens the trial. */
-function HistoryChart({ option, onOpen, best }: { option: Record<string, unknown>; onOpen: (id: number) => void; best: number | null }) {
+function HistoryChart({ option, onOpen, best, trials }: { option: Record<string, unknown>; onOpen: (id: number) => void; best: number | null; trials: string }) {
   const el = useRef<HTMLDivElement>(null);
   const open = useRef(onOpen);
   open.current = onOpen;
@@ -233,6 +266,6 @@ function HistoryChart({ option, onOpen, best }: { option: Record<string, unknown
     },
     [option],
   );
-  return <div ref={el} style={{ height: 300 }} data-testid="history-chart" data-best-so-far={best === null ? undefined : formatNumber(best, { digits: 4 })} />;
+  return <div ref={el} style={{ height: 300 }} data-testid="history-chart" data-trial-range={trials} data-best-so-far={best === null ? undefined : formatMetric(best)} />;
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, type DependencyList, type RefObject } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
-import { DataZoomComponent, GridComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { DataZoomComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useStore } from '../../store';
 
@@ -12,6 +12,7 @@ echarts.use([
   BarChart,
   HeatmapChart,
   GridComponent,
+  LegendComponent,
   TooltipComponent,
   DataZoomComponent,
   MarkLineComponent,
