@@ -64,7 +64,8 @@ function binLabels(range: SearchRange, bins: number, categories: string[]): stri
   if (plain && (plain.type === 'log' || plain.type === 'linear' || plain.type === 'int')) {
     const at = (f: number) =>
       plain.type === 'log' || (plain.type === 'int' && plain.log) ? plain.min * Math.pow(plain.max / plain.min, f) : plain.min + f * (plain.max - plain.min);
-    return Array.from({ length: bins }, (_, i) => `${fmt(at(i / bins))}–${fmt(at((i + 1) / bins))}`);
+    // "to", not a dash: between exponents (3.3e-4–5e-4) a dash reads as a minus sign.
+    return Array.from({ length: bins }, (_, i) => `${fmt(at(i / bins))} to ${fmt(at((i + 1) / bins))}`);
   }
   return Array.from({ length: bins }, (_, i) => `part ${i + 1} of ${bins}`);
 }

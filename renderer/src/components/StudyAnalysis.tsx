@@ -3,17 +3,17 @@ import type { StudyAnalysisView } from '../../../preload/contract';
 import { api } from '../api/client';
 import { useStore } from '../store';
 import { EChart } from './charts/EChart';
-import { formatValue, formatPercent, formatNumber } from '../lib/format';
+import { formatValue, formatPercent, formatNumber, formatMetric, formatInteger } from '../lib/format';
 
 type AxisPlot = StudyAnalysisView['axisPlots'][number];
 type IsolationPlot = StudyAnalysisView['isolationPlots'][number];
 
 const INFEASIBLE = '#d9480f';
 const BEST = '#e8590c';
+const BEST_PER_VALUE = 'best per value';
 
-function num(v: unknown): string {
-  return formatValue(v, { digits: 4 });
-}
+/** A hyperparameter's value as every screen writes it (the trial's name, the table). */
+const hyper = (v: unknown): string => formatValue(v);
 
 function vline(x: number, y0: number, y1: number, color: string, dashed: boolean, label: string, side: 'low' | 'high' = 'high'): Record<string, unknown> {
   return {
@@ -31,6 +31,16 @@ function vline(x: number, y0: number, y1: number, color: string, dashed: boolean
     tooltip: { show: false },
     z: 1,
   };
+}
+
+/** A search range with 4% of room at each end (of its logarithm on a log axis). */
+function padded(r: { min: number; max: number }, log: boolean): { min: number; max: number } {
+  if (log && r.min > 0) {
+    const f = Math.pow(r.max / r.min, 0.04);
+    return { min: r.min / f, max: r.max * f };
+  }
+  const d = 0.04 * (r.max - r.min || Math.abs(r.max) || 1);
+  return { min: r.min - d, max: r.max + d };
 }
 
 /** Objective vs one hyperparameter; infeasible trials as red triangles along the top, the range's ends as dashed lines. */
@@ -51,7 +61,7 @@ function axisOption(p: AxisPlot, objective: string): Record<string, unknown> {
     tooltip: {
       trigger: 'item',
       formatter: (it: { data: { trial: number; reason?: string; value: [unknown, number] } }) =>
-        `trial #${it.data.trial}<br/>${p.hyperparameter} = ${num(it.data.value[0])}<br/>${it.data.reason ? `infeasible: ${it.data.reason}` : `${objective} ${num(it.data.value[1])}`}`,
+        `trial #${it.data.trial}<br/>${p.hyperparameter} = ${hyper(it.data.value[0])}<br/>${it.data.reason ? `infeasible: ${it.data.reason}` : `${objective} ${formatMetric(it.data.value[1])}`}`,
     },
     xAxis: cat
       ? { type: 'category', data: (p.categories ?? []).map(String), name: p.hyperparameter, nameLocation: 'middle', nameGap: 26 }
@@ -60,10 +70,13 @@ function axisOption(p: AxisPlot, objective: string): Record<string, unknown> {
           name: p.hyperparameter,
           nameLocation: 'middle',
           nameGap: 26,
-          scale: true,
-          axisLabel: { formatter: (v: number) => num(v) },
+          // The search range with a little room (the ends' points are not cut in half), not an axis
+          // rounded out past it: for a range ending at 0.003 the plot ran on to 0.01, a third of it empty.
+          ...(p.range ? padded(p.range, p.scale === 'log') : { scale: true }),
+          // The padded ends are no round numbers ("0.00344"): only the ticks inside are labelled.
+          axisLabel: { showMinLabel: !p.range, showMaxLabel: !p.range, formatter: (v: number) => formatNumber(v) },
         },
-    yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v: number) => num(v) } },
+    yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v: number) => formatNumber(v) } },
     series: [
       ...groups.map((g) => ({
         type: 'scatter',
@@ -99,30 +112,34 @@ function axisOption(p: AxisPlot, objective: string): Record<string, unknown> {
 /** Best trial per scientific value after optimizing over the nuisance ones, with the spread of the top few. */
 function isolationOption(p: IsolationPlot, objective: string): Record<string, unknown> {
   const labels = p.groups.map((g) => g.label);
+  // As many as the engine kept (its ISOLATION_TOP_K, fewer where a value has fewer feasible trials).
+  const top = `top ${Math.max(1, ...p.groups.map((g) => g.top.length))}`;
   return {
-    grid: { left: 56, right: 16, top: 16, bottom: 40 },
+    grid: { left: 56, right: 16, top: 28, bottom: 40 },
+    // What the two sizes of point are: without it the small ones read as stray trials.
+    legend: { top: 0, right: 8, itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 11 }, data: [BEST_PER_VALUE, `${top} per value`] },
     tooltip: {
       trigger: 'item',
       formatter: (it: { data: { trial: number; value: [string, number] } }) =>
-        `trial #${it.data.trial}<br/>${p.scientific} ${it.data.value[0]}<br/>${objective} ${num(it.data.value[1])}`,
+        `trial #${it.data.trial}<br/>${p.scientific} ${it.data.value[0]}<br/>${objective} ${formatMetric(it.data.value[1])}`,
     },
     xAxis: { type: 'category', data: labels, name: p.scientific, nameLocation: 'middle', nameGap: 26 },
-    yAxis: { type: 'value', scale: true },
+    yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v: number) => formatNumber(v) } },
     series: [
       {
         type: 'scatter',
-        name: `top ${p.groups[0]?.top.length ?? 3}`,
+        name: `${top} per value`,
         symbolSize: 7,
-        itemStyle: { opacity: 0.5 },
+        itemStyle: { opacity: 0.6 },
         data: p.groups.flatMap((g) => g.top.map((t) => ({ value: [g.label, t.objective], trial: t.trialId }))),
       },
       {
         type: 'scatter',
-        name: 'best',
+        name: BEST_PER_VALUE,
         symbolSize: 16,
         itemStyle: { color: BEST },
         data: p.groups.filter((g) => g.best).map((g) => ({ value: [g.label, g.best!.objective], trial: g.best!.trialId })),
-        label: { show: true, position: 'right', formatter: (it: { value: [string, number] }) => num(it.value[1]), fontSize: 11 },
+        label: { show: true, position: 'right', formatter: (it: { value: [string, number] }) => formatMetric(it.value[1]), fontSize: 11 },
       },
     ],
   };
@@ -167,7 +184,7 @@ function interactionOption(it: NonNullable<StudyAnalysisView['interaction']>, go
   const vals = it.cells.filter((c) => c.best !== null).map((c) => c.best!);
   return {
     grid: { left: 110, right: 24, top: 8, bottom: 56 },
-    tooltip: { trigger: 'item', formatter: (p: { data: [number, number, number, number] }) => `best ${objective} ${num(p.data[2])} (trial #${p.data[3]})` },
+    tooltip: { trigger: 'item', formatter: (p: { data: [number, number, number, number] }) => `best ${objective} ${formatMetric(p.data[2])} (trial #${p.data[3]})` },
     xAxis: { type: 'category', data: it.xLabels },
     yAxis: { type: 'category', data: it.yLabels },
     visualMap: {
@@ -183,7 +200,7 @@ function interactionOption(it: NonNullable<StudyAnalysisView['interaction']>, go
       itemHeight: 10,
       itemGap: 6,
       textStyle: { fontSize: 10.5 },
-      formatter: (lo: number, hi: number) => `${formatNumber(lo)}–${formatNumber(hi)}`,
+      formatter: (lo: number, hi: number) => `${formatNumber(lo)} to ${formatNumber(hi)}`,
       // The cells hold [x, y, best, trial id]: colour by the best objective, not by the id.
       dimension: 2,
       inRange: { color: goal === 'minimize' ? ['#2b8a3e', '#fcc419', '#e03131'] : ['#e03131', '#fcc419', '#2b8a3e'] },
@@ -193,10 +210,56 @@ function interactionOption(it: NonNullable<StudyAnalysisView['interaction']>, go
         type: 'heatmap',
         data: it.cells.map((c) => [c.x, c.y, c.best, c.trialId]),
         // White with a dark outline reads on every colour of the scale, in both themes.
-        label: { show: true, formatter: (p: { data: [number, number, number] }) => num(p.data[2]), fontSize: 10, color: '#fff', textBorderColor: 'rgba(0,0,0,0.55)', textBorderWidth: 2 },
+        label: { show: true, formatter: (p: { data: [number, number, number] }) => formatMetric(p.data[2]), fontSize: 10, color: '#fff', textBorderColor: 'rgba(0,0,0,0.55)', textBorderWidth: 2 },
       },
     ],
   };
+}
+
+/** The isolation plot's numbers beside it: per scientific value, its best trial and how far the next best are. */
+function IsolationTable({ p, objective }: { p: IsolationPlot; objective: string }) {
+  const openTrial = useStore((s) => s.openTrial);
+  const top = Math.max(1, ...p.groups.map((g) => g.top.length));
+  return (
+    <figure className="chart isolation-table" data-isolation-table={p.scientific}>
+      <figcaption>
+        <span className="chart-title">{p.scientific}</span>
+        <span className="chart-count">the plot’s numbers</span>
+      </figcaption>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>{p.scientific}</th>
+            <th className="num">best {objective}</th>
+            <th>trial</th>
+            <th className="num" title={`The best and the worst of the ${top} best trials of each value`}>top {top} range</th>
+            <th className="num">feasible</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.groups.map((g) => (
+            <tr key={g.label} className={g.label === p.bestGroup ? 'best-row' : undefined} data-group={g.label}>
+              <td className="mono">{g.label}</td>
+              <td className="num mono">{g.best ? formatMetric(g.best.objective) : '—'}</td>
+              <td>
+                {g.best ? (
+                  <button className="link" onClick={() => openTrial(g.best!.trialId)}>
+                    #{g.best.trialId}
+                  </button>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td className="num mono">{g.spread && g.top.length > 1 ? `${formatMetric(g.spread.best)} to ${formatMetric(g.spread.worst)}` : '—'}</td>
+              <td className="num">
+                {formatInteger(g.feasible)} of {formatInteger(g.trials)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
 }
 
 const ICON = { ok: '✓', warn: '!', pending: '…' } as const;
@@ -344,6 +407,9 @@ function AnalysisBody({ a, objective, goal, actions }: { a: StudyAnalysisView; o
                   empty={p.groups.every((g) => !g.best) ? `No feasible trial yet for any value of ${p.scientific}: the best of each appears here.` : null}
                 />
               </figure>
+            ))}
+            {iso.map(({ p }) => (
+              <IsolationTable key={p.scientific} p={p} objective={objective} />
             ))}
           </div>
         </>
