@@ -181,6 +181,7 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
   const tags = useMemo(() => allTags(rows), [rows]);
   const kindsPresent = useMemo(() => trialKinds.filter((k) => rows.some((r) => r.kind === k)), [rows]);
   const active = activeFilterCount(filter, defaults);
+  const shownKinds = filter.kinds.length === 0 ? kindsPresent.length : kindsPresent.filter((k) => filter.kinds.includes(k)).length;
   const selectedIds = rows.filter((r) => selection[String(r.id)]).map((r) => r.id);
 
   const columns = useMemo<ColumnDef<R, any>[]>(
@@ -216,7 +217,7 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
         header: '#',
         enableHiding: false,
         meta: { label: '#', width: 52 } satisfies TrialColumnMeta,
-        cell: (c) => <span className="num">{c.getValue()}</span>,
+        cell: (c) => <span className="mono num">{c.getValue()}</span>,
       }) as ColumnDef<R, any>,
       helper.accessor('name', {
         header: 'Name',
@@ -342,11 +343,10 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
           ))}
         </Menu>
         {defaultKinds && (
-          <Menu
-            label="Kind"
-            active={!(filter.kinds.length === defaultKinds.length && filter.kinds.every((k) => defaultKinds.includes(k)))}
-            testId="filter-kind"
-          >
+          // Counted like the others: the kinds ticked, while some kind present is not (probes and
+          // dry runs are hidden at first). Highlighted with no number, it said a filter was on
+          // without saying which.
+          <Menu label="Kind" count={shownKinds < kindsPresent.length ? shownKinds : 0} testId="filter-kind">
             {kindsPresent.map((k) => (
               <label key={k} className="check">
                 <input
@@ -431,7 +431,7 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
       </div>
 
       <div className="grid-selection" aria-live="polite">
-        <span className="subtle">{selectedIds.length ? `${selectedIds.length} selected` : 'Select trials (Space, or a box) to compare, tag or export.'}</span>
+        <span className="subtle">{selectedIds.length ? `${selectedIds.length} selected` : 'Select trials to compare, tag or export:'}</span>
         <button className="btn primary" disabled={!canCompare} title={compareTitle} onClick={() => openCompare(selectedIds)} data-testid="compare-selected">
           Compare{selectedIds.length >= 2 ? ` ${selectedIds.length}` : ''}
         </button>
@@ -485,7 +485,8 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
                       data-column={h.id}
                     >
                       {flexRender(h.column.columnDef.header, h.getContext())}
-                      {{ asc: ' ▲', desc: ' ▼' }[sorted as string] ?? ''}
+                      {/* Glued to the header's last word: alone on a line of its own it read as a stray mark. */}
+                      {{ asc: '\u00a0▲', desc: '\u00a0▼' }[sorted as string] ?? ''}
                     </th>
                   );
                 })}
