@@ -301,7 +301,7 @@ describe('Markdown exports', () => {
     expect(md).toContain('| #0 | 1970-01-01 00:00:00 UTC | 0.1 | mean of 3 seeds | — | 0.5 |');
     expect(md).toContain('Launch #0, val_error = 0.1 (mean of 3 seeds · best val_error over training).');
     expect(md).toContain('- Status: done; 7/8 feasible; best trial: best val_error over training 0.07;');
-    expect(md).toContain('Exploration share: 33%.');
+    expect(md).toContain('Exploration share (exploration against exploitation): 33%.');
     // Run on CPU slots: CPU-hours, never GPU-hours.
     expect(md).toMatch(/\| launch \| decided \| .* \| CPU-hours spent \|/);
     expect(md).toMatch(/0\.75 CPU-hours in all/);

@@ -6,7 +6,7 @@ import type { Decision, HyperValue } from '../../../preload/contract';
 import type { Journal } from '../../../preload/contract-launch';
 import { compareLaunch, improvementInterval, type LaunchComparison } from '../launch/stats';
 import type { ConfigDiffRow } from '../launch/configDiff';
-import { formatNumber, formatProbability } from '../../../preload/format';
+import { formatNumber, formatPercent, formatProbability } from '../../../preload/format';
 import { hoursLabel } from './effort';
 import { basisWords } from '../../../preload/objectiveSummary';
 
@@ -161,7 +161,7 @@ export function journalMarkdown(j: Journal): string {
   const e = j.effort;
   out.push(
     `${num(e.total)} ${hoursLabel(j.compute)} in all: exploration ${num(e.exploration)}, exploitation ${num(e.exploitation)}, other ${num(e.other)}.` +
-      (e.explorationShare !== null ? ` Exploration share: ${Math.round(e.explorationShare * 100)}%.` : ''),
+      (e.explorationShare !== null ? ` Exploration share (exploration against exploitation): ${formatPercent(e.explorationShare, 2)}.` : ''),
     '',
   );
 

@@ -7,7 +7,7 @@ import { num } from '../components/launch/LaunchStats';
 import { downloadFile } from '../lib/download';
 import { useStore } from '../store';
 import '../launch/launch.css';
-import { formatNumber } from '../lib/format';
+import { formatNumber, formatPercent } from '../lib/format';
 import { basisWords } from '../../../preload/objectiveSummary';
 
 /**
@@ -184,19 +184,24 @@ export function JournalPage({ project }: { project: Project }) {
         <section className="card">
           <h2>Effort</h2>
           <p className="big">{hours(e.total, journal.compute)}</p>
-          <div className="effort-bar" title="exploration / exploitation / other">
-            {e.total > 0 && (
+          {/* The bar is the exploration share itself (exploration against exploitation): with the other
+              runs in it too, an 86% bar stood beside "exploration share 100%". */}
+          <div className="effort-bar" title="exploration / exploitation" data-testid="effort-bar">
+            {share !== null && (
               <>
-                <span className="e-explore" style={{ width: `${(e.exploration / e.total) * 100}%` }} />
-                <span className="e-exploit" style={{ width: `${(e.exploitation / e.total) * 100}%` }} />
-                <span className="e-other" style={{ width: `${(e.other / e.total) * 100}%` }} />
+                <span className="e-explore" style={{ width: `${share * 100}%` }} />
+                <span className="e-exploit" style={{ width: `${(1 - share) * 100}%` }} />
               </>
             )}
           </div>
           <p className="subtle small" data-testid="effort">
-            <span className="key e-explore" /> exploration {hours(e.exploration, journal.compute, e.total)} · <span className="key e-exploit" /> exploitation {hours(e.exploitation, journal.compute, e.total)} · <span className="key e-other" /> other{' '}
-            {hours(e.other, journal.compute, e.total)}
-            {share !== null && <> · exploration share {Math.round(share * 100)}%</>}
+            {share !== null && (
+              <>
+                <b data-testid="exploration-share">exploration share {formatPercent(share, 2)}</b> ·{' '}
+              </>
+            )}
+            <span className="key e-explore" /> exploration {hours(e.exploration, journal.compute, e.total)} · <span className="key e-exploit" /> exploitation {hours(e.exploitation, journal.compute, e.total)} · other
+            (manual runs, probes, dry runs, not in the bar) {hours(e.other, journal.compute, e.total)}
           </p>
         </section>
         <section className="card">
