@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
 import { useWorkbench } from '../helpers/workbench';
 import { shootScreens } from '../helpers/screens';
-import { call, wsOpen } from '../helpers/ws';
+import { engineApi } from '../helpers/ws';
+import { fillStudyDesigner, NESTEROV_VS_ADAM, openStudyDesigner } from '../helpers/studyDesigner';
 
 /**
  * The study side of the screenshot review (issue 12): the Studies list, the designer, a finished
@@ -12,13 +12,6 @@ import { call, wsOpen } from '../helpers/ws';
  * that write a value alike, the history on the trials' own numbers, counted filters.
  */
 const wb = useWorkbench();
-let ws: WebSocket;
-
-async function api<T = any>(method: string, input: unknown): Promise<T> {
-  const r = await call(ws, method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error?.message}`);
-  return r.value as T;
-}
 
 const page = () => wb.page;
 const shoot = (name: string, at?: string) =>
@@ -53,29 +46,20 @@ let projectId = 0;
 describe('the study screens, looked at in both sizes and themes', () => {
   it('designs and runs a study of the digits example beside a dry run and a manual run', { timeout: 400_000 }, async () => {
     await wb.open();
-    ws = await wsOpen(`ws://127.0.0.1:${new URL(wb.served.origin).port}/ws?token=${wb.served.token}`, wb.served.origin);
+    const { api, close } = await engineApi(wb.served);
     const project = (await api<{ id: number; name: string; hyperparameters: Record<string, unknown> }[]>('projects.list', {})).find((p) => p.name === 'Digits MLP (example)')!;
     projectId = project.id;
     // Trials before the study's: its trial numbers start past 1, as in a project in use.
     await api('wizard.dryRun', { projectId, maxStepsFlag: 'max_steps', steps: 20 });
     await api('trials.start', { projectId, hyperparameters: { ...project.hyperparameters, max_steps: 60, eval_every: 20, lr: 0.01 } });
-
-    await page().locator('[data-nav=studies]').click();
-    await page().getByTestId('new-study').click();
-    await page().locator('[data-field=study-name]').fill('Nesterov vs Adam');
-    await page().locator('[data-field=study-goal]').fill('Does Adam beat Nesterov momentum at 200 steps?');
-    await page().locator('[data-role=optimizer]').selectOption('scientific');
-    await page().locator('[data-range-type=optimizer]').selectOption('categorical');
-    await page().locator('[data-range-values=optimizer]').fill('nesterov, adam');
-    await page().locator('[data-range-min=lr]').fill('0.0001');
-    await page().locator('[data-range-max=lr]').fill('0.003');
+    close();
+    await openStudyDesigner(page());
+    // A wider lr range than the shared study's and batch_size searched too: three axes, and an
+    // analysis with something to say about each.
+    await fillStudyDesigner(page(), { ...NESTEROV_VS_ADAM, ranges: { lr: ['0.0001', '0.003'] } });
     await page().locator('[data-role=batch_size]').selectOption('nuisance');
     await page().locator('[data-range-type=batch_size]').selectOption('categorical');
     await page().locator('[data-range-values=batch_size]').fill('32, 64, 128');
-    await page().locator('tr[data-row=max_steps] input[aria-label="value of max_steps"]').fill('200');
-    await page().locator('[data-field=budget]').fill('16');
-    await page().locator('[data-field=concurrency]').fill('2');
-    await page().locator('[data-field=seed]').fill('6');
     await shoot('designer');
     await page().getByTestId('create-study').click();
     await page().locator('[data-study-status]').waitFor();
