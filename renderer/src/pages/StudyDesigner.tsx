@@ -434,9 +434,10 @@ export function StudyDesigner({ project, fromStudy }: { project: Project; fromSt
             <span className="field-label">Trials at once</span>
             <input className="mono" value={concurrency} onChange={(e) => setConcurrency(e.target.value)} data-field="concurrency" />
           </label>
-          <label className="field">
-            <span className="field-label">Seed (empty: random, stored)</span>
-            <input className="mono" value={seed} onChange={(e) => setSeed(e.target.value)} data-field="seed" />
+          {/* A label as short as its neighbours' (a two-line one set this field lower than the others); the rest in the placeholder and title. */}
+          <label className="field" title="The design's seed. Left empty, a random one is drawn and stored with the study, so its design can be made again.">
+            <span className="field-label">Design seed</span>
+            <input className="mono" value={seed} onChange={(e) => setSeed(e.target.value)} placeholder="random, stored" data-field="seed" />
           </label>
         </div>
       </section>

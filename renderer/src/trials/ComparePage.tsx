@@ -127,7 +127,8 @@ export function ComparePage({ trialIds }: { trialIds: number[] }) {
             {i === 0 ? (
               <span className="subtle">reference</span>
             ) : (
-              <button className="link small" onClick={() => makeReference(t.id)} title="Read the differences against this trial">
+              // Not "small" again: its top margin set it lower than the "reference" beside the badge.
+              <button className="link" onClick={() => makeReference(t.id)} title="Read the differences against this trial">
                 make reference
               </button>
             )}

@@ -419,7 +419,8 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
         )}
         <span className="subtle grid-count" data-testid="trial-count">
           {shown.length === rows.length ? `${rows.length} trial${rows.length === 1 ? '' : 's'}` : `${shown.length} of ${rows.length} trials`}
-          {hidden > 0 && (
+          {/* "show all" where it does more than Clear filters: with kinds hidden at first, or no filter of the user's. */}
+          {hidden > 0 && (active === 0 || (defaultKinds?.length ?? 0) > 0) && (
             <>
               {' · '}
               <button className="link" onClick={() => clear(emptyFilter())} data-testid="show-all">
