@@ -3,7 +3,7 @@
  * in preload/contract.ts; handled in main/engine/handlers.ts.
  */
 import { z } from 'zod';
-import type { ObjectiveGoal, StudyWithProgress, Trial } from './contract';
+import type { ObjectiveGoal, StudyListItem, Trial } from './contract';
 import type { BaselineInfo } from './contract-launch';
 import type { NextStep } from '../main/playbook/nextSteps';
 import { id, returns } from './schemas';
@@ -19,7 +19,7 @@ export interface OverviewView {
   /** The batch size the latest sweep recommended, if one ran. */
   recommendedBatchSize: number | null;
   /** The latest studies with their best feasible trial, their feasible count and, if any, why they are stale. */
-  studies: (StudyWithProgress & { best: { trialId: number; value: number } | null; feasible: number; objectiveLabel: string; stale: string[] })[];
+  studies: (StudyListItem & { stale: string[] })[];
   nextSteps: NextStep[];
 }
 

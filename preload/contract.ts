@@ -167,6 +167,15 @@ export interface StudyWithProgress extends Study {
   progress: StudyProgress;
 }
 
+/** A study as a list shows it: its progress and where it stands (the study page's, the journal's and the Overview's best). */
+export interface StudyListItem extends StudyWithProgress {
+  /** The best feasible trial and its objective; null before a trial is feasible. */
+  best: { trialId: number; value: number } | null;
+  feasible: number;
+  /** The objective's summary in words: "best val_error over training". */
+  objectiveLabel: string;
+}
+
 export const decisionKinds = ['launch', 'reject', 'defer'] as const;
 export type DecisionKind = (typeof decisionKinds)[number];
 
@@ -413,7 +422,7 @@ export const methods = {
     input: z.object({ id, metric: z.string().min(1).max(200), maxPoints: z.number().int().min(10).max(1_000_000).default(20_000) }),
     output: returns<Series>(),
   },
-  'studies.list': { input: z.object({ projectId: id }), output: returns<StudyWithProgress[]>() },
+  'studies.list': { input: z.object({ projectId: id }), output: returns<StudyListItem[]>() },
   'studies.get': { input: z.object({ id }), output: returns<StudyWithProgress>() },
   /** Creates a study and queues its design (one trial per point) on the scheduler. */
   'studies.create': { input: studyInput, output: returns<StudyWithProgress>() },

@@ -15,7 +15,7 @@ import { trialHandlers } from './handlers/trials';
 import { sshHostHandlers } from './handlers/sshHosts';
 import { buildOverview } from './overview';
 import { analyzeStoredStudy, draftStoredStudy } from './studyAnalysis';
-import { studyVerdicts, trialVerdicts } from './trialVerdicts';
+import { studySummary, studyVerdicts, trialVerdicts } from './trialVerdicts';
 import { perStudy } from './studyCache';
 import { objectiveSummaryLabel, objectiveSummaryMeaning, summaryOf } from '../../preload/objectiveSummary';
 import { exportTrials } from './exportTrial';
@@ -141,7 +141,11 @@ export const handlers: Handlers = {
       return { text: '', truncated: false, end: 0 };
     }
   },
-  'studies.list': (e, { projectId }) => e.studies.list(project(e, projectId).id).map((s) => e.studyService.withProgress(s)),
+  'studies.list': (e, { projectId }) =>
+    e.studies.list(project(e, projectId).id).map((s) => {
+      const { best, feasible, label } = studySummary(e, s.id);
+      return { ...e.studyService.withProgress(s), best, feasible, objectiveLabel: label };
+    }),
   'studies.get': (e, { id }) => e.studyService.withProgress(e.studyService.get(id)),
   'studies.create': (e, input) => {
     const p = project(e, input.projectId);

@@ -42,6 +42,8 @@ const rowsOf = (selector: string) =>
 
 let studyId = 0;
 let projectId = 0;
+/** The Studies list's best trial and value, to hold against the study page's. */
+let listed: RegExpExecArray | null = null;
 
 describe('the study screens, looked at in both sizes and themes', () => {
   it('designs and runs a study of the digits example beside a dry run and a manual run', { timeout: 400_000 }, async () => {
@@ -69,13 +71,19 @@ describe('the study screens, looked at in both sizes and themes', () => {
 
   it('the Studies list', async () => {
     await page().goto(`${wb.served.origin}/#/project/${projectId}/studies`);
-    await page().locator('.study-card').first().waitFor();
+    const card = page().locator(`.study-card[data-study="${studyId}"]`);
+    await card.waitFor();
+    // Where the study stands, as the Overview says it: its feasible count and best trial.
+    listed = /16\/16 feasible · best trial #(\d+): best val_error over training ([\d.]+)/.exec((await card.textContent())!);
+    expect(listed).not.toBeNull();
     await shoot('list');
   });
 
   it('the study page: curve toolbars fit two rows in half-width charts at 1280', async () => {
     await page().goto(`${wb.served.origin}/#/study/${studyId}`);
     await page().locator('[data-testid=study-curves] [data-ready="1"]').first().waitFor({ timeout: 30_000 });
+    await expect(page().getByTestId('best-so-far').textContent()).resolves.toBe(listed![2]);
+    await expect(page().getByTestId('feasible-count').locator('..').textContent()).resolves.toContain(`in trial #${listed![1]}`);
     await page().setViewportSize({ width: 1280, height: 720 });
     const charts = await page().locator('[data-testid=study-curves] .curve-chart').count();
     expect(charts).toBeGreaterThanOrEqual(2);

@@ -1,7 +1,14 @@
 import type { ReactNode } from 'react';
-import type { StudyWithProgress } from '../../../preload/contract';
+import type { StudyListItem, StudyWithProgress } from '../../../preload/contract';
+import { formatInteger, formatMetric } from '../lib/format';
 import { useStore } from '../store';
 import { StudyProgressBar } from './StudyProgress';
+
+/** Where a study stands, in one line: "16/16 feasible · best trial #12: best val_error over training 0.03367". */
+export function studyStanding(s: StudyListItem): string {
+  const best = s.best ? ` · best trial #${s.best.trialId}: ${s.objectiveLabel} ${formatMetric(s.best.value)}` : '';
+  return `${formatInteger(s.feasible)}/${formatInteger(s.progress.total)} feasible${best}`;
+}
 
 /** A study as a clickable card: name, status, a stale flag when tuned for another baseline, a detail line, its goal or conclusion, progress. */
 export function StudyCard({

@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { StudyWithProgress } from '../../../preload/contract';
+import type { StudyListItem, StudyWithProgress } from '../../../preload/contract';
 import { api } from '../api/client';
 
 /**
  * A project's studies with their progress, kept current: progress changes when one of their
  * trials changes status, so each trial event of the project triggers a (cheap) refetch.
  */
-export function useStudies(projectId: number): { studies: StudyWithProgress[] | null; reload: () => void } {
-  const [studies, setStudies] = useState<StudyWithProgress[] | null>(null);
+export function useStudies(projectId: number): { studies: StudyListItem[] | null; reload: () => void } {
+  const [studies, setStudies] = useState<StudyListItem[] | null>(null);
   const reload = useCallback(() => {
     void api.invoke('studies.list', { projectId }).then(setStudies);
   }, [projectId]);

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Project } from '../../../preload/contract';
 import type { OverviewView } from '../../../preload/contract-overview';
 import { api } from '../api/client';
-import { StudyCard } from '../components/StudyCard';
+import { StudyCard, studyStanding } from '../components/StudyCard';
 import { formatDuration, formatNumber } from '../lib/format';
 import { useNow } from '../lib/useNow';
 import { useStore } from '../store';
@@ -134,7 +134,7 @@ export function OverviewPage({ project }: { project: Project }) {
               study={s}
               stale={s.stale}
               conclusionInline
-              aside={`${s.feasible}/${s.progress.total} feasible${s.best ? ` · best trial #${s.best.trialId}: ${s.objectiveLabel} ${formatNumber(s.best.value, { digits: 4 })}` : ''}`}
+              aside={studyStanding(s)}
             />
           ))
         )}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { Project } from '../../../preload/contract';
-import { StudyCard } from '../components/StudyCard';
+import { StudyCard, studyStanding } from '../components/StudyCard';
 import { useStudies } from '../lib/useStudies';
 import { useStore } from '../store';
 import { PageHeader } from '../components/PageHeader';
@@ -38,7 +38,15 @@ export function StudiesPage({ project }: { project: Project }) {
           </button>
         </div>
       ) : (
-        studies.map((s) => <StudyCard key={s.id} study={s} stale={stale.get(s.id) ?? []} aside={new Date(s.createdAt).toLocaleDateString()} />)
+        studies.map((s) => (
+          <StudyCard
+            key={s.id}
+            study={s}
+            stale={stale.get(s.id) ?? []}
+            // Where it stands, as the Overview says it, and when it began (a month's name: 12/1 reads as either day).
+            aside={`${studyStanding(s)} · ${new Date(s.createdAt).toLocaleDateString('en', { month: 'short', day: 'numeric' })}`}
+          />
+        ))
       )}
     </div>
   );
