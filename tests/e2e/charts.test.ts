@@ -161,18 +161,31 @@ describe('the curve chart', () => {
     await c.locator('[data-control="smoothing"]').fill('0');
   });
 
-  it('log axes: y and x each toggle, the curves stay drawn', async () => {
+  it('log axes: y and x each toggle, redraw the curves on the new scale, and toggle back', async () => {
     const c = chart('val_error');
+    const canvas = c.locator('.chart-canvas');
+    // The pixels of the plot, with the pointer away (the crosshair is not on the canvas anyway).
+    const pixels = async () => {
+      await page.mouse.move(0, 0);
+      await ready(c);
+      await page.waitForTimeout(400); // ECharts animates a change of scale
+      return (await canvas.screenshot()).toString('base64');
+    };
+    const linear = await pixels();
     expect(await data(c, 'logY')).toBe('false');
     await c.locator('[data-control="log-y"]').click();
     expect(await data(c, 'logY')).toBe('true');
+    const logY = await pixels();
+    expect(logY).not.toBe(linear);
     await c.locator('[data-control="log-x"]').click();
     expect(await data(c, 'logX')).toBe('true');
-    await ready(c);
+    const logXY = await pixels();
+    expect(logXY).not.toBe(logY);
     await findCurve(c, 0.5);
     await c.locator('[data-control="log-x"]').click();
     await c.locator('[data-control="log-y"]').click();
     expect(await data(c, 'logX')).toBe('false');
+    expect(await data(c, 'logY')).toBe('false');
   });
 
   it('zoom: a drag zooms both axes, the wheel zooms x, reset and double click undo', async () => {

@@ -45,6 +45,22 @@ describe('the trial table draws one page of rows at a time', () => {
     await page.screenshot({ path: join(SHOTS, 'trial-pages-1280x720.png') });
   });
 
+  it('filters by status: every succeeded trial, and none failed', async () => {
+    const status = grid().getByTestId('filter-status');
+    await status.locator('summary').click();
+    await status.locator('[data-filter-status=succeeded]').check();
+    await expect(range().textContent()).resolves.toBe('1–100 of 250');
+    await status.locator('[data-filter-status=succeeded]').uncheck();
+    await status.locator('[data-filter-status=failed]').check();
+    await grid().getByTestId('no-match').waitFor();
+    await expect(rows().count()).resolves.toBe(0);
+    await status.locator('[data-filter-status=failed]').uncheck();
+    await page.keyboard.press('Escape');
+    await expect(range().textContent()).resolves.toBe('1–100 of 250');
+    await grid().getByTestId('page-next').click();
+    await grid().getByTestId('page-next').click();
+  });
+
   it('a new search or order starts again at the first page', async () => {
     await grid().getByTestId('page-previous').click();
     await expect(range().textContent()).resolves.toBe('101–200 of 250');
@@ -90,5 +106,26 @@ describe('the trial table draws one page of rows at a time', () => {
     await grid().getByTestId('trial-pager').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'trial-pages-1280x720-dark.png') });
     await page.evaluate(() => localStorage.removeItem('tunebench.theme'));
+  });
+
+  it('compares 2 to 8 trials: a ninth is refused with what to do, eight open side by side', async () => {
+    await page.evaluate(() => localStorage.removeItem('tunebench.theme'));
+    await page.reload();
+    await range().waitFor({ timeout: 30_000 });
+    const compare = grid().getByTestId('compare-selected');
+    await rows().nth(0).locator('input[type=checkbox]').check();
+    await expect(compare.isDisabled()).resolves.toBe(true);
+    await expect(compare.getAttribute('title')).resolves.toMatch(/^Select 2 to 8 trials/);
+    for (let i = 1; i < 9; i++) await rows().nth(i).locator('input[type=checkbox]').check();
+    await expect(compare.isDisabled()).resolves.toBe(true);
+    await expect(compare.getAttribute('title')).resolves.toBe('Compare at most 8 trials at once: unselect 1');
+    await rows().nth(8).locator('input[type=checkbox]').uncheck();
+    await expect(compare.isEnabled()).resolves.toBe(true);
+    const ids = await rows().evaluateAll((trs) => trs.slice(0, 8).map((tr) => Number(tr.getAttribute('data-trial'))));
+    await compare.click();
+    await page.getByTestId('compare').waitFor();
+    const compared = await page.locator('[data-testid=compare-config] [data-compare-trial]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-compare-trial'))));
+    expect([...compared].sort((x, y) => x - y)).toEqual([...ids].sort((x, y) => x - y));
+    expect(pageErrors).toEqual([]);
   });
 });
