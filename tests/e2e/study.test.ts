@@ -40,6 +40,13 @@ describe('a study, designed, run and analysed in the browser', () => {
       },
     );
     await wb.shot('study-running', true);
+    // Each started trial's colour (by the scientific optimizer): it must not change as trials end and the best changes.
+    const colours = () =>
+      wb.page
+        .locator('[data-testid="study-chart-val_error"] [data-legend-trial]')
+        .evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-legend-trial')!, getComputedStyle(e.querySelector('i')!).backgroundColor])));
+    const early = await colours();
+    expect(Object.keys(early).length).toBeGreaterThanOrEqual(2);
     await wb.page.locator('[data-study-status="done"]').waitFor({ timeout: 240_000 });
     // The table refreshes at most once a second: wait for it to show all sixteen ended.
     await wb.page.waitForFunction(
@@ -57,6 +64,11 @@ describe('a study, designed, run and analysed in the browser', () => {
       },
     );
     await wb.shot('study-done', true);
+    const late = await colours();
+    expect(Object.keys(late)).toHaveLength(16);
+    for (const [id, c] of Object.entries(early)) expect({ id, colour: late[id] }).toEqual({ id, colour: c });
+    // Two optimizers, two colours.
+    expect(new Set(Object.values(late)).size).toBe(2);
   });
 
   it('analyses it: axis plots, isolation plot, a boundary warning for the narrow range, the checklist', async () => {

@@ -86,6 +86,8 @@ describe('setup wizard: a script with only epochs', () => {
     await field('sweep-budget').fill('');
     await expect(wb.page.locator('[data-field=sweep-budget] .field-error').count()).resolves.toBe(0);
     await wb.page.getByTestId('run-sweep').click();
+    // Until the first probe ends, the chart says why it is empty instead of drawing bare axes.
+    await expect(wb.page.getByTestId('sweep-chart-empty').textContent()).resolves.toBe('No batch size measured yet: each probe adds its throughput here when it ends.');
     await wb.page.getByTestId('sweep-progress').waitFor();
     await expect(wb.page.getByTestId('sweep-progress').textContent()).resolves.toMatch(/ended after \d+ printed steps|Waiting for a free slot/);
     await wb.page.locator('[data-testid=sweep][data-status=done]').waitFor({ timeout: 180_000 });
@@ -113,7 +115,13 @@ describe('setup wizard: a script with only epochs', () => {
     expect(preview).toMatch(/--epochs=3/);
     expect(preview).not.toMatch(/steps/);
     await wb.page.getByTestId('confirm-run').click();
+    // While it runs, the note links to the live trial, not just "Running…"; after, to the same trial.
+    const live = wb.page.locator('[data-testid=confirm-result][data-state=running] [data-testid=run-trial-link]');
+    await live.waitFor({ timeout: 30_000 });
+    const confirmTrial = await live.getAttribute('data-trial');
+    await expect(live.textContent()).resolves.toBe(`Watch trial #${confirmTrial} live →`);
     await wb.page.locator('[data-testid=confirm-result][data-state=ok]').waitFor({ timeout: 90_000 });
+    await expect(wb.page.locator('[data-testid=confirm-result] [data-testid=run-trial-link]').textContent()).resolves.toBe(`Open trial #${confirmTrial} →`);
     await expect(wb.page.getByTestId('confirm-result').textContent()).resolves.toMatch(/Objective/);
     await shot('wizard-nosteps-5-initial');
     await wb.page.getByTestId('save-launch0').click();
