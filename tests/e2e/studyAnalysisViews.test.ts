@@ -3,7 +3,7 @@
  * learning rate alone (written with the store's own writers, so no training is waited for): the
  * importance bars in the engine's order, "Draft the next study" fixing the insensitive nuisance
  * momentum at the best trial's value, one number formatter on every screen a tiny value reaches,
- * and an empty study whose charts say why they are empty.
+ * and an empty study and a trial that printed no metric, whose charts say why they are empty.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -132,6 +132,21 @@ describe("a study's analysis, its next study drafted, and its numbers", () => {
     // Words, never bare axes.
     await expect(page.locator('.chart-canvas, [data-testid=study-views] canvas, [data-testid=analysis] canvas').count()).resolves.toBe(0);
     await shootScreens(page, 'study-empty', () => page.getByTestId('study-curves-empty').scrollIntoViewIfNeeded());
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a trial that printed no metric: its chart says why it is empty, with no bare axes', async () => {
+    // The seeded project's command is `node -e 0`: a real run that prints nothing and succeeds.
+    const trial = await api<{ id: number }>('trials.start', { projectId: seeded.projectId, hyperparameters: {} });
+    for (let t = Date.now(); (await api<{ status: string }>('trials.get', { id: trial.id })).status !== 'succeeded'; ) {
+      if (Date.now() - t > 30_000) throw new Error('the empty run did not succeed');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await page.goto(`${wb.served.origin}/#/trial/${trial.id}`);
+    await page.getByTestId('trial-labels').waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('trial-curves-empty').textContent({ timeout: 30_000 })).resolves.toBe('This trial printed no metrics Tunebench could read.');
+    await expect(page.locator('.chart-canvas').count()).resolves.toBe(0);
+    await shootScreens(page, 'trial-no-metric', () => page.getByTestId('trial-curves-empty').scrollIntoViewIfNeeded());
     expect(pageErrors).toEqual([]);
   });
 });

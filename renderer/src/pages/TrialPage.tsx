@@ -166,7 +166,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
         <h2>Curves</h2>
         <TrialProgress trial={trial} series={series} objective={objective} goal={goal} />
         {names.length === 0 ? (
-          <p className="empty">{pending ? 'Waiting for the job to start…' : running ? 'Waiting for the first metric line…' : 'This trial printed no metrics Tunebench could read.'}</p>
+          <p className="empty" data-testid="trial-curves-empty">{pending ? 'Waiting for the job to start…' : running ? 'Waiting for the first metric line…' : 'This trial printed no metrics Tunebench could read.'}</p>
         ) : (
           <div className="charts">
             {ordered.map((n) => (
