@@ -38,6 +38,19 @@ async function ready(c: Locator, curves = TRIALS): Promise<void> {
   await page.waitForTimeout(100);
 }
 
+/**
+ * What a chart's canvas shows, once drawn (ECharts animates a change), as a string to compare:
+ * a control that only changed the chart's state but not what it draws leaves it the same.
+ * `pointer` says where the mouse stays (away from every chart unless given).
+ */
+async function canvasPixels(c: Locator, curves = TRIALS, pointer?: () => Promise<void>): Promise<string> {
+  if (pointer) await pointer();
+  else await page.mouse.move(0, 0);
+  await ready(c, curves);
+  await page.waitForTimeout(400);
+  return (await c.locator('.chart-canvas').screenshot()).toString('base64');
+}
+
 /** The plot area of a chart in page coordinates (the grid inside the canvas). */
 async function plotBox(c: Locator) {
   const b = (await c.locator('.chart-canvas').boundingBox())!;
@@ -116,10 +129,13 @@ describe('the curve chart', () => {
 
   it('legend: hides and shows one run, a group, and all', async () => {
     const c = chart('val_error');
+    const all = await canvasPixels(c);
     const first = seeded.trialIds[0]!;
     await c.locator(`[data-legend-trial="${first}"]`).click();
     await page.waitForFunction((el) => (el as HTMLElement).dataset.curves === String(11), await c.elementHandle());
     expect(await data(c, 'hidden')).toBe('1');
+    // The hidden run's line is gone from the plot, not only from the count.
+    expect(await canvasPixels(c, 11)).not.toBe(all);
     await c.locator('[data-legend-group="adam"]').click();
     await page.waitForFunction((el) => (el as HTMLElement).dataset.curves === String(7), await c.elementHandle()); // 4 adam trials of 12
     await c.locator('[data-control="show-all"]').click();
@@ -163,14 +179,7 @@ describe('the curve chart', () => {
 
   it('log axes: y and x each toggle, redraw the curves on the new scale, and toggle back', async () => {
     const c = chart('val_error');
-    const canvas = c.locator('.chart-canvas');
-    // The pixels of the plot, with the pointer away (the crosshair is not on the canvas anyway).
-    const pixels = async () => {
-      await page.mouse.move(0, 0);
-      await ready(c);
-      await page.waitForTimeout(400); // ECharts animates a change of scale
-      return (await canvas.screenshot()).toString('base64');
-    };
+    const pixels = () => canvasPixels(c);
     const linear = await pixels();
     expect(await data(c, 'logY')).toBe('false');
     await c.locator('[data-control="log-y"]').click();
@@ -279,8 +288,15 @@ describe('the curve chart', () => {
 
   it('a table row under the pointer highlights its curve in every chart', async () => {
     const id = seeded.trialIds[5]!;
-    await page.locator(`[data-testid=study-trials] tr[data-trial="${id}"]`).hover();
+    const row = page.locator(`[data-testid=study-trials] tr[data-trial="${id}"]`);
+    // Tall enough that the charts and the table are on screen together: a screenshot scrolls to its element.
+    await page.setViewportSize({ width: 1400, height: 2600 });
+    const plain = await canvasPixels(chart('val_error'));
+    await row.hover();
     for (const m of METRICS) await page.waitForFunction(({ el, id }) => (el as HTMLElement).dataset.highlight === String(id), { el: await chart(m).elementHandle(), id });
+    // Drawn, not only flagged: the plot changes while the row is under the pointer.
+    expect(await canvasPixels(chart('val_error'), TRIALS, () => row.hover())).not.toBe(plain);
+    await page.setViewportSize({ width: 1400, height: 1000 });
     await wb.shot('charts-row-highlight');
     await page.mouse.move(0, 0);
     await page.waitForFunction((el) => (el as HTMLElement).dataset.highlight === '', await chart('val_error').elementHandle());
