@@ -66,6 +66,10 @@ describe('the study screens, looked at in both sizes and themes', () => {
     await page().getByTestId('create-study').click();
     await page().locator('[data-study-status]').waitFor();
     studyId = Number(/#\/study\/(\d+)/.exec(page().url())![1]);
+    // While it runs: live curves of the first trials, the rest queued.
+    await page().locator('[data-study-status="running"]').waitFor();
+    await page().locator('[data-testid=study-curves] .curve-chart').first().waitFor({ timeout: 60_000 });
+    await shoot('running');
     await page().locator('[data-study-status="done"]').waitFor({ timeout: 300_000 });
   });
 

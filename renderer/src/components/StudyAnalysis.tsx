@@ -251,7 +251,7 @@ function IsolationTable({ p, objective }: { p: IsolationPlot; objective: string 
                 )}
               </td>
               <td className="num mono">{g.spread && g.top.length > 1 ? `${formatMetric(g.spread.best)} to ${formatMetric(g.spread.worst)}` : '—'}</td>
-              <td className="num">
+              <td className="num mono">
                 {formatInteger(g.feasible)} of {formatInteger(g.trials)}
               </td>
             </tr>
@@ -375,7 +375,7 @@ function AnalysisBody({ a, objective, goal, actions }: { a: StudyAnalysisView; o
         ))}
       </ul>
       <h3>Axis plots — {objective} against each searched hyperparameter</h3>
-      <div className="charts">
+      <div className="charts analysis-charts">
         {axis.map(({ p, option }) => (
           <figure className="chart" key={p.hyperparameter} data-axis-plot={p.hyperparameter}>
             <figcaption>
@@ -395,7 +395,7 @@ function AnalysisBody({ a, objective, goal, actions }: { a: StudyAnalysisView; o
       {iso.length > 0 && (
         <>
           <h3>Isolation plot — the best trial per scientific value, nuisance hyperparameters optimized</h3>
-          <div className="charts">
+          <div className="charts analysis-charts">
             {iso.map(({ p, option }) => (
               <figure className="chart" key={p.scientific} data-isolation-plot={p.scientific}>
                 <figcaption>
@@ -422,7 +422,7 @@ function AnalysisBody({ a, objective, goal, actions }: { a: StudyAnalysisView; o
       )}
       {(sens || inter) && (
         <>
-          <div className="charts">
+          <div className="charts analysis-charts">
             {sens && (
               <figure className="chart" data-testid="importance" data-bars={JSON.stringify(drawnBars(sens))}>
                 <figcaption>

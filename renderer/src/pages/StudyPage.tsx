@@ -8,7 +8,7 @@ import { StudyTrialTable } from '../components/StudyTrialTable';
 import { useReportedMetrics } from '../live/useReportedMetrics';
 import { useStudy } from '../lib/useStudies';
 import { useStore } from '../store';
-import { objectiveFirst, formatNumber } from '../lib/format';
+import { objectiveFirst, formatMetric } from '../lib/format';
 import { PageHeader } from '../components/PageHeader';
 import { StudyAnalysis, useStudyAnalysis } from '../components/StudyAnalysis';
 import { StudyViews } from '../components/StudyViews';
@@ -216,9 +216,12 @@ export function StudyPage({ studyId }: { studyId: number }) {
                 {' '}
                 · best so far{' '}
                 <b className="mono" data-testid="best-so-far" data-value={best.best ?? ''}>
-                  {formatNumber(best.best, { digits: 4 })}
+                  {formatMetric(best.best)}
                 </b>{' '}
-                in trial #{best.id}{' '}
+                in trial{' '}
+                <button className="link" onClick={() => openTrial(best.id)} data-testid="best-trial">
+                  #{best.id}
+                </button>{' '}
                 {best.verdict.kind === 'feasible' && (
                   <button
                     className="btn small-btn"

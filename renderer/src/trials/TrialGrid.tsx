@@ -33,7 +33,8 @@ export interface TrialColumnMeta {
   label: string;
   /** Cells that wrap rather than cut their text (a list of differences). */
   wrap?: boolean;
-  width?: number;
+  /** In pixels, or a share of the table's width ('24%'). */
+  width?: number | string;
   /** Attributes of each of the column's cells (`data-kind` on the kind's cell, for what reads the table). */
   cellProps?: (row: any) => Record<string, string>;
 }
@@ -221,7 +222,8 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
       }) as ColumnDef<R, any>,
       helper.accessor('name', {
         header: 'Name',
-        meta: { label: 'Name', wrap: true, width: 230 } satisfies TrialColumnMeta,
+        // A share of the table, not a fixed 230 px: at 1920 names wrapped beside half-empty value columns.
+        meta: { label: 'Name', wrap: true, width: '24%' } satisfies TrialColumnMeta,
         cell: (c) => <TrialLabel trial={c.row.original} />,
       }) as ColumnDef<R, any>,
       ...props.columns,
