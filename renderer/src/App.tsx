@@ -62,42 +62,44 @@ export function App() {
   return (
     <div className="app">
       <Sidebar />
-      <main className="main">
+      <div className="main-column">
+        <main className="main">
+          {view.kind === 'settings' ? (
+            <SettingsPage />
+          ) : view.kind === 'newProject' ? (
+            <NewProjectPage />
+          ) : view.kind === 'trial' ? (
+            <TrialPage key={`${view.trialId}:${epoch}`} trialId={view.trialId} />
+          ) : view.kind === 'compare' ? (
+            <ComparePage key={`${view.trialIds.join(',')}:${epoch}`} trialIds={view.trialIds} />
+          ) : view.kind === 'study' ? (
+            <StudyPage key={`${view.studyId}:${epoch}`} studyId={view.studyId} />
+          ) : !project ? (
+            <div className="page">
+              <p className="empty">{projects.length === 0 ? 'Loading the workspace…' : 'Choose a project on the left, or start a new one.'}</p>
+            </div>
+          ) : view.kind === 'newStudy' ? (
+            <StudyDesigner key={`${project.id}-${view.fromStudy ?? ''}`} project={project} fromStudy={view.fromStudy} />
+          ) : view.tab === 'overview' ? (
+            <OverviewPage project={project} />
+          ) : view.tab === 'wizard' ? (
+            <WizardPage key={project.id} project={project} />
+          ) : view.tab === 'launch' ? (
+            <LaunchPage project={project} />
+          ) : view.tab === 'journal' ? (
+            <JournalPage project={project} />
+          ) : view.tab === 'studies' ? (
+            <StudiesPage project={project} />
+          ) : project ? (
+            <ProjectPage project={project} />
+          ) : (
+            <div className="page">
+              <p className="empty">{projects.length === 0 ? 'Loading the workspace…' : 'Choose a project on the left.'}</p>
+            </div>
+          )}
+        </main>
         <Notices />
-        {view.kind === 'settings' ? (
-          <SettingsPage />
-        ) : view.kind === 'newProject' ? (
-          <NewProjectPage />
-        ) : view.kind === 'trial' ? (
-          <TrialPage key={`${view.trialId}:${epoch}`} trialId={view.trialId} />
-        ) : view.kind === 'compare' ? (
-          <ComparePage key={`${view.trialIds.join(',')}:${epoch}`} trialIds={view.trialIds} />
-        ) : view.kind === 'study' ? (
-          <StudyPage key={`${view.studyId}:${epoch}`} studyId={view.studyId} />
-        ) : !project ? (
-          <div className="page">
-            <p className="empty">{projects.length === 0 ? 'Loading the workspace…' : 'Choose a project on the left, or start a new one.'}</p>
-          </div>
-        ) : view.kind === 'newStudy' ? (
-          <StudyDesigner key={`${project.id}-${view.fromStudy ?? ""}`} project={project} fromStudy={view.fromStudy} />
-        ) : view.tab === 'overview' ? (
-          <OverviewPage project={project} />
-        ) : view.tab === 'wizard' ? (
-          <WizardPage key={project.id} project={project} />
-        ) : view.tab === 'launch' ? (
-          <LaunchPage project={project} />
-        ) : view.tab === 'journal' ? (
-          <JournalPage project={project} />
-        ) : view.tab === 'studies' ? (
-          <StudiesPage project={project} />
-        ) : project ? (
-          <ProjectPage project={project} />
-        ) : (
-          <div className="page">
-            <p className="empty">{projects.length === 0 ? 'Loading the workspace…' : 'Choose a project on the left.'}</p>
-          </div>
-        )}
-      </main>
+      </div>
     </div>
   );
 }
