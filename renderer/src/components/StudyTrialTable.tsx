@@ -151,8 +151,8 @@ export function StudyTrialTable({
           >
             Export CSV
           </button>
-          <button className="btn" disabled={!ids.length} onClick={() => exportSelected(ids, 'jsonl')}>
-            Export JSON lines
+          <button className="btn" disabled={!ids.length} onClick={() => exportSelected(ids, 'jsonl')} title="Every point of the selected trials at full resolution, one JSON object a line">
+            Export JSONL
           </button>
         </>
       )}

@@ -9,7 +9,7 @@ import { PageHeader } from '../components/PageHeader';
 import { TerminalView } from '../components/TerminalView';
 import { TrialProgress } from '../components/TrialProgress';
 import { useLiveMetrics } from '../live/useLiveMetrics';
-import { formatDuration, formatTime, objectiveFirst } from '../lib/format';
+import { formatTime, objectiveFirst } from '../lib/format';
 import { useStore } from '../store';
 import { promoteTrial } from '../launch/selection';
 import { TrialReview } from '../projects/MetricReview';
@@ -90,8 +90,8 @@ export function TrialPage({ trialId }: { trialId: number }) {
                 {' · '}
               </span>
             )}
+            {/* How long it ran is the progress line's (under Curves), said once. */}
             {trial.startedAt === null && running ? 'Not started yet' : <>Started {formatTime(trial.startedAt)}</>}
-            {trial.startedAt && trial.endedAt ? ` · ran ${formatDuration(trial.endedAt - trial.startedAt)}` : ''}
             {trial.exitCode !== null ? ` · exit code ${trial.exitCode}` : ''}
             {trial.signal ? ` · ${trial.signal}` : ''}
           </>
