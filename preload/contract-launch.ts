@@ -173,6 +173,8 @@ export interface JournalStudy {
   gpuHours: number;
   /** The best feasible trial's objective under the project's summary. */
   best: number | null;
+  /** That trial's id (the number every screen writes as #n), or null when no trial was feasible. */
+  bestTrialId: number | null;
   /** The objective's summary in words: "best val_error over training". */
   objectiveLabel: string;
   sensitivity: Sensitivity[];

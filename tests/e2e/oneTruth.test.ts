@@ -182,6 +182,9 @@ describe('one truth on every screen, with a diverged trial', () => {
     const study = page.locator(`[data-journal-study="${studyId}"]`);
     await expect(study.getByTestId('journal-feasible').textContent()).resolves.toBe(`${4 - blown.length}/4 feasible`);
     await expect(study.getByTestId('journal-study-best').getAttribute('data-value')).resolves.toBe(String(leader.best));
+    // The best trial is named by its number, as on the Overview's study card, and opens from there.
+    await expect(study.getByTestId('journal-study-best-trial').textContent()).resolves.toBe(`#${leader.id}`);
+    await expect(study.textContent()).resolves.toContain(`best trial #${leader.id}: best val_error over training`);
     // The study that produced launch #1 is the baseline's own: not "tuned for another baseline".
     await expect(study.getByTestId('stale').count()).resolves.toBe(0);
     await shot('journal-light-1280');
@@ -195,7 +198,7 @@ describe('one truth on every screen, with a diverged trial', () => {
     await page.getByTestId('export-journal-md').click();
     const md = readFileSync((await (await download).path())!, 'utf8');
     const j = await api<Journal>('journal.get', { projectId });
-    expect(md).toContain(`${4 - blown.length}/4 feasible; best trial: best val_error over training`);
+    expect(md).toContain(`${4 - blown.length}/4 feasible; best trial #${leader.id}: best val_error over training`);
     expect(md).toMatch(new RegExp(`\\| #1 \\| [^|]+ \\| [^|]+ \\| mean of 3 seeds \\| ${j.launches[1]!.gain!.toPrecision(3).replace('.', '\\.')}`));
     expect(j.launches[1]!.gain).toBe(gainOnLaunch);
     expect(md).toContain('(mean of 3 seeds · best val_error over training)');
@@ -237,7 +240,7 @@ describe('one truth on every screen, with a diverged trial', () => {
     await page.locator('[data-nav=journal]').click();
     const study = page.locator(`[data-journal-study="${studyId}"]`);
     await expect(study.getByTestId('journal-study-best').getAttribute('data-value')).resolves.toBe(String(now.best));
-    await expect(study.textContent()).resolves.toContain('best trial: mean of the last 3 val_error evaluations');
+    await expect(study.textContent()).resolves.toContain(`best trial #${now.id}: mean of the last 3 val_error evaluations`);
     const j = await api<Journal>('journal.get', { projectId });
     await expect(page.locator('[data-testid=launches] tr[data-launch="1"] [data-testid=journal-gain]').getAttribute('data-value')).resolves.toBe(String(j.launches[1]!.gain));
     await page.locator('[data-nav=launch]').click();

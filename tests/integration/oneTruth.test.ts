@@ -90,7 +90,7 @@ describe('a study with a diverged trial', () => {
     const js = journal.studies.find((s) => s.id === study.id)!;
     expect(js.feasible).toBe(feasible.length);
     expect(js.best).toBe(leader.best);
-    expect(md).toContain(`${feasible.length}/${rows.length} feasible; best trial: best val_error over training`);
+    expect(md).toContain(`${feasible.length}/${rows.length} feasible; best trial #${leader.id}: best val_error over training`);
     const os = overview.studies.find((s) => s.id === study.id)!;
     expect(os.best).toEqual({ trialId: leader.id, value: leader.best });
     expect(os.feasible).toBe(feasible.length);

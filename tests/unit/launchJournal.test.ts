@@ -282,7 +282,7 @@ describe('Markdown exports', () => {
       studies: [
         {
           id: 1, name: 'Adam vs NAdam', goal: 'which optimizer?', conclusion: null, status: 'done', objectiveMetric: 'val_error', objectiveGoal: 'minimize', batchSize: 32,
-          createdAt: 0, trials: 8, feasible: 7, gpuHours: 0.25, best: 0.07, objectiveLabel: 'best val_error over training', stale: ['tuned at batch size 32'],
+          createdAt: 0, trials: 8, feasible: 7, gpuHours: 0.25, best: 0.07, bestTrialId: 5, objectiveLabel: 'best val_error over training', stale: ['tuned at batch size 32'],
           sensitivity: [{ name: 'lr', role: 'nuisance', share: 0.8, verdict: 'sensitive', note: 'big | gap' }],
           sensitivityNote: 'Only 7 feasible trials: a rough reading.',
         },
@@ -300,7 +300,7 @@ describe('Markdown exports', () => {
     expect(md).toMatch(/^# Journal: digits/);
     expect(md).toContain('| #0 | 1970-01-01 00:00:00 UTC | 0.1 | mean of 3 seeds | — | 0.5 |');
     expect(md).toContain('Launch #0, val_error = 0.1 (mean of 3 seeds · best val_error over training).');
-    expect(md).toContain('- Status: done; 7/8 feasible; best trial: best val_error over training 0.07;');
+    expect(md).toContain('- Status: done; 7/8 feasible; best trial #5: best val_error over training 0.07;');
     expect(md).toContain('Exploration share (exploration against exploitation): 33%.');
     // Run on CPU slots: CPU-hours, never GPU-hours.
     expect(md).toMatch(/\| launch \| decided \| .* \| CPU-hours spent \|/);

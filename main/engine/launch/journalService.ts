@@ -67,6 +67,7 @@ function journalStudy(e: Engine, s: Study, stale: string[], now: number): Journa
     feasible: [...byTrial.values()].filter((v) => v.kind === 'feasible').length,
     gpuHours: trials.reduce((h, t) => h + trialGpuHours(t, now), 0),
     best: leader === null ? null : byTrial.get(leader)!.objective,
+    bestTrialId: leader,
     objectiveLabel: objectiveSummaryLabel(results.objective.summary!, s.objectiveMetric),
     sensitivity: sensitivityVerdicts(importance, s.roles, s.objectiveMetric),
     sensitivityNote: importance.unavailable ?? importance.caution,

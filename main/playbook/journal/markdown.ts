@@ -172,7 +172,7 @@ export function journalMarkdown(j: Journal): string {
       `### ${s.name}`,
       '',
       `- Goal: ${s.goal}`,
-      `- Status: ${s.status}; ${s.feasible}/${s.trials} feasible; best trial: ${s.objectiveLabel} ${num(s.best)}; ${num(s.gpuHours)} ${hoursLabel(j.compute)}`,
+      `- Status: ${s.status}; ${s.feasible}/${s.trials} feasible; best trial${s.bestTrialId === null ? '' : ` #${s.bestTrialId}`}: ${s.objectiveLabel} ${num(s.best)}; ${num(s.gpuHours)} ${hoursLabel(j.compute)}`,
     );
     if (s.batchSize !== null) out.push(`- Tuned at batch size ${s.batchSize}`);
     for (const r of s.stale) out.push(`- ⚠ Tuned for a different baseline: ${r}`);

@@ -3,26 +3,15 @@ import type { Project } from '../../../preload/contract';
 import type { Journal, JournalStudy, OpenQuestion } from '../../../preload/contract-launch';
 import { api } from '../api/client';
 import { TimelineChart } from '../components/journal/TimelineChart';
+import { hours } from '../components/journal/hours';
 import { num } from '../components/launch/LaunchStats';
 import { downloadFile } from '../lib/download';
 import { useStore } from '../store';
 import '../launch/launch.css';
-import { formatNumber, formatPercent } from '../lib/format';
+import { formatPercent } from '../lib/format';
 import { basisWords } from '../../../preload/objectiveSummary';
 
-/**
- * Hours named after what ran them (the engine's Journal.compute): GPU-h on GPUs, CPU-h on CPU slots.
- * `scale` is the amount whose size picks minutes or hours, so the parts of a total share its unit
- * (a row read "0.95 CPU-min · 0 CPU-h").
- */
-function hours(h: number, unit: Journal['compute'], scale = h): string {
-  // Short projects (a CPU example) spend minutes, not hours: say so rather than print 0.0073.
-  const minutes = scale > 0 && scale < 0.1;
-  if (h === 0) return `0 ${unit}-${minutes ? 'min' : 'h'}`;
-  return minutes ? formatNumber(h * 60, { digits: 2, unit: `${unit}-min` }) : formatNumber(h, { unit: `${unit}-h` });
-}
-
-function StudyEntry({ s, unit, onOpen }: { s: JournalStudy; unit: Journal['compute']; onOpen(): void }) {
+function StudyEntry({ s, unit, onOpen, onOpenTrial }: { s: JournalStudy; unit: Journal['compute']; onOpen(): void; onOpenTrial(id: number): void }) {
   return (
     <article className="journal-study" data-journal-study={s.id}>
       <header className="row" style={{ justifyContent: 'space-between' }}>
@@ -36,7 +25,22 @@ function StudyEntry({ s, unit, onOpen }: { s: JournalStudy; unit: Journal['compu
           <span data-testid="journal-feasible">
             {s.feasible}/{s.trials} feasible
           </span>{' '}
-          · best trial: {s.objectiveLabel}{' '}
+          · best trial
+          {s.bestTrialId !== null && (
+            <>
+              {' '}
+              <button
+                className="link"
+                data-testid="journal-study-best-trial"
+                data-trial={s.bestTrialId}
+                onClick={() => onOpenTrial(s.bestTrialId!)}
+                title="Open the trial"
+              >
+                #{s.bestTrialId}
+              </button>
+            </>
+          )}
+          : {s.objectiveLabel}{' '}
           <span className="mono" data-testid="journal-study-best" data-value={s.best ?? ''}>
             {num(s.best)}
           </span>{' '}
@@ -66,7 +70,9 @@ function StudyEntry({ s, unit, onOpen }: { s: JournalStudy; unit: Journal['compu
           ))}
         </div>
       )}
-      {s.sensitivityNote && <p className="subtle small">{s.sensitivity.length ? s.sensitivityNote : `No verdicts on which hyperparameters matter: ${s.sensitivityNote}`}</p>}
+      {s.sensitivityNote && (
+        <p className="subtle small">{s.sensitivity.length ? s.sensitivityNote : `No verdicts on which hyperparameters matter: ${s.sensitivityNote}`}</p>
+      )}
     </article>
   );
 }
@@ -131,6 +137,7 @@ export function JournalPage({ project }: { project: Project }) {
   const [journal, setJournal] = useState<Journal | null>(null);
   const notify = useStore((s) => s.notify);
   const openStudy = useStore((s) => s.openStudy);
+  const openTrial = useStore((s) => s.openTrial);
   const reload = useCallback(() => void api.invoke('journal.get', { projectId: project.id }).then(setJournal), [project.id]);
   useEffect(reload, [reload]);
   const exp = (format: 'markdown' | 'json') =>
@@ -138,7 +145,12 @@ export function JournalPage({ project }: { project: Project }) {
       .invoke('journal.export', { projectId: project.id, format })
       .then(downloadFile)
       .catch((e: Error) => notify('error', e.message));
-  if (!journal) return <div className="page"><p className="empty">Loading the journal…</p></div>;
+  if (!journal)
+    return (
+      <div className="page">
+        <p className="empty">Loading the journal…</p>
+      </div>
+    );
   const metric = journal.project.objectiveMetric ?? 'objective';
   const e = journal.effort;
   const share = e.explorationShare;
@@ -231,8 +243,10 @@ export function JournalPage({ project }: { project: Project }) {
                 <th>decided</th>
                 <th className="num">{metric}</th>
                 <th>value is</th>
-                <th className="num" title="over the incumbent it was compared with, as its Launch page states it">gain</th>
-                <th className="num">{journal.compute}-hours by then</th>
+                <th className="num" title="over the incumbent it was compared with, as its Launch page states it">
+                  gain
+                </th>
+                <th className="num">{journal.compute} time by then</th>
                 <th>rationale</th>
               </tr>
             </thead>
@@ -273,12 +287,12 @@ export function JournalPage({ project }: { project: Project }) {
         <h2>Studies</h2>
         {journal.studies.length === 0 && <p className="empty">No studies yet.</p>}
         {journal.studies.map((s) => (
-          <StudyEntry key={s.id} s={s} unit={journal.compute} onOpen={() => openStudy(s.id)} />
+          <StudyEntry key={s.id} s={s} unit={journal.compute} onOpen={() => openStudy(s.id)} onOpenTrial={openTrial} />
         ))}
         <p className="subtle small">
-          Sensitivity: the share of the variance of the objective, as a random forest fitted to the study’s feasible trials predicts it over the search space, that a
-          hyperparameter explains alone (fANOVA, the study analysis’s importance). Sensitive ≥ 25%, insensitive &lt; 5%; only a nuisance hyperparameter is ever a
-          candidate to fix, and no verdict is given where the forest cannot predict held-out trials.
+          Sensitivity: the share of the variance of the objective, as a random forest fitted to the study’s feasible trials predicts it over the search space,
+          that a hyperparameter explains alone (fANOVA, the study analysis’s importance). Sensitive ≥ 25%, insensitive &lt; 5%; only a nuisance hyperparameter
+          is ever a candidate to fix, and no verdict is given where the forest cannot predict held-out trials.
         </p>
       </section>
 
