@@ -86,6 +86,19 @@ export function formatInteger(n: number | null | undefined, unit?: string): stri
 }
 
 /**
+ * A number as typed into a field that shows it the way formatInteger writes it: "4,096" is 4096,
+ * as is "4096" (a field prefilled with "4,096" beside a table of "1,024" must read back). Only the
+ * formatter's own grouping is accepted ("4,09,6" or "12,5" stay unreadable, NaN), so a comma
+ * meant as a decimal point is never silently taken as a thousands separator.
+ */
+export function parseGrouped(text: string): number {
+  const t = text.trim();
+  const grouped = new RegExp(`^[-+]?\\d{1,3}(${GROUP}\\d{3})+(\\.\\d*)?$`);
+  if (t === '') return NaN;
+  return Number(grouped.test(t) ? t.split(GROUP).join('') : t);
+}
+
+/**
  * A mean with its uncertainty, `0.0162 ± 0.0050`: the uncertainty to two significant digits and
  * the mean to the same decimal place, so no digit is shown that the spread makes meaningless.
  */

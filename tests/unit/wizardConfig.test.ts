@@ -13,6 +13,15 @@ describe('wizard field validation', () => {
     expect(parsePositiveInt('', 'The batch size', '256').error).toMatch(/is needed/);
   });
 
+  it('reads a size back the way the screens write it (4,096), and no other grouping', () => {
+    expect(parsePositiveInt('4,096', 'The largest batch size', '4,096')).toEqual({ value: 4096, error: null });
+    expect(parsePositiveInt(' 65,536 ', 'The largest batch size', '4,096')).toEqual({ value: 65536, error: null });
+    expect(parsePositiveInt('1,000,000', 'The step budget', '1,000')).toEqual({ value: 1_000_000, error: null });
+    // A comma that is not a thousands separator (a decimal comma, a slip) is refused, not guessed at.
+    expect(parsePositiveInt('12,5', 'The batch size', '256').error).toMatch(/must be a number.*“12,5”/);
+    expect(parsePositiveInt('40,96', 'The batch size', '256').error).toMatch(/must be a number/);
+  });
+
   it('flag names drop a leading -- and refuse spaces', () => {
     expect(parseFlag('--batch_size', 'the batch size')).toEqual({ value: 'batch_size', error: null });
     expect(parseFlag('batch size', 'the batch size').error).toMatch(/letters, digits/);

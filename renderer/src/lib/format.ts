@@ -21,4 +21,4 @@ export function objectiveFirst(names: readonly string[], objective: string | nul
 }
 
 // Numbers have one formatter, shared with the engine and the journal's Markdown.
-export { formatNumber, formatMetric, formatInteger, formatPlusMinus, formatPercent, formatProbability, formatRatio, formatCompact, formatValue } from '../../../preload/format';
+export { formatNumber, formatMetric, formatInteger, formatPlusMinus, formatPercent, formatProbability, formatRatio, formatCompact, formatValue, parseGrouped } from '../../../preload/format';

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { SweepView } from '../../../preload/contract-wizard';
 import { api, ApiError } from '../api/client';
 import { etaWords, useCountdown } from '../lib/countdown';
-import { formatDuration, formatInteger, formatNumber, formatPercent } from '../lib/format';
+import { formatDuration, formatInteger, formatNumber, formatPercent, parseGrouped } from '../lib/format';
 import { useNow } from '../lib/useNow';
 import { parsePositiveInt, plannedSizes } from './config';
 import { Field, type StepProps } from './shared';
@@ -47,27 +47,27 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
   const stepsFlag = wizard.choices.maxStepsFlag === null ? null : (wizard.choices.maxStepsFlag ?? 'max_steps');
   const projectBatch = project.hyperparameters[batchFlag];
   const projectSteps = stepsFlag === null ? undefined : project.hyperparameters[stepsFlag];
-  const [start, setStart] = useState(String(s?.start ?? (typeof projectBatch === 'number' ? projectBatch : 64)));
-  const [max, setMax] = useState(String(s?.maxBatchSize ?? 4096));
-  const [warmup, setWarmup] = useState(String(s?.warmupSteps ?? 5));
-  const [timed, setTimed] = useState(String(s?.timedSteps ?? 20));
+  const [start, setStart] = useState(formatInteger(s?.start ?? (typeof projectBatch === 'number' ? projectBatch : 64)));
+  const [max, setMax] = useState(formatInteger(s?.maxBatchSize ?? 4096));
+  const [warmup, setWarmup] = useState(formatInteger(s?.warmupSteps ?? 5));
+  const [timed, setTimed] = useState(formatInteger(s?.timedSteps ?? 20));
   const [minSeconds, setMinSeconds] = useState(String(s?.minTimedSeconds ?? 2));
-  const [cap, setCap] = useState(s?.memoryCapMiB ? String(s.memoryCapMiB) : '');
+  const [cap, setCap] = useState(s?.memoryCapMiB ? formatInteger(s.memoryCapMiB) : '');
   const [bisect, setBisect] = useState(s?.bisect ?? false);
   const [maxRuns, setMaxRuns] = useState(String(s?.maxRuns ?? 4));
   const [spread, setSpread] = useState(String(Math.round((s?.targetSpread ?? 0.1) * 100)));
-  const [stall, setStall] = useState(String(s?.stallSeconds ?? 120));
-  const [budget, setBudget] = useState(s ? (s.stepBudget === null ? '' : String(s.stepBudget)) : stepsFlag === null ? '' : String(wizard.choices.stepBudget ?? (typeof projectSteps === 'number' ? projectSteps : 1000)));
-  const [custom, setCustom] = useState(wizard.choices.batchSize ? String(wizard.choices.batchSize) : '');
+  const [stall, setStall] = useState(formatInteger(s?.stallSeconds ?? 120));
+  const [budget, setBudget] = useState(s ? (s.stepBudget === null ? '' : formatInteger(s.stepBudget)) : stepsFlag === null ? '' : formatInteger(wizard.choices.stepBudget ?? (typeof projectSteps === 'number' ? projectSteps : 1000)));
+  const [custom, setCustom] = useState(wizard.choices.batchSize ? formatInteger(wizard.choices.batchSize) : '');
   const [error, setError] = useState<string | null>(null);
 
   const startP = parsePositiveInt(start, 'The start batch size', '64');
-  const maxP = parsePositiveInt(max, 'The largest batch size', '4096');
-  const warmupN = Number(warmup);
+  const maxP = parsePositiveInt(max, 'The largest batch size', '4,096');
+  const warmupN = parseGrouped(warmup);
   const timedP = parsePositiveInt(timed, 'The timed steps', '20');
   // Without a step flag the budget is only for the time estimates, and optional (the epochs set it).
-  const budgetP = stepsFlag === null && budget.trim() === '' ? { value: null, error: null } : parsePositiveInt(budget, 'The step budget', '1000');
-  const capP = cap.trim() === '' ? { value: null, error: null } : parsePositiveInt(cap, 'The memory cap (MiB)', '4096');
+  const budgetP = stepsFlag === null && budget.trim() === '' ? { value: null, error: null } : parsePositiveInt(budget, 'The step budget', '1,000');
+  const capP = cap.trim() === '' ? { value: null, error: null } : parsePositiveInt(cap, 'The memory cap (MiB)', '4,096');
   const minS = Number(minSeconds);
   const runsP = parsePositiveInt(maxRuns, 'The runs per size', '4');
   const spreadN = Number(spread);
@@ -158,7 +158,7 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
           <input className="mono" value={cap} onChange={(e) => setCap(e.target.value)} placeholder="none" />
         </Field>
         <Field label="Step budget (for the time estimates)" error={errors.budget} hint={stepsFlag === null ? 'Optional: the steps the script’s epochs take' : undefined} testid="sweep-budget">
-          <input className="mono" value={budget} onChange={(e) => setBudget(e.target.value)} placeholder={stepsFlag === null ? 'e.g. 3000' : undefined} />
+          <input className="mono" value={budget} onChange={(e) => setBudget(e.target.value)} placeholder={stepsFlag === null ? 'e.g. 3,000' : undefined} />
         </Field>
         <Field label="Runs per size (at most)" error={errors.maxRuns} hint="Each a fresh process; at least 2, more while they disagree" testid="sweep-max-runs">
           <input className="mono" value={maxRuns} onChange={(e) => setMaxRuns(e.target.value)} />

@@ -15,10 +15,10 @@ export function InitialConfigStep({ project, wizard, save, onSaved }: StepProps 
   // null: the script has no step-budget flag (step 1); its own epochs are the budget.
   const stepsFlag = c.maxStepsFlag === null ? null : (c.maxStepsFlag ?? 'max_steps');
   const projectSteps = stepsFlag === null ? undefined : project.hyperparameters[stepsFlag];
-  const [budget, setBudget] = useState(String(c.stepBudget ?? (typeof projectSteps === 'number' ? projectSteps : 1000)));
+  const [budget, setBudget] = useState(formatInteger(c.stepBudget ?? (typeof projectSteps === 'number' ? projectSteps : 1000)));
   const [rationale, setRationale] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const budgetP = stepsFlag === null ? { value: null, error: null } : parsePositiveInt(budget, 'The step budget', '1000');
+  const budgetP = stepsFlag === null ? { value: null, error: null } : parsePositiveInt(budget, 'The step budget', '1,000');
   const batch = c.batchSize ?? null;
   const config = initialConfig({ project: project.hyperparameters, size: c.sizeValues, optimizer: c.optimizerValues, batchSizeFlag: batchFlag, batchSize: batch, maxStepsFlag: stepsFlag, stepBudget: budgetP.value });
   const { check: lastCheck, running } = useRunCheck(c.confirmTrialId);

@@ -3,12 +3,13 @@
  * script most likely reads, and the initial configuration composed from every step's choices.
  */
 import type { Hyperparameters, HyperValue } from '../../../preload/contract';
+import { parseGrouped } from '../../../preload/format';
 
-/** A positive whole number typed in a field, or the message that says what is wrong. */
+/** A positive whole number typed in a field (grouped as the screens write it, "4,096", or not), or the message that says what is wrong. */
 export function parsePositiveInt(text: string, what: string, example: string): { value: number | null; error: string | null } {
   const t = text.trim();
   if (t === '') return { value: null, error: `${what} is needed, e.g. ${example}.` };
-  const n = Number(t);
+  const n = parseGrouped(t);
   if (!Number.isFinite(n)) return { value: null, error: `${what} must be a number, e.g. ${example}; got “${t}”.` };
   if (!Number.isInteger(n)) return { value: null, error: `${what} must be a whole number, e.g. ${example}; got ${t}.` };
   if (n <= 0) return { value: null, error: `${what} must be a positive whole number, e.g. ${example}; got ${t}.` };
