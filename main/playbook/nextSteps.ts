@@ -92,7 +92,7 @@ export function nextSteps(f: ProjectFacts): NextStep[] {
     ) {
       out.push({
         kind: 'act',
-        text: `${s.name}'s best trial (#${s.best.trialId}, ${formatNumber(s.best.value, { digits: 4 })}) ${f.baselineObjective === null ? 'has no baseline to beat yet' : `beats the baseline's ${formatNumber(f.baselineObjective, { digits: 4 })}`}: promote it and run seeds before believing it.`,
+        text: `The best trial of “${s.name}” (#${s.best.trialId}, ${formatNumber(s.best.value, { digits: 4 })}) ${f.baselineObjective === null ? 'has no baseline to beat yet' : `beats the baseline's ${formatNumber(f.baselineObjective, { digits: 4 })}`}: promote it and run seeds before believing it.`,
         target: { section: 'study', studyId: s.id },
       });
     }

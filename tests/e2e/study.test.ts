@@ -109,7 +109,7 @@ describe('a study, designed, run and analysed in the browser', () => {
     await wb.page.locator('[data-nav=overview]').click();
     const steps = wb.page.getByTestId('next-steps');
     await steps.getByText(/setup wizard/).waitFor();
-    await expect(steps.textContent()).resolves.toMatch(/Nesterov vs Adam's best trial \(#\d+, [\d.]+\) has no baseline to beat yet: promote it/);
+    await expect(steps.textContent()).resolves.toMatch(/The best trial of “Nesterov vs Adam” \(#\d+, [\d.]+\) has no baseline to beat yet: promote it/);
     await expect(wb.page.getByTestId('baseline').textContent()).resolves.toMatch(/project’s own configuration/);
     await wb.shot('overview');
   });

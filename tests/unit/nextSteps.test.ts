@@ -33,7 +33,7 @@ describe('the next step of the playbook', () => {
   it('asks for a conclusion and to promote a best that beats the baseline, once', () => {
     const s = nextSteps({ ...base, studies: [study({ conclusion: null })] });
     expect(s.map((x) => x.text).join('\n')).toMatch(/without a conclusion/);
-    expect(s.map((x) => x.text).join('\n')).toMatch(/best trial \(#7, 0\.04\) beats the baseline's 0\.05:/);
+    expect(s.map((x) => x.text).join('\n')).toMatch(/The best trial of “[^”]+” \(#7, 0\.04\) beats the baseline's 0\.05:/);
     const promoted = nextSteps({ ...base, studies: [study()], promotedTrialIds: [7] });
     expect(promoted.some((x) => /promote/.test(x.text))).toBe(false);
   });
