@@ -9,27 +9,21 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
 import { useWorkbench } from '../helpers/workbench';
 import { problemsWhileScrolling, SCREENS, shootScreens } from '../helpers/screens';
 import { ROOT } from '../helpers/serve';
-import { call, wsOpen } from '../helpers/ws';
+import { engineApi } from '../helpers/ws';
 
 const wb = useWorkbench();
-let ws: WebSocket;
+let engine: Awaited<ReturnType<typeof engineApi>>;
+const api = <T>(method: string, input: unknown) => engine.api<T>(method, input);
 const pageErrors: string[] = [];
 
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const r = await call(ws, method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error?.message}`);
-  return r.value as T;
-}
-
 beforeAll(async () => {
-  ws = await wsOpen(`ws://127.0.0.1:${new URL(wb.served.url).port}/ws`, wb.served.origin, { cookie: `tunebench_token=${wb.served.token}` });
+  engine = await engineApi(wb.served);
   wb.page.on('pageerror', (e) => pageErrors.push(e.message));
 });
-afterAll(() => ws?.close());
+afterAll(() => engine?.close());
 
 const page = () => wb.page;
 const nav = async (to: string) => {

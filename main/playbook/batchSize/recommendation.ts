@@ -299,13 +299,13 @@ export function analyseSweep(results: readonly ProbeResult[], options: SweepAnal
   const firstOutOfMemory = ceiling.length > 0 ? Math.min(...ceiling) : null;
   for (const s of oomSizes) {
     if (largestFeasible !== null && s < largestFeasible) {
-      warnings.push(`Batch size ${s} ran out of memory although ${largestFeasible} fitted: something else was using memory during that probe. Re-run the sweep with the accelerator otherwise idle.`);
+      warnings.push(`Batch size ${formatInteger(s)} ran out of memory although ${formatInteger(largestFeasible)} fitted: something else was using memory during that probe. Re-run the sweep with the accelerator otherwise idle.`);
     }
   }
 
   const unmeasured = feasible.filter((r) => r.measurement === null).map((r) => r.batchSize);
   if (unmeasured.length > 0) {
-    warnings.push(`Batch size${unmeasured.length > 1 ? 's' : ''} ${unmeasured.join(', ')} ran but reported too few steps after the warm-up to be timed; make the script print its step number at least every few steps.`);
+    warnings.push(`Batch size${unmeasured.length > 1 ? 's' : ''} ${unmeasured.map((b) => formatInteger(b)).join(', ')} ran but reported too few steps after the warm-up to be timed; make the script print its step number at least every few steps.`);
   }
   const withNumbers = feasible.filter((r) => r.measurement !== null).sort((a, b) => a.batchSize - b.batchSize);
   const incomplete = withNumbers.filter((r) => !r.measurement!.complete && !r.measurement!.shortByOneReport);
@@ -345,14 +345,14 @@ export function analyseSweep(results: readonly ProbeResult[], options: SweepAnal
   if (busy.length > 0) {
     const worst = busy.reduce((a, b) => (b.machine!.loadAverage / b.machine!.cores > a.machine!.loadAverage / a.machine!.cores ? b : a));
     warnings.push(
-      `The machine was busy during the probe${busy.length > 1 ? 's' : ''} at batch size ${busy.map((m) => m.batchSize).join(', ')} (up to ${describeLoad(worst.machine!)}): other work competed for the CPU, so ${busy.length > 1 ? 'those throughputs read' : 'that throughput reads'} low by a varying amount. Re-run the sweep with the machine otherwise idle.`,
+      `The machine was busy during the probe${busy.length > 1 ? 's' : ''} at batch size ${busy.map((m) => formatInteger(m.batchSize)).join(', ')} (up to ${describeLoad(worst.machine!)}): other work competed for the CPU, so ${busy.length > 1 ? 'those throughputs read' : 'that throughput reads'} low by a varying amount. Re-run the sweep with the machine otherwise idle.`,
     );
   }
   const target = options.targetSpread;
   const noisy = target === undefined ? [] : measured.filter((m) => m.runs.length > 1 && m.spread > target);
   if (noisy.length > 0) {
     warnings.push(
-      `Throughput still varied from run to run at batch size ${noisy.map((m) => `${formatInteger(m.batchSize)} (±${Math.round((m.spread / 2) * 100)}% over ${m.runs.length} runs)`).join(', ')}, more than the ±${Math.round((target! / 2) * 100)}% aimed for: a size is only preferred where its slowest run beat the other's fastest, so noise this large can hide a real gain.`,
+      `Throughput still varied from run to run at batch size ${noisy.map((m) => `${formatInteger(m.batchSize)} (±${formatPercent(m.spread / 2, 2)} over ${m.runs.length} runs)`).join(', ')}, more than the ±${Math.round((target! / 2) * 100)}% aimed for: a size is only preferred where its slowest run beat the other's fastest, so noise this large can hide a real gain.`,
     );
   }
 
@@ -380,7 +380,7 @@ function explainRecommendation(measured: readonly MeasuredSize[], recommended: n
   const rec = measured.find((m) => m.batchSize === recommended)!;
   const larger = measured.filter((m) => m.batchSize > recommended);
   const safeLarger = larger.filter((m) => m.safe);
-  const noise = rec.runs.length > 1 ? ` (±${Math.round((rec.spread / 2) * 100)}% over ${rec.runs.length} runs)` : '';
+  const noise = rec.runs.length > 1 ? ` (±${formatPercent(rec.spread / 2, 2)} over ${rec.runs.length} runs)` : '';
   const parts = [`Batch size ${formatInteger(recommended)}: ${fmt(rec.throughput)} examples/s${noise}.`];
   const smaller = measured.filter((m) => m.safe && m.batchSize < recommended);
   const noiseAll = sweepNoise(measured.filter((m) => m.safe));
