@@ -21,11 +21,12 @@ let wb: Workbench;
 let seeded: ChartWorkspace;
 let page: Page;
 let pageErrors: string[];
+let dataDir: string;
 let api: <T = any>(method: string, input: unknown) => Promise<T>;
 let closeApi: () => void;
 
 beforeAll(async () => {
-  ({ wb, seeded, page, pageErrors } = await startSeededWorkbench('analysis', {
+  ({ wb, seeded, page, pageErrors, dataDir } = await startSeededWorkbench('analysis', {
     trials: TRIALS,
     points: 60,
     metrics: METRICS,
@@ -148,5 +149,18 @@ describe("a study's analysis, its next study drafted, and its numbers", () => {
     await expect(page.locator('.chart-canvas').count()).resolves.toBe(0);
     await shootScreens(page, 'trial-no-metric', () => page.getByTestId('trial-curves-empty').scrollIntoViewIfNeeded());
     expect(pageErrors).toEqual([]);
+  });
+
+  it('a running trial before its first metric says it is waiting for one, then, stopped, that it printed none', async () => {
+    // A real run that prints nothing until it is stopped: the state lasts as long as the test needs.
+    const project = await api<{ id: number }>('projects.create', { name: 'silent', workdir: dataDir, interpreter: process.execPath, argvTemplate: ['-e', 'setInterval(() => {}, 1000)'] });
+    const trial = await api<{ id: number }>('trials.start', { projectId: project.id, hyperparameters: {} });
+    await page.goto(`${wb.served.origin}/#/trial/${trial.id}`);
+    const empty = page.getByTestId('trial-curves-empty');
+    await page.waitForFunction(() => document.querySelector('[data-testid=trial-curves-empty]')?.textContent === 'Waiting for the first metric line…', undefined, { timeout: 30_000 });
+    await expect(page.locator('.chart-canvas').count()).resolves.toBe(0);
+    await api('trials.stop', { id: trial.id });
+    await page.waitForFunction(() => document.querySelector('[data-testid=trial-curves-empty]')?.textContent === 'This trial printed no metrics Tunebench could read.', undefined, { timeout: 30_000 });
+    await expect(empty.count()).resolves.toBe(1);
   });
 });
