@@ -202,7 +202,9 @@ export interface MetricSummary {
   name: string;
   count: number;
   last: number | null;
-  /** Best value in the direction of the project's goal (for the objective) or the minimum. */
+  /** The step of the last point (its seq where the script printed no step). */
+  lastStep: number;
+  /** The least and the greatest finite value reported. */
   min: number | null;
   max: number | null;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ChartWorkspace } from '../../main/bench/chartWorkspace';
 import { startSeededWorkbench } from '../helpers/seeded';
 import type { Workbench } from '../helpers/workbench';
+import { formatNumber } from '../../renderer/src/lib/format';
 
 // A study of 12 finished trials × 3 metrics × 200 points, seeded with the store's writers.
 const TRIALS = 12;
@@ -220,7 +221,7 @@ describe('the curve chart', () => {
   });
 
   it('zoom asks for the zoomed range again: more points inside it than the whole curve had there; reset goes back', async () => {
-    await page.goto(`${new URL(wb.served.url).origin}/#/trial/${seeded.longTrial!}`);
+    await page.goto(`${wb.served.origin}/#/trial/${seeded.longTrial!}`);
     const c = page.locator('[data-testid="trial-chart-loss"]');
     await ready(c, 1);
     const whole = Number(await data(c, 'points'));
@@ -247,7 +248,7 @@ describe('the curve chart', () => {
     await page.waitForTimeout(100);
     expect(Number(await data(c, 'points'))).toBe(whole);
     expect(pageErrors).toEqual([]);
-    await page.goto(`${new URL(wb.served.url).origin}/#/study/${seeded.studyId}`);
+    await page.goto(`${wb.served.origin}/#/study/${seeded.studyId}`);
     await ready(chart('val_error'));
   });
 
@@ -304,6 +305,28 @@ describe('the curve chart', () => {
   });
 });
 
+describe('the trial page', () => {
+  it('states its progress from the one summary call: the charts read the curves, nothing reads them twice', async () => {
+    const sent: string[] = [];
+    page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(/"method":"([^"]+)"/.exec(String(f.payload))?.[1] ?? '')));
+    const id = seeded.trialIds[4]!;
+    await page.goto(`${wb.served.origin}/#/trial/${id}`);
+    await page.waitForLoadState('networkidle');
+    sent.length = 0;
+    await page.reload();
+    for (const m of METRICS) await ready(page.locator(`[data-testid="trial-chart-${m}"]`), 1);
+    // 200 points, every 50 steps; the objective's best as the store holds it.
+    const db = new Database(join(dataDir, 'workspace.sqlite'), { readonly: true });
+    const best = (db.prepare("SELECT min(min_v) AS v FROM metric_buckets WHERE trial_id = ? AND metric_id = (SELECT id FROM metric_names WHERE name = 'val_error')").get(id) as { v: number }).v;
+    db.close();
+    await expect(page.getByTestId('trial-progress').textContent()).resolves.toBe(`Ran 0 s · step 10,000 · best val_error ${formatNumber(best, { digits: 4 })}`);
+    expect(sent.filter((m) => m === 'trials.series')).toEqual([]);
+    expect(sent.filter((m) => m === 'trials.metrics')).toHaveLength(1);
+    expect(sent.filter((m) => m === 'curves.batch')).toHaveLength(METRICS.length);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
 describe('the study analysis', () => {
   it('that fails is said on the page, and Try again asks again', async () => {
     // A search space this version cannot read (as a newer Tunebench could write one): the analysis throws on it.
@@ -311,7 +334,7 @@ describe('the study analysis', () => {
     const space = (db.prepare('SELECT space FROM studies WHERE id = ?').get(seeded.liveStudy) as { space: string }).space;
     db.prepare('UPDATE studies SET space = ? WHERE id = ?').run(JSON.stringify({ optimizer: { type: 'ordinal-v9' } }), seeded.liveStudy);
     try {
-      await page.goto(`${new URL(wb.served.url).origin}/#/study/${seeded.liveStudy}`);
+      await page.goto(`${wb.served.origin}/#/study/${seeded.liveStudy}`);
       const error = page.locator('[data-testid="analysis-error"]');
       await error.waitFor({ timeout: 30_000 });
       expect(await error.textContent()).toMatch(/^The analysis could not be computed: .+\. The curves and the trial table above do not depend on it\./);

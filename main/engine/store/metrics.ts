@@ -43,7 +43,8 @@ export class MetricStore {
       addName: db.prepare('INSERT INTO metric_names (name) VALUES (?)'),
       // Counts and extremes come from the 64-point buckets: a million-point curve is ~16k rows.
       summaries: db.prepare(`SELECT n.name AS name, sum(b.n) AS count, min(b.min_v) AS min, max(b.max_v) AS max,
-          (SELECT value FROM metric_points q WHERE q.trial_id = b.trial_id AND q.metric_id = b.metric_id ORDER BY seq DESC LIMIT 1) AS last
+          (SELECT value FROM metric_points q WHERE q.trial_id = b.trial_id AND q.metric_id = b.metric_id ORDER BY seq DESC LIMIT 1) AS last,
+          (SELECT coalesce(step, seq) FROM metric_points q WHERE q.trial_id = b.trial_id AND q.metric_id = b.metric_id ORDER BY seq DESC LIMIT 1) AS lastStep
         FROM metric_buckets b JOIN metric_names n ON n.id = b.metric_id
         WHERE b.trial_id = ? GROUP BY b.metric_id ORDER BY n.name`),
       count: db.prepare('SELECT coalesce(sum(n), 0) AS n FROM metric_buckets WHERE trial_id = ? AND metric_id = ?'),
@@ -126,8 +127,8 @@ export class MetricStore {
   }
 
   summaries(trialId: number): MetricSummary[] {
-    const rows = this.stmts.summaries.all(trialId) as { name: string; count: number; min: number | null; max: number | null; last: number | null; nans: number }[];
-    return rows.map((r) => ({ name: r.name, count: r.count, min: r.min, max: r.max, last: r.last }));
+    const rows = this.stmts.summaries.all(trialId) as { name: string; count: number; min: number | null; max: number | null; last: number | null; lastStep: number; nans: number }[];
+    return rows.map((r) => ({ name: r.name, count: r.count, min: r.min, max: r.max, last: r.last, lastStep: r.lastStep }));
   }
 
   /**

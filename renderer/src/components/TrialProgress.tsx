@@ -1,5 +1,5 @@
 import type { Trial } from '../../../preload/contract';
-import type { LiveSeries } from '../live/series';
+import type { MetricProgress } from '../live/useLiveMetrics';
 import { formatDuration, formatInteger, formatNumber } from '../lib/format';
 import { useNow } from '../lib/useNow';
 
@@ -12,12 +12,12 @@ const BUDGET_KEYS = ['max_steps', 'steps', 'num_steps', 'total_steps', 'max_iter
  */
 export function TrialProgress({
   trial,
-  series,
+  progress,
   objective,
   goal,
 }: {
   trial: Trial;
-  series: Map<string, LiveSeries>;
+  progress: ReadonlyMap<string, MetricProgress>;
   objective: string | null;
   goal: 'minimize' | 'maximize';
 }) {
@@ -25,19 +25,12 @@ export function TrialProgress({
   const now = useNow(running);
   if (!trial.startedAt) return null;
   const elapsed = (trial.endedAt ?? now) - trial.startedAt;
-  const step = Math.max(-Infinity, ...[...series.values()].map((s) => s.lastX));
+  const step = Math.max(-Infinity, ...[...progress.values()].map((m) => m.lastStep));
   const budgetKey = BUDGET_KEYS.find((k) => typeof trial.hyperparameters[k] === 'number');
   const budget = budgetKey ? (trial.hyperparameters[budgetKey] as number) : null;
   const eta = running && budget && Number.isFinite(step) && step > 0 && step < budget ? (elapsed * (budget - step)) / step : null;
-  const obj = objective ? series.get(objective) : undefined;
-  let best: number | null = null;
-  if (obj) {
-    const d = obj.data();
-    for (let i = 1; i < d.length; i += 2) {
-      const v = d[i]!;
-      if (Number.isFinite(v) && (best === null || (goal === 'minimize' ? v < best : v > best))) best = v;
-    }
-  }
+  const obj = objective ? progress.get(objective) : undefined;
+  const best = obj ? (goal === 'minimize' ? obj.min : obj.max) : null;
   return (
     <p className="trial-progress" data-testid="trial-progress">
       {running ? 'Running for ' : 'Ran '}

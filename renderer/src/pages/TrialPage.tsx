@@ -42,7 +42,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
   const stopTrial = useStore((s) => s.stopTrial);
   const notify = useStore((s) => s.notify);
   const [stopping, setStopping] = useState(false);
-  const { names, series } = useLiveMetrics(trialId);
+  const { names, progress } = useLiveMetrics(trialId);
   const trial = fromList ?? fetched;
   const objective = useStore((s) => s.projects.find((p) => p.id === trial?.projectId)?.objectiveMetric ?? null);
   const goal = useStore((s) => s.projects.find((p) => p.id === trial?.projectId)?.objectiveGoal ?? 'minimize');
@@ -164,7 +164,7 @@ export function TrialPage({ trialId }: { trialId: number }) {
 
       <section className="card">
         <h2>Curves</h2>
-        <TrialProgress trial={trial} series={series} objective={objective} goal={goal} />
+        <TrialProgress trial={trial} progress={progress} objective={objective} goal={goal} />
         {names.length === 0 ? (
           <p className="empty" data-testid="trial-curves-empty">{pending ? 'Waiting for the job to start…' : running ? 'Waiting for the first metric line…' : 'This trial printed no metrics Tunebench could read.'}</p>
         ) : (
