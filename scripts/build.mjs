@@ -32,12 +32,14 @@ mkdirSync('dist/host/src', { recursive: true });
 copyFileSync('main/engine/runner/host/trialHost.c', 'dist/host/src/trialHost.c');
 copyFileSync('main/engine/executors/ssh/remote/remoteHelper.c', 'dist/host/src/remoteHelper.c');
 await Promise.all([
-  build({ ...common, entryPoints: { main: 'main/electron/main.ts', preload: 'preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
+  // The study worker (main/engine/studyWorker.ts) beside each bundle that runs an engine.
+  build({ ...common, entryPoints: { main: 'main/electron/main.ts', preload: 'preload/preload.ts', studyWorker: 'main/engine/studyWorker.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
   build({
     ...common,
     entryPoints: {
       serve: 'main/server/serve.ts',
       cli: 'main/cli/tunebench.ts',
+      studyWorker: 'main/engine/studyWorker.ts',
       // Benchmarks (npm run bench:*), built like the engine they measure.
       'bench/ingest': 'main/bench/ingest.ts',
       'bench/overhead': 'main/bench/overhead.ts',

@@ -41,6 +41,10 @@ import { Executors } from './executors/executor';
 import { LocalExecutor } from './executors/local';
 import { SshExecutor } from './executors/ssh';
 import { SlurmExecutor } from './executors/slurm/slurmExecutor';
+import { builtStudyWorker, StudyWorkerClient, StudyWorkerGone, type StudyAnswers } from './studyWorkerClient';
+import { perStudyAsync, replacementsOf } from './studyCache';
+import { judgeStudy } from './trialVerdicts';
+import { analyzeStudyNow } from './studyAnalysis';
 
 export interface EngineOptions {
   dataDir: string;
@@ -54,6 +58,8 @@ export interface EngineOptions {
   gpus?: string[];
   /** How often squeue is asked about the Slurm jobs followed (default 2 s). */
   slurmPollMs?: number;
+  /** The built study worker (default: the one beside this bundle); null computes study answers on the main thread. */
+  studyWorkerFile?: string | null;
 }
 
 type Listener = (event: EventName, payload: Events[EventName]) => void;
@@ -274,6 +280,30 @@ export class Engine {
    * asks for it); with `detach`, they keep running under their hosts and the next engine
    * re-attaches them — what quitting or upgrading the workbench does.
    */
+  private studyWorker: StudyWorkerClient | null | undefined;
+
+  /**
+   * A study's verdicts or its analysis: kept per version of the study (main/engine/studyCache.ts),
+   * and when the version is new, computed by the study worker, so this thread goes on answering
+   * the page's other calls (its charts' curves) meanwhile. Without a built worker, computed here.
+   */
+  studyAnswer<W extends keyof StudyAnswers>(what: W, studyId: number): Promise<StudyAnswers[W]> {
+    this.studyService.get(studyId);
+    return perStudyAsync(this.db, studyId, what, () => {
+      if (this.studyWorker === undefined) {
+        const file = this.opts.studyWorkerFile === undefined ? builtStudyWorker() : this.opts.studyWorkerFile;
+        this.studyWorker = file ? new StudyWorkerClient(file, this.dbPath) : null;
+      }
+      const here = () => (what === 'verdicts' ? judgeStudy(this, studyId) : analyzeStudyNow(this, studyId)) as StudyAnswers[W];
+      if (!this.studyWorker?.usable) return Promise.resolve().then(here);
+      // A worker that cannot start (or has stopped) costs the page its speed, never its answer.
+      return this.studyWorker.ask(what, studyId, replacementsOf(this.db)).catch((e: unknown) => {
+        if (e instanceof StudyWorkerGone) return here();
+        throw e;
+      });
+    });
+  }
+
   async close(opts: { detach?: boolean } = {}): Promise<void> {
     // Order matters: sweeps learn they are suspended, then waiting reservations are answered
     // (so a sweep parked on a busy slot returns), and only then is what runs stopped, with
@@ -285,6 +315,7 @@ export class Engine {
     else await this.runner.stopAll();
     await this.points.close();
     this.executors.close();
+    await this.studyWorker?.close();
     this.listeners.clear();
     this.db.close();
     this.lock.release();

@@ -14,8 +14,8 @@ import { projectHandlers } from './handlers/projects';
 import { trialHandlers } from './handlers/trials';
 import { sshHostHandlers } from './handlers/sshHosts';
 import { buildOverview } from './overview';
-import { analyzeStoredStudy, draftStoredStudy } from './studyAnalysis';
-import { studySummary, studyVerdicts, trialVerdicts } from './trialVerdicts';
+import { draftStoredStudy } from './studyAnalysis';
+import { studySummary, trialVerdicts } from './trialVerdicts';
 import { perStudy } from './studyCache';
 import { objectiveSummaryLabel, objectiveSummaryMeaning, summaryOf } from '../../preload/objectiveSummary';
 import { exportTrials } from './exportTrial';
@@ -180,9 +180,10 @@ export const handlers: Handlers = {
   'studies.resume': (e, { id }) => e.studyService.resume(id),
   'studies.cancel': (e, { id }) => e.studyService.cancel(id),
   'studies.conclude': (e, { id, conclusion }) => e.studyService.conclude(id, conclusion),
-  'studies.trials': (e, { id }) => {
+  'studies.trials': async (e, { id }) => {
     const study = e.studyService.get(id);
-    // Listed afresh (names, tags and notes change without a new version); the numbers are kept per version.
+    // Listed afresh (names, tags and notes change without a new version), and before the verdicts
+    // are read, so that every trial listed has one; the numbers are kept per version.
     const trials = e.trials.listByStudy(id);
     const raw = perStudy(e.db, id, 'last objective', () =>
       e.metrics.objectiveOf(
@@ -191,7 +192,7 @@ export const handlers: Handlers = {
         study.objectiveGoal,
       ),
     );
-    const { byTrial, leader, objective } = studyVerdicts(e, id);
+    const { byTrial, leader, objective } = await e.studyAnswer('verdicts', id);
     const objectiveLabel = objectiveSummaryLabel(objective.summary, study.objectiveMetric);
     const objectiveMeaning = objectiveSummaryMeaning(objective.summary);
     return trials.map((t) => {
@@ -200,7 +201,7 @@ export const handlers: Handlers = {
       return { ...t, best: verdict.objective, last: r?.last ?? null, lastStep: r?.lastStep ?? null, verdict, leading: t.id === leader, objectiveLabel, objectiveMeaning };
     });
   },
-  'studies.analysis': (e, { id }) => analyzeStoredStudy(e, id),
+  'studies.analysis': (e, { id }) => e.studyAnswer('analysis', id),
   'studies.draftNext': (e, { id }) => draftStoredStudy(e, id),
   'studies.preview': (_e, { space, n, seed, scientific }) => {
     const s = seed ?? newSeed();

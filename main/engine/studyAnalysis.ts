@@ -7,13 +7,12 @@ import { evaluateTrials } from '../playbook/trials';
 import { boundaryCheck } from '../playbook/boundary';
 import { draftNextStudy, type StudyDraft } from '../playbook/draft';
 import { sensitivityVerdicts } from '../playbook/journal/sensitivity';
-import type { Engine } from './engine';
 import { perStudy } from './studyCache';
-import { readStudyResults, verdictOf } from './trialVerdicts';
+import { readStudyResults, verdictOf, type StoreReader } from './trialVerdicts';
 import { DEFAULT_OBJECTIVE_SUMMARY, objectiveSummaryLabel, objectiveSummaryMeaning } from '../../preload/objectiveSummary';
 
 /** A study and its trials with the curves the analysis reads, as every screen's verdicts read them. */
-function readStudy(engine: Engine, studyId: number) {
+function readStudy(engine: StoreReader, studyId: number) {
   return { study: engine.studyService.get(studyId), results: readStudyResults(engine, studyId) };
 }
 
@@ -21,12 +20,13 @@ function readStudy(engine: Engine, studyId: number) {
  * Reads a study's trials and their curves from the store and runs the playbook's analysis on
  * them, plus the hyperparameters' importance and the interaction of the two most important ones.
  */
-export function analyzeStoredStudy(engine: Engine, studyId: number): StudyAnalysisView {
+export function analyzeStoredStudy(engine: StoreReader, studyId: number): StudyAnalysisView {
   engine.studyService.get(studyId);
-  return perStudy(engine.db, studyId, 'analysis', () => analyze(engine, studyId));
+  return perStudy(engine.db, studyId, 'analysis', () => analyzeStudyNow(engine, studyId));
 }
 
-function analyze(engine: Engine, studyId: number): StudyAnalysisView {
+/** The analysis as the store holds the study now, computed on this thread (the engine's worker runs this). */
+export function analyzeStudyNow(engine: StoreReader, studyId: number): StudyAnalysisView {
   const { results } = readStudy(engine, studyId);
   const evaluated = evaluateTrials(results);
   const importance = hyperparameterImportance(results, evaluated);
@@ -46,7 +46,7 @@ function analyze(engine: Engine, studyId: number): StudyAnalysisView {
  * The next study drafted from a stored one (see main/playbook/draft.ts): its boundary warnings and
  * the importance verdicts the journal gives, applied to its design.
  */
-export function draftStoredStudy(engine: Engine, studyId: number): StudyDraft {
+export function draftStoredStudy(engine: StoreReader, studyId: number): StudyDraft {
   const { study, results } = readStudy(engine, studyId);
   const evaluated = evaluateTrials(results);
   return draftNextStudy(

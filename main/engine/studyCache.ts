@@ -49,27 +49,57 @@ export function studyVersion(db: Db, studyId: number): string {
   return `${points}\u001d${trials.n}\u001d${settings}\u001d${trials.v}`;
 }
 
+/** The entry of a study at its current version (a new, empty one when the version moved on). */
+function entryOf(db: Db, studyId: number): Entry {
+  let studies = kept.get(db);
+  if (!studies) kept.set(db, (studies = new Map()));
+  const version = studyVersion(db, studyId);
+  let entry = studies.get(studyId);
+  if (!entry || entry.version !== version) entry = { version, values: new Map() };
+  // Most recently used last: the first key is the one dropped.
+  studies.delete(studyId);
+  if (studies.size >= MAX_STUDIES) studies.delete(studies.keys().next().value!);
+  studies.set(studyId, entry);
+  return entry;
+}
+
 /**
  * `compute()` for this study, or the answer it gave at the study's current version. `what`
  * names the answer (one study has several); the value returned is shared, so callers must not
  * change it.
  */
 export function perStudy<T>(db: Db, studyId: number, what: string, compute: () => T): T {
-  let studies = kept.get(db);
-  if (!studies) kept.set(db, (studies = new Map()));
-  const version = studyVersion(db, studyId);
-  let entry = studies.get(studyId);
-  if (!entry || entry.version !== version) {
-    entry = { version, values: new Map() };
-    studies.delete(studyId);
-    if (studies.size >= MAX_STUDIES) studies.delete(studies.keys().next().value!);
-  } else studies.delete(studyId);
-  // Most recently used last: the first key is the one dropped.
-  studies.set(studyId, entry);
-  if (entry.values.has(what)) return entry.values.get(what) as T;
+  const entry = entryOf(db, studyId);
+  const held = entry.values.get(what);
+  // An answer still being computed elsewhere (a worker) cannot be waited for here: computed again.
+  if (held && !(held instanceof Pending)) return held as T;
   const value = compute();
   entry.values.set(what, value);
   return value;
+}
+
+/** An answer being computed: callers at the same version wait for it rather than compute it again. */
+class Pending {
+  constructor(readonly promise: Promise<unknown>) {}
+}
+
+/** {@link perStudy} for an answer computed off this thread: one computation per version, however many ask meanwhile. */
+export async function perStudyAsync<T>(db: Db, studyId: number, what: string, compute: () => Promise<T>): Promise<T> {
+  const entry = entryOf(db, studyId);
+  const held = entry.values.get(what);
+  if (held instanceof Pending) return (await held.promise) as T;
+  if (held !== undefined) return held as T;
+  const promise = compute();
+  entry.values.set(what, new Pending(promise));
+  try {
+    const value = await promise;
+    // Unless a synchronous caller stored its own meanwhile (the same version, the same answer).
+    if (entry.values.get(what) instanceof Pending) entry.values.set(what, value);
+    return value;
+  } catch (e) {
+    entry.values.delete(what);
+    throw e;
+  }
 }
 
 const replacements = new WeakMap<Db, Map<number, number>>();
@@ -89,4 +119,14 @@ export function pointsReplaced(db: Db, trial: { id: number; studyId: number | nu
 /** How many times a trial's points were replaced in this engine's life. */
 export function replacedTimes(db: Db, trialId: number): number {
   return replacements.get(db)?.get(trialId) ?? 0;
+}
+
+/** Every trial's replacement count, for a worker with its own connection (see {@link adoptReplacements}). */
+export function replacementsOf(db: Db): [number, number][] {
+  return [...(replacements.get(db) ?? [])];
+}
+
+/** Takes the engine's replacement counts as this connection's own (a study worker, before each answer). */
+export function adoptReplacements(db: Db, entries: readonly [number, number][]): void {
+  replacements.set(db, new Map(entries));
 }

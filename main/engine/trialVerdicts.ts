@@ -10,8 +10,24 @@ import { formatInteger } from '../../preload/format';
 import type { SearchSpace } from '../../preload/space';
 import type { Curve } from '../playbook/curves';
 import { compareObjective, trialOutcome, type StudyObjective, type StudyResults, type StudyTrial, type TrialOutcome } from '../playbook/trials';
-import type { Engine } from './engine';
+import type { Db } from './store/database';
+import type { MetricStore } from './store/metrics';
+import type { TrialRepo } from './store/trials';
+import type { ProjectRepo } from './store/projects';
+import type { StudyService } from './studyService';
 import { perStudy, replacedTimes } from './studyCache';
+
+/**
+ * What the verdicts and the analysis read: the store, through the engine's connection or a
+ * study worker's own (main/engine/studyWorker.ts). The engine is one.
+ */
+export interface StoreReader {
+  readonly db: Db;
+  readonly metrics: Pick<MetricStore, 'summaries' | 'series'>;
+  readonly trials: Pick<TrialRepo, 'listByStudy'>;
+  readonly projects: Pick<ProjectRepo, 'get'>;
+  readonly studyService: Pick<StudyService, 'get'>;
+}
 
 /** Points per curve read: enough for the shape checks, bounded for a study of hundreds of trials (min/max downsampling keeps a blow-up). */
 const CURVE_POINTS = 5_000;
@@ -33,7 +49,7 @@ export function studyObjective(study: Pick<Study, 'objectiveMetric' | 'objective
  * Trials with the curves the verdict reads (the objective, and the training loss where the
  * script reports one under a known name), and the training metric found.
  */
-export function readTrials(e: Engine, trials: readonly Trial[], objectiveMetric: string): { trials: StudyTrial[]; trainingMetric: string | null } {
+export function readTrials(e: StoreReader, trials: readonly Trial[], objectiveMetric: string): { trials: StudyTrial[]; trainingMetric: string | null } {
   let trainingMetric: string | null = null;
   const out = trials.map((t): StudyTrial => {
     const names = e.metrics.summaries(t.id).map((m) => m.name);
@@ -44,7 +60,7 @@ export function readTrials(e: Engine, trials: readonly Trial[], objectiveMetric:
 }
 
 /** One trial as the analysis reads it: the objective's and the training metric's curves, where it has them. */
-function studyTrial(e: Engine, t: Trial, names: readonly string[], objectiveMetric: string, trainingMetric: string | null): StudyTrial {
+function studyTrial(e: StoreReader, t: Trial, names: readonly string[], objectiveMetric: string, trainingMetric: string | null): StudyTrial {
   const wanted = [objectiveMetric, ...(trainingMetric ? [trainingMetric] : [])].filter((m) => names.includes(m));
   return {
     id: t.id,
@@ -57,7 +73,7 @@ function studyTrial(e: Engine, t: Trial, names: readonly string[], objectiveMetr
 }
 
 /** A study's trials and their curves as the playbook's analysis reads them, under the project's summary. */
-export function readStudyResults(e: Engine, studyId: number): StudyResults {
+export function readStudyResults(e: StoreReader, studyId: number): StudyResults {
   const study = e.studyService.get(studyId);
   const project = e.projects.get(study.projectId)!;
   const { trials, trainingMetric } = readTrials(e, e.trials.listByStudy(studyId), study.objectiveMetric);
@@ -103,7 +119,7 @@ function leaderOf(byTrial: ReadonlyMap<number, TrialVerdict>, goal: StudyObjecti
 const ENDED: ReadonlySet<Trial['status']> = new Set(['succeeded', 'failed', 'killed', 'interrupted']);
 /** Cached verdicts per engine; cleared whole past this many (a verdict is cheap to recompute, its curves are not). */
 const CACHE_LIMIT = 100_000;
-const cache = new WeakMap<Engine, Map<string, TrialVerdict>>();
+const cache = new WeakMap<Db, Map<string, TrialVerdict>>();
 
 /**
  * The verdicts of some trials and the best feasible one, by the same rules as the analysis (the
@@ -112,9 +128,9 @@ const cache = new WeakMap<Engine, Map<string, TrialVerdict>>();
  * that could change it (status, the runner's flag, the objective, the summary, the training
  * metric, how many points each curve has and whether they were replaced).
  */
-export function judgeTrials(e: Engine, trials: readonly Trial[], objective: StudyObjective): { byTrial: Map<number, TrialVerdict>; leader: number | null } {
-  let kept = cache.get(e);
-  if (!kept) cache.set(e, (kept = new Map()));
+export function judgeTrials(e: StoreReader, trials: readonly Trial[], objective: StudyObjective): { byTrial: Map<number, TrialVerdict>; leader: number | null } {
+  let kept = cache.get(e.db);
+  if (!kept) cache.set(e.db, (kept = new Map()));
   if (kept.size > CACHE_LIMIT) kept.clear();
   const summaries = new Map(trials.map((t) => [t.id, e.metrics.summaries(t.id)]));
   let trainingMetric: string | null = null;
@@ -138,22 +154,36 @@ export function judgeTrials(e: Engine, trials: readonly Trial[], objective: Stud
   return { byTrial, leader: leaderOf(byTrial, objective.goal) };
 }
 
-/** The verdict of every trial of a study, its best feasible trial so far, and the objective it was judged by. */
-export function studyVerdicts(e: Engine, studyId: number): { byTrial: ReadonlyMap<number, TrialVerdict>; leader: number | null; objective: Required<StudyObjective> } {
+/** The verdicts of a study's trials as they are now, read and judged on this thread (see studyVerdicts for the kept ones). */
+export function judgeStudy(e: StoreReader, studyId: number): StudyVerdicts {
   const study = e.studyService.get(studyId);
-  return perStudy(e.db, studyId, 'verdicts', () => {
-    const objective = studyObjective(study, e.projects.get(study.projectId)!);
-    return { ...judgeTrials(e, e.trials.listByStudy(studyId), objective), objective };
-  });
+  const objective = studyObjective(study, e.projects.get(study.projectId)!);
+  return { ...judgeTrials(e, e.trials.listByStudy(studyId), objective), objective };
+}
+
+export interface StudyVerdicts {
+  byTrial: ReadonlyMap<number, TrialVerdict>;
+  leader: number | null;
+  objective: Required<StudyObjective>;
+}
+
+/**
+ * The verdict of every trial of a study, its best feasible trial so far, and the objective it
+ * was judged by: kept per version of the study (main/engine/studyCache.ts), judged here when
+ * the version is new. The study page asks through the engine's worker instead (Engine.studyAnswer).
+ */
+export function studyVerdicts(e: StoreReader, studyId: number): StudyVerdicts {
+  e.studyService.get(studyId);
+  return perStudy(e.db, studyId, 'verdicts', () => judgeStudy(e, studyId));
 }
 
 /** Verdicts of some trials (seed reruns, runs) judged by an objective under a project's summary. */
-export function trialVerdicts(e: Engine, trials: readonly Trial[], objective: StudyObjective): Map<number, TrialVerdict> {
+export function trialVerdicts(e: StoreReader, trials: readonly Trial[], objective: StudyObjective): Map<number, TrialVerdict> {
   return judgeTrials(e, trials, objective).byTrial;
 }
 
 /** The feasible count and the best objective of a study, as the journal and the Overview state them. */
-export function studySummary(e: Engine, studyId: number): { trials: number; feasible: number; best: { trialId: number; value: number } | null; label: string } {
+export function studySummary(e: StoreReader, studyId: number): { trials: number; feasible: number; best: { trialId: number; value: number } | null; label: string } {
   const { byTrial, leader, objective } = studyVerdicts(e, studyId);
   const feasible = [...byTrial.values()].filter((v) => v.kind === 'feasible').length;
   return {

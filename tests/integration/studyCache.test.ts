@@ -1,23 +1,34 @@
 /**
  * A study's verdicts and analysis are kept per version of what they are computed from
  * (main/engine/studyCache.ts): a finished study answers its polls from what it computed, and a
- * live one answers with its new numbers as soon as a trial reports a metric or ends.
+ * live one answers with its new numbers as soon as a trial reports a metric or ends. Each case
+ * runs twice: computed on the engine's thread, and by the built study worker (dist/, so
+ * `npm run build` first) with its own connection, as the app does.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Engine } from '../../main/engine/engine';
 import type { MetricPoint } from '../../main/engine/store/metrics';
 import type { StudyAnalysisView, StudyTrialRow } from '../../preload/contract';
-import { digitsProject, tempEngine } from '../helpers/engine';
+import { join } from 'node:path';
+import { Engine } from '../../main/engine/engine';
+import { digitsProject, tempDataDir } from '../helpers/engine';
+import { ROOT } from '../helpers/serve';
 import { pointsReplaced } from '../../main/engine/studyCache';
+
+const WORKER = join(ROOT, 'dist', 'node', 'studyWorker.cjs');
 
 let e: Engine;
 afterEach(async () => {
   await e?.close();
 });
 
+describe.each([
+  ['on the engine thread', null],
+  ['in the study worker', WORKER],
+])('kept study answers, computed %s', (_where, worker) => {
+
 /** A study of `n` trials over lr with `points` val_error points each; every trial ended unless `running` says otherwise. */
 function study(n: number, running: number[] = []) {
-  e = tempEngine();
+  e = new Engine({ dataDir: tempDataDir(), mode: 'browser', studyWorkerFile: worker });
   const p = e.projects.create(digitsProject({ interpreter: 'python3' }));
   const s = e.studies.create({
     projectId: p.id, name: 's', goal: 'g', space: { lr: { type: 'log', min: 1e-4, max: 1 } }, roles: { lr: 'nuisance' }, fixed: {}, objectiveMetric: 'val_error',
@@ -114,5 +125,51 @@ describe('points replaced rather than appended (a re-read)', () => {
     const after = await rows(studyId);
     expect(after.find((r) => r.id === ids[1])!.best).toBe(0.2);
     expect(after.find((r) => r.leading)!.id).toBe(ids[1]);
+  });
+});
+});
+
+describe('the study worker', () => {
+  it('leaves the engine thread free: a call made while a study is analysed is answered first', async () => {
+    const { studyId, ids } = (() => {
+      e = new Engine({ dataDir: tempDataDir(), mode: 'browser', studyWorkerFile: WORKER });
+      const p = e.projects.create(digitsProject({ interpreter: 'python3' }));
+      const s = e.studies.create({
+        projectId: p.id, name: 's', goal: 'g', space: { lr: { type: 'log', min: 1e-4, max: 1 } }, roles: { lr: 'nuisance' }, fixed: {}, objectiveMetric: 'val_error',
+        objectiveGoal: 'minimize', budget: 200, seed: 1, concurrency: 1, batchSize: null,
+      });
+      const val = e.metrics.metricId('val_error');
+      const ids: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const t = e.trials.create({ projectId: p.id, argv: [], env: {}, cwd: '/tmp', seed: null, hyperparameters: { lr: 10 ** (-4 + i / 50) }, gpu: null, kind: 'study', studyId: s.id, designIndex: i });
+        ids.push(t.id);
+        e.metrics.insert(Array.from({ length: 300 }, (_, k) => ({ trialId: t.id, metricId: val, seq: k, step: k, value: 1 / (1 + k) + i / 1000, wallMs: k })));
+        e.trials.markEnded(t.id, { status: 'succeeded', exitCode: 0, signal: null, failureReason: null });
+      }
+      return { studyId: s.id, ids };
+    })();
+    const order: string[] = [];
+    const analysed = e.invoke('studies.analysis', { id: studyId }).then(() => order.push('analysis'));
+    // Asked after the analysis, from the event loop: on the engine's thread it would wait for the whole analysis.
+    const curves = new Promise<void>((done) =>
+      setTimeout(() => void e.invoke('curves.batch', { trialIds: [ids[0]!], metrics: ['val_error'] }).then(() => done(void order.push('curves'))), 0),
+    );
+    await Promise.all([analysed, curves]);
+    expect(order).toEqual(['curves', 'analysis']);
+  });
+
+  it('that cannot start costs the answer nothing: the engine computes it on its own thread', async () => {
+    const { studyId } = (() => {
+      e = new Engine({ dataDir: tempDataDir(), mode: 'browser', studyWorkerFile: join(ROOT, 'dist', 'node', 'no-such-worker.cjs') });
+      const p = e.projects.create(digitsProject({ interpreter: 'python3' }));
+      const s = e.studies.create({
+        projectId: p.id, name: 's', goal: 'g', space: { lr: { type: 'log', min: 1e-4, max: 1 } }, roles: { lr: 'nuisance' }, fixed: {}, objectiveMetric: 'val_error',
+        objectiveGoal: 'minimize', budget: 1, seed: 1, concurrency: 1, batchSize: null,
+      });
+      return { studyId: s.id };
+    })();
+    const a = (await e.invoke('studies.analysis', { id: studyId })) as StudyAnalysisView;
+    expect(a.verdicts).toEqual({});
+    await expect(e.invoke('studies.trials', { id: studyId })).resolves.toEqual([]);
   });
 });
