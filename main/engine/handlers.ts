@@ -16,7 +16,7 @@ import { sshHostHandlers } from './handlers/sshHosts';
 import { buildOverview } from './overview';
 import { draftStoredStudy } from './studyAnalysis';
 import { studySummary, trialVerdicts } from './trialVerdicts';
-import { perStudy } from './studyCache';
+import { perStudy, perStudyLarge } from './studyCache';
 import { objectiveSummaryLabel, objectiveSummaryMeaning, summaryOf } from '../../preload/objectiveSummary';
 import { exportTrials } from './exportTrial';
 import { checkMetricRegex } from '../script/parse/customCheck';
@@ -238,7 +238,13 @@ export const handlers: Handlers = {
   ...sshHostHandlers,
   'overview.get': (e, { projectId }) => buildOverview(e, projectId),
   'curves.batch': (e, { trialIds, studyId, metrics, x, width, xRange }) => {
-    const ofStudy = studyId === undefined ? [] : e.trials.listByStudy(e.studyService.get(studyId).id).filter((t) => t.status !== 'queued').map((t) => t.id);
-    return e.curves.batch([...trialIds, ...ofStudy], metrics, x, width, xRange ?? null);
+    if (studyId === undefined) return e.curves.batch(trialIds, metrics, x, width, xRange ?? null);
+    // A study chart's curves are kept at the study's version: a finished study's page opened again reads nothing.
+    e.studyService.get(studyId);
+    const asked = JSON.stringify([trialIds, metrics, x, width, xRange ?? null]);
+    return perStudyLarge(e.db, studyId, `curves ${asked}`, () => {
+      const ofStudy = e.trials.listByStudy(studyId).filter((t) => t.status !== 'queued').map((t) => t.id);
+      return e.curves.batch([...trialIds, ...ofStudy], metrics, x, width, xRange ?? null);
+    });
   },
 };

@@ -78,6 +78,31 @@ export function perStudy<T>(db: Db, studyId: number, what: string, compute: () =
   return value;
 }
 
+/** Large answers kept (a chart's curves are megabytes): the last few asked, not one per study and chart ever seen. */
+const MAX_LARGE = 6;
+const large = new WeakMap<Db, Map<string, unknown>>();
+
+/**
+ * {@link perStudy} for a large answer (a study chart's curves): kept at the study's version like
+ * the others, but only the last {@link MAX_LARGE} of them, whatever their study.
+ */
+export function perStudyLarge<T>(db: Db, studyId: number, what: string, compute: () => T): T {
+  let kept = large.get(db);
+  if (!kept) large.set(db, (kept = new Map()));
+  const key = `${studyId}\u0000${what}\u0000${studyVersion(db, studyId)}`;
+  if (kept.has(key)) {
+    const value = kept.get(key) as T;
+    kept.delete(key);
+    kept.set(key, value);
+    return value;
+  }
+  const value = compute();
+  for (const k of kept.keys()) if (k.startsWith(`${studyId}\u0000${what}\u0000`)) kept.delete(k);
+  if (kept.size >= MAX_LARGE) kept.delete(kept.keys().next().value!);
+  kept.set(key, value);
+  return value;
+}
+
 /** An answer being computed: callers at the same version wait for it rather than compute it again. */
 class Pending {
   constructor(readonly promise: Promise<unknown>) {}
@@ -114,6 +139,8 @@ export function pointsReplaced(db: Db, trial: { id: number; studyId: number | nu
   if (!m) replacements.set(db, (m = new Map()));
   m.set(trial.id, (m.get(trial.id) ?? 0) + 1);
   if (trial.studyId !== null) kept.get(db)?.delete(trial.studyId);
+  const l = large.get(db);
+  if (l && trial.studyId !== null) for (const k of l.keys()) if (k.startsWith(`${trial.studyId}\u0000`)) l.delete(k);
 }
 
 /** How many times a trial's points were replaced in this engine's life. */

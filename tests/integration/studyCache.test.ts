@@ -13,6 +13,8 @@ import { Engine } from '../../main/engine/engine';
 import { digitsProject, tempDataDir } from '../helpers/engine';
 import { ROOT } from '../helpers/serve';
 import { pointsReplaced } from '../../main/engine/studyCache';
+import { decodeFloat64 } from '../../main/engine/store/curves';
+import type { CurveBatch } from '../../preload/contract-curves';
 
 const WORKER = join(ROOT, 'dist', 'node', 'studyWorker.cjs');
 
@@ -171,5 +173,31 @@ describe('the study worker', () => {
     const a = (await e.invoke('studies.analysis', { id: studyId })) as StudyAnalysisView;
     expect(a.verdicts).toEqual({});
     await expect(e.invoke('studies.trials', { id: studyId })).resolves.toEqual([]);
+  });
+});
+
+describe("a study chart's curves", () => {
+  it('are kept at the study version: read again only once a trial reports a point', async () => {
+    e = new Engine({ dataDir: tempDataDir(), mode: 'browser', studyWorkerFile: null });
+    const p = e.projects.create(digitsProject({ interpreter: 'python3' }));
+    const s = e.studies.create({
+      projectId: p.id, name: 's', goal: 'g', space: { lr: { type: 'log', min: 1e-4, max: 1 } }, roles: { lr: 'nuisance' }, fixed: {}, objectiveMetric: 'val_error',
+      objectiveGoal: 'minimize', budget: 1, seed: 1, concurrency: 1, batchSize: null,
+    });
+    const t = e.trials.create({ projectId: p.id, argv: [], env: {}, cwd: '/tmp', seed: null, hyperparameters: { lr: 0.01 }, gpu: null, kind: 'study', studyId: s.id, designIndex: 0 });
+    e.trials.markRunning(t.id, null, '/tmp');
+    const val = e.metrics.metricId('val_error');
+    e.metrics.insert([{ trialId: t.id, metricId: val, seq: 0, step: 10, value: 0.5, wallMs: 1 }]);
+    const ask = () => e.invoke('curves.batch', { studyId: s.id, metrics: ['val_error'], width: 100 }) as Promise<CurveBatch>;
+    const a = await ask();
+    expect(await ask()).toBe(a);
+    e.metrics.insert([{ trialId: t.id, metricId: val, seq: 1, step: 20, value: 0.4, wallMs: 2 }]);
+    const b = await ask();
+    expect(b).not.toBe(a);
+    expect(Array.from(decodeFloat64(b.curves[0]!.ys))).toEqual([0.5, 0.4]);
+    // Another width is another answer.
+    const wide = (await e.invoke('curves.batch', { studyId: s.id, metrics: ['val_error'], width: 200 })) as CurveBatch;
+    expect(wide).not.toBe(b);
+    expect(await ask()).toBe(b);
   });
 });
