@@ -203,7 +203,7 @@ export function StudyViews({
               {feasible > 0 && parallel!.axes.length > 1
                 ? selected
                   ? `${formatInteger(selected.length)} of ${formatInteger(feasible)} trials in the brushed ranges`
-                  : `${formatInteger(feasible)} feasible trials${parallel!.infeasible ? ` (${formatInteger(parallel!.infeasible)} infeasible not drawn)` : ''} · drag along an axis to filter the table`
+                  : `${formatInteger(feasible)} feasible trials${parallel!.infeasible ? ` · ${formatInteger(parallel!.infeasible)} infeasible not drawn` : ''} · drag an axis to filter the table`
                 : ''}
             </span>
           </figcaption>
