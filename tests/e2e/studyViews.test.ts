@@ -22,22 +22,25 @@ describe('study views: parallel coordinates, optimization history, the next stud
     await wb.page.locator('[data-study-status="done"]').waitFor({ timeout: 300_000 });
   });
 
-  it('keeps a notice until it is dismissed, over the page rather than pushing it down', async () => {
-    // The study's "started" notice came along to its page; the next one replaces it.
+  it('keeps a notice until it is dismissed, docked under the page: it pushes nothing down and covers nothing', async () => {
     const page = wb.page.locator('.page').first();
     await wb.page.locator('[data-field=conclusion]').fill('Both optimizers want a larger learning rate than this range allows.');
+    const before = (await page.boundingBox())!.y;
     await wb.page.getByRole('button', { name: 'Save conclusion' }).click();
     const notice = wb.page.getByTestId('notice');
     await notice.filter({ hasText: 'Conclusion saved.' }).waitFor();
+    // The study's "started" notice came along to its page; this one replaced it.
     await expect(wb.page.getByTestId('notice').count()).resolves.toBe(1);
-    const withNotice = (await page.boundingBox())!.y;
+    // Its arrival did not move what the user was reading: the page keeps its scroll position.
+    expect((await page.boundingBox())!.y).toBe(before);
+    // It lies under the page's pane, not over any of it.
+    const pane = (await wb.page.locator('main.main').boundingBox())!;
+    expect((await notice.boundingBox())!.y).toBeGreaterThanOrEqual(pane.y + pane.height - 1);
     // Still there long after the 2.5 s it used to last.
     await wb.page.waitForTimeout(4000);
     await expect(notice.textContent()).resolves.toContain('Conclusion saved.');
     await notice.getByRole('button', { name: 'Dismiss' }).click();
     await expect(wb.page.getByTestId('notice').count()).resolves.toBe(0);
-    // The page did not move when it went: the notice floated over it.
-    expect((await page.boundingBox())!.y).toBe(withNotice);
   });
 
   it('draws the optimization history of every finished trial, its best so far the study’s best', async () => {
