@@ -9,7 +9,7 @@
  * from 2.3 to 0.1 and an error rate that falls from 0.9 to 0.02. Each finding carries the
  * number it measured and the threshold it crossed, so the UI can show why it fired.
  */
-import { formatNumber } from '../../preload/format';
+import { formatInteger, formatNumber } from '../../preload/format';
 
 /**
  * A metric over training. Non-finite values (NaN, ±Infinity) are kept: they are divergence,
@@ -158,7 +158,7 @@ export function detectDivergence(c: NamedCurve): CurveFinding | null {
       kind: 'divergence',
       metric: c.metric,
       step: bad.step,
-      message: `${c.metric} became ${bad.value} at step ${bad.step}: training diverged. Lower the learning rate, add warmup or gradient clipping.`,
+      message: `${c.metric} became ${formatNumber(bad.value)} at step ${formatInteger(bad.step)}: training diverged. Lower the learning rate, add warmup or gradient clipping.`,
       measured: bad.value,
       threshold: Number.NaN,
     };
@@ -172,7 +172,7 @@ export function detectDivergence(c: NamedCurve): CurveFinding | null {
     kind: 'divergence',
     metric: c.metric,
     step: boom.step,
-    message: `${c.metric} exploded to ${formatNumber(boom.value)} at step ${boom.step}, ${formatNumber(boom.value / first.value)}× its first value: training diverged. Lower the learning rate, add warmup or gradient clipping.`,
+    message: `${c.metric} exploded to ${formatNumber(boom.value)} at step ${formatInteger(boom.step)}, ${formatNumber(boom.value / first.value)}× its first value: training diverged. Lower the learning rate, add warmup or gradient clipping.`,
     measured: boom.value / first.value,
     threshold: EXPLODING_FACTOR,
   };
@@ -203,7 +203,7 @@ export function detectOverfitting(objective: NamedCurve, training: NamedCurve): 
     kind: 'overfitting',
     metric: objective.metric,
     step: bestStep,
-    message: `${objective.metric} was best at step ${bestStep} and then got worse (gave back ${Math.round(giveBack * 100)}% of its gain) while ${training.metric} kept improving: problematic overfitting. Regularize (weight decay, dropout, augmentation) or stop earlier.`,
+    message: `${objective.metric} was best at step ${formatInteger(bestStep)} and then got worse (gave back ${Math.round(giveBack * 100)}% of its gain) while ${training.metric} kept improving: problematic overfitting. Regularize (weight decay, dropout, augmentation) or stop earlier.`,
     measured: giveBack,
     threshold: OVERFITTING_GIVE_BACK,
   };
@@ -278,7 +278,7 @@ export function detectStillImproving(c: NamedCurve): CurveFinding | null {
     kind: 'stillImproving',
     metric: c.metric,
     step: last.step,
-    message: `${c.metric} was still improving at the final step ${last.step} (the last tenth of training would add about ${Math.round(projected * 100)}% of its gain): the step budget may be too short. Train longer, or compare trials knowing they had not converged.`,
+    message: `${c.metric} was still improving at the final step ${formatInteger(last.step)} (the last tenth of training would add about ${Math.round(projected * 100)}% of its gain): the step budget may be too short. Train longer, or compare trials knowing they had not converged.`,
     measured: projected,
     threshold: STILL_IMPROVING_GAIN,
   };
@@ -299,7 +299,7 @@ export function detectBestStepEarly(c: NamedCurve): CurveFinding | null {
     kind: 'bestStepEarly',
     metric: c.metric,
     step: best.step,
-    message: `${c.metric} was best at step ${best.step}, within the first ${Math.round(EARLY_BEST_FRACTION * 100)}% of training: the rest of the budget was spent without gain. A shorter step budget would do, or the run overfits or destabilizes early.`,
+    message: `${c.metric} was best at step ${formatInteger(best.step)}, within the first ${Math.round(EARLY_BEST_FRACTION * 100)}% of training: the rest of the budget was spent without gain. A shorter step budget would do, or the run overfits or destabilizes early.`,
     measured: fraction,
     threshold: EARLY_BEST_FRACTION,
   };
@@ -323,7 +323,7 @@ export function detectTrainingLossRising(training: NamedCurve): CurveFinding | n
     kind: 'trainingLossRising',
     metric: training.metric,
     step: pts[best]!.step,
-    message: `${training.metric} was lowest at step ${pts[best]!.step} and then rose again (by ${Math.round(rise * 100)}% of its gain): optimization is unstable. Lower the learning rate or decay it, add warmup, or look for a bug.`,
+    message: `${training.metric} was lowest at step ${formatInteger(pts[best]!.step)} and then rose again (by ${Math.round(rise * 100)}% of its gain): optimization is unstable. Lower the learning rate or decay it, add warmup, or look for a bug.`,
     measured: rise,
     threshold: TRAINING_RISE,
   };

@@ -95,6 +95,9 @@ describe('curve diagnostics', () => {
     expect(f).toMatchObject({ kind: 'stillImproving', step: 1000 });
     expect(f!.measured).toBeGreaterThan(0.02);
     expect(detectStillImproving(validation)).toBeNull();
+    // Steps are written as the one formatter writes them everywhere else: grouped, never raw.
+    const long = detectStillImproving(curve('val_error', (x) => 0.05 + 0.85 * Math.exp(-1.2 * x), { n: 40, steps: 3000, sigma: 0.003 }));
+    expect(long!.message).toMatch(/^val_error was still improving at the final step 3,000 \(/);
     // A flat tail with noise has no trend clear of it.
     expect(detectStillImproving(curve('val_error', (x) => healthyError(x), { n: 40, sigma: 0.01, seed: 4 }))).toBeNull();
   });
