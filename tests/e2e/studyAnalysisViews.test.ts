@@ -88,7 +88,7 @@ describe("a study's analysis, its next study drafted, and its numbers", () => {
     expect(studies).toHaveLength(2);
   });
 
-  it('writes a tiny learning rate one way, in exponent notation, in the table, the comparison and on the trial page', async () => {
+  it('writes a tiny learning rate one way, in exponent notation, in the table, the comparison and on the trial page; steps grouped', async () => {
     const rows = await api<Row[]>('studies.trials', { id: seeded.studyId });
     const byLr = [...rows].sort((a, b) => Number(a.hyperparameters.lr) - Number(b.hyperparameters.lr));
     const [tiny, next] = [byLr[0]!, byLr[1]!];
@@ -106,6 +106,10 @@ describe("a study's analysis, its next study drafted, and its numbers", () => {
     await row.waitFor();
     await expect(row.textContent()).resolves.toContain(written);
     await expect(grid.textContent()).resolves.not.toContain(fixedNotation);
+    // Steps too: the analysis's curve findings write 3,000 as the table's step column does.
+    await page.getByTestId('diagnostics').waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('diagnostics').textContent()).resolves.toContain('at the final step 3,000');
+    expect(await page.locator('main.main').innerText()).not.toMatch(/step \d{4}/);
     await page.getByTestId('trial-search').fill('');
     await row.locator('input[type=checkbox]').check();
     await grid.locator(`tr[data-trial="${next.id}"] input[type=checkbox]`).check();
