@@ -9,8 +9,9 @@ import { TrialGrid, type TrialColumnMeta } from '../trials/TrialGrid';
 import { StatusBadge } from './StatusBadge';
 
 const col = createColumnHelper<StudyTrialRow>();
+/** Trials that ended without finishing their run, which Retry starts again. */
+const RETRYABLE: readonly StudyTrialRow['status'][] = ['failed', 'killed', 'interrupted'];
 const meta = (m: TrialColumnMeta) => m;
-
 
 /**
  * A study's trials, sortable by any column: status, each searched hyperparameter, the best
@@ -43,10 +44,15 @@ export function StudyTrialTable({
         .map(([k]) => k),
     [roles],
   );
+  const retryable = rows.some((t) => RETRYABLE.includes(t.status));
   const columns = useMemo(
     () =>
       [
-        col.accessor('status', { header: 'Status', meta: meta({ label: 'Status', width: 140 }), cell: (c) => <StatusBadge trial={c.row.original} verdict={c.row.original.verdict} /> }),
+        col.accessor('status', {
+          header: 'Status',
+          meta: meta({ label: 'Status', width: 140 }),
+          cell: (c) => <StatusBadge trial={c.row.original} verdict={c.row.original.verdict} />,
+        }),
         ...searched.map((k) =>
           col.accessor((r) => r.hyperparameters[k] as string | number | boolean | undefined, {
             id: `hp:${k}`,
@@ -100,29 +106,34 @@ export function StudyTrialTable({
           cell: (c) => <span className="mono">{c.getValue() === undefined ? '—' : formatDuration(c.getValue()!)}</span>,
           sortUndefined: 'last',
         }),
-        col.display({
-          id: 'actions',
-          header: '',
-          enableHiding: false,
-          meta: meta({ label: 'retry', width: 90 }),
-          cell: (c) => {
-            const t = c.row.original;
-            return t.status === 'failed' || t.status === 'killed' || t.status === 'interrupted' ? (
-              <button
-                className="btn icon"
-                title={t.failureReason ?? 'Retry'}
-                onClick={(e) => {
-                  e.stopPropagation();
-                  onRetry(t.id);
-                }}
-              >
-                ↻ retry
-              </button>
-            ) : null;
-          },
-        }),
+        // Only while a trial can be retried: an empty 90 px column took the objective's room at 1280.
+        ...(retryable
+          ? [
+              col.display({
+                id: 'actions',
+                header: '',
+                enableHiding: false,
+                meta: meta({ label: 'retry', width: 90 }),
+                cell: (c) => {
+                  const t = c.row.original;
+                  return RETRYABLE.includes(t.status) ? (
+                    <button
+                      className="btn icon"
+                      title={t.failureReason ?? 'Retry'}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        onRetry(t.id);
+                      }}
+                    >
+                      ↻ retry
+                    </button>
+                  ) : null;
+                },
+              }),
+            ]
+          : []),
       ] as ColumnDef<StudyTrialRow, any>[],
-    [searched, roles, objectiveLabel, onRetry],
+    [searched, roles, objectiveLabel, onRetry, retryable],
   );
   const exportSelected = (ids: number[], format: 'csv' | 'jsonl') =>
     void api
@@ -151,7 +162,12 @@ export function StudyTrialTable({
           >
             Export CSV
           </button>
-          <button className="btn" disabled={!ids.length} onClick={() => exportSelected(ids, 'jsonl')} title="Every point of the selected trials at full resolution, one JSON object a line">
+          <button
+            className="btn"
+            disabled={!ids.length}
+            onClick={() => exportSelected(ids, 'jsonl')}
+            title="Every point of the selected trials at full resolution, one JSON object a line"
+          >
             Export JSONL
           </button>
         </>
