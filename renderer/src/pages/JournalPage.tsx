@@ -212,8 +212,10 @@ export function JournalPage({ project }: { project: Project }) {
                 <b data-testid="exploration-share">exploration share {formatPercent(share, 2)}</b> ·{' '}
               </>
             )}
-            <span className="key e-explore" /> exploration {hours(e.exploration, journal.compute, e.total)} · <span className="key e-exploit" /> exploitation {hours(e.exploitation, journal.compute, e.total)} · other
-            (manual runs, probes, dry runs, not in the bar) {hours(e.other, journal.compute, e.total)}
+            <span className="key e-explore" /> exploration {hours(e.exploration, journal.compute, e.total)} · <span className="key e-exploit" /> exploitation {hours(e.exploitation, journal.compute, e.total)} ·{' '}
+            <span title="Manual runs, batch-size probes and dry runs: neither exploration nor exploitation, so not in the bar">
+              other {hours(e.other, journal.compute, e.total)}, not in the bar
+            </span>
           </p>
         </section>
         <section className="card">
