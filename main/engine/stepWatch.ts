@@ -8,6 +8,7 @@
  * the measurement uses the print times, not the time of the stop.
  */
 import type { StepTime } from '../playbook/batchSize/throughput';
+import { formatInteger } from '../../preload/format';
 
 /**
  * How often the stored steps are looked at. A quarter second: a probe's window is seconds
@@ -79,7 +80,7 @@ export function watchSteps(opts: {
 
 /** The reason a dry run ended by Tunebench records on its trial. */
 export function dryRunStopReason(lastStep: number, steps: number): string {
-  return `ended by the dry run after step ${lastStep} (it runs ${steps} steps): the script has no step-budget flag, so Tunebench stopped it once it had printed them`;
+  return `ended by the dry run after step ${formatInteger(lastStep)} (it runs ${formatInteger(steps)} steps): the script has no step-budget flag, so Tunebench stopped it once it had printed them`;
 }
 
 /** Whether a trial's reason says Tunebench ended it on purpose once enough steps were printed (not a failure, not the user). */

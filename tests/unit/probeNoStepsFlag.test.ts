@@ -119,6 +119,9 @@ describe('reasons and the watch', () => {
     expect(endedByTunebench({ status: 'killed', failureReason: 'stopped by the user' })).toBe(false);
     expect(endedByTunebench({ status: 'killed', failureReason: 'stopped by the batch-size sweep: the probe was still running after its timeout of 600 s' })).toBe(false);
     expect(endedByTunebench({ status: 'failed', failureReason: dryRunStopReason(30, 20) })).toBe(false);
+    // Steps written as everywhere else: grouped.
+    expect(dryRunStopReason(1234, 1000)).toMatch(/^ended by the dry run after step 1,234 \(it runs 1,000 steps\)/);
+    expect(endedByTunebench({ status: 'killed', failureReason: dryRunStopReason(1234, 1000) })).toBe(true);
   });
 
   it('watchSteps stops the trial once, with the reason, when the steps are enough', async () => {

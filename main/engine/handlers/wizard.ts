@@ -7,6 +7,7 @@ import { trialVerdicts } from '../trialVerdicts';
 import { learningRateScheduleWords } from '../../playbook/lrSchedule';
 import { summaryOf } from '../../../preload/objectiveSummary';
 import type { Project, Trial } from '../../../preload/contract';
+import { formatInteger } from '../../../preload/format';
 import { sameConfig, type RunCheck, type wizardMethods, type WizardState } from '../../../preload/contract-wizard';
 import { ApiError } from '../errors';
 import type { Engine } from '../engine';
@@ -70,8 +71,8 @@ function checkRun(e: Engine, trialId: number): RunCheck {
   // The last step stored: the stop comes a moment after the step that decided it.
   const lastStep = () => Math.max(0, ...metrics.map((m) => e.metrics.objectiveOf([trial.id], m.name, 'minimize').get(trial.id)?.lastStep ?? 0));
   // The step that decided the stop (counted from the points or the progress bar, see SweepService.printedSteps).
-  const endedAt = endedByUs ? /after step (\d+)/.exec(trial.failureReason ?? '')?.[1] : undefined;
-  const ended = endedByUs ? `Tunebench ended it after step ${endedAt ?? lastStep()} (the script has no step-budget flag). ` : '';
+  const endedAt = endedByUs ? /after step ([\d,]+)/.exec(trial.failureReason ?? '')?.[1] : undefined;
+  const ended = endedByUs ? `Tunebench ended it after step ${endedAt ?? formatInteger(lastStep())} (the script has no step-budget flag). ` : '';
   if (trial.status !== 'succeeded' && !endedByUs) {
     return { trial, metrics, ok: false, objective, message: `The command did not finish: ${(trial.failureReason ?? trial.status).replace(/\.+\s*$/, '')}. Fix it, then run again.` };
   }
@@ -94,7 +95,7 @@ function checkRun(e: Engine, trialId: number): RunCheck {
       ? `Choose one of these as the objective, or make the script print it.`
       : endedByUs
         ? `A script with only epochs usually evaluates at the end of an epoch, which a short dry run does not reach; the confirmation run in step 5 runs the whole budget and shows ${p.objectiveMetric}. If it never appears there, make the objective one of the metrics printed here.`
-        : `The run reached step ${steps}; a script that evaluates every N steps prints ${p.objectiveMetric} only then. Run the dry run for more steps than the evaluation interval (or lower the script's eval interval for it), or make the objective one of the metrics it printed.`;
+        : `The run reached step ${formatInteger(steps)}; a script that evaluates every N steps prints ${p.objectiveMetric} only then. Run the dry run for more steps than the evaluation interval (or lower the script's eval interval for it), or make the objective one of the metrics it printed.`;
     return { trial, metrics, ok: true, objective, message: `${ended}${found} The objective ${p.objectiveMetric} was not among them. ${advice}` };
   }
   return { trial, metrics, ok: true, objective, message: `The command starts and prints metrics. ${ended}${found}` };

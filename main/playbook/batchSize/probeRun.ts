@@ -5,6 +5,7 @@
  * with its steady-state measurement, out of memory, or failed for another reason.
  */
 import { recogniseOom, type ProcessEnd } from '../../script/oom';
+import { formatInteger } from '../../../preload/format';
 import { nextProbe, type ProbeOutcome, type ProbeRecord, type SweepEnd, type SweepPlan } from './probePlan';
 import { spreadOf } from './recommendation';
 import { steadyState, type SteadyState, type StepTime } from './throughput';
@@ -279,7 +280,7 @@ export function classifyProbe(
     };
   }
   if (end.status === 'killed' && end.stalledSeconds != null) {
-    const last = stepTimes.length === 0 ? 'no step printed at all' : `the last was step ${stepTimes[stepTimes.length - 1]!.step}`;
+    const last = stepTimes.length === 0 ? 'no step printed at all' : `the last was step ${formatInteger(stepTimes[stepTimes.length - 1]!.step)}`;
     return {
       outcome: 'failed',
       reason: `The probe stopped making progress: no step printed for ${end.stalledSeconds} s (${last}), so the sweep ended it. A hung data loader, a deadlock, or swapping at this batch size; check its output, or raise “End a probe after no step for”.`,
@@ -289,7 +290,7 @@ export function classifyProbe(
   if (end.status === 'killed') {
     if (!end.timedOut) return null;
     if (end.countsPrintedSteps) {
-      const printed = stepTimes.length === 0 ? 'printed no step Tunebench could read' : `printed ${stepTimes.length} step${stepTimes.length === 1 ? '' : 's'} (up to step ${stepTimes[stepTimes.length - 1]!.step}), not the ${plan.warmupSteps} warm-up + ${plan.timedSteps} timed steps the sweep ends a probe after`;
+      const printed = stepTimes.length === 0 ? 'printed no step Tunebench could read' : `printed ${formatInteger(stepTimes.length)} step${stepTimes.length === 1 ? '' : 's'} (up to step ${formatInteger(stepTimes[stepTimes.length - 1]!.step)}), not the ${formatInteger(plan.warmupSteps)} warm-up + ${formatInteger(plan.timedSteps)} timed steps the sweep ends a probe after`;
       return {
         outcome: 'failed',
         reason: `The probe ran ${end.timeoutSeconds} s and ${printed}; the script has no step-budget flag, so the sweep counts the steps it prints (a step number, a batch counter such as 200/2983 batches, a progress bar). Make it print its step more often, or raise the probe timeout.`,

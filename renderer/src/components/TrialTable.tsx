@@ -3,7 +3,7 @@ import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
 import { useNow } from '../lib/useNow';
 import { TRIAL_KIND_LABELS, type Hyperparameters, type MethodOutput, type Trial } from '../../../preload/contract';
 import { api } from '../api/client';
-import { formatDuration, formatTime, formatNumber, formatValue } from '../lib/format';
+import { formatDuration, formatInteger, formatTime, formatNumber, formatValue } from '../lib/format';
 import { DEFAULT_PROJECT_KINDS, type FilterableTrial } from '../lib/trialFilter';
 import { TrialGrid, type TrialColumnMeta } from '../trials/TrialGrid';
 import { StatusBadge } from './StatusBadge';
@@ -117,7 +117,7 @@ export function TrialTable({ trials, projectId, current }: { trials: Trial[]; pr
           meta: meta({ label: metric ? label! : 'objective', width: 120 }),
           sortUndefined: 'last',
           cell: (c) => (
-            <span className="mono num" title={c.row.original.last !== null ? `last ${fmt(c.row.original.last)} at step ${c.row.original.lastStep}` : ''}>
+            <span className="mono num" title={c.row.original.last !== null ? `last ${fmt(c.row.original.last)} at step ${formatInteger(c.row.original.lastStep)}` : ''}>
               {fmt(c.getValue())}
             </span>
           ),

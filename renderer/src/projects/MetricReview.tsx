@@ -5,7 +5,7 @@ import { api } from '../api/client';
 import { useStore } from '../store';
 import { projectChanged } from './actions';
 import './projects.css';
-import { formatNumber } from '../lib/format';
+import { formatInteger, formatNumber } from '../lib/format';
 
 /** A small chart of one metric: its points as a line, gaps where a value was not finite. */
 function Sparkline({ points }: { points: ReviewedMetric['chart'] }) {
@@ -76,7 +76,7 @@ function MetricRow({ m, review, project, decide }: { m: ReviewedMetric; review: 
         <div className="review-samples">
           {m.samples.map((s, i) => (
             <span key={i}>
-              {s.step !== null ? `step ${s.step}` : `#${i + 1}`}: <b>{fmt(s.value)}</b>
+              {s.step !== null ? `step ${formatInteger(s.step)}` : `#${i + 1}`}: <b>{fmt(s.value)}</b>
               {i === 2 && m.count > 4 ? ' …' : ''}
             </span>
           ))}
