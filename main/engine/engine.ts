@@ -43,8 +43,7 @@ import { SshExecutor } from './executors/ssh';
 import { SlurmExecutor } from './executors/slurm/slurmExecutor';
 import { builtStudyWorker, StudyWorkerClient, StudyWorkerGone, type StudyAnswers } from './studyWorkerClient';
 import { perStudyAsync, replacementsOf } from './studyCache';
-import { judgeStudy } from './trialVerdicts';
-import { analyzeStudyNow } from './studyAnalysis';
+import { studyAnswerNow } from './studyAnswers';
 
 export interface EngineOptions {
   dataDir: string;
@@ -283,7 +282,7 @@ export class Engine {
   private studyWorker: StudyWorkerClient | null | undefined;
 
   /**
-   * A study's verdicts or its analysis: kept per version of the study (main/engine/studyCache.ts),
+   * A study's verdicts, its analysis or its trials' last objective values: kept per version of the study (main/engine/studyCache.ts),
    * and when the version is new, computed by the study worker, so this thread goes on answering
    * the page's other calls (its charts' curves) meanwhile. Without a built worker, computed here.
    */
@@ -294,7 +293,7 @@ export class Engine {
         const file = this.opts.studyWorkerFile === undefined ? builtStudyWorker() : this.opts.studyWorkerFile;
         this.studyWorker = file ? new StudyWorkerClient(file, this.dbPath) : null;
       }
-      const here = () => (what === 'verdicts' ? judgeStudy(this, studyId) : analyzeStudyNow(this, studyId)) as StudyAnswers[W];
+      const here = () => studyAnswerNow(this, what, studyId);
       if (!this.studyWorker?.usable) return Promise.resolve().then(here);
       // A worker that cannot start (or has stopped) costs the page its speed, never its answer.
       return this.studyWorker.ask(what, studyId, replacementsOf(this.db)).catch((e: unknown) => {

@@ -16,7 +16,7 @@ import { sshHostHandlers } from './handlers/sshHosts';
 import { buildOverview } from './overview';
 import { draftStoredStudy } from './studyAnalysis';
 import { studySummary, trialVerdicts } from './trialVerdicts';
-import { perStudy, perStudyLarge } from './studyCache';
+import { perStudyLarge } from './studyCache';
 import { objectiveSummaryLabel, objectiveSummaryMeaning, summaryOf } from '../../preload/objectiveSummary';
 import { exportTrials } from './exportTrial';
 import { checkMetricRegex } from '../script/parse/customCheck';
@@ -185,14 +185,7 @@ export const handlers: Handlers = {
     // Listed afresh (names, tags and notes change without a new version), and before the verdicts
     // are read, so that every trial listed has one; the numbers are kept per version.
     const trials = e.trials.listByStudy(id);
-    const raw = perStudy(e.db, id, 'last objective', () =>
-      e.metrics.objectiveOf(
-        trials.map((t) => t.id),
-        study.objectiveMetric,
-        study.objectiveGoal,
-      ),
-    );
-    const { byTrial, leader, objective } = await e.studyAnswer('verdicts', id);
+    const [raw, { byTrial, leader, objective }] = await Promise.all([e.studyAnswer('lastObjective', id), e.studyAnswer('verdicts', id)]);
     const objectiveLabel = objectiveSummaryLabel(objective.summary, study.objectiveMetric);
     const objectiveMeaning = objectiveSummaryMeaning(objective.summary);
     return trials.map((t) => {

@@ -11,8 +11,8 @@ import { TrialRepo } from './store/trials';
 import { ProjectRepo } from './store/projects';
 import { StudyRepo } from './store/studies';
 import { ApiError } from './errors';
-import { judgeStudy, type StoreReader } from './trialVerdicts';
-import { analyzeStudyNow } from './studyAnalysis';
+import type { StoreReader } from './trialVerdicts';
+import { studyAnswerNow } from './studyAnswers';
 import { adoptReplacements } from './studyCache';
 import type { StudyRequest, StudyReply } from './studyWorkerClient';
 
@@ -39,7 +39,7 @@ parentPort!.on('message', (m: StudyRequest) => {
   try {
     // Re-read trials' points changed without their count changing: the per-trial verdicts kept here must hear of it.
     adoptReplacements(db, m.replaced);
-    reply = { id: m.id, value: m.what === 'verdicts' ? judgeStudy(reader, m.studyId) : analyzeStudyNow(reader, m.studyId) };
+    reply = { id: m.id, value: studyAnswerNow(reader, m.what, m.studyId) };
   } catch (e) {
     reply = { id: m.id, error: { message: e instanceof Error ? e.message : String(e), api: e instanceof ApiError } };
   }

@@ -14,7 +14,11 @@ import type { StudyVerdicts } from './trialVerdicts';
 export interface StudyAnswers {
   verdicts: StudyVerdicts;
   analysis: StudyAnalysisView;
+  /** Each trial's last objective value and its step (the table's "last" column). */
+  lastObjective: LastObjective;
 }
+
+export type LastObjective = Map<number, { best: number | null; last: number | null; lastStep: number | null }>;
 
 export interface StudyRequest {
   id: number;

@@ -23,7 +23,7 @@ import { perStudy, replacedTimes } from './studyCache';
  */
 export interface StoreReader {
   readonly db: Db;
-  readonly metrics: Pick<MetricStore, 'summaries' | 'series'>;
+  readonly metrics: Pick<MetricStore, 'summaries' | 'series' | 'objectiveOf'>;
   readonly trials: Pick<TrialRepo, 'listByStudy'>;
   readonly projects: Pick<ProjectRepo, 'get'>;
   readonly studyService: Pick<StudyService, 'get'>;
