@@ -14,8 +14,7 @@ import { projectHandlers } from './handlers/projects';
 import { trialHandlers } from './handlers/trials';
 import { sshHostHandlers } from './handlers/sshHosts';
 import { buildOverview } from './overview';
-import { draftStoredStudy } from './studyAnalysis';
-import { studySummary, trialVerdicts } from './trialVerdicts';
+import { summaryOfVerdicts, trialVerdicts } from './trialVerdicts';
 import { perStudyLarge } from './studyCache';
 import { objectiveSummaryLabel, objectiveSummaryMeaning, summaryOf } from '../../preload/objectiveSummary';
 import { exportTrials } from './exportTrial';
@@ -141,11 +140,14 @@ export const handlers: Handlers = {
       return { text: '', truncated: false, end: 0 };
     }
   },
-  'studies.list': (e, { projectId }) =>
-    e.studies.list(project(e, projectId).id).map((s) => {
-      const { best, feasible, label } = studySummary(e, s.id);
-      return { ...e.studyService.withProgress(s), best, feasible, objectiveLabel: label };
-    }),
+  // Each study's verdicts as the study page's (kept per version, new ones judged in the study worker).
+  'studies.list': async (e, { projectId }) =>
+    Promise.all(
+      e.studies.list(project(e, projectId).id).map(async (s) => {
+        const { best, feasible, label } = summaryOfVerdicts(await e.studyAnswer('verdicts', s.id));
+        return { ...e.studyService.withProgress(s), best, feasible, objectiveLabel: label };
+      }),
+    ),
   'studies.get': (e, { id }) => e.studyService.withProgress(e.studyService.get(id)),
   'studies.create': (e, input) => {
     const p = project(e, input.projectId);
@@ -195,7 +197,7 @@ export const handlers: Handlers = {
     });
   },
   'studies.analysis': (e, { id }) => e.studyAnswer('analysis', id),
-  'studies.draftNext': (e, { id }) => draftStoredStudy(e, id),
+  'studies.draftNext': (e, { id }) => e.studyAnswer('draft', id),
   'studies.preview': (_e, { space, n, seed, scientific }) => {
     const s = seed ?? newSeed();
     return { seed: s, points: sampleSearchSpace(space, { n, seed: s, scientific }) };

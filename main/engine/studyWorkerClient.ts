@@ -10,12 +10,15 @@ import { Worker } from 'node:worker_threads';
 import type { StudyAnalysisView } from '../../preload/contract';
 import { ApiError } from './errors';
 import type { StudyVerdicts } from './trialVerdicts';
+import type { StudyDraft } from '../playbook/draft';
 
 export interface StudyAnswers {
   verdicts: StudyVerdicts;
   analysis: StudyAnalysisView;
   /** Each trial's last objective value and its step (the table's "last" column). */
   lastObjective: LastObjective;
+  /** The next study drafted from this one (studies.draftNext). */
+  draft: StudyDraft;
 }
 
 export type LastObjective = Map<number, { best: number | null; last: number | null; lastStep: number | null }>;

@@ -183,8 +183,19 @@ export function trialVerdicts(e: StoreReader, trials: readonly Trial[], objectiv
 }
 
 /** The feasible count and the best objective of a study, as the journal and the Overview state them. */
-export function studySummary(e: StoreReader, studyId: number): { trials: number; feasible: number; best: { trialId: number; value: number } | null; label: string } {
-  const { byTrial, leader, objective } = studyVerdicts(e, studyId);
+export function studySummary(e: StoreReader, studyId: number): StudySummary {
+  return summaryOfVerdicts(studyVerdicts(e, studyId));
+}
+
+export interface StudySummary {
+  trials: number;
+  feasible: number;
+  best: { trialId: number; value: number } | null;
+  label: string;
+}
+
+/** The summary of a study's verdicts (however they were obtained: here, or from the study worker). */
+export function summaryOfVerdicts({ byTrial, leader, objective }: StudyVerdicts): StudySummary {
   const feasible = [...byTrial.values()].filter((v) => v.kind === 'feasible').length;
   return {
     trials: byTrial.size,

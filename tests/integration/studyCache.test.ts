@@ -106,6 +106,17 @@ describe('a live study', () => {
     expect(b.verdicts[live]!.kind).toBe('pending');
   });
 
+  it('the studies list and the drafted next study come from the same answers', async () => {
+    const { studyId, ids, project } = study(5);
+    const [listed] = (await e.invoke('studies.list', { projectId: project.id })) as { id: number; best: { trialId: number; value: number } | null; feasible: number }[];
+    expect(listed!.id).toBe(studyId);
+    expect(listed!.feasible).toBe(5);
+    expect(listed!.best).toEqual({ trialId: ids[0], value: (await rows(studyId)).find((r) => r.leading)!.best });
+    const draft = (await e.invoke('studies.draftNext', { id: studyId })) as { goal: string; space: Record<string, unknown> };
+    expect(draft.goal).toBe('g');
+    expect(Object.keys(draft.space)).toEqual(['lr']);
+  });
+
   it('answers with a failure when a trial fails', async () => {
     const { studyId, ids } = study(3, [2]);
     expect((await rows(studyId)).find((r) => r.id === ids[2])!.verdict.kind).toBe('pending');
