@@ -4,6 +4,7 @@
  * training curves healthy?
  */
 import type { BoundaryWarning } from './boundary';
+import { formatInteger } from '../../preload/format';
 import { activeRange, rangePosition } from './boundary';
 import type { CurveFinding } from './curves';
 import { groupByScientific } from './groups';
@@ -116,7 +117,7 @@ export function studyChecklist(
   });
   const short = groups.filter((g) => g.n < g.need);
   const perGroup = scientific ? ` per value of ${scientific}` : '';
-  const needText = (g: { d: number; need: number }): string => `${g.d} nuisance hyperparameter${g.d === 1 ? ' calls' : 's call'} for about ${g.need} feasible trials`;
+  const needText = (g: { d: number; need: number }): string => `${g.d} nuisance hyperparameter${g.d === 1 ? ' calls' : 's call'} for about ${formatInteger(g.need)} feasible trials`;
   items.push({
     id: 'enoughTrials',
     question: 'Were enough points sampled?',
@@ -126,7 +127,7 @@ export function studyChecklist(
         ? `No feasible trial yet${still}.`
         : short.length > 0
           ? `${short.map((g) => `${g.label} has ${g.n} (${needText(g)}${perGroup})`).join('; ')}${still}. Run more trials before trusting the comparison.`
-          : `${groups.map((g) => `${g.label}: ${g.n}`).join(', ')} feasible trials, at least the ${[...new Set(groups.map((g) => g.need))].join('/')} that the nuisance hyperparameters call for${perGroup}.`,
+          : `${groups.map((g) => `${g.label}: ${formatInteger(g.n)}`).join(', ')} feasible trials, at least the ${[...new Set(groups.map((g) => formatInteger(g.need)))].join('/')} that the nuisance hyperparameters call for${perGroup}.`,
   });
 
   // Infeasible fraction.
@@ -143,7 +144,7 @@ export function studyChecklist(
     detail:
       finished === 0
         ? `No trial has finished yet${still}.`
-        : `${infeasible.length} of ${finished} finished trials (${Math.round(fraction * 100)}%) were infeasible${byKind.length ? `: ${byKind.join(', ')}` : ''}${where ? `, ${where}` : ''}.` +
+        : `${formatInteger(infeasible.length)} of ${formatInteger(finished)} finished trials (${Math.round(fraction * 100)}%) were infeasible${byKind.length ? `: ${byKind.join(', ')}` : ''}${where ? `, ${where}` : ''}.` +
           (fraction > MAX_INFEASIBLE_FRACTION ? ` More than ${Math.round(MAX_INFEASIBLE_FRACTION * 100)}% suggests a range that reaches where training cannot work, or a bug: narrow or reparameterize the range, or look at the failures.` : ''),
   });
 

@@ -3,7 +3,7 @@
  * Pure: the engine gathers the facts, this decides what to say and where it leads.
  */
 import type { ObjectiveGoal } from '../../preload/contract';
-import { formatNumber } from '../../preload/format';
+import { formatInteger, formatNumber } from '../../preload/format';
 
 export type NextStepTarget = { section: 'wizard' | 'studies' | 'launch' | 'journal' } | { section: 'study'; studyId: number };
 
@@ -60,7 +60,7 @@ export function nextSteps(f: ProjectFacts): NextStep[] {
   for (const s of f.studies.filter((x) => x.status === 'running' || x.status === 'paused')) {
     out.push({
       kind: 'note',
-      text: `${s.name} is ${s.status}: ${s.done} of ${s.total} trials done${s.status === 'running' && s.etaMs ? `, ${minutes(s.etaMs)} left` : ''}.`,
+      text: `${s.name} is ${s.status}: ${formatInteger(s.done)} of ${formatInteger(s.total)} trials done${s.status === 'running' && s.etaMs ? `, ${minutes(s.etaMs)} left` : ''}.`,
       target: { section: 'study', studyId: s.id },
     });
   }

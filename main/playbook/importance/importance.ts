@@ -11,7 +11,7 @@
 import type { HyperValue } from '../../../preload/contract';
 import { caseKey, type PlainRange, type SearchRange } from '../../../preload/space';
 import { activeRange, rangePosition } from '../boundary';
-import { formatPercent } from '../../../preload/format';
+import { formatInteger, formatPercent } from '../../../preload/format';
 import { createRng, type Rng } from '../random';
 import { analysisRole, evaluateTrials, type EvaluatedTrial, type StudyResults } from '../trials';
 import { mainEffects } from './fanova';
@@ -156,7 +156,7 @@ export function hyperparameterImportance(results: StudyResults, evaluated: reado
     .sort((a, b) => b.importance - a.importance || a.hyperparameter.localeCompare(b.hyperparameter));
   const sum = importances.reduce((s, i) => s + i.importance, 0);
   const cautions: string[] = [];
-  if (feasible.length < ROUGH_IMPORTANCE_TRIALS) cautions.push(`Only ${feasible.length} feasible trials: a rough reading.`);
+  if (feasible.length < ROUGH_IMPORTANCE_TRIALS) cautions.push(`Only ${formatInteger(feasible.length)} feasible trials: a rough reading.`);
   const r2 = forest.outOfBagR2;
   const judged = feasible.length >= ROUGH_IMPORTANCE_TRIALS && r2 !== null;
   const poorSurrogate = judged && r2 < POOR_SURROGATE_R2;
@@ -172,7 +172,7 @@ export function hyperparameterImportance(results: StudyResults, evaluated: reado
     outOfBagR2: forest.outOfBagR2,
     poorSurrogate,
     explanation:
-      `fANOVA on a random forest (${trees} trees) fitted to the ${feasible.length} feasible trials: each bar is the share of the variance of ${results.objective.metric}, as the forest predicts it over the whole search space, that one hyperparameter explains on its own.` +
+      `fANOVA on a random forest (${trees} trees) fitted to the ${formatInteger(feasible.length)} feasible trials: each bar is the share of the variance of ${results.objective.metric}, as the forest predicts it over the whole search space, that one hyperparameter explains on its own.` +
       ` The other ${formatPercent(Math.max(0, 1 - sum), 2)} comes from hyperparameters acting together (interactions).` +
       (judged ? ` The forest predicts a trial it did not see with R² ${r2.toFixed(2)} (out of bag).` : '') +
       ' Infeasible trials are left out.',

@@ -9,6 +9,7 @@
  * the study asked, and finding that it barely matters is an answer, not a setting to freeze.
  */
 import type { HyperRole } from '../../../preload/contract';
+import { formatInteger } from '../../../preload/format';
 import type { ImportanceResult } from '../importance/importance';
 
 /** A quarter of the predicted variance or more explained by one hyperparameter alone: it matters. */
@@ -48,7 +49,7 @@ export function sensitivityVerdicts(importance: ImportanceResult, roles: Readonl
   return importance.importances.map((r) => {
     const role: HyperRole = roles[r.hyperparameter] ?? r.role;
     const pct = Math.round(r.importance * 100);
-    const alone = `alone it explains ${pct}% of the variance of ${metric} over the search space (fANOVA, ${importance.trials} feasible trials)`;
+    const alone = `alone it explains ${pct}% of the variance of ${metric} over the search space (fANOVA, ${formatInteger(importance.trials)} feasible trials)`;
     if (poor)
       return {
         name: r.hyperparameter,

@@ -3,6 +3,7 @@ import type { ParsedPoint, Project } from '../../../preload/contract';
 import { compileMetricRegex, type ParseSettings } from '../../../preload/parseSettings';
 import { api, ApiError } from '../api/client';
 import { useStore } from '../store';
+import { formatInteger } from '../lib/format';
 
 /** Rows shown in the preview table; the summary still counts every point found. */
 const SHOWN_ROWS = 500;
@@ -165,8 +166,8 @@ export function ParsePreview({ project }: { project: Project }) {
         <>
           <p className="subtle" data-testid="parse-summary">
             {result.points.length === 0
-              ? `No metric found in ${result.lines} line${result.lines === 1 ? '' : 's'}.`
-              : `${result.points.length}${result.truncated ? '+' : ''} points of ${names!.size} metric${names!.size === 1 ? '' : 's'} (${[...names!].join(', ')}) from ${result.lines} line${result.lines === 1 ? '' : 's'}.`}
+              ? `No metric found in ${formatInteger(result.lines)} line${result.lines === 1 ? '' : 's'}.`
+              : `${formatInteger(result.points.length)}${result.truncated ? '+' : ''} points of ${names!.size} metric${names!.size === 1 ? '' : 's'} (${[...names!].join(', ')}) from ${formatInteger(result.lines)} line${result.lines === 1 ? '' : 's'}.`}
           </p>
           {result.points.length > 0 && (
             <table className="table" data-testid="parse-points">

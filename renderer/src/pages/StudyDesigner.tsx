@@ -3,6 +3,7 @@ import type { HyperRole, Hyperparameters, MethodOutput, Project } from '../../..
 import { parseSearchSpace, parseSearchSpaceJson, type PlainRange, type SearchSpace } from '../../../preload/space';
 import { api, ApiError } from '../api/client';
 import { parseHyperValue } from '../lib/argvText';
+import { formatInteger } from '../lib/format';
 import { useStore } from '../store';
 import { PageHeader } from '../components/PageHeader';
 import { ExecutorPicker, executorProblems } from '../components/ExecutorPicker';
@@ -216,7 +217,7 @@ export function StudyDesigner({ project, fromStudy }: { project: Project; fromSt
     setBusy(true);
     try {
       const s = await api.invoke('studies.create', preview && input.seed === undefined ? { ...input, seed: preview.seed } : input);
-      notify('info', `Study “${s.name}” started: ${s.budget} trials queued.`);
+      notify('info', `Study “${s.name}” started: ${formatInteger(s.budget)} trials queued.`);
       openStudy(s.id);
     } catch (e) {
       setError((e as ApiError).message);

@@ -8,7 +8,7 @@ import { StudyTrialTable } from '../components/StudyTrialTable';
 import { useReportedMetrics } from '../live/useReportedMetrics';
 import { useStudy } from '../lib/useStudies';
 import { useStore } from '../store';
-import { objectiveFirst, formatMetric } from '../lib/format';
+import { objectiveFirst, formatInteger, formatMetric } from '../lib/format';
 import { PageHeader } from '../components/PageHeader';
 import { StudyAnalysis, useStudyAnalysis } from '../components/StudyAnalysis';
 import { StudyViews } from '../components/StudyViews';
@@ -208,7 +208,7 @@ export function StudyPage({ studyId }: { studyId: number }) {
             {finished > 0 && (
               <span data-testid="feasible-count">
                 {' '}
-                · {finished - infeasible}/{finished} feasible
+                · {formatInteger(finished - infeasible)}/{formatInteger(finished)} feasible
               </span>
             )}
             {best && (
@@ -237,7 +237,7 @@ export function StudyPage({ studyId }: { studyId: number }) {
           </dd>
           <dt>Design</dt>
           <dd>
-            {study.budget} trials, quasi-random (scrambled Halton), seed <span className="mono">{study.seed}</span>, {study.concurrency} at once
+            {formatInteger(study.budget)} trial{study.budget === 1 ? '' : 's'}, quasi-random (scrambled Halton), seed <span className="mono">{study.seed}</span>, {formatInteger(study.concurrency)} at once
           </dd>
           <dt>Runs on</dt>
           <dd data-testid="study-executor">{describeExecutor(study.executor)}</dd>

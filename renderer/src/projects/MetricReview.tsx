@@ -171,7 +171,7 @@ export function MetricReview({ project, trialId, onDone }: { project: Project; t
     try {
       const r = await api.invoke('projects.reread', { id: project.id });
       const points = r.trials.reduce((n, t) => n + t.points, 0);
-      notify('info', `Re-read ${r.trials.length} trial${r.trials.length === 1 ? '' : 's'} from their logs (${points} points)${r.skipped.length ? `; ${r.skipped.length} skipped` : ''}.`);
+      notify('info', `Re-read ${formatInteger(r.trials.length)} trial${r.trials.length === 1 ? '' : 's'} from their logs (${formatInteger(points)} points)${r.skipped.length ? `; ${formatInteger(r.skipped.length)} skipped` : ''}.`);
       setChanged(false);
       void loadTrials(project.id);
     } catch (e) {
@@ -197,7 +197,7 @@ export function MetricReview({ project, trialId, onDone }: { project: Project; t
     <div className="metric-review" data-testid="metric-review">
       <p className="subtle review-intro">
         {review.metrics.length === 0
-          ? `Trial #${review.trialId} printed no metric Tunebench could read in ${review.lines} lines.`
+          ? `Trial #${review.trialId} printed no metric Tunebench could read in ${formatInteger(review.lines)} lines.`
           : `Trial #${review.trialId} printed ${review.metrics.length} metric${review.metrics.length === 1 ? '' : 's'} (${kept} kept). Rename what is unclear, ignore what is not a measurement, and choose the objective a study optimizes.`}
         {review.truncated && ' Only the first 32 MB of its output were read here.'}
       </p>

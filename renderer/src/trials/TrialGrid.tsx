@@ -12,6 +12,7 @@ import {
 } from '@tanstack/react-table';
 import { TRIAL_KIND_LABELS, trialKinds, trialStatuses, type TrialKind } from '../../../preload/contract';
 import { MAX_COMPARED } from '../../../preload/contract-trials';
+import { formatInteger } from '../lib/format';
 import { api } from '../api/client';
 import {
   activeFilterCount,
@@ -71,7 +72,7 @@ const helper = createColumnHelper<FilterableTrial>();
  */
 export const TRIAL_PAGE_SIZE = 100;
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = (n: number) => formatInteger(n);
 
 function parseBound(s: string): number | null {
   const v = s.trim() === '' ? NaN : Number(s);
@@ -420,7 +421,7 @@ export function TrialGrid<R extends FilterableTrial>(props: TrialGridProps<R>) {
           </button>
         )}
         <span className="subtle grid-count" data-testid="trial-count">
-          {shown.length === rows.length ? `${rows.length} trial${rows.length === 1 ? '' : 's'}` : `${shown.length} of ${rows.length} trials`}
+          {shown.length === rows.length ? `${count(rows.length)} trial${rows.length === 1 ? '' : 's'}` : `${count(shown.length)} of ${count(rows.length)} trials`}
           {/* "show all" where it does more than Clear filters: with kinds hidden at first, or no filter of the user's. */}
           {hidden > 0 && (active === 0 || (defaultKinds?.length ?? 0) > 0) && (
             <>

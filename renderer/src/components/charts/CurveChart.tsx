@@ -7,6 +7,7 @@ import { useEChart, type EChartsInstance } from './useEChart';
 import { CurvePlot, type HitRow, type PlotState, type Zoom } from './curvePlot';
 import { colorScale, gradientCss } from './curveColors';
 import { AXIS_LABELS, chartNumber, formatX } from './axisFormat';
+import { formatInteger } from '../../lib/format';
 
 /** A trial as a curve chart needs it. */
 export interface ChartTrial {
@@ -508,7 +509,7 @@ export function CurveChart(props: CurveChartProps) {
           })}
         {legendTrials.length > LEGEND_OPEN_MAX && (
           <button className="chip" onClick={() => setLegendOpen(!legendOpen)} data-control="legend-toggle">
-            {legendOpen ? 'hide run list' : `${legendTrials.length} runs…`}
+            {legendOpen ? 'hide run list' : `${formatInteger(legendTrials.length)} runs…`}
           </button>
         )}
         {hidden.size > 0 && (
