@@ -135,7 +135,7 @@ export function Sidebar() {
                 <RenameField project={p} done={() => setRenaming(null)} />
               ) : (
                 <div className="project-row">
-                  <button className={`project-item${isSelected ? ' active' : ''}`} onClick={() => select(p.id)} onDoubleClick={() => setRenaming(p.id)}>
+                  <button className={`project-item${isSelected ? ' active' : ''}`} onClick={() => select(p.id)} onDoubleClick={() => setRenaming(p.id)} title={p.name}>
                     <span className="ellipsis">{p.name}</span>
                     {running > 0 && <span className="dot" title={`${running} trial${running > 1 ? 's' : ''} running`} />}
                   </button>
