@@ -67,6 +67,10 @@ describe('the screenshot tour of the non-study screens', () => {
     await page().getByTestId('run').click();
     await page().locator('h1 [data-status="running"]').waitFor({ timeout: 60_000 });
     await page().locator('[data-testid^=trial-chart-] .chart-canvas').first().waitFor({ timeout: 60_000 });
+    // The running dot beside the project's name leaves the name whole (the hidden ⋯ button's room cut it to "Digits MLP (exam…").
+    const name = page().locator('.project-item', { hasText: 'Digits MLP (example)' });
+    await name.locator('.dot').waitFor();
+    await expect(name.locator('.ellipsis').evaluate((e) => e.scrollWidth - e.clientWidth)).resolves.toBeLessThanOrEqual(0);
     await tour('tour-trial-running');
     await page().locator('h1 [data-status="succeeded"]').waitFor({ timeout: 90_000 });
     await expect(page().getByTestId('trial-progress').textContent()).resolves.toMatch(/^Ran \d+ s · step 4,000 of 4,000 · best val_error /);
@@ -141,6 +145,8 @@ describe('the screenshot tour of the non-study screens', () => {
     await tour('tour-wizard-5');
     await page().getByTestId('save-launch0').click();
     await page().getByTestId('launch0').waitFor();
+    // Its rationale writes the size and throughput as the table did ("383333 examples/s" was not grouped).
+    expect(ungrouped(await page().getByTestId('launch0').locator('dd').allTextContents())).toEqual([]);
     await tour('tour-wizard-5-launch0');
   });
 

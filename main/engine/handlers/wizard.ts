@@ -206,10 +206,10 @@ export const wizardHandlers: HandlersFor<keyof typeof wizardMethods> = {
     const archName = ARCHITECTURE_FAMILIES.find((f) => f.id === arch)?.name ?? null;
     const optimizerName = OPTIMIZERS.find((o) => o.id === choices.optimizer)?.name ?? null;
     const epochs = epochsText(finalConfig);
-    const budgetText = stepBudget !== null ? `step budget ${stepBudget}` : `the script\u2019s own epochs as the budget (${epochs ? `${epochs}; ` : ''}it has no step-budget flag)`;
+    const budgetText = stepBudget !== null ? `step budget ${formatInteger(stepBudget)}` : `the script\u2019s own epochs as the budget (${epochs ? `${epochs}; ` : ''}it has no step-budget flag)`;
     const text =
       rationale.trim() ||
-      `Initial configuration from the setup wizard: ${archName ?? 'the script\u2019s own model'}, ${optimizerName ?? 'the script\u2019s optimizer'} with ${learningRateScheduleWords(finalConfig)}, batch size ${batchSize}${throughput !== null ? ` (${Math.round(throughput)} examples/s measured)` : ''}, ${budgetText}.`;
+      `Initial configuration from the setup wizard: ${archName ?? 'the script\u2019s own model'}, ${optimizerName ?? 'the script\u2019s optimizer'} with ${learningRateScheduleWords(finalConfig)}, batch size ${formatInteger(batchSize)}${throughput !== null ? ` (${formatInteger(throughput)} examples/s measured)` : ''}, ${budgetText}.`;
     const decision = e.decisions.create({
       projectId,
       kind: 'launch',
