@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useWorkbench } from '../helpers/workbench';
-import { problemsWhileScrolling, SCREENS, shootScreens } from '../helpers/screens';
+import { problemsWhileScrolling, SCREENS, shootScreens, unseenFocus } from '../helpers/screens';
 import { ROOT } from '../helpers/serve';
 import { engineApi } from '../helpers/ws';
 
@@ -278,6 +278,22 @@ describe('the screenshot tour of the non-study screens', () => {
     expect(problems).toEqual([]);
     await notice.getByRole('button', { name: 'Dismiss' }).click();
     await expect(page().getByTestId('notice').count()).resolves.toBe(0);
+  });
+
+  it('the keyboard’s focus shows on every control it reaches, in both themes', { timeout: 120_000 }, async () => {
+    await page().goto(wb.served.url);
+    await openProject('Digits MLP (example)');
+    const problems: string[] = [];
+    for (const theme of ['light', 'dark']) {
+      if ((await page().evaluate(() => document.documentElement.dataset.theme ?? 'light')) !== theme) await page().getByTitle('Switch theme').click();
+      for (const screen of ['runs', 'wizard', 'launch', 'journal', 'settings']) {
+        await nav(screen);
+        await page().waitForTimeout(300);
+        for (const p of await unseenFocus(page())) problems.push(`${screen} (${theme}): ${p}`);
+      }
+    }
+    await page().getByTitle('Switch theme').click();
+    expect(problems).toEqual([]);
   });
 
   it('a workspace with no project says how to start one', async () => {

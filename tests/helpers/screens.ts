@@ -120,3 +120,28 @@ export async function problemsWhileScrolling(page: Page): Promise<string[]> {
   await page.evaluate(() => document.querySelector('.main')!.scrollTo(0, 0));
   return [...out];
 }
+
+/**
+ * Presses Tab `presses` times from the top of the page and returns each control the focus reached
+ * that a user could not see focused: no outline (or a hairline), or inside something transparent.
+ */
+export async function unseenFocus(page: Page, presses = 60): Promise<string[]> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  const out = new Set<string>();
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press('Tab');
+    const problem = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const st = getComputedStyle(el);
+      const ring = st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 2;
+      let hidden = false;
+      for (let a: HTMLElement | null = el; a; a = a.parentElement) if (parseFloat(getComputedStyle(a).opacity) < 0.3) hidden = true;
+      if (ring && !hidden) return null;
+      const what = `${el.tagName.toLowerCase()} “${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}”`;
+      return `${what} ${hidden ? 'is transparent' : 'has no focus ring'} when focused`;
+    });
+    if (problem) out.add(problem);
+  }
+  return [...out];
+}
