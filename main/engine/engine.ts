@@ -303,6 +303,14 @@ export class Engine {
     });
   }
 
+  /**
+   * Has every study of a project's kept answers ready (computed in the worker where new), for
+   * the synchronous builders (the Overview, the journal) that then find them kept.
+   */
+  async prepareStudyAnswers(projectId: number, whats: readonly (keyof StudyAnswers)[]): Promise<void> {
+    await Promise.all(this.studies.list(projectId).flatMap((s) => whats.map((w) => this.studyAnswer(w, s.id))));
+  }
+
   async close(opts: { detach?: boolean } = {}): Promise<void> {
     // Order matters: sweeps learn they are suspended, then waiting reservations are answered
     // (so a sweep parked on a busy slot returns), and only then is what runs stopped, with

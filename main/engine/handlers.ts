@@ -231,7 +231,10 @@ export const handlers: Handlers = {
   ...wizardHandlers,
   ...trialHandlers,
   ...sshHostHandlers,
-  'overview.get': (e, { projectId }) => buildOverview(e, projectId),
+  'overview.get': async (e, { projectId }) => {
+    await e.prepareStudyAnswers(projectId, ['verdicts']);
+    return buildOverview(e, projectId);
+  },
   'curves.batch': (e, { trialIds, studyId, metrics, x, width, xRange }) => {
     if (studyId === undefined) return e.curves.batch(trialIds, metrics, x, width, xRange ?? null);
     // A study chart's curves are kept at the study's version: a finished study's page opened again reads nothing.

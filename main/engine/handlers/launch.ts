@@ -14,6 +14,9 @@ function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'project';
 }
 
+/** What the journal reads of each study: its verdicts and its analysis's importance (computed off the engine's thread where new). */
+const JOURNAL_ANSWERS = ['verdicts', 'analysis'] as const;
+
 export const launchHandlers: HandlersFor<keyof typeof launchMethods> = {
   'launch.baseline': (e, { projectId }) => {
     const s = LaunchService.of(e);
@@ -37,13 +40,17 @@ export const launchHandlers: HandlersFor<keyof typeof launchMethods> = {
       ? { filename: `${base}.json`, mimeType: 'application/json', text: JSON.stringify(d, null, 2) + '\n' }
       : { filename: `${base}.md`, mimeType: 'text/markdown', text: decisionMarkdown(d) };
   },
-  'journal.get': (e, { projectId }) => {
+  'journal.get': async (e, { projectId }) => {
     const s = LaunchService.of(e);
-    return buildJournal(e, s, s.project(projectId));
+    const p = s.project(projectId);
+    await e.prepareStudyAnswers(p.id, JOURNAL_ANSWERS);
+    return buildJournal(e, s, p);
   },
-  'journal.export': (e, { projectId, format }) => {
+  'journal.export': async (e, { projectId, format }) => {
     const s = LaunchService.of(e);
-    const j = buildJournal(e, s, s.project(projectId));
+    const p = s.project(projectId);
+    await e.prepareStudyAnswers(p.id, JOURNAL_ANSWERS);
+    const j = buildJournal(e, s, p);
     const base = `${slug(j.project.name)}-journal`;
     return format === 'json'
       ? { filename: `${base}.json`, mimeType: 'application/json', text: JSON.stringify(j, null, 2) + '\n' }

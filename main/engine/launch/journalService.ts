@@ -8,9 +8,9 @@ import type { Journal, JournalLaunch, JournalStudy, TimelinePoint } from '../../
 import { computeKind, effort, gpuHoursBy, trialGpuHours } from '../../playbook/journal/effort';
 import { saturation } from '../../playbook/journal/saturation';
 import { sensitivityVerdicts } from '../../playbook/journal/sensitivity';
-import { hyperparameterImportance } from '../../playbook/importance/importance';
 import { objectiveSummaryLabel, summaryOf } from '../../../preload/objectiveSummary';
-import { readStudyResults, studyVerdicts } from '../trialVerdicts';
+import { studyVerdicts } from '../trialVerdicts';
+import { analyzeStoredStudy } from '../studyAnalysis';
 import type { Engine } from '../engine';
 import type { LaunchService } from './launchService';
 
@@ -51,8 +51,8 @@ function journalStudy(e: Engine, s: Study, stale: string[], now: number): Journa
   // The engine's one verdict per trial: a diverged trial is infeasible here as on the study page and
   // in the analysis, and the importance is the analysis's own (same trials, same curves).
   const { byTrial, leader } = studyVerdicts(e, s.id);
-  const results = readStudyResults(e, s.id);
-  const importance = hyperparameterImportance(results);
+  const analysis = analyzeStoredStudy(e, s.id);
+  const importance = analysis.importance;
   return {
     id: s.id,
     name: s.name,
@@ -68,7 +68,7 @@ function journalStudy(e: Engine, s: Study, stale: string[], now: number): Journa
     gpuHours: trials.reduce((h, t) => h + trialGpuHours(t, now), 0),
     best: leader === null ? null : byTrial.get(leader)!.objective,
     bestTrialId: leader,
-    objectiveLabel: objectiveSummaryLabel(results.objective.summary!, s.objectiveMetric),
+    objectiveLabel: analysis.objectiveLabel,
     sensitivity: sensitivityVerdicts(importance, s.roles, s.objectiveMetric),
     sensitivityNote: importance.unavailable ?? importance.caution,
     stale,
