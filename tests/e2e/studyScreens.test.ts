@@ -55,6 +55,9 @@ describe('the study screens, looked at in both sizes and themes', () => {
     await api('wizard.dryRun', { projectId, maxStepsFlag: 'max_steps', steps: 20 });
     await api('trials.start', { projectId, hyperparameters: { ...project.hyperparameters, max_steps: 60, eval_every: 20, lr: 0.01 } });
     close();
+    await page().locator('[data-nav=studies]').click();
+    await page().getByText('No studies yet.').waitFor();
+    await shoot('list-empty');
     await openStudyDesigner(page());
     // A wider lr range than the shared study's and batch_size searched too: three axes, and an
     // analysis with something to say about each.
@@ -63,6 +66,14 @@ describe('the study screens, looked at in both sizes and themes', () => {
     await page().locator('[data-range-type=batch_size]').selectOption('categorical');
     await page().locator('[data-range-values=batch_size]').fill('32, 64, 128');
     await shoot('designer');
+    // The design's preview writes the drawn values as the trials' names will: 3 significant digits.
+    await page().getByRole('button', { name: 'Preview design' }).click();
+    await page().locator('[data-testid=design-preview] tbody tr').first().waitFor();
+    const lrColumn = await page().locator('[data-testid=design-preview] thead th').evaluateAll((ths) => ths.findIndex((th) => th.textContent === 'lr'));
+    const lrs = await page().locator(`[data-testid=design-preview] tbody td:nth-child(${lrColumn + 1})`).allTextContents();
+    expect(lrs.length).toBe(16);
+    for (const lr of lrs) expect(lr.replace(/e-?\d+$/, '').replace(/^0\.0*/, '').replace('.', '').length, lr).toBeLessThanOrEqual(3);
+    await shoot('designer-preview', '[data-testid=design-preview]');
     await page().getByTestId('create-study').click();
     await page().locator('[data-study-status]').waitFor();
     studyId = Number(/#\/study\/(\d+)/.exec(page().url())![1]);

@@ -345,7 +345,7 @@ function AnalysisBody({ a, objective, goal, actions }: { a: StudyAnalysisView; o
         {actions}
       </div>
       <p className="subtle" data-testid="analysis-objective">
-        Objective: <b>{a.objectiveLabel}</b> ({goal === 'minimize' ? 'lower is better' : 'higher is better'}). {a.objectiveMeaning} Settings chooses it.
+        Objective: <b>{a.objectiveLabel}</b> ({goal === 'minimize' ? 'lower is better' : 'higher is better'}). {a.objectiveMeaning} Change it in Settings.
       </p>
       {a.trials.some((t) => t.outcome.kind === 'infeasible') && (
         <ul className="checklist" data-testid="analysis-infeasible">

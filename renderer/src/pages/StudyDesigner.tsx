@@ -3,7 +3,7 @@ import type { HyperRole, Hyperparameters, MethodOutput, Project } from '../../..
 import { parseSearchSpace, parseSearchSpaceJson, type PlainRange, type SearchSpace } from '../../../preload/space';
 import { api, ApiError } from '../api/client';
 import { parseHyperValue } from '../lib/argvText';
-import { formatInteger } from '../lib/format';
+import { formatInteger, formatValue } from '../lib/format';
 import { useStore } from '../store';
 import { PageHeader } from '../components/PageHeader';
 import { ExecutorPicker, executorProblems } from '../components/ExecutorPicker';
@@ -465,8 +465,9 @@ export function StudyDesigner({ project, fromStudy }: { project: Project; fromSt
                 <tr key={i}>
                   <td className="num">{i + 1}</td>
                   {previewKeys.map((k) => (
-                    <td key={k} className="mono">
-                      {p[k] === undefined ? '—' : String(p[k])}
+                    // Written as the trials' names and table will write them (0.00324, not 0.0032381094); the drawn value on hover.
+                    <td key={k} className="mono" title={p[k] === undefined ? undefined : String(p[k])}>
+                      {formatValue(p[k])}
                     </td>
                   ))}
                 </tr>
