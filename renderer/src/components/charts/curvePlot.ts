@@ -74,7 +74,9 @@ export class CurvePlot {
 
   /** New options or a new set: everything is redrawn at the next tick. */
   update(state: PlotState, set: CurveSet): void {
-    const onlyHighlight = set === this.set && Object.keys(state).every((k) => k === 'highlight' || state[k as keyof PlotState] === this.state[k as keyof PlotState]);
+    // The hovered and the emphasized curve are drawn by their own series: a change of either (the
+    // study's best, known once its rows land) redraws those, not every curve of the chart.
+    const onlyHighlight = set === this.set && Object.keys(state).every((k) => k === 'highlight' || k === 'emphasize' || state[k as keyof PlotState] === this.state[k as keyof PlotState]);
     this.state = state;
     if (set !== this.set) set.takeDirty();
     this.set = set;
