@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startSeededWorkbench, type SeededWorkbench } from '../helpers/seeded';
 import { useWorkbench } from '../helpers/workbench';
 import { shootScreens } from '../helpers/screens';
 import { engineApi } from '../helpers/ws';
@@ -14,31 +16,42 @@ import { fillStudyDesigner, NESTEROV_VS_ADAM, openStudyDesigner } from '../helpe
 const wb = useWorkbench();
 
 const page = () => wb.page;
-const shoot = (name: string, at?: string) =>
-  shootScreens(page(), `study-screen-${name}`, async () => {
-    if (at) await page().locator(at).first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    else await page().evaluate(() => document.querySelector('.main')?.scrollTo(0, 0));
+const shoot = (name: string, at?: string, on: Page = page()) =>
+  shootScreens(on, `study-screen-${name}`, async () => {
+    if (at) await on.locator(at).first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    else await on.evaluate(() => document.querySelector('.main')?.scrollTo(0, 0));
   });
 
 /** How many lines the given (visible) elements are laid out on: one starts below the bottom of the line before. */
-const rowsOf = (selector: string) =>
-  page()
-    .locator(selector)
-    .evaluateAll((els) => {
-      const boxes = els
-        .filter((e) => (e as HTMLElement).offsetParent !== null)
-        .map((e) => e.getBoundingClientRect())
-        .sort((a, b) => a.top - b.top);
-      let rows = 0;
-      let bottom = -Infinity;
-      for (const b of boxes) {
-        if (b.top >= bottom - 1) {
-          rows++;
-          bottom = b.bottom;
-        } else bottom = Math.max(bottom, b.bottom);
-      }
-      return rows;
-    });
+const rowsOf = (selector: string, on: Page = page()) =>
+  on.locator(selector).evaluateAll((els) => {
+    const boxes = els
+      .filter((e) => (e as HTMLElement).offsetParent !== null)
+      .map((e) => e.getBoundingClientRect())
+      .sort((a, b) => a.top - b.top);
+    let rows = 0;
+    let bottom = -Infinity;
+    for (const b of boxes) {
+      if (b.top >= bottom - 1) {
+        rows++;
+        bottom = b.bottom;
+      } else bottom = Math.max(bottom, b.bottom);
+    }
+    return rows;
+  });
+
+/** At 1280×720 every curve chart of the study page sits beside another, its toolbar in two rows at most. */
+async function toolbarsFitTwoRows(on: Page): Promise<void> {
+  await on.setViewportSize({ width: 1280, height: 720 });
+  const charts = await on.locator('[data-testid=study-curves] .curve-chart').count();
+  expect(charts).toBeGreaterThanOrEqual(2);
+  for (let i = 0; i < charts; i++) {
+    const chart = on.locator('[data-testid=study-curves] .curve-chart').nth(i);
+    // Half the page's width or less: the charts sit side by side.
+    expect((await chart.boundingBox())!.width).toBeLessThan(640);
+    await expect(rowsOf(`[data-testid=study-curves] .curve-chart >> nth=${i} >> .curve-toolbar :is(select, button, label.chip)`, on)).resolves.toBeLessThanOrEqual(2);
+  }
+}
 
 let studyId = 0;
 let projectId = 0;
@@ -99,16 +112,7 @@ describe('the study screens, looked at in both sizes and themes', () => {
     await page().locator('[data-testid=study-curves] [data-ready="1"]').first().waitFor({ timeout: 30_000 });
     await expect(page().getByTestId('best-so-far').textContent()).resolves.toBe(listed![2]);
     await expect(page().getByTestId('feasible-count').locator('..').textContent()).resolves.toContain(`in trial #${listed![1]}`);
-    await page().setViewportSize({ width: 1280, height: 720 });
-    const charts = await page().locator('[data-testid=study-curves] .curve-chart').count();
-    expect(charts).toBeGreaterThanOrEqual(2);
-    for (let i = 0; i < charts; i++) {
-      const chart = page().locator('[data-testid=study-curves] .curve-chart').nth(i);
-      // Half the page's width or less: the charts sit side by side.
-      expect((await chart.boundingBox())!.width).toBeLessThan(640);
-      const controls = `[data-testid=study-curves] .curve-chart >> nth=${i} >> .curve-toolbar :is(select, button, label.chip)`;
-      await expect(rowsOf(controls)).resolves.toBeLessThanOrEqual(2);
-    }
+    await toolbarsFitTwoRows(page());
     await shoot('top');
     await shoot('curves', '[data-testid=study-curves]');
   });
@@ -206,5 +210,39 @@ describe('the study screens, looked at in both sizes and themes', () => {
     // Every kind shown: neither marked nor counted (it was marked with no number).
     await expect(kind.locator('summary .pill').count()).resolves.toBe(0);
     await expect(kind.locator('summary').getAttribute('class')).resolves.not.toMatch(/active/);
+  });
+});
+
+describe('a study of 1,000 trials, looked at in both sizes and themes', () => {
+  let at: SeededWorkbench;
+  beforeAll(async () => {
+    // An objective that follows lr (best near 0.005) and the optimizer, as a real search would find it.
+    at = await startSeededWorkbench('study-screens-scale', {
+      trials: 1000,
+      points: 40,
+      metrics: ['train_loss', 'val_error', 'val_loss'],
+      longPoints: 0,
+      liveBudget: 1,
+      shape: (h) => {
+        const off = Math.abs(Math.log10(Number(h.lr)) + 2.3);
+        return { rate: 0.02 + 0.1 * Math.exp(-off), floor: 0.05 + 0.2 * off + (h.optimizer === 'adam' ? 0 : 0.05) };
+      },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await at?.wb.close();
+  });
+
+  it('its curves, views, table and analysis', { timeout: 240_000 }, async () => {
+    const p = at.page;
+    await p.goto(`${at.wb.served.origin}/#/study/${at.seeded.studyId}`);
+    await p.getByTestId('importance-method').waitFor({ timeout: 90_000 });
+    await p.locator('[data-testid=parallel-coordinates][data-trials="1000"] canvas').waitFor({ timeout: 30_000 });
+    await toolbarsFitTwoRows(p);
+    await shoot('scale-curves', '[data-testid=study-curves]', p);
+    await shoot('scale-views', '[data-testid=study-views]', p);
+    await shoot('scale-trials', '[data-section=study-trials]', p);
+    await shoot('scale-analysis', '[data-axis-plot]', p);
+    expect(at.pageErrors).toEqual([]);
   });
 });

@@ -25,7 +25,21 @@ const PALETTE = { light: ['#1864ab', '#4dabf7', '#a3adb8'], dark: ['#a5d8ff', '#
 /** Under an axis' labels, so the lines crossing the axis do not run through the words. */
 const LABEL_BACKGROUND = { light: 'rgba(255, 255, 255, 0.85)', dark: 'rgba(22, 27, 34, 0.85)' } as const;
 
+/**
+ * Lines grow fainter as they grow many: at 1,000 trials lines at 0.85 merged into one blue wash.
+ * Opaque up to a few dozen, a fifth of that at a thousand, where their overlap still shows density.
+ */
+function lineOpacity(n: number): number {
+  return Math.min(0.85, Math.max(0.15, 5 / Math.sqrt(n)));
+}
+
+/** How many of the best lines are drawn opaque over the rest: a tenth, at least ten. */
+function topLines(n: number): number {
+  return Math.max(10, Math.ceil(n / 10));
+}
+
 function parallelOption(d: ParallelData, goal: Goal, dark: boolean): Record<string, unknown> {
+  const n = d.rows.length;
   const objectives = d.rows.map((r) => r[r.length - 1] as number);
   const lo = Math.min(...objectives);
   const hi = Math.max(...objectives);
@@ -40,7 +54,9 @@ function parallelOption(d: ParallelData, goal: Goal, dark: boolean): Record<stri
         nameLocation: 'end',
         nameGap: 12,
         nameTextStyle: { fontSize: 12, fontWeight: 600 },
-        axisLabel: { backgroundColor: LABEL_BACKGROUND[theme], padding: [1, 3], borderRadius: 2 },
+        // Fewer, non-overlapping ticks: an axis over its search range ends at 0.8 beside a tick at 0.81.
+        splitNumber: 4,
+        axisLabel: { hideOverlap: true, backgroundColor: LABEL_BACKGROUND[theme], padding: [1, 3], borderRadius: 2 },
         areaSelectStyle: { width: 18, opacity: 0.3 },
       },
     },
@@ -57,11 +73,12 @@ function parallelOption(d: ParallelData, goal: Goal, dark: boolean): Record<stri
     series: [
       {
         type: 'parallel',
-        lineStyle: { width: 1.5, opacity: 0.85 },
+        lineStyle: { width: 1.5, opacity: lineOpacity(n) },
         inactiveOpacity: 0.06,
         activeOpacity: 1,
         smooth: false,
-        data: d.rows,
+        // The best tenth (the rows are worst first) stays opaque however many lines lie under it.
+        data: d.rows.map((value, i) => (i >= n - topLines(n) ? { value, lineStyle: { opacity: 0.9 } } : value)),
       },
     ],
   };
