@@ -237,12 +237,14 @@ export const handlers: Handlers = {
   },
   'curves.batch': (e, { trialIds, studyId, metrics, x, width, xRange }) => {
     if (studyId === undefined) return e.curves.batch(trialIds, metrics, x, width, xRange ?? null);
-    // A study chart's curves are kept at the study's version: a finished study's page opened again reads nothing.
     e.studyService.get(studyId);
-    const asked = JSON.stringify([trialIds, metrics, x, width, xRange ?? null]);
-    return perStudyLarge(e.db, studyId, `curves ${asked}`, () => {
+    const read = () => {
       const ofStudy = e.trials.listByStudy(studyId).filter((t) => t.status !== 'queued').map((t) => t.id);
       return e.curves.batch([...trialIds, ...ofStudy], metrics, x, width, xRange ?? null);
-    });
+    };
+    // A study chart's whole curves are kept at the study's version: a finished study's page opened
+    // again reads nothing. A zoom's range is new each time: it is read, not kept in their place.
+    if (xRange) return read();
+    return perStudyLarge(e.db, studyId, `curves ${JSON.stringify([trialIds, metrics, x, width])}`, read);
   },
 };
