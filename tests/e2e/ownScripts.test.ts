@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWorkbench } from '../helpers/workbench';
+import { fillStudyDesigner } from '../helpers/studyDesigner';
 import { TORCH_PYTHON } from '../helpers/engine';
 import { ROOT } from '../helpers/serve';
 
@@ -324,18 +325,17 @@ describe('charlm: a configurator-style script with no seed flag', () => {
   it('a study: n_layer scientific, the learning rate nuisance on a log range', { timeout: 150_000 }, async () => {
     await wb.page.getByTestId('first-study').click();
     await wb.page.getByTestId('new-study').click();
-    await wb.page.locator('[data-field=study-name]').fill('depth');
-    await wb.page.locator('[data-field=study-goal]').fill('Does a second layer help at 150 steps?');
     await expect(wb.page.locator('[data-role=learning_rate]').inputValue()).resolves.toBe('nuisance');
     await expect(wb.page.locator('[data-range-type=learning_rate]').inputValue()).resolves.toBe('log');
-    await wb.page.locator('[data-range-min=learning_rate]').fill('0.001');
-    await wb.page.locator('[data-range-max=learning_rate]').fill('0.01');
-    await wb.page.locator('[data-role=n_layer]').selectOption('scientific');
-    await wb.page.locator('[data-range-type=n_layer]').selectOption('discrete');
-    await wb.page.locator('[data-range-values=n_layer]').fill('1, 2');
-    await wb.page.locator('[data-field=budget]').fill('4');
-    await wb.page.locator('[data-field=concurrency]').fill('2');
-    await wb.page.locator('[data-field=seed]').fill('1');
+    await fillStudyDesigner(wb.page, {
+      name: 'depth',
+      goal: 'Does a second layer help at 150 steps?',
+      scientific: { n_layer: { type: 'discrete', values: '1, 2' } },
+      ranges: { learning_rate: ['0.001', '0.01'] },
+      budget: 4,
+      concurrency: 2,
+      seed: 1,
+    });
     await shot('own-charlm-study-designer');
     await wb.page.getByTestId('create-study').click();
     await wb.page.locator('[data-study-status="done"]').waitFor({ timeout: 120_000 });
@@ -545,18 +545,17 @@ describe('wordlm: an argparse script with dashed flags, a seed flag and epochs o
   it('a study: nhid scientific, the learning rate nuisance on a log range', { timeout: 120_000 }, async () => {
     await wb.page.getByTestId('first-study').click();
     await wb.page.getByTestId('new-study').click();
-    await wb.page.locator('[data-field=study-name]').fill('width');
-    await wb.page.locator('[data-field=study-goal]').fill('Do 32 hidden units do as well as 64 in one epoch?');
     await expect(wb.page.locator('[data-role=lr]').inputValue()).resolves.toBe('nuisance');
     await expect(wb.page.locator('[data-range-type=lr]').inputValue()).resolves.toBe('log');
-    await wb.page.locator('[data-range-min=lr]').fill('5');
-    await wb.page.locator('[data-range-max=lr]').fill('40');
-    await wb.page.locator('[data-role=nhid]').selectOption('scientific');
-    await wb.page.locator('[data-range-type=nhid]').selectOption('discrete');
-    await wb.page.locator('[data-range-values=nhid]').fill('32, 64');
-    await wb.page.locator('[data-field=budget]').fill('4');
-    await wb.page.locator('[data-field=concurrency]').fill('2');
-    await wb.page.locator('[data-field=seed]').fill('1');
+    await fillStudyDesigner(wb.page, {
+      name: 'width',
+      goal: 'Do 32 hidden units do as well as 64 in one epoch?',
+      scientific: { nhid: { type: 'discrete', values: '32, 64' } },
+      ranges: { lr: ['5', '40'] },
+      budget: 4,
+      concurrency: 2,
+      seed: 1,
+    });
     await wb.page.getByTestId('create-study').click();
     await wb.page.locator('[data-study-status="done"]').waitFor({ timeout: 100_000 });
     await wb.page.waitForFunction(
