@@ -33,9 +33,14 @@ export interface StudyRequest {
 
 export type StudyReply = { id: number; value: StudyAnswers[keyof StudyAnswers] } | { id: number; error: { message: string; api: boolean } };
 
-/** The built worker beside the bundle that runs the engine (dist/node, dist/electron) or one folder up (dist/node/bench). */
+/**
+ * The built worker beside the bundle that runs the engine (dist/node, dist/electron) or one folder
+ * up (dist/node/bench). In the packaged app it is read from outside the asar archive (a worker
+ * thread is started from a real file; electron-builder.yml unpacks it).
+ */
 export function builtStudyWorker(): string | null {
-  return [join(__dirname, 'studyWorker.cjs'), join(__dirname, '..', 'studyWorker.cjs')].find((f) => existsSync(f)) ?? null;
+  const dir = __dirname.replace(/\.asar([\\/])/, '.asar.unpacked$1');
+  return [join(dir, 'studyWorker.cjs'), join(dir, '..', 'studyWorker.cjs')].find((f) => existsSync(f)) ?? null;
 }
 
 /** The worker could not start or has stopped: what it was asked is computed on the engine's thread instead. */
