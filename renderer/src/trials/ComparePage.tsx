@@ -112,26 +112,30 @@ export function ComparePage({ trialIds }: { trialIds: number[] }) {
       <th />
       {trials.map((t, i) => (
         <th key={t.id} className="trial-head" data-compare-trial={t.id}>
-          <span className="swatch" style={{ background: compareColor(i) }} />
-          <button className="link" onClick={() => openTrial(t.id)} title="Open the trial">
-            #{t.id}
-          </button>{' '}
-          <TrialLabel trial={t} />
-          {cmp.verdicts[i] && cmp.verdicts[i]!.kind !== 'feasible' && (
-            <div className={`small ${cmp.verdicts[i]!.kind === 'infeasible' ? 'check-bad' : 'subtle'}`} data-verdict={cmp.verdicts[i]!.kind}>
-              {cmp.verdicts[i]!.words}
-            </div>
-          )}
-          <div className="row small">
-            <StatusBadge trial={t} />
-            {i === 0 ? (
-              <span className="subtle">reference</span>
-            ) : (
-              // Not "small" again: its top margin set it lower than the "reference" beside the badge.
-              <button className="link" onClick={() => makeReference(t.id)} title="Read the differences against this trial">
-                make reference
-              </button>
+          {/* A body with a least width: a table cell's own min-width is not kept, and eight
+              trials at 1280 drew their names and badges over each other. */}
+          <div className="trial-head-body">
+            <span className="swatch" style={{ background: compareColor(i) }} />
+            <button className="link" onClick={() => openTrial(t.id)} title="Open the trial">
+              #{t.id}
+            </button>{' '}
+            <TrialLabel trial={t} />
+            {cmp.verdicts[i] && cmp.verdicts[i]!.kind !== 'feasible' && (
+              <div className={`small ${cmp.verdicts[i]!.kind === 'infeasible' ? 'check-bad' : 'subtle'}`} data-verdict={cmp.verdicts[i]!.kind}>
+                {cmp.verdicts[i]!.words}
+              </div>
             )}
+            <div className="row small">
+              <StatusBadge trial={t} />
+              {i === 0 ? (
+                <span className="subtle">reference</span>
+              ) : (
+                // Not "small" again: its top margin set it lower than the "reference" beside the badge.
+                <button className="link" onClick={() => makeReference(t.id)} title="Read the differences against this trial">
+                  make reference
+                </button>
+              )}
+            </div>
           </div>
         </th>
       ))}
