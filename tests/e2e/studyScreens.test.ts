@@ -40,16 +40,24 @@ const rowsOf = (selector: string, on: Page = page()) =>
     return rows;
   });
 
-/** At 1280×720 every curve chart of the study page sits beside another, its toolbar in two rows at most. */
-async function toolbarsFitTwoRows(on: Page): Promise<void> {
-  await on.setViewportSize({ width: 1280, height: 720 });
-  const charts = await on.locator('[data-testid=study-curves] .curve-chart').count();
-  expect(charts).toBeGreaterThanOrEqual(2);
-  for (let i = 0; i < charts; i++) {
-    const chart = on.locator('[data-testid=study-curves] .curve-chart').nth(i);
-    // Half the page's width or less: the charts sit side by side.
-    expect((await chart.boundingBox())!.width).toBeLessThan(640);
-    await expect(rowsOf(`[data-testid=study-curves] .curve-chart >> nth=${i} >> .curve-toolbar :is(select, button, label.chip)`, on)).resolves.toBeLessThanOrEqual(2);
+/**
+ * At 1280×720 and at 1920×1080 every curve chart in `within` sits beside another, its toolbar in
+ * two rows at most (three at 1280, and at 1920 four charts across, before the review).
+ */
+async function toolbarsFitTwoRows(on: Page, within = '[data-testid=study-curves]'): Promise<void> {
+  for (const size of [
+    { width: 1280, height: 720 },
+    { width: 1920, height: 1080 },
+  ]) {
+    await on.setViewportSize(size);
+    const charts = await on.locator(`${within} .curve-chart`).count();
+    expect(charts).toBeGreaterThanOrEqual(2);
+    for (let i = 0; i < charts; i++) {
+      const chart = on.locator(`${within} .curve-chart`).nth(i);
+      // Half the page's width or less: the charts sit side by side.
+      expect((await chart.boundingBox())!.width).toBeLessThan(size.width / 2);
+      await expect(rowsOf(`${within} .curve-chart >> nth=${i} >> .curve-toolbar :is(select, button, label.chip)`, on), `chart ${i} at ${size.width}`).resolves.toBeLessThanOrEqual(2);
+    }
   }
 }
 
@@ -174,6 +182,7 @@ describe('the study screens, looked at in both sizes and themes', () => {
     await table.getByTestId('compare-selected').click();
     await page().getByRole('heading', { name: 'Comparing 3 trials' }).waitFor();
     await page().locator('[data-testid=compare] .curve-chart[data-ready="1"]').first().waitFor({ timeout: 30_000 });
+    await toolbarsFitTwoRows(page(), '[data-testid=compare]');
     await shoot('compare');
     await shoot('compare-curves', '.curve-chart');
     await page().goBack();
