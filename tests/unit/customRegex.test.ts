@@ -17,6 +17,33 @@ function compiled(source: string): RegExp {
 
 beforeEach(() => resetRegexBudget());
 
+/** Runs tests/helpers/regexLoop.ts while stopping its process 25 ms of every 30 (SIGSTOP/SIGCONT), as a loaded machine would. */
+async function loopStopped(kind: 'ordinary' | 'slow', lines: number): Promise<{ result: { read: number; notices: string[] }; stops: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests', 'helpers', 'regexLoop.ts'), kind, String(lines)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.startsWith('ready\n')) resolve();
+    });
+    child.on('exit', () => reject(new Error(`the loop ended before it was ready:\n${err}`)));
+  });
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  let stops = 0;
+  while (child.exitCode === null && !out.includes('}')) {
+    child.kill('SIGSTOP');
+    stops++;
+    await sleep(25);
+    child.kill('SIGCONT');
+    await sleep(5);
+  }
+  expect(await exited).toBe(0);
+  return { result: JSON.parse(out.slice('ready\n'.length)) as { read: number; notices: string[] }, stops };
+}
+
 describe('a project regex at run time', () => {
   it('cannot backtrack for ever: V8 re-runs an exec that backtracks too much in linear time', () => {
     expect(linearFallback).toBe(true);
@@ -87,32 +114,22 @@ describe('a project regex at run time', () => {
     // Charged on the wall clock, the stops that fell inside an exec spent the budget (at load 17 this
     // lost the rest of the loop); on the thread's CPU clock they cost nothing.
     const lines = 300_000;
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests', 'helpers', 'regexLoop.ts'), String(lines)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d) => {
-        out += d;
-        if (out.startsWith('ready\n')) resolve();
-      });
-      child.on('exit', () => reject(new Error(`the loop ended before it was ready:\n${err}`)));
-    });
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    let stops = 0;
-    while (child.exitCode === null && !out.includes('}')) {
-      child.kill('SIGSTOP');
-      stops++;
-      await sleep(25);
-      child.kill('SIGCONT');
-      await sleep(5);
-    }
-    expect(await exited).toBe(0);
-    const result = JSON.parse(out.slice('ready\n'.length)) as { read: number; notices: string[] };
+    const { result, stops } = await loopStopped('ordinary', lines);
     console.log(`${lines} lines read under ${stops} stops of 25 ms: ${result.read} by the regex`);
     expect(stops).toBeGreaterThan(20);
     expect(result).toEqual({ read: lines, notices: [] });
+  });
+
+  it('still holds a slow pattern to its share while its process is descheduled', { timeout: 60_000 }, async () => {
+    // The same stops stretch the wall clock: windows on it let a pattern that costs milliseconds of
+    // CPU a line read every line (at load 8 it did), as no 100 ms of wall time held 40 ms of its CPU.
+    const lines = 400;
+    const { result, stops } = await loopStopped('slow', lines);
+    console.log(`${lines} slow lines under ${stops} stops of 25 ms: ${result.read} read by the regex`);
+    expect(stops).toBeGreaterThan(5);
+    expect(result.read).toBeGreaterThan(0);
+    expect(result.read).toBeLessThan(40);
+    expect(result.notices).toEqual([expect.stringMatching(/used more than 40 ms of every 100 ms/)]);
   });
 
   it('does not run a saved pattern that V8 cannot bound (a lookahead from before the check), and says so', () => {

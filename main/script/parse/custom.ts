@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { REGEX_STEP_GROUPS } from '../../../preload/parseSettings';
 import { fromFields } from './fields';
@@ -83,7 +84,10 @@ export function linearEngineRefusal(jsSource: string): string | null {
   }
 }
 
-/** Budget window: the regex may use WINDOW_BUDGET_MS of every WINDOW_MS, across all trials of the process. */
+/**
+ * Budget window: the regex may use WINDOW_BUDGET_MS of every WINDOW_MS of the engine thread's
+ * time (CPU plus idle, see meterNow), across all trials of the process.
+ */
 export const WINDOW_MS = 100;
 /** 40 of 100 ms: with one line's worth of overshoot (at most LINE_BUDGET_MS, checked at save) a turn stays well under 100 ms. */
 export const WINDOW_BUDGET_MS = 40;
@@ -162,7 +166,7 @@ const MAJOR_SHARE_MS = 1;
 /** Whether the regex may read a line now; false while the budget is spent and this parser spent a real part of it. */
 function mayRun(share: Share): boolean {
   if (meter.resumeAt === 0) return true;
-  const now = performance.now();
+  const now = meterNow();
   if (now >= meter.resumeAt && meter.turned) {
     meter.resumeAt = 0;
     meter.windowStart = now;
@@ -257,6 +261,15 @@ const threadCpuMs: (() => number) | null =
     : null;
 
 /**
+ * The clock the budget's windows run on: this thread's CPU time plus the event loop's idle time,
+ * that is wall time less the moments the machine gave the thread no CPU. On the wall clock, a
+ * loaded machine (load 8 on 2 cores) stretched each window until a slow expression's CPU never
+ * filled 40% of one and it read every line; on CPU time alone, an idle engine's windows would
+ * never end. Wall time where Node has no thread CPU clock.
+ */
+const meterNow: () => number = threadCpuMs ? () => threadCpuMs() + performance.eventLoopUtilization().idle : () => performance.now();
+
+/**
  * Consecutive execs that cost under LINE_ALLOWANCE_MS of CPU before a parser goes back to the
  * wall clock alone: a slow expression stays on the CPU clock (two reads, about 1.4 µs, beside
  * its milliseconds), an ordinary one leaves it soon after a descheduled exec sent it there.
@@ -273,7 +286,7 @@ const wallMs = () => performance.now();
  * (about 40 ns a read) is read around every exec; where it says an exec took longer than the
  * allowance, the same exec runs once more on the thread's CPU clock (pure: same line, same
  * result), the parser stays on that clock while its execs are costly, and only CPU time is
- * charged. The budget's windows stay on the wall clock: they are about the engine's turns.
+ * charged, against windows on meterNow's clock.
  * Every exec is timed: timing one line in eight and charging it eight times over was cheaper,
  * but let a descheduled moment count eight times.
  */
@@ -285,7 +298,7 @@ function timedExec<T>(share: Share, exec: Exec<T>): T {
     const cost = cpu() - c0;
     if (cost > LINE_ALLOWANCE_MS) {
       share.cheapExecs = 0;
-      charge(share, cost - LINE_ALLOWANCE_MS, performance.now());
+      charge(share, cost - LINE_ALLOWANCE_MS, meterNow());
     } else if (++share.cheapExecs >= CHEAP_EXECS_TO_LEAVE_CPU) share.onCpu = false;
     return result;
   }
@@ -306,7 +319,7 @@ function timedExec<T>(share: Share, exec: Exec<T>): T {
   const again = exec(cpu);
   const cost = cpu() - c0;
   const spent = cost + Math.min(wall, cost) - 2 * LINE_ALLOWANCE_MS;
-  if (spent > 0) charge(share, spent, performance.now());
+  if (spent > 0) charge(share, spent, meterNow());
   // A line with many matches is cut off at LINE_BUDGET_MS: the second run was cut on CPU time.
   return again;
 }
