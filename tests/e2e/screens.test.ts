@@ -63,7 +63,7 @@ describe('the screenshot tour of the non-study screens', () => {
   it('a trial running and finished: how long it ran is said once, on the progress line', { timeout: 120_000 }, async () => {
     await openProject('Digits MLP (example)');
     await nav('runs');
-    await page().locator('[data-hparam="max_steps"]').fill('4000');
+    await page().locator('[data-hparam="max_steps"]').fill('10000');
     await page().getByTestId('run').click();
     await page().locator('h1 [data-status="running"]').waitFor({ timeout: 60_000 });
     await page().locator('[data-testid^=trial-chart-] .chart-canvas').first().waitFor({ timeout: 60_000 });
@@ -72,8 +72,19 @@ describe('the screenshot tour of the non-study screens', () => {
     await name.locator('.dot').waitFor();
     await expect(name.locator('.ellipsis').evaluate((e) => e.scrollWidth - e.clientWidth)).resolves.toBeLessThanOrEqual(0);
     await tour('tour-trial-running');
+    // The Overview lists it as running, with a round dot on its line's middle (the list's mark column stretched it into an oval).
+    await nav('overview');
+    const dot = page().locator('.checklist li .dot').first();
+    await dot.waitFor();
+    const box = (await dot.boundingBox())!;
+    expect(box.width).toBe(box.height);
+    // Its kind in the trials table's word ("run"), not the store's ("manual").
+    await expect(dot.locator('..').textContent()).resolves.toMatch(/trial #\d+\s*run · \d+ s/);
+    await tour('tour-overview-running');
+    await page().goBack();
+    await page().locator('h1 [data-status]').waitFor();
     await page().locator('h1 [data-status="succeeded"]').waitFor({ timeout: 90_000 });
-    await expect(page().getByTestId('trial-progress').textContent()).resolves.toMatch(/^Ran \d+ s · step 4,000 of 4,000 · best val_error /);
+    await expect(page().getByTestId('trial-progress').textContent()).resolves.toMatch(/^Ran \d+ s · step 10,000 of 10,000 · best val_error /);
     // "ran 7 s" was in the header too: once is enough.
     const text = (await page().locator('.page').textContent()) ?? '';
     expect(text.match(/ran \d+ s/gi)).toHaveLength(1);

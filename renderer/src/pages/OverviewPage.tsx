@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Project } from '../../../preload/contract';
+import { TRIAL_KIND_LABELS, type Project } from '../../../preload/contract';
 import type { OverviewView } from '../../../preload/contract-overview';
 import { api } from '../api/client';
 import { StudyCard, studyStanding } from '../components/StudyCard';
@@ -112,7 +112,7 @@ export function OverviewPage({ project }: { project: Project }) {
                     trial #{t.id}
                   </button>
                   <span className="subtle">
-                    {t.kind === 'study' ? 'study trial' : t.kind} · {t.startedAt ? formatDuration(now - t.startedAt) : ''}
+                    {TRIAL_KIND_LABELS[t.kind]} · {t.startedAt ? formatDuration(now - t.startedAt) : ''}
                     {t.gpu ? ` · GPU ${t.gpu}` : ''}
                   </span>
                 </li>
