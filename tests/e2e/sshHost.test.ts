@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/serve';
+import { shootScreens } from '../helpers/screens';
 import { sshdMissing, startSshd } from '../helpers/sshd';
 import { fillStudyDesigner, openStudyDesigner } from '../helpers/studyDesigner';
 import { useWorkbenchBeside } from '../helpers/workbench';
@@ -28,8 +29,13 @@ describe.skipIf(missing !== null)('an SSH host, added in Settings and running a 
     const text = await check.textContent();
     expect(text).toMatch(/CPU host — no nvidia-smi on this host/);
     expect(text).toMatch(/Python 3\./);
-    await card.scrollIntoViewIfNeeded();
-    await wb.shot('settings-ssh-host');
+    // The card with a host, at both sizes in both themes, with no wrapped button or covered control.
+    expect(await shootScreens(wb.page, 'settings-ssh-host', () => card.scrollIntoViewIfNeeded())).toEqual([]);
+    // At 1280 the host's folder stays on one line (equal columns broke it at its hyphen).
+    await wb.page.setViewportSize({ width: 1280, height: 720 });
+    const folder = card.getByTestId('ssh-host-workdir').first();
+    await expect(folder.evaluate((e) => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))).resolves.toBeLessThan(1.5);
+    await wb.page.setViewportSize({ width: 1400, height: 1000 });
   }, 90_000);
 
   it('runs a study on the host from the designer, with live curves', async () => {

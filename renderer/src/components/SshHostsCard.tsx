@@ -72,7 +72,7 @@ export function SshHostsCard() {
         small trial host there) and the project’s code in the folder below.
       </p>
       {hosts && hosts.length > 0 && (
-        <table className="table" style={{ marginTop: 12 }}>
+        <table className="table ssh-hosts-table" style={{ marginTop: 12 }}>
           <thead>
             <tr>
               <th>Host</th>
@@ -88,7 +88,7 @@ export function SshHostsCard() {
                 <tr key={h.host} data-host={h.host}>
                   <td className="mono">{h.host}</td>
                   <td>
-                    <div className="mono small">{h.workdir}</div>
+                    <div className="mono small" data-testid="ssh-host-workdir">{h.workdir}</div>
                     <div className="mono small subtle">{h.interpreter}</div>
                   </td>
                   <td className={s.bad ? 'field-error' : ''} data-testid="ssh-host-check">
