@@ -1,5 +1,4 @@
 import type { StudyAnalysisView } from '../../preload/contract';
-import type { SearchSpace } from '../../preload/space';
 import { analyzeStudy } from '../playbook/analysis';
 import { hyperparameterImportance } from '../playbook/importance/importance';
 import { interaction } from '../playbook/interaction';
@@ -8,7 +7,7 @@ import { boundaryCheck } from '../playbook/boundary';
 import { draftNextStudy, type StudyDraft } from '../playbook/draft';
 import { sensitivityVerdicts } from '../playbook/journal/sensitivity';
 import { perStudy } from './studyCache';
-import { readStudyResults, verdictOf, type StoreReader } from './trialVerdicts';
+import { readStudyResults, studySpace, verdictOf, type StoreReader } from './trialVerdicts';
 import { DEFAULT_OBJECTIVE_SUMMARY, objectiveSummaryLabel, objectiveSummaryMeaning } from '../../preload/objectiveSummary';
 
 /** A study and its trials with the curves the analysis reads, as every screen's verdicts read them. */
@@ -50,7 +49,7 @@ export function draftStoredStudy(engine: StoreReader, studyId: number): StudyDra
   const { study, results } = readStudy(engine, studyId);
   const evaluated = evaluateTrials(results);
   return draftNextStudy(
-    { ...study, space: study.space as SearchSpace },
+    { ...study, space: studySpace(study) },
     { evaluated, boundary: boundaryCheck(results, evaluated), verdicts: sensitivityVerdicts(hyperparameterImportance(results, evaluated), study.roles, study.objectiveMetric) },
   );
 }

@@ -7,7 +7,7 @@
 import type { Project, Series, Study, Trial, TrialVerdict } from '../../preload/contract';
 import { objectiveSummaryLabel, summaryOf } from '../../preload/objectiveSummary';
 import { formatInteger } from '../../preload/format';
-import type { SearchSpace } from '../../preload/space';
+import { parseSearchSpace, type SearchSpace } from '../../preload/space';
 import type { Curve } from '../playbook/curves';
 import { compareObjective, trialOutcome, type StudyObjective, type StudyResults, type StudyTrial, type TrialOutcome } from '../playbook/trials';
 import type { Db } from './store/database';
@@ -72,12 +72,23 @@ function studyTrial(e: StoreReader, t: Trial, names: readonly string[], objectiv
   };
 }
 
+/**
+ * A stored study's search space, read as the designer validated it. A space this version cannot
+ * read (written by a newer Tunebench, or edited in the file) names the study and each problem,
+ * instead of failing deep in the analysis with a bare TypeError.
+ */
+export function studySpace(study: Study): SearchSpace {
+  const r = parseSearchSpace(study.space);
+  if (r.ok) return r.space;
+  throw new Error(`study #${study.id}'s search space cannot be read by this version of Tunebench (${r.errors.join('; ')}); open it in a Tunebench that wrote it, or design the study again`);
+}
+
 /** A study's trials and their curves as the playbook's analysis reads them, under the project's summary. */
 export function readStudyResults(e: StoreReader, studyId: number): StudyResults {
   const study = e.studyService.get(studyId);
   const project = e.projects.get(study.projectId)!;
   const { trials, trainingMetric } = readTrials(e, e.trials.listByStudy(studyId), study.objectiveMetric);
-  return { objective: studyObjective(study, project), space: study.space as SearchSpace, roles: study.roles, trials, trainingMetric };
+  return { objective: studyObjective(study, project), space: studySpace(study), roles: study.roles, trials, trainingMetric };
 }
 
 const REASON_WORDS = { failed: 'failed', oom: 'out of memory', noObjective: 'reported no objective' } as const;
