@@ -83,8 +83,12 @@ describe('batch-size sweep on the digits example', () => {
     }
     const m = done.analysis.measured;
     expect(m).toHaveLength(4);
-    // Throughput rises with the batch size from 128 to 512 on this CPU (it levels off above).
-    expect(m.find((x) => x.batchSize === 512)!.throughput).toBeGreaterThan(m.find((x) => x.batchSize === 128)!.throughput * 1.3);
+    // Throughput rises with the batch size from 128 to 512 on this CPU (it levels off above). On a
+    // busy machine (more runnable work than cores) one size's throughput moves ±40% from minute to
+    // minute, so there the sweep must say so instead (as sweepRepeatability requires).
+    const busy = m.some((x) => x.machine!.loadAverage > x.machine!.cores || (x.machine!.steal ?? 0) > 0.05);
+    expect(done.analysis.warnings.some((w) => w.startsWith('The machine was busy during the probe'))).toBe(busy);
+    if (!busy) expect(m.find((x) => x.batchSize === 512)!.throughput).toBeGreaterThan(m.find((x) => x.batchSize === 128)!.throughput * 1.3);
     expect(done.analysis.recommended).not.toBeNull();
     expect(done.analysis.recommended!).toBeGreaterThanOrEqual(256);
     expect(done.analysis.wallClock).toHaveLength(4);
