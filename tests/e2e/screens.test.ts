@@ -186,7 +186,8 @@ describe('the screenshot tour of the non-study screens', () => {
     const rows = await api<{ id: number; leading: boolean }[]>('studies.trials', { id: study.id });
     const leader = rows.find((r) => r.leading)!;
 
-    await page().reload();
+    await page().goto(wb.served.url);
+    await openProject('Digits MLP (example)');
     await nav('overview');
     await page().getByTestId('next-steps').waitFor();
     await tour('tour-overview-study');
@@ -222,6 +223,9 @@ describe('the screenshot tour of the non-study screens', () => {
     // The study's card names its best trial, as the Overview's does, and opens it.
     await expect(entry.getByTestId('journal-study-best-trial').textContent()).resolves.toBe(`#${leader.id}`);
     await expect(entry.textContent()).resolves.toMatch(new RegExp(`best trial #${leader.id}: best val_error over training 0\\.\\d+`));
+    // Launch #0 is recorded with the first decision: where #1 did not beat it, both sit on one point and share one label.
+    const labels = await page().locator('[data-timeline=time] .chart-canvas').getAttribute('data-labels');
+    expect(['#0 #1', '#0,#1']).toContain(labels);
     await tour('tour-journal');
     await tour('tour-journal-studies', () => entry.scrollIntoViewIfNeeded());
     await entry.getByTestId('journal-study-best-trial').click();
