@@ -48,6 +48,13 @@ describe('the screenshot tour of the non-study screens', () => {
     await tour('tour-overview-fresh');
     await nav('runs');
     await tour('tour-command-and-runs');
+    // At 1920 the picker's note still sits under its fields, not beside the label (the prose measure let it fit there).
+    await page().setViewportSize({ width: 1920, height: 1080 });
+    const picker = page().getByTestId('executor-picker');
+    const select = (await picker.locator('select').first().boundingBox())!;
+    const note = (await picker.locator('.executor-note').boundingBox())!;
+    expect(note.y).toBeGreaterThanOrEqual(select.y + select.height);
+    await page().setViewportSize({ width: 1400, height: 1000 });
     await nav('launch');
     await tour('tour-launch-empty');
     await nav('journal');
