@@ -137,7 +137,8 @@ describe('an engine killed at random moments during heavy ingest', () => {
       rounds.push({ startMs: Date.now() - t0, stored, reread: stored - atCheckpoint, reattached: ready.running.includes(trialId) });
     }
     // Every restarted engine re-attached the trial: it was running at each of them.
-    expect(rounds.filter((r) => r.reattached).length).toBe(ROUNDS);
+    expect(rounds).toHaveLength(ROUNDS);
+    expect(rounds.flatMap((r, i) => (r.reattached ? [] : [`round ${i}`]))).toEqual([]);
     writeFileSync(gate, '');
 
     // The last engine follows the trial to its end.
