@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { useWorkbench } from '../helpers/workbench';
 import { shootScreens } from '../helpers/screens';
+import { engineApi } from '../helpers/ws';
 
 const wb = useWorkbench();
 /** The sweep's recommendation, checked again in the saved baseline. */
@@ -129,6 +130,20 @@ describe('setup wizard: from the example project to launch #0', () => {
     ]);
     await expect(wb.page.locator('[data-testid=probe-spread]').first().textContent()).resolves.toMatch(/^±[\d.]+%/);
     await expect(wb.page.locator('[data-testid=probe-table] tr[data-probe="128"] .wz-runs').textContent()).resolves.toBe('2 runs');
+    // Each run of a size links to its own trial: a probe at that batch size.
+    const probeLinks = wb.page.locator('[data-testid=probe-table] tr[data-probe="128"] [data-testid=probe-trial-link]');
+    await expect(probeLinks.count()).resolves.toBe(2);
+    const probeTrial = await probeLinks.first().getAttribute('data-trial');
+    await expect(probeLinks.first().textContent()).resolves.toBe(`#${probeTrial}`);
+    const { api, close } = await engineApi(wb.served);
+    const probe = await api<{ kind: string; hyperparameters: { batch_size: number } }>('trials.get', { id: Number(probeTrial) });
+    close();
+    expect([probe.kind, probe.hyperparameters.batch_size]).toEqual(['probe', 128]);
+    await probeLinks.first().click();
+    await wb.page.getByTestId('terminal').waitFor();
+    await expect(wb.page.url()).toMatch(new RegExp(`#/trial/${probeTrial}$`));
+    await wb.page.goBack();
+    await wb.page.getByTestId('probe-table').waitFor();
     const recommended = Number(await wb.page.getByTestId('recommendation').getAttribute('data-recommended'));
     expect([128, 256, 512, 1024]).toContain(recommended);
     recommendedSize = recommended;

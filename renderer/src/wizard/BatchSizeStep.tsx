@@ -8,6 +8,7 @@ import { parsePositiveInt, plannedSizes } from './config';
 import { Field, type StepProps } from './shared';
 import { SweepChart } from './SweepChart';
 import { Why } from './Why';
+import { useStore } from '../store';
 
 /** Follows the project's latest sweep, live. */
 function useSweep(projectId: number): [SweepView | null, (v: SweepView) => void] {
@@ -259,7 +260,10 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
                         ) : (
                           <span className={`wz-tag ${outcome === 'feasible' ? 'ok' : 'bad'}`} title={bad?.reason ?? ''}>{OUTCOME_LABEL[outcome]}</span>
                         )}
-                        {m && m.runs.length > 1 && <div className="subtle small wz-runs">{m.runs.length} runs</div>}
+                        <div className="small wz-run-line">
+                          {m && m.runs.length > 1 && <span className="subtle wz-runs">{m.runs.length} runs</span>}
+                          <ProbeTrials probes={row.probes} />
+                        </div>
                       </td>
                       {m && !bad ? (
                         <>
@@ -330,5 +334,26 @@ export function BatchSizeStep({ project, wizard, catalog, save }: StepProps) {
       <div className="wz-note warn">{catalog.notes.gradientAccumulation}</div>
       <div className="wz-note warn">{catalog.notes.retune}</div>
     </section>
+  );
+}
+
+/** Each run of one size as a link to its trial: its live terminal and curves while it runs, the whole record after. */
+function ProbeTrials({ probes }: { probes: SweepView['probes'] }) {
+  const openTrial = useStore((s) => s.openTrial);
+  return (
+    <span className="wz-probe-trials">
+      {probes.map((p) => (
+        <button
+          key={p.trialId}
+          className="link"
+          onClick={() => openTrial(p.trialId)}
+          data-testid="probe-trial-link"
+          data-trial={p.trialId}
+          title={p.status === 'running' ? `Watch trial #${p.trialId} live` : `Open trial #${p.trialId}`}
+        >
+          #{p.trialId}
+        </button>
+      ))}
+    </span>
   );
 }
