@@ -9,6 +9,8 @@
  *      runner's own: stored, then pushed as `trial.points`), while the page's frames are timed;
  *   3. the 1M-point trial, from the moment it is opened until its chart has drawn.
  * Goals (issue 12): 1 under 2 s (goal 1 s); 2 frame p95 at most 33 ms; 3 under 300 ms.
+ * Also on the study page: how long a full redraw of its three charts keeps the page's thread busy
+ * (log y toggled on each: every curve drawn again, no data fetched), the drawing alone.
  * BENCH_STUDY_ONLY=1 measures the study page alone. BENCH_PROFILE=1 prints where the study page's time went (build with NO_MINIFY=1 for names);
  * BENCH_SHOTS=folder saves screenshots of the chart pages for review.
  */
@@ -95,6 +97,36 @@ async function screenshots(page: Page, dir: string, url: string, name: string, p
     }
   }
   await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+/**
+ * Main-thread time of one full redraw of every chart on the page: log y toggled on each, then what
+ * the frames of the next 1.5 s took beyond a 60 Hz frame. Toggles alternate log and linear.
+ */
+async function redrawBusy(page: Page, testIdPrefix: string, times: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let r = 0; r < times; r++)
+    out.push(
+      await page.evaluate(async (prefix) => {
+        const ts: number[] = [];
+        const done = new Promise<void>((ok) => {
+          const t0 = performance.now();
+          const f = (t: number) => {
+            ts.push(t);
+            if (t - t0 < 1500) requestAnimationFrame(f);
+            else ok();
+          };
+          requestAnimationFrame(f);
+        });
+        await new Promise((ok) => requestAnimationFrame(ok));
+        for (const b of document.querySelectorAll<HTMLElement>(`[data-testid^="${prefix}"] [data-control="log-y"]`)) b.click();
+        await done;
+        let busy = 0;
+        for (let i = 1; i < ts.length; i++) busy += Math.max(0, ts[i]! - ts[i - 1]! - 1000 / 60);
+        return busy;
+      }, testIdPrefix),
+    );
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -193,9 +225,12 @@ async function main(): Promise<void> {
     calls = batchCalls;
   }
 
+  // An even count leaves every chart's y-axis as it was.
+  const redraws = await redrawBusy(page, 'study-chart-', 6);
+  const redrawLine = `full redraw of the ${METRICS.length} study charts (log y toggled): page thread busy ${median(redraws).toFixed(0)} ms (median of ${redraws.length}: ${redraws.map((x) => x.toFixed(0)).join(', ')} ms)`;
   if (process.env.BENCH_SHOTS) await screenshots(page, process.env.BENCH_SHOTS, `${origin}/#/study/${seeded.studyId}`, 'study-1000', 'study-chart-', METRICS.length);
   if (process.env.BENCH_STUDY_ONLY) {
-    console.log(`${loadAverage()}: study of ${TRIALS.toLocaleString('en')} trials: all charts drawn ${first[0].toFixed(0)} ms the first time, ${median(study).toFixed(0)} ms opened again (median of ${RUNS}: ${study.map((x) => x.toFixed(0)).join(', ')} ms)`);
+    console.log(`${loadAverage()}: study of ${TRIALS.toLocaleString('en')} trials: all charts drawn ${first[0].toFixed(0)} ms the first time, ${median(study).toFixed(0)} ms opened again (median of ${RUNS}: ${study.map((x) => x.toFixed(0)).join(', ')} ms); ${redrawLine}`);
     await browser.close();
     await served.stop();
     return;
@@ -277,6 +312,7 @@ async function main(): Promise<void> {
     `study of ${TRIALS.toLocaleString('en')} trials: all ${METRICS.length} charts drawn ${first[0].toFixed(0)} ms after navigation start the first time (nothing computed yet; ${first[1].toFixed(0)} ms from a chart's call to its curves drawn), ` +
       `${median(study).toFixed(0)} ms opened again (median of ${RUNS}: ${study.map((x) => x.toFixed(0)).join(', ')} ms; ${median(chartPath).toFixed(0)} ms from a chart's call, slowest chart, median), ${calls} curves.batch calls`,
   );
+  console.log(redrawLine);
   console.log(
     `${LIVE_TRIALS} live trials × ${LINES_PER_SECOND} lines/s for ${LIVE_SECONDS} s: frame p50 ${pct(0.5).toFixed(1)} ms, p95 ${pct(0.95).toFixed(1)} ms, max ${frames[frames.length - 1]!.toFixed(1)} ms over ${frames.length} frames; train_loss chart held ${pointsBefore.toLocaleString('en')} → ${pointsAfter.toLocaleString('en')} points`,
   );

@@ -175,8 +175,8 @@ export function CurveChart(props: CurveChartProps) {
 
   const highlight = legendHover ?? props.highlightTrialId ?? null;
   const state: PlotState = useMemo(
-    () => ({ metrics: shown, axis, logX: logX && axis !== 'wall', logY, smoothing, scale, hidden, zoom, highlight, emphasize: props.emphasizeTrialId ?? null, theme }),
-    [shown, axis, logX, logY, smoothing, scale, hidden, zoom, highlight, props.emphasizeTrialId, theme],
+    () => ({ metrics: shown, axis, logX: logX && axis !== 'wall', logY, smoothing, scale, hidden, zoom, highlight, emphasize: props.emphasizeTrialId ?? null, goal, theme }),
+    [shown, axis, logX, logY, smoothing, scale, hidden, zoom, highlight, props.emphasizeTrialId, goal, theme],
   );
   const stateRef = useRef(state);
   stateRef.current = state;

@@ -1,4 +1,5 @@
 import type { CurveAxis } from '../../../../preload/contract-curves';
+import type { ObjectiveGoal } from '../../../../preload/contract';
 import type { CurveBuffer, CurveSet } from '../../live/curveSet';
 import type { EChartsInstance } from './useEChart';
 import type { ColorScale, Theme } from './curveColors';
@@ -22,6 +23,8 @@ export interface PlotState {
   highlight: number | null;
   /** A curve always drawn bold (the study's best trial). */
   emphasize: number | null;
+  /** Which way is better: the better curves are drawn over the worse. */
+  goal: ObjectiveGoal;
   theme: Theme;
 }
 
@@ -40,22 +43,33 @@ export interface HitRow {
 }
 
 const DASHES: ('solid' | 'dashed' | 'dotted' | number[])[] = ['solid', 'dashed', 'dotted', [8, 3, 2, 3]];
+/**
+ * Curves are drawn worst first, in this many bands of their best value: every colour group's
+ * good runs end up over every group's poor ones (a series per group alone drew the last group
+ * over all the others), and the band's series stay few.
+ */
+const RANK_BANDS = 10;
 /** How far (px) from a curve the pointer may be for the curve to count as hovered (and clickable). */
 const HOVER_PX = 12;
 
 /**
- * Faint lines must stay readable: on a dark background a line needs more opacity to show
- * the same contrast, and raw lines behind a smoothed one fainter still.
+ * Each background curve is its own stroke, so where curves overlap their opacity adds up: a
+ * thousand of them show where most runs went as a denser band, not one flat wash. The more
+ * curves, the fainter each; on a dark background a line needs more opacity for the same
+ * contrast, and raw lines behind smoothed ones fainter still.
  */
 function opacities(theme: Theme, curves: number): { line: number; raw: number } {
-  const dense = curves > 200 ? 0.7 : curves > 40 ? 0.85 : 1;
-  return theme === 'dark' ? { line: 0.75 * dense, raw: 0.28 } : { line: 0.62 * dense, raw: 0.2 };
+  const dark = theme === 'dark';
+  const base = dark ? 0.75 : 0.62;
+  const line = curves <= 12 ? base : Math.max(dark ? 0.1 : 0.08, Math.min(base, (dark ? 2.6 : 2.2) / Math.sqrt(curves)));
+  return { line, raw: Math.min(dark ? 0.28 : 0.2, line * 0.45) };
 }
 
 /**
  * Draws a CurveSet into one ECharts instance. Curves of one colour group and metric are one
- * line series (NaN-separated), so a thousand trials are a few series; a live batch rebuilds
- * only the groups it touched, and a hover redraws only the highlight. No ECharts tooltip or
+ * `lines` series (one polyline, so one stroke, per curve), so a thousand trials are a few series;
+ * a live batch rebuilds only the groups it touched, and a hover redraws only the highlight. The
+ * best and the highlighted curve are line series of their own over them. No ECharts tooltip or
  * hover: the component draws its own crosshair from `hitTest`.
  */
 export class CurvePlot {
@@ -63,6 +77,8 @@ export class CurvePlot {
   private drawn = new Set<string>();
   private full = true;
   private drawnVersion = -1;
+  /** Curves the last redraw held: their count sets every curve's opacity. */
+  private drawnCurves = -1;
   /** What the last redraw held; `inView`: its points inside the zoomed x-range (all of them unzoomed). */
   stats = { curves: 0, points: 0, inView: 0, belowLogAxis: 0, series: 0 };
 
@@ -124,6 +140,69 @@ export class CurvePlot {
     return out;
   }
 
+  /**
+   * Curves as `lines` data, [n, x0, y0, ..., n, ...]: one polyline per unbroken run of drawable
+   * points, since a log axis drops values ≤ 0 and a gap must stay a gap (a polyline would bridge it).
+   */
+  private polylines(curves: CurveBuffer[], smoothed: boolean): Float64Array {
+    let bound = 0;
+    for (const c of curves) bound += c.n * 3;
+    const out = new Float64Array(bound);
+    const { logX, logY } = this.state;
+    let k = 0;
+    for (const c of curves) {
+      const xs = c.x;
+      const ys = smoothed ? this.ys(c) : c.y;
+      let head = -1;
+      for (let i = 0; i <= c.n; i++) {
+        const x = i < c.n ? xs[i]! : NaN;
+        const y = i < c.n ? ys[i]! : NaN;
+        const ok = Number.isFinite(x) && Number.isFinite(y) && (!logX || x > 0) && (!logY || y > 0);
+        if (ok) {
+          if (head < 0) {
+            head = k++;
+            out[head] = 0;
+          }
+          out[k++] = x;
+          out[k++] = y;
+          out[head]!++;
+        } else if (head >= 0) {
+          // A lone point draws nothing as a line (nor did it in the line series).
+          if (out[head]! < 2) k = head;
+          head = -1;
+        }
+      }
+    }
+    return out.subarray(0, k);
+  }
+
+  private polylineSeries(id: string, data: Float64Array, color: string, width: number, opacity: number, dash: (typeof DASHES)[number], z: number): Record<string, unknown> {
+    return {
+      id,
+      type: 'lines',
+      coordinateSystem: 'cartesian2d',
+      polyline: true,
+      // Not large mode: that strokes a whole series as one path, where overlaps do not add up.
+      large: false,
+      progressive: 0,
+      data,
+      silent: true,
+      animation: false,
+      emphasis: { disabled: true },
+      lineStyle: { color, width, opacity, type: dash },
+      z,
+    };
+  }
+
+  /**
+   * `lines` series do not count toward the axes' extents: an invisible two-point line series
+   * spanning the drawn curves does, so the axes scale as they did (log axes over positive values).
+   */
+  private extentSeries(e: { x0: number; x1: number; y0: number; y1: number }): Record<string, unknown> {
+    const data = e.x0 <= e.x1 ? new Float64Array([e.x0, e.y0, e.x1, e.y1]) : new Float64Array(0);
+    return { ...this.line('extent', data, 'transparent', 0, 0, 'solid', 0), lineStyle: { opacity: 0, width: 0 } };
+  }
+
   private line(id: string, data: Float64Array, color: string, width: number, opacity: number, dash: (typeof DASHES)[number], z: number, symbols = false): Record<string, unknown> {
     return {
       id,
@@ -143,21 +222,30 @@ export class CurvePlot {
     };
   }
 
-  /** The series of one (metric, colour group): the smoothed line over its faint raw one when smoothing. */
-  private layer(mi: number, group: number, curves: CurveBuffer[], total: number): Record<string, unknown>[] {
+  /** The series of one (metric, colour group, rank band): the smoothed lines over their faint raw ones when smoothing. */
+  private layer(mi: number, group: number, band: number, curves: CurveBuffer[], total: number): Record<string, unknown>[] {
     const { scale, smoothing, theme } = this.state;
     const color = scale.colors[group] ?? scale.colors[scale.colors.length - 1]!;
-    const o = opacities(theme, total);
     const dash = DASHES[mi % DASHES.length]!;
-    // A handful of points (early evaluations, one curve) would be invisible as a bare line.
-    const symbols = total === 1 && curves[0]!.n <= 60;
-    const base = `m${mi}g${group}`;
+    const base = `m${mi}g${group}b${band}`;
+    if (total === 1 && curves.length === 1) {
+      // One curve: a line series, with symbols when it has only a handful of points (early
+      // evaluations), which would be invisible as a bare line.
+      const symbols = curves[0]!.n <= 60;
+      if (smoothing > 0)
+        return [
+          this.line(`${base}oneraw`, this.concat(curves, false), color, 1, opacities(theme, 1).raw, dash, 1),
+          this.line(`${base}one`, this.concat(curves, true), color, 1.3, 1, dash, 2, symbols),
+        ];
+      return [this.line(`${base}one`, this.concat(curves, false), color, 1.6, 1, dash, 2, symbols)];
+    }
+    const o = opacities(theme, total);
     if (smoothing > 0)
       return [
-        this.line(`${base}raw`, this.concat(curves, false), color, 1, o.raw, dash, 1),
-        this.line(`${base}`, this.concat(curves, true), color, 1.3, o.line, dash, 2, symbols),
+        this.polylineSeries(`${base}raw`, this.polylines(curves, false), color, 1, o.raw, dash, 1),
+        this.polylineSeries(`${base}`, this.polylines(curves, true), color, 1.3, o.line, dash, 2),
       ];
-    return [this.line(base, this.concat(curves, false), color, total === 1 ? 1.6 : 1.2, total === 1 ? 1 : o.line, dash, 2, symbols)];
+    return [this.polylineSeries(base, this.polylines(curves, false), color, 1.2, o.line, dash, 2)];
   }
 
   private highlightSeries(): Record<string, unknown>[] {
@@ -217,7 +305,7 @@ export class CurvePlot {
   tick(): boolean {
     if (!this.full && this.set.version === this.drawnVersion) return false;
     const dirty = this.set.takeDirty();
-    const full = this.full || dirty.structural;
+    let full = this.full || dirty.structural;
     this.full = false;
     this.drawnVersion = this.set.version;
     const { metrics, scale, logY, highlight, emphasize } = this.state;
@@ -231,20 +319,49 @@ export class CurvePlot {
     const zx = this.state.zoom.x;
     const perMetric = metrics.map((m) => this.visibleCurves(m));
     for (const cs of perMetric) curvesTotal += cs.length;
+    // A curve's first points (not a new curve) change the count: every opacity with it.
+    if (curvesTotal !== this.drawnCurves) full = true;
+    this.drawnCurves = curvesTotal;
+    const { logX } = this.state;
+    const ext = { x0: Infinity, x1: -Infinity, y0: Infinity, y1: -Infinity };
+    const sign = this.state.goal === 'minimize' ? 1 : -1;
     for (let mi = 0; mi < metrics.length; mi++) {
-      const groups = new Map<number, CurveBuffer[]>();
-      for (const c of perMetric[mi]!) {
-        const g = scale.groupOf(c.trialId);
-        const list = groups.get(g);
-        if (list) list.push(c);
-        else groups.set(g, [c]);
+      const curves = perMetric[mi]!;
+      const best = new Map<CurveBuffer, number>();
+      for (const c of curves) {
         points += c.n;
         if (!zx) inView += c.n;
         else for (const x of c.x) if (x >= zx[0] && x <= zx[1]) inView++;
         if (logY) for (const y of c.y) if (!(y > 0) && Number.isFinite(y)) below++;
+        // Raw values bound the smoothed ones too (each is a weighted mean of raw values).
+        let b = Infinity;
+        for (let i = 0; i < c.n; i++) {
+          const x = c.x[i]!;
+          const y = c.y[i]!;
+          if (!Number.isFinite(x) || !Number.isFinite(y) || (logX && !(x > 0)) || (logY && !(y > 0))) continue;
+          if (x < ext.x0) ext.x0 = x;
+          if (x > ext.x1) ext.x1 = x;
+          if (y < ext.y0) ext.y0 = y;
+          if (y > ext.y1) ext.y1 = y;
+          if (sign * y < b) b = sign * y;
+        }
+        best.set(c, b);
       }
-      for (const [g, cs] of groups) if (full || touchedGroups.has(`${mi}:${g}`)) series.push(...this.layer(mi, g, cs, curvesTotal));
+      // Worst first; a group's bands are rebuilt together, so a curve moving band stays drawn once.
+      const ranked = [...curves].sort((a, b) => best.get(b)! - best.get(a)! || a.trialId - b.trialId);
+      const groups = new Map<number, CurveBuffer[][]>();
+      ranked.forEach((c, rank) => {
+        const g = scale.groupOf(c.trialId);
+        let bands = groups.get(g);
+        if (!bands) groups.set(g, (bands = Array.from({ length: RANK_BANDS }, () => [])));
+        bands[Math.floor((rank * RANK_BANDS) / ranked.length)]!.push(c);
+      });
+      const order = [...groups.keys()].sort((a, b) => a - b);
+      for (let band = 0; band < RANK_BANDS; band++)
+        // Groups alternate their order from band to band, so that no one group always lies on top.
+        for (const g of band % 2 ? [...order].reverse() : order) if (full || touchedGroups.has(`${mi}:${g}`)) series.push(...this.layer(mi, g, band, groups.get(g)![band]!, curvesTotal));
     }
+    series.push(this.extentSeries(ext));
     const touchesHighlight = full || dirty.curves.some((d) => d.trialId === highlight || d.trialId === emphasize);
     if (touchesHighlight) series.push(...this.highlightSeries());
     this.stats = { curves: curvesTotal, points, inView, belowLogAxis: below, series: this.stats.series };

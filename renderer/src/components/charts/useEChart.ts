@@ -1,6 +1,6 @@
 import { useEffect, type DependencyList, type RefObject } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart, LinesChart, ScatterChart } from 'echarts/charts';
 import { DataZoomComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useStore } from '../../store';
@@ -8,6 +8,7 @@ import { useStore } from '../../store';
 // One registration for every chart of the app: tree-shaken echarts/core with only what is drawn.
 echarts.use([
   LineChart,
+  LinesChart,
   ScatterChart,
   BarChart,
   HeatmapChart,
