@@ -121,6 +121,14 @@ describe('the study screens, looked at in both sizes and themes', () => {
     await expect(page().getByTestId('best-so-far').textContent()).resolves.toBe(listed![2]);
     await expect(page().getByTestId('feasible-count').locator('..').textContent()).resolves.toContain(`in trial #${listed![1]}`);
     await toolbarsFitTwoRows(page());
+    // An overlaid metric keeps the toolbar in two rows too (its chip pushed the x-axis to a third at 1280).
+    const first = page().locator('[data-testid=study-curves] .curve-chart').first();
+    const offered = await first.locator('[data-control=overlay] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    await first.locator('[data-control=overlay]').selectOption(offered.reduce((a, b) => (b.length > a.length ? b : a)));
+    await first.locator('[data-overlaid]').waitFor();
+    await toolbarsFitTwoRows(page());
+    await first.locator('[data-overlaid]').click();
+    await expect(first.locator('[data-overlaid]').count()).resolves.toBe(0);
     await shoot('top');
     await shoot('curves', '[data-testid=study-curves]');
   });

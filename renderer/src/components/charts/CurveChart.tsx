@@ -431,8 +431,9 @@ export function CurveChart(props: CurveChartProps) {
             </button>
           ))}
         {offered.length > shown.length && (
-          <select value="" onChange={(e) => e.target.value && setOverlay([...overlay, e.target.value])} data-control="overlay" aria-label="overlay a metric" className="chip-select overlay-select">
-            <option value="">+ overlay</option>
+          <select value="" onChange={(e) => e.target.value && setOverlay([...overlay, e.target.value])} data-control="overlay" aria-label="overlay a metric" title="Overlay another metric" className={`chip-select overlay-select${overlay.length > 0 ? ' compact' : ''}`}>
+            {/* Beside an overlaid metric's chip the word is said already: a bare + keeps the toolbar in two rows. */}
+            <option value="">{overlay.length > 0 ? '+' : '+ overlay'}</option>
             {offered
               .filter((m) => !shown.includes(m))
               .map((m) => (
