@@ -78,6 +78,8 @@ function studyTrial(e: StoreReader, t: Trial, names: readonly string[], objectiv
  * instead of failing deep in the analysis with a bare TypeError.
  */
 export function studySpace(study: Study): SearchSpace {
+  // A study of seed reruns searches nothing: its empty space is stored by the engine, not designed.
+  if (Object.keys(study.space).length === 0) return {};
   const r = parseSearchSpace(study.space);
   if (r.ok) return r.space;
   throw new Error(`study #${study.id}'s search space cannot be read by this version of Tunebench (${r.errors.join('; ')}); open it in a Tunebench that wrote it, or design the study again`);

@@ -11,6 +11,10 @@ describe('a stored study search space', () => {
     expect(Object.keys(space).sort()).toEqual(['lr', 'optimizer']);
   });
 
+  it('of seed reruns is empty, as the engine stores it', () => {
+    expect(studySpace(study({}))).toEqual({});
+  });
+
   it('that this version cannot read names the study, the hyperparameter and what to do', () => {
     expect(() => studySpace(study({ optimizer: { type: 'ordinal-v9' } }))).toThrow(/^study #7's search space cannot be read by this version of Tunebench \(optimizer[^)]*\); open it in a Tunebench that wrote it, or design the study again$/);
   });
